@@ -1,0 +1,127 @@
+package clock
+
+import (
+	"time"
+
+	"github.com/google/btree"
+)
+
+// PassiveClock tells the current virtual time.
+type PassiveClock interface {
+	Now() time.Time
+}
+
+// Clock tells the time and runs work at a virtual time.
+type Clock interface {
+	PassiveClock
+	// AfterFunc schedules f to run once virtual time reaches Now()+d and
+	// returns a handle that can cancel it. A d of zero or less schedules f
+	// for the current instant, after the work already scheduled for it.
+	AfterFunc(d time.Duration, f func()) *Timer
+}
+
+// Timer is a handle on scheduled work.
+type Timer struct {
+	at       time.Time
+	seq      uint64
+	f        func()
+	owner    *Fake
+	canceled bool
+}
+
+// When returns the virtual time the work is due.
+func (t *Timer) When() time.Time { return t.at }
+
+// Stop cancels the work and reports whether it was still pending.
+func (t *Timer) Stop() bool {
+	if t.canceled || t.owner == nil {
+		return false
+	}
+	t.canceled = true
+	_, found := t.owner.queue.Delete(t)
+	return found
+}
+
+// Fake is a virtual clock with a queue of timed work ordered by (time,
+// sequence). It is not safe for concurrent use.
+type Fake struct {
+	now   time.Time
+	seq   uint64
+	queue *btree.BTreeG[*Timer]
+}
+
+var _ Clock = (*Fake)(nil)
+
+// NewFake returns a clock reading start, with nothing scheduled.
+func NewFake(start time.Time) *Fake {
+	return &Fake{now: start, queue: btree.NewG(32, timerLess)}
+}
+
+func timerLess(a, b *Timer) bool {
+	if !a.at.Equal(b.at) {
+		return a.at.Before(b.at)
+	}
+	return a.seq < b.seq
+}
+
+// Now returns the current virtual time.
+func (f *Fake) Now() time.Time { return f.now }
+
+// AfterFunc schedules fn at Now()+d.
+func (f *Fake) AfterFunc(d time.Duration, fn func()) *Timer {
+	if d < 0 {
+		d = 0
+	}
+	return f.At(f.now.Add(d), fn)
+}
+
+// At schedules fn at virtual time t, or at Now() if t is in the past.
+func (f *Fake) At(t time.Time, fn func()) *Timer {
+	if t.Before(f.now) {
+		t = f.now
+	}
+	f.seq++
+	tm := &Timer{at: t, seq: f.seq, f: fn, owner: f}
+	f.queue.ReplaceOrInsert(tm)
+	return tm
+}
+
+// Pending returns the number of scheduled items.
+func (f *Fake) Pending() int { return f.queue.Len() }
+
+// Next returns the time of the earliest scheduled item and whether there is one.
+func (f *Fake) Next() (time.Time, bool) {
+	t, ok := f.queue.Min()
+	if !ok {
+		return time.Time{}, false
+	}
+	return t.at, true
+}
+
+// Step runs the earliest scheduled item if it is due at or before limit:
+// the clock moves to the item's own time first. It reports whether it ran one.
+func (f *Fake) Step(limit time.Time) bool {
+	t, ok := f.queue.Min()
+	if !ok || t.at.After(limit) {
+		return false
+	}
+	f.queue.DeleteMin()
+	t.canceled = true // a fired timer can no longer be stopped
+	f.now = t.at
+	t.f()
+	return true
+}
+
+// AdvanceTo runs, in order, every item due at or before t (including items
+// scheduled while running), then sets the clock to t. Moving backwards is a
+// no-op.
+func (f *Fake) AdvanceTo(t time.Time) {
+	for f.Step(t) {
+	}
+	if t.After(f.now) {
+		f.now = t
+	}
+}
+
+// Advance is AdvanceTo(Now()+d).
+func (f *Fake) Advance(d time.Duration) { f.AdvanceTo(f.now.Add(d)) }

@@ -1,0 +1,141 @@
+package controllers
+
+import (
+	"time"
+
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Controller is one control loop, stepped by the simulation.
+type Controller interface {
+	// Name is the controller's name as kube-controller-manager spells it
+	// ("job-controller"); events it records carry it as their source.
+	Name() string
+	// KeysFor maps a store change to the keys this controller must
+	// reconcile, or none. It reads the view r to follow owner references.
+	KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key
+	// Reconcile computes the controller's response to the state of key at
+	// now. It must not write: the returned Result is applied by the caller.
+	Reconcile(now time.Time, r storage.Reader, key objects.Key) Result
+}
+
+// Result is what one reconcile decided.
+type Result struct {
+	// Actions are store writes, applied in order. If one fails, the rest
+	// are skipped and the key is retried with back-off, as a reconcile that
+	// returns an error is.
+	Actions []Action
+	// Events are recorded after the actions, whatever their outcome.
+	Events []Event
+	// RequeueAfter asks for another reconcile of the same key after this
+	// long; zero means none. The earliest pending request wins.
+	RequeueAfter time.Duration
+}
+
+// Requeue returns a Result that only asks to look again after d.
+func Requeue(d time.Duration) Result { return Result{RequeueAfter: d} }
+
+// Verb is the kind of store write an Action makes.
+type Verb int
+
+// The store writes a controller can ask for.
+const (
+	Create Verb = iota + 1
+	Update
+	UpdateStatus
+	Delete
+	// Bind assigns a pod to a node, as the scheduler's binding subresource
+	// does: it sets spec.nodeName and the PodScheduled condition at once.
+	Bind
+)
+
+// String returns the verb in lower case, as traces print it.
+func (v Verb) String() string {
+	switch v {
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	case UpdateStatus:
+		return "update-status"
+	case Delete:
+		return "delete"
+	case Bind:
+		return "bind"
+	}
+	return "unknown"
+}
+
+// Action is one store write.
+type Action struct {
+	Verb Verb
+	// Object is the object to create or the new state to write. Unused by Delete.
+	Object objects.Object
+	// Key names the object to delete or bind. Unused by other verbs.
+	Key objects.Key
+	// NodeName is the node a Bind assigns the pod to.
+	NodeName string
+	// DeleteOptions are passed to the store's Delete.
+	DeleteOptions storage.DeleteOptions
+	// Then, when set, returns the events to record once the write is done:
+	// written is the object as stored (nil on error). It lets an event name a
+	// generated name, as "Created pod: pi-rq5rl" does.
+	Then func(written objects.Object, err error) []Event
+}
+
+// Event is an event a controller records about an object.
+type Event struct {
+	// Regarding is the object the event is about.
+	Regarding objects.ObjectReference
+	Type      string // objects.EventNormal or objects.EventWarning
+	Reason    string
+	Message   string
+}
+
+// RefTo returns a reference to obj suitable for Event.Regarding.
+func RefTo(obj objects.Object) objects.ObjectReference {
+	t, m := obj.GetTypeMeta(), obj.GetObjectMeta()
+	return objects.ObjectReference{Kind: t.Kind, APIVersion: t.APIVersion, Namespace: m.Namespace,
+		Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion}
+}
+
+// Normal returns a Normal event about obj.
+func Normal(obj objects.Object, reason, message string) Event {
+	return Event{Regarding: RefTo(obj), Type: objects.EventNormal, Reason: reason, Message: message}
+}
+
+// Warning returns a Warning event about obj.
+func Warning(obj objects.Object, reason, message string) Event {
+	return Event{Regarding: RefTo(obj), Type: objects.EventWarning, Reason: reason, Message: message}
+}
+
+// Components a controller can belong to. A controller says which by
+// implementing Placed; one that does not runs in the controller manager.
+const (
+	ControllerManager = "kube-controller-manager"
+	Scheduler         = "kube-scheduler"
+	Kubelet           = "kubelet"
+)
+
+// Placed is implemented by controllers that do not run in
+// kube-controller-manager, so that stopping "the controller manager" leaves
+// them running.
+type Placed interface {
+	// Component returns ControllerManager, Scheduler or Kubelet.
+	Component() string
+}
+
+// ComponentOf returns the component ctrl runs in.
+func ComponentOf(ctrl Controller) string {
+	if p, ok := ctrl.(Placed); ok {
+		return p.Component()
+	}
+	return ControllerManager
+}
+
+// EventSourcer is implemented by controllers whose events carry a source
+// other than their name, like a kubelet's (component "kubelet", host the node).
+type EventSourcer interface {
+	EventSource() objects.EventSource
+}

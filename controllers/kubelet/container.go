@@ -1,0 +1,382 @@
+package kubelet
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/objects"
+)
+
+// Kubelet event reasons, as upstream records them (pkg/kubelet/events).
+const (
+	ReasonPulling           = "Pulling"
+	ReasonPulled            = "Pulled"
+	ReasonCreated           = "Created"
+	ReasonStarted           = "Started"
+	ReasonKilling           = "Killing"
+	ReasonBackOff           = "BackOff"
+	ReasonErrImageNeverPull = "ErrImageNeverPull"
+	ReasonUnhealthy         = "Unhealthy"
+)
+
+// Container waiting reasons (the STATUS kubectl shows).
+const (
+	WaitingContainerCreating = "ContainerCreating"
+	WaitingCrashLoopBackOff  = "CrashLoopBackOff"
+	WaitingErrImageNeverPull = "ErrImageNeverPull"
+)
+
+// instance is one run of a container: from start until it exited or was
+// killed (end zero while running).
+type instance struct {
+	started time.Time
+	end     time.Time
+	result  workload.Result
+	horizon time.Duration
+	applied int // how many of result.Writes are on the filesystem
+}
+
+// container is the node's state for one container of a pod.
+type container struct {
+	pr    *podRun
+	spec  objects.Container
+	image workload.Image
+	fs    *vfs.View
+
+	everStarted bool
+	// pulling is set while an image pull (or registry check) runs.
+	pulling  bool
+	pullDone time.Time
+	pullNote string // the Pulled event's message, sent when the pull ends
+	// restartAt, when set, is when a stopped container starts again.
+	restartAt      time.Time
+	crashLoop      bool
+	waitingMessage string
+	neverPull      bool
+
+	running  bool
+	current  *instance
+	previous *instance
+	// stopAt, when set, is when a signalled container exits, with stopCode.
+	stopAt   time.Time
+	stopCode int32
+
+	terminated *objects.ContainerStateTerminated
+	last       *objects.ContainerStateTerminated
+	restarts   int32
+	backoff    time.Duration
+
+	ready                   bool
+	nextProbe               time.Time
+	probeOK, probeFailures  int32
+}
+
+func newContainer(pr *podRun, spec objects.Container) *container {
+	return &container{pr: pr, spec: spec, image: workload.LookupImage(spec.Image)}
+}
+
+// step makes the first transition of c that is due at or before now and
+// reports whether it made one.
+func (c *container) step(now time.Time, mayStart bool, res *controllers.Result) bool {
+	switch {
+	case c.running && !c.stopAt.IsZero() && !now.Before(c.stopAt):
+		c.exit(c.stopAt, c.stopCode, res)
+	case c.running && c.current.result.Exited && !now.Before(c.exitAt()):
+		c.exit(c.exitAt(), int32(c.current.result.ExitCode), res)
+	case c.running && !c.current.result.Exited && c.current.horizon < maxHorizon &&
+		!now.Before(c.current.started.Add(c.current.horizon)):
+		c.extend()
+	case c.running && c.spec.ReadinessProbe != nil && !now.Before(c.nextProbe):
+		c.probe(now, res)
+	case c.pulling && !now.Before(c.pullDone):
+		c.start(now, res)
+	case !c.running && !c.pulling && mayStart && c.wantsStart(now):
+		c.beginPull(now, res)
+	default:
+		if c.running {
+			c.applyWrites(now)
+		}
+		return false
+	}
+	return true
+}
+
+// wantsStart reports whether c should start now: its first start, or a
+// restart whose back-off has ended.
+func (c *container) wantsStart(now time.Time) bool {
+	if c.neverPull {
+		return false
+	}
+	if !c.everStarted {
+		return true
+	}
+	return !c.restartAt.IsZero() && !now.Before(c.restartAt)
+}
+
+// willRun reports whether c is not running but will start (again).
+func (c *container) willRun() bool {
+	return !c.running && (!c.everStarted || c.pulling || !c.restartAt.IsZero())
+}
+
+// beginPull starts getting c's image: at once when the node has it and the
+// pull policy allows reuse, otherwise a download or a registry check.
+func (c *container) beginPull(now time.Time, res *controllers.Result) {
+	k, pod, ref := c.pr.k, c.pr.pod, c.spec.Image
+	present := k.images[ref]
+	policy := c.spec.ImagePullPolicy
+	switch {
+	case present && policy != objects.PullAlways:
+		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled,
+			fmt.Sprintf("Container image %q already present on machine", ref)))
+		c.pullNote = ""
+		c.pullDone = now
+	case !present && policy == objects.PullNever:
+		c.neverPull = true
+		res.Events = append(res.Events, controllers.Warning(pod, ReasonErrImageNeverPull,
+			fmt.Sprintf("Container image %q is not present with pull policy of Never", ref)))
+		return
+	default:
+		d := registryCheck
+		if !present {
+			d += time.Duration(c.image.SizeBytes * int64(time.Second) / pullBandwidth)
+		}
+		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulling, fmt.Sprintf("Pulling image %q", ref)))
+		c.pullNote = fmt.Sprintf("Successfully pulled image %q in %v (%v including waiting). Image size: %d bytes.",
+			ref, d, d, c.image.SizeBytes)
+		c.pullDone = now.Add(d)
+	}
+	c.pulling = true
+}
+
+// start creates and starts the container once its image is there.
+func (c *container) start(now time.Time, res *controllers.Result) {
+	pod := c.pr.pod
+	c.pr.k.images[c.spec.Image] = true
+	if c.pullNote != "" {
+		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled, c.pullNote))
+	}
+	res.Events = append(res.Events,
+		controllers.Normal(pod, ReasonCreated, "Created container: "+c.spec.Name),
+		controllers.Normal(pod, ReasonStarted, "Started container "+c.spec.Name))
+	if c.everStarted {
+		c.restarts++
+		c.last = c.terminated
+	}
+	c.pulling, c.everStarted, c.crashLoop = false, true, false
+	c.restartAt = time.Time{}
+	c.terminated = nil
+	c.fs = c.pr.view(c.spec, c.image, now)
+	c.previous = c.current
+	c.current = &instance{started: now, horizon: firstHorizon}
+	c.current.result = workload.Run(c.process(now), c.current.horizon)
+	c.running = true
+	c.ready = c.spec.ReadinessProbe == nil
+	c.probeOK, c.probeFailures = 0, 0
+	if p := c.spec.ReadinessProbe; p != nil {
+		c.nextProbe = now.Add(time.Duration(p.InitialDelaySeconds) * time.Second)
+	}
+}
+
+// process describes the container's main process to the workload model.
+func (c *container) process(start time.Time) workload.Process {
+	p := workload.Process{
+		Argv:     workload.ResolveArgv(c.image, c.spec.Command, c.spec.Args),
+		Env:      c.pr.env(c.spec),
+		Hostname: c.pr.hostname(),
+		FS:       c.fs,
+		Start:    start,
+		Image:    c.image,
+	}
+	if s, ok := c.pr.pod.Annotations[DurationAnnotation]; ok {
+		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+			p.DurationOverride = &d
+		}
+	}
+	return p
+}
+
+// exitAt is when the current run exits by itself.
+func (c *container) exitAt() time.Time {
+	return c.current.started.Add(c.current.result.Duration)
+}
+
+// extend follows a still-running process further: the model is
+// deterministic, so a longer run repeats what was seen and adds to it.
+func (c *container) extend() {
+	cur := c.current
+	cur.horizon = min(cur.horizon*4, maxHorizon)
+	cur.result = workload.Run(c.process(cur.started), cur.horizon)
+}
+
+// applyWrites puts on the filesystem what the process wrote up to now.
+func (c *container) applyWrites(now time.Time) {
+	cur := c.current
+	if cur == nil {
+		return
+	}
+	limit := now.Sub(cur.started)
+	if !cur.end.IsZero() {
+		limit = cur.end.Sub(cur.started)
+	}
+	for cur.applied < len(cur.result.Writes) && cur.result.Writes[cur.applied].Offset <= limit {
+		_ = cur.result.Writes[cur.applied].Apply(c.fs, cur.started)
+		cur.applied++
+	}
+}
+
+// exit ends the current run at time at with code, then applies the
+// restart policy.
+func (c *container) exit(at time.Time, code int32, res *controllers.Result) {
+	c.current.end = at
+	c.applyWrites(at)
+	reason := "Completed"
+	if code != 0 {
+		reason = "Error"
+	}
+	c.terminated = &objects.ContainerStateTerminated{ExitCode: code, Reason: reason,
+		StartedAt: objects.NewTime(c.current.started), FinishedAt: objects.NewTime(at),
+		ContainerID: c.containerID()}
+	c.running, c.ready = false, false
+	c.stopAt = time.Time{}
+	if c.pr.stopping || !c.restartsAfter(code) {
+		return
+	}
+	c.scheduleRestart(at, res)
+}
+
+// restartsAfter reports whether the pod's restart policy restarts an exit with code.
+func (c *container) restartsAfter(code int32) bool {
+	switch c.pr.pod.Spec.RestartPolicy {
+	case objects.RestartPolicyNever:
+		return false
+	case objects.RestartPolicyOnFailure:
+		return code != 0
+	}
+	return true
+}
+
+// scheduleRestart applies the crash-loop back-off to a container that
+// stopped at time at: the first restart happens at once, later ones wait
+// 10s, 20s, 40s... up to 5 minutes; a run of 10 minutes clears the back-off.
+func (c *container) scheduleRestart(at time.Time, res *controllers.Result) {
+	if at.Sub(c.current.started) >= backoffReset {
+		c.backoff = 0
+	}
+	if c.backoff == 0 {
+		c.restartAt = at
+		c.backoff = backoffBase
+		return
+	}
+	c.restartAt = at.Add(c.backoff)
+	c.crashLoop = true
+	pod := c.pr.pod
+	res.Events = append(res.Events, controllers.Warning(pod, ReasonBackOff,
+		fmt.Sprintf("Back-off restarting failed container %s in pod %s", c.spec.Name, podDesc(pod))))
+	c.waitingMessage = fmt.Sprintf("back-off %v restarting failed container=%s pod=%s", c.backoff, c.spec.Name, podDesc(pod))
+	c.backoff = min(c.backoff*2, backoffMax)
+}
+
+// podDesc names a pod as the kubelet's messages do: name_namespace(uid).
+func podDesc(pod *objects.Pod) string {
+	return fmt.Sprintf("%s_%s(%s)", pod.Name, pod.Namespace, pod.UID)
+}
+
+// terminate sends SIGTERM at now. Servers exit shortly; a shell or sleep
+// running as PID 1 has no SIGTERM handler, so it runs on until killAt.
+func (c *container) terminate(now, killAt time.Time, res *controllers.Result) {
+	c.pulling, c.crashLoop = false, false
+	c.restartAt = time.Time{}
+	if !c.running {
+		return
+	}
+	res.Events = append(res.Events, controllers.Normal(c.pr.pod, ReasonKilling, "Stopping container "+c.spec.Name))
+	c.stopAt, c.stopCode = killAt, sigkillExit
+	if c.image.Server != workload.NoServer && now.Add(serverStop).Before(killAt) {
+		c.stopAt, c.stopCode = now.Add(serverStop), 0
+	}
+	if c.current.result.Exited && c.exitAt().Before(c.stopAt) {
+		c.stopAt = time.Time{} // it ends by itself first
+	}
+}
+
+// probe runs the readiness probe at its due time and schedules the next.
+func (c *container) probe(now time.Time, res *controllers.Result) {
+	p := c.spec.ReadinessProbe
+	c.applyWrites(now)
+	if c.probeSucceeds(p, now) {
+		c.probeOK++
+		c.probeFailures = 0
+		if c.probeOK >= max(p.SuccessThreshold, 1) {
+			c.ready = true
+		}
+	} else {
+		c.probeFailures++
+		c.probeOK = 0
+		if c.probeFailures >= max(p.FailureThreshold, 1) {
+			c.ready = false
+		}
+		res.Events = append(res.Events, controllers.Warning(c.pr.pod, ReasonUnhealthy, "Readiness probe failed: "+c.probeFailure(p)))
+	}
+	c.nextProbe = now.Add(time.Duration(max(p.PeriodSeconds, 1)) * time.Second)
+}
+
+// probeSucceeds evaluates a probe: an exec probe runs its command in the
+// container; an HTTP or TCP probe succeeds when a server listens.
+func (c *container) probeSucceeds(p *objects.Probe, now time.Time) bool {
+	switch {
+	case p.Exec != nil:
+		proc := workload.Process{Argv: p.Exec.Command, Env: c.pr.env(c.spec), Hostname: c.pr.hostname(),
+			FS: c.fs, Start: now, Image: c.image}
+		r := workload.Run(proc, time.Duration(max(p.TimeoutSeconds, 1))*time.Second)
+		return r.Exited && r.ExitCode == 0
+	case p.HTTPGet != nil, p.TCPSocket != nil:
+		return c.image.Server != workload.NoServer
+	}
+	return true
+}
+
+// probeFailure is the reason text of a failed probe.
+func (c *container) probeFailure(p *objects.Probe) string {
+	switch {
+	case p.HTTPGet != nil:
+		return fmt.Sprintf("Get \"http://%s:%s%s\": dial tcp %s:%s: connect: connection refused",
+			c.pr.ip, p.HTTPGet.Port.String(), p.HTTPGet.Path, c.pr.ip, p.HTTPGet.Port.String())
+	case p.TCPSocket != nil:
+		return fmt.Sprintf("dial tcp %s:%s: connect: connection refused", c.pr.ip, p.TCPSocket.Port.String())
+	}
+	return ""
+}
+
+// dueTimes lists the future moments c has something to do.
+func (c *container) dueTimes() []time.Time {
+	var out []time.Time
+	if c.pulling {
+		out = append(out, c.pullDone)
+	}
+	if !c.restartAt.IsZero() {
+		out = append(out, c.restartAt)
+	}
+	if c.running {
+		if !c.stopAt.IsZero() {
+			out = append(out, c.stopAt)
+		}
+		if c.current.result.Exited {
+			out = append(out, c.exitAt())
+		} else if c.current.horizon < maxHorizon {
+			out = append(out, c.current.started.Add(c.current.horizon))
+		}
+		if c.spec.ReadinessProbe != nil {
+			out = append(out, c.nextProbe)
+		}
+	}
+	return out
+}
+
+// containerID is the runtime's ID for the current run, stable for a given
+// pod, container and restart count.
+func (c *container) containerID() string {
+	return fmt.Sprintf("containerd://%s", hexID(c.pr.uid, c.spec.Name, c.restarts))
+}

@@ -1,0 +1,42 @@
+// Package kubelet models the kubelet of one simulated node: it runs the pods
+// bound to its node and reports their status.
+//
+// # The pod lifecycle
+//
+// A pod bound to the node is first given a sandbox (one second, then an IP
+// from the node's pod CIDR, allocated in order as host-local IPAM does).
+// Containers then start one after another: each image is pulled unless the
+// node has it and the pull policy allows reuse (a first pull takes time in
+// proportion to the image's size, a registry check for a cached image with
+// policy Always takes one second), then the container is created and
+// started. What the container does comes from the workload model
+// (internal/workload): its output becomes the container log, its sleeps and
+// computations take virtual time, and its exit code decides what happens
+// next.
+//
+// restartPolicy Always restarts any exit, OnFailure a non-zero exit, Never
+// none. Restarts follow the kubelet's crash-loop back-off: the first restart
+// at once, then waits of 10s doubling to a 5 minute cap (the container shows
+// CrashLoopBackOff meanwhile); a container that ran for 10 minutes before
+// exiting starts over from no back-off. The pod phase follows the kubelet's
+// getPhase: Pending until every container has started once, Running while
+// any runs or will restart, then Succeeded or Failed.
+//
+// A deleted pod is stopped with its grace period: servers (nginx, mysql)
+// exit on SIGTERM, while a shell or sleep running as PID 1 ignores SIGTERM
+// and is killed (exit 137) when the grace period ends. Once every container
+// has stopped, the kubelet reports the terminal status and removes the pod
+// (a delete with grace period 0), freeing its name.
+//
+// # State
+//
+// The kubelet is the one controller with machine state: the images on the
+// node, the pods' sandboxes, processes, files and logs. It changes that state
+// while reconciling, as a real kubelet changes its machine; everything it
+// tells the API goes through the returned Result.
+//
+// # Imports and determinism
+//
+// kubelet imports controllers, storage, objects and the internal workload
+// and vfs models. Time comes only from Reconcile's now.
+package kubelet

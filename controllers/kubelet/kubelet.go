@@ -1,0 +1,138 @@
+package kubelet
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Config is one kubelet's node.
+type Config struct {
+	NodeName   string
+	PodCIDR    string // pod addresses come from here, e.g. "10.244.1.0/24"
+	InternalIP string // reported as the pods' hostIP
+}
+
+// Kubelet runs the pods bound to one node. Not safe for concurrent use.
+type Kubelet struct {
+	cfg    Config
+	ipam   *ipam
+	images map[string]bool // image references present on the node
+	pods   map[objects.Key]*podRun
+	// host is the node's own filesystem, which hostPath volumes mount.
+	host *vfs.FS
+}
+
+var (
+	_ controllers.Controller   = (*Kubelet)(nil)
+	_ controllers.Placed       = (*Kubelet)(nil)
+	_ controllers.EventSourcer = (*Kubelet)(nil)
+)
+
+// New returns the kubelet of an empty node.
+func New(cfg Config) (*Kubelet, error) {
+	a, err := newIPAM(cfg.PodCIDR)
+	if err != nil {
+		return nil, err
+	}
+	return &Kubelet{cfg: cfg, ipam: a, images: map[string]bool{}, pods: map[objects.Key]*podRun{}, host: vfs.New()}, nil
+}
+
+// Name returns "kubelet/<node>".
+func (k *Kubelet) Name() string { return "kubelet/" + k.cfg.NodeName }
+
+// Component returns controllers.Kubelet.
+func (k *Kubelet) Component() string { return controllers.Kubelet }
+
+// EventSource returns the kubelet's event source: component kubelet, host the node.
+func (k *Kubelet) EventSource() objects.EventSource {
+	return objects.EventSource{Component: "kubelet", Host: k.cfg.NodeName}
+}
+
+// NodeName returns the node this kubelet runs.
+func (k *Kubelet) NodeName() string { return k.cfg.NodeName }
+
+// HostFS returns the node's own filesystem (what hostPath volumes mount).
+func (k *Kubelet) HostFS() *vfs.FS { return k.host }
+
+// KeysFor returns the pod's key when the pod is bound to this node, or was
+// and is now gone.
+func (k *Kubelet) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {
+	pod, ok := ev.Object.(*objects.Pod)
+	if !ok {
+		return nil
+	}
+	key := objects.KeyOf(pod)
+	if pod.Spec.NodeName == k.cfg.NodeName || k.pods[key] != nil {
+		return []objects.Key{key}
+	}
+	return nil
+}
+
+// Reconcile brings the pod at key to where its containers are at now and
+// reports its status; it asks to run again at the next moment something
+// will happen (an image pulled, a process exiting, a back-off ending).
+func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
+	obj, err := r.Get(key)
+	if err != nil {
+		k.forget(key)
+		return controllers.Result{}
+	}
+	pod := obj.(*objects.Pod)
+	if pod.Spec.NodeName != k.cfg.NodeName {
+		return controllers.Result{}
+	}
+	pr := k.pods[key]
+	if pr != nil && pr.uid != pod.UID {
+		k.forget(key) // the name was reused by a new pod
+		pr = nil
+	}
+	if pr == nil {
+		if isTerminal(pod) {
+			return controllers.Result{} // nothing left to run
+		}
+		pr = k.admit(now, pod)
+	}
+	if pr.removed {
+		return controllers.Result{}
+	}
+	pr.pod = pod
+	var res controllers.Result
+	pr.advance(now, &res)
+	status := pr.status(now)
+	if !reflect.DeepEqual(status, pod.Status) {
+		updated := pod.DeepCopy()
+		updated.Status = status
+		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
+	}
+	if pr.finished() && pod.DeletionTimestamp != nil {
+		// Every container has stopped: remove the pod for good.
+		zero := int64(0)
+		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.Delete, Key: key,
+			DeleteOptions: storage.DeleteOptions{GracePeriodSeconds: &zero,
+				Preconditions: &storage.Preconditions{UID: pod.UID}}})
+		pr.removed = true
+	}
+	if next, ok := pr.nextWake(now); ok {
+		res.RequeueAfter = next.Sub(now)
+	}
+	return res
+}
+
+// forget drops the runtime state of a pod that is gone.
+func (k *Kubelet) forget(key objects.Key) {
+	if pr := k.pods[key]; pr != nil {
+		if pr.ip.IsValid() {
+			k.ipam.release(pr.ip)
+		}
+		delete(k.pods, key)
+	}
+}
+
+func isTerminal(pod *objects.Pod) bool {
+	return pod.Status.Phase == objects.PodSucceeded || pod.Status.Phase == objects.PodFailed
+}

@@ -1,0 +1,265 @@
+package kubelet
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/objects"
+)
+
+// Timing of the node's machinery. Chosen to match what a small real cluster
+// shows: a pod is Running about ten seconds after creation when its image
+// must be pulled, at once when the image is cached.
+const (
+	sandboxDelay  = time.Second       // creating the pod sandbox and its network
+	registryCheck = time.Second       // resolving a cached image's digest (pull policy Always)
+	pullBandwidth = 20 * 1000 * 1000  // bytes per second of image download
+	serverStop    = time.Second       // nginx and mysql exit this long after SIGTERM
+	backoffBase   = 10 * time.Second  // the kubelet's crash-loop back-off starts here,
+	backoffMax    = 5 * time.Minute   // doubles up to here,
+	backoffReset  = 10 * time.Minute  // and is forgotten after this much clean running
+	firstHorizon  = 24 * time.Hour    // how far ahead a process is first run
+	maxHorizon    = 1 << 62           // no process is followed past this
+	sigkillExit   = int32(137)        // 128 + SIGKILL
+)
+
+// DurationAnnotation on a pod overrides how long each of its containers
+// runs, whatever its command ("90s", "1m54s").
+const DurationAnnotation = "sim.kubesim.io/run-duration"
+
+// podRun is the node's state for one pod.
+type podRun struct {
+	k          *Kubelet
+	uid        string
+	pod        *objects.Pod
+	seenAt     time.Time
+	sandboxAt  time.Time // when the sandbox is (or was) ready
+	sandboxUp  bool
+	ip         netip.Addr
+	containers []*container
+	volumes    map[string]*vfs.FS
+	// stopping is set once the pod is being deleted or its deadline passed.
+	stopping  bool
+	deadline  bool // the pod's activeDeadlineSeconds ran out
+	removed   bool // the final delete was issued
+}
+
+// admit starts tracking a pod newly bound to the node.
+func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
+	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay),
+		volumes: map[string]*vfs.FS{}}
+	for _, v := range pod.Spec.Volumes {
+		if v.EmptyDir != nil {
+			pr.volumes[v.Name] = vfs.New()
+		}
+	}
+	for i := range pod.Spec.Containers {
+		pr.containers = append(pr.containers, newContainer(pr, pod.Spec.Containers[i]))
+	}
+	k.pods[objects.KeyOf(pod)] = pr
+	return pr
+}
+
+// advance runs every transition due at or before now, in order, adding the
+// events they produce to res.
+func (pr *podRun) advance(now time.Time, res *controllers.Result) {
+	pr.checkStopping(now, res)
+	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping {
+		pr.startSandbox(now, res)
+	}
+	for progressed := true; progressed; {
+		progressed = false
+		for i, c := range pr.containers {
+			if c.step(now, pr.mayStart(i), res) {
+				progressed = true
+			}
+		}
+	}
+}
+
+// mayStart reports whether container i may begin starting: the sandbox is
+// up, the pod is not stopping, and (for a first start) every container
+// before it has started, since the kubelet starts them in order.
+func (pr *podRun) mayStart(i int) bool {
+	if !pr.sandboxUp || pr.stopping {
+		return false
+	}
+	for _, c := range pr.containers[:i] {
+		if !c.everStarted {
+			return false
+		}
+	}
+	return true
+}
+
+// startSandbox gives the pod its network: an address from the node's range.
+func (pr *podRun) startSandbox(now time.Time, res *controllers.Result) {
+	ip, err := pr.k.ipam.allocate()
+	if err != nil {
+		res.Events = append(res.Events, controllers.Warning(pr.pod, "FailedCreatePodSandBox",
+			fmt.Sprintf("Failed to create pod sandbox: plugin type=\"bridge\" failed (add): %v", err)))
+		pr.sandboxAt = now.Add(10 * time.Second)
+		return
+	}
+	pr.ip = ip
+	pr.sandboxUp = true
+}
+
+// checkStopping notices a deletion or an expired activeDeadlineSeconds and
+// signals every container.
+func (pr *podRun) checkStopping(now time.Time, res *controllers.Result) {
+	if pr.stopping {
+		return
+	}
+	pod := pr.pod
+	switch {
+	case pod.DeletionTimestamp != nil:
+		pr.stopping = true
+		pr.signalAll(now, pod.DeletionTimestamp.Time, res)
+	case pod.Spec.ActiveDeadlineSeconds != nil &&
+		!now.Before(pr.seenAt.Add(time.Duration(*pod.Spec.ActiveDeadlineSeconds)*time.Second)):
+		pr.stopping = true
+		pr.deadline = true
+		res.Events = append(res.Events, controllers.Normal(pod, "DeadlineExceeded",
+			"Pod was active on the node longer than the specified deadline"))
+		pr.signalAll(now, now, res)
+	}
+}
+
+// signalAll sends SIGTERM to every running container; killAt is when the
+// grace period ends and SIGKILL follows.
+func (pr *podRun) signalAll(now, killAt time.Time, res *controllers.Result) {
+	for _, c := range pr.containers {
+		c.terminate(now, killAt, res)
+	}
+}
+
+// finished reports whether no container runs or will run again.
+func (pr *podRun) finished() bool {
+	for _, c := range pr.containers {
+		if c.running || (!pr.stopping && c.willRun()) {
+			return false
+		}
+	}
+	return true
+}
+
+// nextWake returns the next moment something is due.
+func (pr *podRun) nextWake(now time.Time) (time.Time, bool) {
+	var best time.Time
+	consider := func(t time.Time) {
+		if t.After(now) && (best.IsZero() || t.Before(best)) {
+			best = t
+		}
+	}
+	if !pr.sandboxUp && !pr.stopping {
+		consider(pr.sandboxAt)
+	}
+	if d := pr.pod.Spec.ActiveDeadlineSeconds; d != nil && !pr.stopping {
+		consider(pr.seenAt.Add(time.Duration(*d) * time.Second))
+	}
+	for _, c := range pr.containers {
+		for _, t := range c.dueTimes() {
+			consider(t)
+		}
+	}
+	return best, !best.IsZero()
+}
+
+// env builds a container's environment: the kubernetes Service variables
+// every container gets, then the container's own (literal values and pod
+// fields), as the kubelet orders them.
+func (pr *podRun) env(c objects.Container) []workload.EnvVar {
+	vars := []workload.EnvVar{
+		{Name: "KUBERNETES_SERVICE_HOST", Value: "10.96.0.1"},
+		{Name: "KUBERNETES_SERVICE_PORT", Value: "443"},
+		{Name: "KUBERNETES_SERVICE_PORT_HTTPS", Value: "443"},
+		{Name: "KUBERNETES_PORT", Value: "tcp://10.96.0.1:443"},
+		{Name: "KUBERNETES_PORT_443_TCP", Value: "tcp://10.96.0.1:443"},
+		{Name: "KUBERNETES_PORT_443_TCP_PROTO", Value: "tcp"},
+		{Name: "KUBERNETES_PORT_443_TCP_PORT", Value: "443"},
+		{Name: "KUBERNETES_PORT_443_TCP_ADDR", Value: "10.96.0.1"},
+	}
+	for _, e := range c.Env {
+		value := e.Value
+		if e.ValueFrom != nil && e.ValueFrom.FieldRef != nil {
+			value = pr.fieldValue(e.ValueFrom.FieldRef.FieldPath)
+		}
+		vars = append(vars, workload.EnvVar{Name: e.Name, Value: value})
+	}
+	return vars
+}
+
+// fieldValue resolves a downward-API field path of the pod.
+func (pr *podRun) fieldValue(path string) string {
+	pod := pr.pod
+	switch path {
+	case "metadata.name":
+		return pod.Name
+	case "metadata.namespace":
+		return pod.Namespace
+	case "metadata.uid":
+		return pod.UID
+	case "spec.nodeName":
+		return pod.Spec.NodeName
+	case "spec.serviceAccountName":
+		return pod.Spec.ServiceAccountName
+	case "status.podIP":
+		return pr.ip.String()
+	case "status.hostIP":
+		return pr.k.cfg.InternalIP
+	}
+	return ""
+}
+
+// hostname is the pod's hostname: spec.hostname, or its name cut to 63 characters.
+func (pr *podRun) hostname() string {
+	if h := pr.pod.Spec.Hostname; h != "" {
+		return h
+	}
+	name := pr.pod.Name
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return name
+}
+
+// view builds a container's filesystem: the image's files plus the pod's
+// volumes at their mount paths.
+func (pr *podRun) view(c objects.Container, img workload.Image, now time.Time) *vfs.View {
+	root := vfs.New()
+	for _, path := range sortedKeys(img.Files) {
+		_ = root.MkdirAll(parentDir(path), 0o755, now)
+		_ = root.WriteFile(path, []byte(img.Files[path]), 0o644, now)
+	}
+	v := vfs.NewView(root)
+	for _, m := range c.VolumeMounts {
+		fs, base := pr.volumeFS(m.Name, now)
+		if fs == nil {
+			continue // a volume source kubesim does not model yet mounts nothing
+		}
+		_ = root.MkdirAll(m.MountPath, 0o755, now)
+		_ = v.Mount(m.MountPath, fs, joinPath(base, m.SubPath), m.ReadOnly)
+	}
+	return v
+}
+
+// volumeFS returns the filesystem behind the pod volume called name and the
+// directory of it the volume is.
+func (pr *podRun) volumeFS(name string, now time.Time) (*vfs.FS, string) {
+	if fs, ok := pr.volumes[name]; ok {
+		return fs, "/"
+	}
+	for _, v := range pr.pod.Spec.Volumes {
+		if v.Name == name && v.HostPath != nil {
+			// hostPath directories are created on use, as DirectoryOrCreate does.
+			_ = pr.k.host.MkdirAll(v.HostPath.Path, 0o755, now)
+			return pr.k.host, v.HostPath.Path
+		}
+	}
+	return nil, ""
+}

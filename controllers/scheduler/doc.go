@@ -1,0 +1,24 @@
+// Package scheduler models kube-scheduler: it binds pending pods to nodes.
+//
+// # What it decides
+//
+// A pod with no node, not being deleted and asking for the default scheduler
+// is filtered against every node as kube-scheduler's default plugins do:
+// the node is Ready and schedulable, the pod tolerates the node's NoSchedule
+// and NoExecute taints, the node's labels match the pod's nodeSelector, and
+// the node has room for the pod's resource requests (cpu, memory, pod count)
+// beside the pods already bound there. Among the nodes that fit, the one
+// with the fewest pods wins, then the first by name — a deterministic
+// stand-in for upstream's scoring.
+//
+// A pod that fits nowhere stays Pending with condition PodScheduled=False,
+// reason Unschedulable, and a FailedScheduling event carrying upstream's
+// message ("0/3 nodes are available: ..."). It is retried when a node
+// changes or a pod leaves, and every five minutes, as upstream flushes its
+// unschedulable queue.
+//
+// # Imports and determinism
+//
+// scheduler imports controllers, storage and objects. Its only state is the
+// set of pods that did not fit, consulted in sorted order.
+package scheduler

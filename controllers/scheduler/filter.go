@@ -1,0 +1,194 @@
+package scheduler
+
+import (
+	"fmt"
+
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// filterReason is one reason a node cannot take a pod. resource marks the
+// reasons preemption could cure (not enough room), as opposed to ones it
+// cannot (taints, selectors).
+type filterReason struct {
+	text     string
+	resource bool
+}
+
+// nodeLoad is what the pods bound to a node already ask for.
+type nodeLoad struct {
+	pods        int
+	cpuMilli    int64
+	memoryBytes int64
+}
+
+// cache tracks the load each pod puts on its node.
+type cache struct {
+	pods  map[objects.Key]charge
+	nodes map[string]*nodeLoad
+}
+
+// charge is one pod's share of a node.
+type charge struct {
+	node             string
+	cpuMilli, memory int64
+}
+
+func newCache() *cache {
+	return &cache{pods: map[objects.Key]charge{}, nodes: map[string]*nodeLoad{}}
+}
+
+// observe updates the cache with a pod change: a pod holds resources while
+// it is bound to a node and not Succeeded or Failed.
+func (c *cache) observe(t storage.EventType, pod *objects.Pod) {
+	key := objects.KeyOf(pod)
+	if old, ok := c.pods[key]; ok {
+		c.nodes[old.node].add(old, -1)
+		delete(c.pods, key)
+	}
+	if t == storage.Deleted || pod.Spec.NodeName == "" || isTerminal(pod) {
+		return
+	}
+	cpu, mem := podRequests(pod)
+	ch := charge{node: pod.Spec.NodeName, cpuMilli: cpu, memory: mem}
+	c.pods[key] = ch
+	load := c.nodes[ch.node]
+	if load == nil {
+		load = &nodeLoad{}
+		c.nodes[ch.node] = load
+	}
+	load.add(ch, +1)
+}
+
+func (l *nodeLoad) add(ch charge, sign int) {
+	l.pods += sign
+	l.cpuMilli += int64(sign) * ch.cpuMilli
+	l.memoryBytes += int64(sign) * ch.memory
+}
+
+// podRequests returns a pod's effective cpu (milli) and memory requests:
+// the sum over containers, or the largest init container if that is more,
+// as the scheduler's NodeResourcesFit computes it.
+func podRequests(pod *objects.Pod) (cpuMilli, memoryBytes int64) {
+	for _, c := range pod.Spec.Containers {
+		cpuMilli += request(c, objects.ResourceCPU).MilliValue()
+		memoryBytes += request(c, objects.ResourceMemory).Value()
+	}
+	for _, c := range pod.Spec.InitContainers {
+		cpuMilli = max(cpuMilli, request(c, objects.ResourceCPU).MilliValue())
+		memoryBytes = max(memoryBytes, request(c, objects.ResourceMemory).Value())
+	}
+	return cpuMilli, memoryBytes
+}
+
+// request returns a container's request for name; a limit with no request
+// counts as the request, as defaulting makes it.
+func request(c objects.Container, name string) objects.Quantity {
+	if q, ok := c.Resources.Requests[name]; ok {
+		return q
+	}
+	return c.Resources.Limits[name]
+}
+
+// filter returns why node cannot take pod, or nothing when it can.
+func filter(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterReason {
+	var out []filterReason
+	if node.Spec.Unschedulable {
+		out = append(out, filterReason{text: "node(s) were unschedulable"})
+	}
+	if t, ok := untoleratedTaint(pod, node); ok {
+		out = append(out, filterReason{text: fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)})
+	}
+	if !matchesNodeSelector(pod, node) {
+		out = append(out, filterReason{text: "node(s) didn't match Pod's node affinity/selector"})
+	}
+	if len(out) > 0 {
+		return out
+	}
+	return resourceFit(pod, node, load)
+}
+
+// resourceFit reports the resources node lacks for pod.
+func resourceFit(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterReason {
+	var out []filterReason
+	alloc := node.Status.Allocatable
+	if maxPods, ok := alloc[objects.ResourcePods]; ok && int64(load.pods+1) > maxPods.Value() {
+		out = append(out, filterReason{text: "Too many pods", resource: true})
+	}
+	cpu, mem := podRequests(pod)
+	if q, ok := alloc[objects.ResourceCPU]; ok && cpu > 0 && load.cpuMilli+cpu > q.MilliValue() {
+		out = append(out, filterReason{text: "Insufficient cpu", resource: true})
+	}
+	if q, ok := alloc[objects.ResourceMemory]; ok && mem > 0 && load.memoryBytes+mem > q.Value() {
+		out = append(out, filterReason{text: "Insufficient memory", resource: true})
+	}
+	return out
+}
+
+// untoleratedTaint returns the first NoSchedule or NoExecute taint of node
+// that pod does not tolerate. A node that is not Ready counts as carrying
+// the not-ready taint the node lifecycle controller would put on it.
+func untoleratedTaint(pod *objects.Pod, node *objects.Node) (objects.Taint, bool) {
+	taints := node.Spec.Taints
+	if !nodeReady(node) && !hasTaintKey(taints, objects.TaintNodeNotReady) && !hasTaintKey(taints, objects.TaintNodeUnreachable) {
+		taints = append(append([]objects.Taint(nil), taints...), objects.Taint{Key: objects.TaintNodeNotReady, Effect: objects.TaintNoSchedule})
+	}
+	for _, t := range taints {
+		if t.Effect == objects.TaintPreferNoSchedule {
+			continue
+		}
+		if !tolerates(pod.Spec.Tolerations, t) {
+			return t, true
+		}
+	}
+	return objects.Taint{}, false
+}
+
+func hasTaintKey(taints []objects.Taint, key string) bool {
+	for _, t := range taints {
+		if t.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// tolerates reports whether any toleration matches taint t (upstream
+// Toleration.ToleratesTaint).
+func tolerates(tolerations []objects.Toleration, t objects.Taint) bool {
+	for _, tol := range tolerations {
+		if tol.Effect != "" && tol.Effect != t.Effect {
+			continue
+		}
+		if tol.Key != "" && tol.Key != t.Key {
+			continue
+		}
+		switch tol.Operator {
+		case "Exists":
+			return true
+		case "", "Equal":
+			if tol.Key != "" && tol.Value == t.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func matchesNodeSelector(pod *objects.Pod, node *objects.Node) bool {
+	for k, v := range pod.Spec.NodeSelector {
+		if got, ok := node.Labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+func nodeReady(node *objects.Node) bool {
+	for _, c := range node.Status.Conditions {
+		if c.Type == objects.NodeReady {
+			return c.Status == objects.ConditionTrue
+		}
+	}
+	return false
+}

@@ -1,0 +1,232 @@
+package scheduler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Name is the scheduler's name, as pods' spec.schedulerName and events' source spell it.
+const Name = "default-scheduler"
+
+// Event reasons, as upstream records them.
+const (
+	ReasonScheduled        = "Scheduled"
+	ReasonFailedScheduling = "FailedScheduling"
+	// ReasonUnschedulable is the PodScheduled condition's reason for a pod that fits nowhere.
+	ReasonUnschedulable = "Unschedulable"
+)
+
+// unschedulableRetry is how long a pod that fit nowhere waits before it is
+// tried again without any cluster change (upstream's
+// podMaxInUnschedulablePodsDuration).
+const unschedulableRetry = 5 * time.Minute
+
+// Scheduler binds pending pods to nodes. Not safe for concurrent use.
+type Scheduler struct {
+	// unschedulable holds pods that fit nowhere at their last attempt; a
+	// change that may free room retries them.
+	unschedulable map[objects.Key]bool
+	// cache is what each node's bound pods ask for, kept up to date from
+	// watch events as kube-scheduler's cache is, so scheduling one pod does
+	// not list every pod. A controller that misses events drifts, as the
+	// real one would.
+	cache *cache
+}
+
+var (
+	_ controllers.Controller = (*Scheduler)(nil)
+	_ controllers.Placed     = (*Scheduler)(nil)
+)
+
+// New returns a scheduler with nothing pending.
+func New() *Scheduler { return &Scheduler{unschedulable: map[objects.Key]bool{}, cache: newCache()} }
+
+// Name returns "default-scheduler".
+func (s *Scheduler) Name() string { return Name }
+
+// Component returns controllers.Scheduler: the scheduler keeps running when
+// the controller manager is down.
+func (s *Scheduler) Component() string { return controllers.Scheduler }
+
+// KeysFor returns the pod itself when it waits for a node, and every pod
+// that did not fit when a node changes or a pod's departure frees room.
+func (s *Scheduler) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {
+	switch obj := ev.Object.(type) {
+	case *objects.Pod:
+		s.cache.observe(ev.Type, obj)
+		if ev.Type != storage.Deleted && needsScheduling(obj) {
+			return []objects.Key{objects.KeyOf(obj)}
+		}
+		if ev.Type == storage.Deleted || isTerminal(obj) {
+			return s.retryKeys()
+		}
+	case *objects.Node:
+		return s.retryKeys()
+	}
+	return nil
+}
+
+// retryKeys lists the unschedulable pods in key order.
+func (s *Scheduler) retryKeys() []objects.Key {
+	keys := make([]objects.Key, 0, len(s.unschedulable))
+	for k := range s.unschedulable {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+	return keys
+}
+
+// Reconcile binds the pod at key to the best node, or reports why none fits.
+func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
+	obj, err := r.Get(key)
+	if err != nil {
+		delete(s.unschedulable, key)
+		return controllers.Result{}
+	}
+	pod := obj.(*objects.Pod)
+	if !needsScheduling(pod) {
+		delete(s.unschedulable, key)
+		return controllers.Result{}
+	}
+	nodes := r.List("Node", "", nil)
+	best, fit := choose(pod, nodes, s.cache.nodes)
+	if best == "" {
+		s.unschedulable[key] = true
+		return unschedulable(now, pod, fit.message(len(nodes)))
+	}
+	delete(s.unschedulable, key)
+	return controllers.Result{Actions: []controllers.Action{{
+		Verb: controllers.Bind, Key: key, NodeName: best,
+		Then: func(_ objects.Object, err error) []controllers.Event {
+			if err != nil {
+				return []controllers.Event{controllers.Warning(pod, ReasonFailedScheduling,
+					fmt.Sprintf("Binding rejected: %v", err))}
+			}
+			return []controllers.Event{controllers.Normal(pod, ReasonScheduled,
+				fmt.Sprintf("Successfully assigned %s/%s to %s", pod.Namespace, pod.Name, best))}
+		},
+	}}}
+}
+
+// unschedulable records why pod fits nowhere: the PodScheduled condition and
+// a FailedScheduling event, and asks to try again later.
+func unschedulable(now time.Time, pod *objects.Pod, message string) controllers.Result {
+	res := controllers.Result{
+		Events:       []controllers.Event{controllers.Warning(pod, ReasonFailedScheduling, message)},
+		RequeueAfter: unschedulableRetry,
+	}
+	updated := pod.DeepCopy()
+	cond := objects.PodCondition{Type: objects.PodScheduled, Status: objects.ConditionFalse,
+		Reason: ReasonUnschedulable, Message: message, LastTransitionTime: objects.NewTime(now)}
+	if setCondition(&updated.Status, cond) {
+		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
+	}
+	return res
+}
+
+// setCondition sets cond on status, keeping the transition time when the
+// status did not change. It reports whether anything changed.
+func setCondition(status *objects.PodStatus, cond objects.PodCondition) bool {
+	for i, c := range status.Conditions {
+		if c.Type != cond.Type {
+			continue
+		}
+		if c.Status == cond.Status && c.Reason == cond.Reason && c.Message == cond.Message {
+			return false
+		}
+		if c.Status == cond.Status {
+			cond.LastTransitionTime = c.LastTransitionTime
+		}
+		status.Conditions[i] = cond
+		return true
+	}
+	status.Conditions = append(status.Conditions, cond)
+	return true
+}
+
+// needsScheduling reports whether pod waits for this scheduler.
+func needsScheduling(pod *objects.Pod) bool {
+	return pod.Spec.NodeName == "" && pod.DeletionTimestamp == nil && !isTerminal(pod) &&
+		(pod.Spec.SchedulerName == "" || pod.Spec.SchedulerName == Name)
+}
+
+func isTerminal(pod *objects.Pod) bool {
+	return pod.Status.Phase == objects.PodSucceeded || pod.Status.Phase == objects.PodFailed
+}
+
+// choose returns the best node for pod, or "" and the reasons nodes failed.
+func choose(pod *objects.Pod, nodes []objects.Object, usage map[string]*nodeLoad) (string, failures) {
+	fails := failures{}
+	best, bestPods := "", 0
+	for _, obj := range nodes {
+		node := obj.(*objects.Node)
+		load := usage[node.Name]
+		if load == nil {
+			load = &nodeLoad{}
+		}
+		if reasons := filter(pod, node, load); len(reasons) > 0 {
+			fails.add(reasons)
+			continue
+		}
+		// Nodes come in name order, so ties keep the first name.
+		if best == "" || load.pods < bestPods {
+			best, bestPods = node.Name, load.pods
+		}
+	}
+	return best, fails
+}
+
+// failures counts, per reason, how many nodes failed with it, and how many
+// of those failed only for reasons preemption could cure.
+type failures struct {
+	byReason   map[string]int
+	preemptive int // nodes where evicting pods could make room
+	hopeless   int // nodes where it could not
+}
+
+func (f *failures) add(reasons []filterReason) {
+	if f.byReason == nil {
+		f.byReason = map[string]int{}
+	}
+	curable := true
+	for _, r := range reasons {
+		f.byReason[r.text]++
+		curable = curable && r.resource
+	}
+	if curable {
+		f.preemptive++
+	} else {
+		f.hopeless++
+	}
+}
+
+// message builds upstream's FitError text with its preemption postscript:
+// "0/3 nodes are available: 1 node(s) had untolerated taint {...}, 2
+// Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not
+// helpful for scheduling, 2 No preemption victims found for incoming pod."
+func (f failures) message(nodes int) string {
+	reasons := make([]string, 0, len(f.byReason))
+	for text, n := range f.byReason {
+		reasons = append(reasons, fmt.Sprintf("%d %s", n, text))
+	}
+	sort.Strings(reasons)
+	msg := fmt.Sprintf("0/%d nodes are available: %s.", nodes, strings.Join(reasons, ", "))
+	if nodes == 0 {
+		return "no nodes available to schedule pods"
+	}
+	var post []string
+	if f.hopeless > 0 {
+		post = append(post, fmt.Sprintf("%d Preemption is not helpful for scheduling", f.hopeless))
+	}
+	if f.preemptive > 0 {
+		post = append(post, fmt.Sprintf("%d No preemption victims found for incoming pod", f.preemptive))
+	}
+	sort.Strings(post)
+	return fmt.Sprintf("%s preemption: 0/%d nodes are available: %s.", msg, nodes, strings.Join(post, ", "))
+}

@@ -1,0 +1,170 @@
+package scheduler_test
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/scheduler"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+var t0 = time.Date(2023, 12, 22, 0, 0, 0, 0, time.UTC)
+
+// world is a store with the default namespace and some nodes, and a
+// scheduler that has seen every change.
+type world struct {
+	t     *testing.T
+	store *storage.Store
+	s     *scheduler.Scheduler
+}
+
+func newWorld(t *testing.T) *world {
+	st := storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2)))
+	w := &world{t: t, store: st, s: scheduler.New()}
+	w.create(&objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: objects.ObjectMeta{Name: "default"}})
+	return w
+}
+
+func (w *world) create(obj objects.Object) objects.Object {
+	w.t.Helper()
+	out, err := w.store.Create(obj)
+	require.NoError(w.t, err)
+	w.feed()
+	return out
+}
+
+// feed hands every pending watch event to the scheduler, as the loop does.
+func (w *world) feed() {
+	for _, ev := range w.store.DrainEvents() {
+		w.s.KeysFor(ev, w.store)
+	}
+}
+
+func (w *world) node(name, cpu string, labels map[string]string, taints ...objects.Taint) {
+	w.t.Helper()
+	res := objects.ResourceList{objects.ResourceCPU: objects.MustParseQuantity(cpu),
+		objects.ResourceMemory: objects.MustParseQuantity("4Gi"), objects.ResourcePods: objects.MustParseQuantity("110")}
+	n := w.create(&objects.Node{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Node"},
+		ObjectMeta: objects.ObjectMeta{Name: name, Labels: labels},
+		Spec:       objects.NodeSpec{Taints: taints}}).(*objects.Node)
+	n.Status = objects.NodeStatus{Capacity: res, Allocatable: res,
+		Conditions: []objects.NodeCondition{{Type: objects.NodeReady, Status: objects.ConditionTrue}}}
+	_, err := w.store.UpdateStatus(n)
+	require.NoError(w.t, err)
+	w.feed()
+}
+
+func (w *world) pod(name, cpu string, nodeSelector map[string]string) objects.Key {
+	w.t.Helper()
+	c := objects.Container{Name: "c", Image: "nginx"}
+	if cpu != "" {
+		c.Resources.Requests = objects.ResourceList{objects.ResourceCPU: objects.MustParseQuantity(cpu)}
+	}
+	p := w.create(&objects.Pod{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: objects.ObjectMeta{Name: name, Namespace: "default"},
+		Spec:       objects.PodSpec{Containers: []objects.Container{c}, NodeSelector: nodeSelector}})
+	return objects.KeyOf(p)
+}
+
+// schedule reconciles key and applies a Bind the way the loop would.
+func (w *world) schedule(key objects.Key) (string, controllers.Result) {
+	w.t.Helper()
+	res := w.s.Reconcile(t0, w.store, key)
+	for _, a := range res.Actions {
+		if a.Verb == controllers.Bind {
+			_, err := w.store.Bind(a.Key, a.NodeName)
+			require.NoError(w.t, err)
+			w.feed()
+			return a.NodeName, res
+		}
+	}
+	return "", res
+}
+
+func TestSpreadsPodsByCountThenName(t *testing.T) {
+	w := newWorld(t)
+	w.node("b", "4", nil)
+	w.node("a", "4", nil)
+	var got []string
+	for _, name := range []string{"p1", "p2", "p3", "p4"} {
+		node, _ := w.schedule(w.pod(name, "", nil))
+		got = append(got, node)
+	}
+	assert.Equal(t, []string{"a", "b", "a", "b"}, got)
+}
+
+func TestBindEmitsScheduledEvent(t *testing.T) {
+	w := newWorld(t)
+	w.node("n1", "4", nil)
+	key := w.pod("web", "", nil)
+	res := w.s.Reconcile(t0, w.store, key)
+	require.Len(t, res.Actions, 1)
+	a := res.Actions[0]
+	assert.Equal(t, controllers.Bind, a.Verb)
+	written, err := w.store.Bind(a.Key, a.NodeName)
+	require.NoError(t, err)
+	evs := a.Then(written, nil)
+	require.Len(t, evs, 1)
+	assert.Equal(t, "Scheduled", evs[0].Reason)
+	assert.Equal(t, "Successfully assigned default/web to n1", evs[0].Message)
+}
+
+func TestFiltersTaintsSelectorsAndResources(t *testing.T) {
+	w := newWorld(t)
+	w.node("master", "4", map[string]string{"disk": "ssd"},
+		objects.Taint{Key: objects.TaintControlPlane, Effect: objects.TaintNoSchedule})
+	w.node("small", "1", map[string]string{"disk": "ssd"})
+	w.node("hdd", "4", map[string]string{"disk": "hdd"})
+
+	node, _ := w.schedule(w.pod("fits-hdd", "2", nil))
+	assert.Equal(t, "hdd", node, "small lacks cpu, master is tainted")
+
+	node, res := w.schedule(w.pod("wants-ssd", "2", map[string]string{"disk": "ssd"}))
+	assert.Empty(t, node)
+	require.Len(t, res.Events, 1)
+	assert.Equal(t, "FailedScheduling", res.Events[0].Reason)
+	assert.Equal(t, "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector, "+
+		"1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/3 nodes are available: "+
+		"1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.", res.Events[0].Message)
+	assert.Equal(t, 5*time.Minute, res.RequeueAfter)
+}
+
+func TestTolerationLetsPodOntoTaintedNode(t *testing.T) {
+	w := newWorld(t)
+	w.node("master", "4", nil, objects.Taint{Key: objects.TaintControlPlane, Effect: objects.TaintNoSchedule})
+	p := &objects.Pod{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: objects.ObjectMeta{Name: "tolerant", Namespace: "default"},
+		Spec: objects.PodSpec{Containers: []objects.Container{{Name: "c", Image: "nginx"}},
+			Tolerations: []objects.Toleration{{Key: objects.TaintControlPlane, Operator: "Exists", Effect: objects.TaintNoSchedule}}}}
+	key := objects.KeyOf(w.create(p))
+	node, _ := w.schedule(key)
+	assert.Equal(t, "master", node)
+}
+
+func TestUnschedulablePodIsRetriedWhenRoomAppears(t *testing.T) {
+	w := newWorld(t)
+	w.node("n1", "1", nil)
+	hog := w.pod("hog", "1", nil)
+	node, _ := w.schedule(hog)
+	require.Equal(t, "n1", node)
+	waiting := w.pod("waiting", "1", nil)
+	node, _ = w.schedule(waiting)
+	require.Empty(t, node)
+
+	zero := int64(0)
+	_, err := w.store.Delete(hog, storage.DeleteOptions{GracePeriodSeconds: &zero})
+	require.NoError(t, err)
+	var retried []objects.Key
+	for _, ev := range w.store.DrainEvents() {
+		retried = append(retried, w.s.KeysFor(ev, w.store)...)
+	}
+	assert.Contains(t, retried, waiting, "a departing pod frees room, so the waiting pod is tried again")
+}

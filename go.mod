@@ -1,0 +1,14 @@
+module github.com/kubesim/kubesim
+
+go 1.26
+
+require (
+	github.com/google/btree v1.1.3
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	go.yaml.in/yaml/v2 v2.4.2 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	sigs.k8s.io/yaml v1.6.0 // indirect
+)

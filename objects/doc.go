@@ -1,0 +1,42 @@
+// Package objects holds kubesim's API types: the Kubernetes objects the
+// simulation stores and its controllers act on.
+//
+// # Fidelity
+//
+// Types mirror the upstream API (k8s.io/api) field for field where kubesim
+// models the field, with the same JSON names, so that a real manifest decodes
+// into them and `kubectl get -o json` prints what the apiserver would. Fields
+// kubesim does not model are rejected by the strict decoder as unknown, with
+// the apiserver's message, rather than silently dropped.
+//
+// # What lives here
+//
+//   - meta.go: TypeMeta, ObjectMeta, OwnerReference, the Object interface and Key.
+//   - pod.go, node.go, namespace.go, event.go: the core kinds.
+//   - unstructured.go: objects of kinds kubesim does not model (RBAC, ServiceAccounts...),
+//     kept as JSON trees so a tutorial that applies them is never rejected.
+//   - scheme.go: the registry of kinds (group, version, resource, short names).
+//   - quantity.go, labels.go: resource quantities, label selectors and name checks.
+//   - zz_generated.deepcopy.go: DeepCopy/DeepCopyInto, generated (see go:generate
+//     below); deepcopy.go holds the few written by hand.
+//   - decode.go: manifest decoding (YAML or JSON, several documents).
+//   - defaults.go, validation.go: per-kind defaulting and validation with upstream's
+//     field paths and messages.
+//
+// # Imports
+//
+// objects is a leaf: it imports only the standard library and sigs.k8s.io/yaml.
+//
+// # Determinism
+//
+// Nothing here reads the clock or a random source; times and names are set by
+// the caller (the store, the controllers).
+//
+// +kubebuilder:object:generate=true
+package objects
+
+// Regenerate deep copies after adding or changing a type: go generate ./objects
+// (from the module root). Types whose deep copy is written by hand carry the
+// object:generate=false marker; no type carries the object:root marker, because
+// every kind writes its own DeepCopyObject returning Object.
+//go:generate go run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.23.0 object paths=./...

@@ -1,0 +1,193 @@
+package sim
+
+import (
+	"errors"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// User is the actor name the trace gives writes made through the Cluster's
+// own methods (a test, kubectl).
+const User = "kubectl"
+
+// ApplyOutcome says what applying one object did, in kubectl's words.
+type ApplyOutcome string
+
+// Outcomes of applying an object.
+const (
+	Created    ApplyOutcome = "created"
+	Configured ApplyOutcome = "configured"
+	Unchanged  ApplyOutcome = "unchanged"
+)
+
+// Applied is one object of a manifest after it was applied.
+type Applied struct {
+	Object  objects.Object
+	Outcome ApplyOutcome
+}
+
+// ApplyError is a manifest rejected as a whole: nothing of it was applied.
+// Index is the failing object's position in the manifest.
+type ApplyError struct {
+	Index  int
+	Object objects.Object // nil when the manifest did not decode
+	Err    error
+}
+
+func (e *ApplyError) Error() string { return e.Err.Error() }
+func (e *ApplyError) Unwrap() error { return e.Err }
+
+// Apply creates each object of a YAML or JSON manifest (several documents
+// allowed), or updates it when it exists, like `kubectl apply -f`. The
+// manifest is all or nothing: every object is decoded, defaulted and
+// validated first, and if any fails nothing is written. (Real kubectl goes
+// document by document; kubesim's difference is deliberate.)
+func (c *Cluster) Apply(manifest []byte) ([]Applied, error) {
+	objs, err := objects.Decode(manifest)
+	if err != nil {
+		return nil, &ApplyError{Index: -1, Err: err}
+	}
+	return c.ApplyObjects(objs...)
+}
+
+// Create creates each object of a manifest, failing (and creating nothing)
+// if any already exists, like `kubectl create -f`.
+func (c *Cluster) Create(manifest []byte) ([]objects.Object, error) {
+	objs, err := objects.Decode(manifest)
+	if err != nil {
+		return nil, &ApplyError{Index: -1, Err: err}
+	}
+	for i, obj := range objs {
+		if err := c.check(obj, false); err != nil {
+			return nil, &ApplyError{Index: i, Object: obj, Err: err}
+		}
+	}
+	out := make([]objects.Object, 0, len(objs))
+	for i, obj := range objs {
+		created, err := c.write(User, controllers.Action{Verb: controllers.Create, Object: obj})
+		if err != nil {
+			return out, &ApplyError{Index: i, Object: obj, Err: err}
+		}
+		out = append(out, created)
+	}
+	return out, nil
+}
+
+// ApplyObjects is Apply for decoded objects.
+func (c *Cluster) ApplyObjects(objs ...objects.Object) ([]Applied, error) {
+	for i, obj := range objs {
+		if err := c.check(obj, true); err != nil {
+			return nil, &ApplyError{Index: i, Object: obj, Err: err}
+		}
+	}
+	out := make([]Applied, 0, len(objs))
+	for i, obj := range objs {
+		a, err := c.applyOne(obj)
+		if err != nil {
+			return out, &ApplyError{Index: i, Object: obj, Err: err}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// applyOne creates obj or, when it exists, merges obj into the stored
+// object as kubectl apply's three-way merge does: fields the manifest sets
+// replace the stored ones, fields the previous manifest set and this one
+// dropped are removed, and fields the cluster filled in (uid, status,
+// defaults, a pod's node) are kept.
+func (c *Cluster) applyOne(obj objects.Object) (Applied, error) {
+	key := c.keyOf(obj)
+	current, err := c.store.Get(key)
+	if errors.Is(err, storage.ErrNotFound) {
+		fresh := obj.DeepCopyObject()
+		if err := setLastApplied(fresh, obj); err != nil {
+			return Applied{}, err
+		}
+		created, err := c.write(User, controllers.Action{Verb: controllers.Create, Object: fresh})
+		return Applied{Object: created, Outcome: Created}, err
+	}
+	if err != nil {
+		return Applied{}, err
+	}
+	desired, err := mergeApplied(current, obj)
+	if err != nil {
+		return Applied{}, err
+	}
+	before := current.GetObjectMeta().ResourceVersion
+	updated, err := c.write(User, controllers.Action{Verb: controllers.Update, Object: desired})
+	if err != nil {
+		return Applied{}, err
+	}
+	outcome := Configured
+	if updated.GetObjectMeta().ResourceVersion == before {
+		outcome = Unchanged
+	}
+	return Applied{Object: updated, Outcome: outcome}, nil
+}
+
+// check verifies, without writing, that obj could be written: it decodes to
+// a valid object in an existing namespace, and (for create) does not exist.
+func (c *Cluster) check(obj objects.Object, mayExist bool) error {
+	probe := obj.DeepCopyObject()
+	objects.Default(probe)
+	key := c.keyOf(probe)
+	info := objects.KindInfoFor(key.Kind, probe.GetTypeMeta().APIVersion)
+	if info.Namespaced {
+		if _, err := c.store.Get(objects.Key{Kind: "Namespace", Name: key.Namespace}); err != nil {
+			return err
+		}
+	}
+	current, err := c.store.Get(key)
+	exists := err == nil
+	if exists && !mayExist {
+		return storage.NewAlreadyExists(info, key.Name)
+	}
+	var errs objects.ErrorList
+	if exists {
+		merged, err := mergeApplied(current, obj)
+		if err != nil {
+			return err
+		}
+		objects.Default(merged)
+		errs = objects.ValidateUpdate(merged, current)
+	} else {
+		errs = objects.ValidateCreate(probe)
+	}
+	if len(errs) > 0 {
+		return storage.NewInvalid(info, key.Name, errs)
+	}
+	return nil
+}
+
+// keyOf returns where obj will be stored: namespaced kinds default to the
+// default namespace.
+func (c *Cluster) keyOf(obj objects.Object) objects.Key {
+	key := objects.KeyOf(obj)
+	info := objects.KindInfoFor(key.Kind, obj.GetTypeMeta().APIVersion)
+	switch {
+	case !info.Namespaced:
+		key.Namespace = ""
+	case key.Namespace == "":
+		key.Namespace = objects.NamespaceDefault
+	}
+	return key
+}
+
+// Delete deletes the object named by key as `kubectl delete` does (graceful
+// for pods, background cascade).
+func (c *Cluster) Delete(key objects.Key, opts storage.DeleteOptions) (objects.Object, error) {
+	return c.write(User, controllers.Action{Verb: controllers.Delete, Key: key, DeleteOptions: opts})
+}
+
+// Update writes obj as a user would with `kubectl replace`.
+func (c *Cluster) Update(obj objects.Object) (objects.Object, error) {
+	return c.write(User, controllers.Action{Verb: controllers.Update, Object: obj})
+}
+
+// UpdateStatus writes obj's status as a user would through the status subresource.
+func (c *Cluster) UpdateStatus(obj objects.Object) (objects.Object, error) {
+	return c.write(User, controllers.Action{Verb: controllers.UpdateStatus, Object: obj})
+}

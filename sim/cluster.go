@@ -1,0 +1,120 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/kubelet"
+	"github.com/kubesim/kubesim/controllers/scheduler"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Cluster is a simulated Kubernetes cluster: a store, a virtual clock and
+// the control loops that act on them. It is not safe for concurrent use.
+type Cluster struct {
+	cfg      Config
+	clock    *clock.Fake
+	rand     *rand.Rand
+	store    *storage.Store
+	loops    []*loop
+	kubelets map[string]*kubelet.Kubelet
+	events   *recorder
+	trace    []TraceEntry
+	views    *viewHistory
+	// actor names who is writing, for the trace.
+	actor string
+}
+
+// New builds a cluster from cfg: its namespaces, its nodes (Ready), a
+// scheduler and one kubelet per node. Nothing has run yet.
+func New(cfg Config) (*Cluster, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	c := &Cluster{
+		cfg:      cfg,
+		clock:    clock.NewFake(cfg.Start),
+		rand:     rand.New(rand.NewPCG(cfg.Seed, seedStream)),
+		kubelets: map[string]*kubelet.Kubelet{},
+	}
+	c.store = storage.New(c.clock, c.rand)
+	c.events = newRecorder(c)
+	c.views = newViewHistory(cfg.Faults.staleDepth())
+	c.actor = "cluster-bootstrap"
+	if err := c.bootstrap(); err != nil {
+		return nil, err
+	}
+	c.addLoop(scheduler.New())
+	for _, n := range cfg.Nodes {
+		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP})
+		if err != nil {
+			return nil, err
+		}
+		c.kubelets[n.Name] = k
+		c.addLoop(k)
+	}
+	c.dispatch()
+	return c, nil
+}
+
+// seedStream is the second word of the PCG seed; fixed so that Config.Seed
+// alone decides the sequence.
+const seedStream = 0x6b75626573696d // "kubesim"
+
+// Now returns the current virtual time.
+func (c *Cluster) Now() time.Time { return c.clock.Now() }
+
+// Start returns the virtual time the cluster started at.
+func (c *Cluster) Start() time.Time { return c.cfg.Start }
+
+// Store returns the read side of the cluster's store. Objects it returns are
+// copies the caller owns.
+func (c *Cluster) Store() storage.Reader { return c.store }
+
+// Get returns a copy of the object named by key.
+func (c *Cluster) Get(key objects.Key) (objects.Object, error) { return c.store.Get(key) }
+
+// Advance lets d of virtual time pass, running every piece of work that
+// falls due, each at its own time, in order.
+func (c *Cluster) Advance(d time.Duration) {
+	c.clock.Advance(d)
+}
+
+// RunUntil runs due work in order until cond holds or timeout of virtual
+// time has passed. It reports whether cond held; on success the clock stays
+// at the moment cond became true, otherwise it reads Now()+timeout.
+func (c *Cluster) RunUntil(cond func(storage.Reader) bool, timeout time.Duration) bool {
+	deadline := c.clock.Now().Add(timeout)
+	if cond(c.store) {
+		return true
+	}
+	for c.clock.Step(deadline) {
+		if cond(c.store) {
+			return true
+		}
+	}
+	c.clock.AdvanceTo(deadline)
+	return cond(c.store)
+}
+
+// Quiet reports whether no work is scheduled at all.
+func (c *Cluster) Quiet() bool { return c.clock.Pending() == 0 }
+
+// addLoop registers a controller with the loop.
+func (c *Cluster) addLoop(ctrl controllers.Controller) {
+	c.loops = append(c.loops, newLoop(ctrl))
+}
+
+// loopNamed returns the loop of the controller called name, or nil.
+func (c *Cluster) loopNamed(name string) *loop {
+	for _, l := range c.loops {
+		if l.ctrl.Name() == name {
+			return l
+		}
+	}
+	return nil
+}

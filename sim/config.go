@@ -1,0 +1,110 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// Config describes a simulated cluster. The zero value is the tutorial's
+// cluster: seed 1, starting 2023-12-22T00:00:00Z, a control-plane node
+// k8s-master and workers k8s-node1 and k8s-node2.
+type Config struct {
+	// Seed seeds the one random source (generated names, UIDs). 0 means 1.
+	Seed uint64
+	// Start is the virtual time the cluster starts at. Zero means
+	// 2023-12-22T00:00:00Z, the tutorial's publication date.
+	Start time.Time
+	// Nodes is the topology. Nil means DefaultNodes().
+	Nodes []NodeConfig
+	// Faults injects control-plane faults; nil injects none.
+	Faults *Faults
+}
+
+// NodeConfig describes one simulated machine.
+type NodeConfig struct {
+	Name string
+	// ControlPlane nodes carry the node-role.kubernetes.io/control-plane
+	// NoSchedule taint, so ordinary pods never land there.
+	ControlPlane bool
+	// PodCIDR is the node's pod address range, e.g. "10.244.1.0/24".
+	PodCIDR string
+	// InternalIP is the node's own address.
+	InternalIP string
+	// CPU and Memory are the node's capacity as quantities ("2", "4Gi").
+	// Empty means 2 CPUs and 4Gi.
+	CPU, Memory string
+	// MaxPods is the kubelet's pod limit. 0 means 110, the kubelet default.
+	MaxPods int
+}
+
+// DefaultStart is the virtual time a cluster starts at unless told otherwise.
+var DefaultStart = time.Date(2023, 12, 22, 0, 0, 0, 0, time.UTC)
+
+// DefaultNodes returns the tutorial's topology: k8s-master (control plane,
+// 192.168.122.24, the NFS server of the storage scenes) and workers
+// k8s-node1 and k8s-node2 with pod CIDRs 10.244.1.0/24 and 10.244.2.0/24.
+func DefaultNodes() []NodeConfig {
+	return []NodeConfig{
+		{Name: "k8s-master", ControlPlane: true, PodCIDR: "10.244.0.0/24", InternalIP: "192.168.122.24"},
+		{Name: "k8s-node1", PodCIDR: "10.244.1.0/24", InternalIP: "192.168.122.25"},
+		{Name: "k8s-node2", PodCIDR: "10.244.2.0/24", InternalIP: "192.168.122.26"},
+	}
+}
+
+// withDefaults returns c with zero fields replaced by their defaults.
+func (c Config) withDefaults() Config {
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Start.IsZero() {
+		c.Start = DefaultStart
+	}
+	c.Start = c.Start.UTC()
+	if c.Nodes == nil {
+		c.Nodes = DefaultNodes()
+	}
+	nodes := make([]NodeConfig, len(c.Nodes))
+	for i, n := range c.Nodes {
+		if n.CPU == "" {
+			n.CPU = "2"
+		}
+		if n.Memory == "" {
+			n.Memory = "4Gi"
+		}
+		if n.MaxPods == 0 {
+			n.MaxPods = 110
+		}
+		nodes[i] = n
+	}
+	c.Nodes = nodes
+	return c
+}
+
+// validate reports the first problem with a defaulted config.
+func (c Config) validate() error {
+	if len(c.Nodes) == 0 {
+		return errors.New("sim: config has no nodes")
+	}
+	seen := map[string]bool{}
+	for i, n := range c.Nodes {
+		if n.Name == "" {
+			return fmt.Errorf("sim: nodes[%d]: name is empty", i)
+		}
+		if seen[n.Name] {
+			return fmt.Errorf("sim: nodes[%d]: duplicate node name %q", i, n.Name)
+		}
+		seen[n.Name] = true
+		if _, err := netip.ParsePrefix(n.PodCIDR); err != nil {
+			return fmt.Errorf("sim: node %s: podCIDR: %v", n.Name, err)
+		}
+		if _, err := netip.ParseAddr(n.InternalIP); err != nil {
+			return fmt.Errorf("sim: node %s: internalIP: %v", n.Name, err)
+		}
+		if n.MaxPods < 0 {
+			return fmt.Errorf("sim: node %s: maxPods %d is negative", n.Name, n.MaxPods)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+// Package sim is kubesim's event loop: it owns the virtual clock, the object
+// store, the seeded random source and the controllers, and steps them.
+//
+// # The loop
+//
+// All work sits in one queue ordered by (virtual time, sequence) — the
+// clock.Fake. A store write produces watch events; each controller maps an
+// event to the keys it must reconcile, and each key is queued once per
+// controller (a key already queued is not queued twice, as with client-go's
+// work queues). Running an item sets the clock to the item's own time,
+// reconciles the key against a store view, applies the returned writes in
+// order, records the returned events, and queues any requested re-check.
+// [Cluster.Advance] and [Cluster.RunUntil] process every due item in order;
+// nothing runs between them.
+//
+// # Faults
+//
+// Because controllers only return what they want done, the loop decides how
+// much of it happens. [Faults] lets a caller hand a controller a stale view
+// of the store, lose watch events on their way to it, or crash it after some
+// of one reconcile's writes; a controller can also be stopped and started
+// (kube-controller-manager down for a while) and catches up when it returns.
+//
+// # Trace
+//
+// Every store change and every recorded event is kept with its virtual time
+// ([Cluster.Trace]); the same inputs and seed give a byte-identical trace.
+//
+// # Imports
+//
+// sim imports clock, objects, storage, controllers and the controller
+// sub-packages, and internal packages. Nothing in kubesim imports sim except
+// the kubectl layer, commands and examples.
+//
+// # Concurrency
+//
+// A Cluster is not safe for concurrent use and starts no goroutines.
+package sim

@@ -1,0 +1,114 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+)
+
+// eventTTL is how long the apiserver keeps an event after it was last seen
+// (kube-apiserver --event-ttl, default 1h).
+const eventTTL = time.Hour
+
+// recorder turns controllers' events into Event objects, aggregating
+// repeats as client-go's EventCorrelator does: an event equal to an earlier
+// one (same source, object, type, reason and message) bumps that one's count
+// and lastTimestamp instead of adding a row.
+type recorder struct {
+	c    *Cluster
+	seen map[eventIdentity]objects.Key
+	seq  int64
+}
+
+type eventIdentity struct {
+	source                     objects.EventSource
+	object                     objects.ObjectReference
+	eventType, reason, message string
+}
+
+func newRecorder(c *Cluster) *recorder {
+	return &recorder{c: c, seen: map[eventIdentity]objects.Key{}}
+}
+
+func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Event) {
+	source := objects.EventSource{Component: ctrl.Name()}
+	if s, ok := ctrl.(controllers.EventSourcer); ok {
+		source = s.EventSource()
+	}
+	for _, ev := range evs {
+		r.record(source, ev)
+	}
+}
+
+// record stores one event and traces it.
+func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
+	now := r.c.clock.Now()
+	ref := ev.Regarding
+	ref.ResourceVersion = "" // the same object at another version is the same subject
+	id := eventIdentity{source: source, object: ref, eventType: ev.Type, reason: ev.Reason, message: ev.Message}
+	r.c.traceNote(source.Component, "event %s %s %s/%s: %s", ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message)
+	prev := r.c.actor
+	r.c.actor = source.Component
+	defer func() { r.c.actor = prev }()
+	if key, ok := r.seen[id]; ok {
+		if obj, err := r.c.store.Get(key); err == nil {
+			e := obj.(*objects.Event)
+			e.Count++
+			e.LastTimestamp = objects.NewTime(now)
+			if _, err := r.c.store.Update(e); err == nil {
+				r.c.dispatch()
+				r.expireLater(key)
+				return
+			}
+		}
+	}
+	ns := ref.Namespace
+	if ns == "" {
+		ns = objects.NamespaceDefault // events about cluster-scoped objects live in default
+	}
+	r.seq++
+	e := &objects.Event{
+		TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Event"},
+		ObjectMeta: objects.ObjectMeta{
+			// Upstream names events <object>.<unix nanos in hex>; virtual
+			// time repeats, so a sequence number keeps names unique.
+			Name:      fmt.Sprintf("%s.%x", ref.Name, now.UnixNano()+r.seq),
+			Namespace: ns,
+		},
+		InvolvedObject: ref, Reason: ev.Reason, Message: ev.Message, Source: source,
+		FirstTimestamp: objects.NewTime(now), LastTimestamp: objects.NewTime(now),
+		Count: 1, Type: ev.Type, ReportingController: source.Component, ReportingInstance: source.Host,
+	}
+	created, err := r.c.store.Create(e)
+	if err != nil {
+		r.c.traceNote(source.Component, "event not recorded: %v", err)
+		return
+	}
+	r.c.dispatch()
+	key := objects.KeyOf(created)
+	r.seen[id] = key
+	r.expireLater(key)
+}
+
+// expireLater deletes the event eventTTL after it was last seen, as the
+// apiserver's TTL does, so `kubectl describe` stops showing old events.
+func (r *recorder) expireLater(key objects.Key) {
+	r.c.clock.AfterFunc(eventTTL, func() {
+		obj, err := r.c.store.Get(key)
+		if err != nil {
+			return
+		}
+		e := obj.(*objects.Event)
+		if r.c.clock.Now().Sub(e.LastTimestamp.Time) < eventTTL {
+			return // seen again since; a later timer handles it
+		}
+		r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
+		for id, k := range r.seen {
+			if k == key {
+				delete(r.seen, id)
+			}
+		}
+	})
+}

@@ -1,0 +1,85 @@
+package sim
+
+import (
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Faults describes control-plane faults to inject. Each field is optional;
+// a nil *Faults injects nothing. The hooks must be deterministic (decide
+// from their arguments or a seeded source of the caller's).
+type Faults struct {
+	// StaleReads maps a controller name to how many store changes behind
+	// its view lags: the controller reconciles against the store as it was
+	// that many changes ago, as an informer that has not caught up does.
+	StaleReads map[string]int
+	// DropEvent, when set, reports whether a watch event is lost on its way
+	// to the named controller.
+	DropEvent func(controller string, ev storage.WatchEvent) bool
+	// CrashAfter, when set, returns after how many of a reconcile's n
+	// writes the named controller crashes (0 ≤ i < n), or -1 for no crash.
+	CrashAfter func(controller string, key objects.Key, n int) int
+}
+
+// staleDepth returns the largest lag any controller reads with.
+func (f *Faults) staleDepth() int {
+	if f == nil {
+		return 0
+	}
+	depth := 0
+	for _, lag := range f.StaleReads {
+		depth = max(depth, lag)
+	}
+	return depth
+}
+
+func (f *Faults) staleness(controller string) int {
+	if f == nil {
+		return 0
+	}
+	return f.StaleReads[controller]
+}
+
+func (f *Faults) dropsEvent(controller string, ev storage.WatchEvent) bool {
+	return f != nil && f.DropEvent != nil && f.DropEvent(controller, ev)
+}
+
+func (f *Faults) crashPoint(controller string, key objects.Key, n int) int {
+	if f == nil || f.CrashAfter == nil || n == 0 {
+		return -1
+	}
+	return f.CrashAfter(controller, key, n)
+}
+
+// viewHistory keeps the last few store snapshots, newest last, so a
+// controller can be handed a view that lags behind. Snapshots are
+// copy-on-write clones, cheap to keep.
+type viewHistory struct {
+	depth int
+	views []storage.Reader
+}
+
+func newViewHistory(depth int) *viewHistory { return &viewHistory{depth: depth} }
+
+// record remembers the store as it is now.
+func (h *viewHistory) record(s *storage.Store) {
+	if h.depth == 0 {
+		return
+	}
+	h.views = append(h.views, s.Snapshot())
+	if len(h.views) > h.depth+1 {
+		h.views = h.views[1:]
+	}
+}
+
+// ago returns the view from lag changes ago, or the oldest one kept.
+func (h *viewHistory) ago(lag int, live storage.Reader) storage.Reader {
+	if len(h.views) == 0 {
+		return live
+	}
+	i := len(h.views) - 1 - lag
+	if i < 0 {
+		i = 0
+	}
+	return h.views[i]
+}

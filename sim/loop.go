@@ -1,0 +1,212 @@
+package sim
+
+import (
+	"sort"
+	"time"
+
+	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// loop is one controller's work queue: each key at most once, at the
+// earliest time anyone asked for it.
+type loop struct {
+	ctrl     controllers.Controller
+	queued   map[objects.Key]*clock.Timer
+	failures map[objects.Key]int
+	down     bool
+	// parked holds keys that fell due while the controller was down.
+	parked map[objects.Key]bool
+}
+
+func newLoop(ctrl controllers.Controller) *loop {
+	return &loop{ctrl: ctrl, queued: map[objects.Key]*clock.Timer{},
+		failures: map[objects.Key]int{}, parked: map[objects.Key]bool{}}
+}
+
+// enqueue asks for key to be reconciled by l at time at, unless it already
+// is at that time or earlier.
+func (c *Cluster) enqueue(l *loop, key objects.Key, at time.Time) {
+	if t, ok := l.queued[key]; ok {
+		if !t.When().After(at) {
+			return
+		}
+		t.Stop()
+	}
+	l.queued[key] = c.clock.At(at, func() { c.process(l, key) })
+}
+
+// process reconciles key with l's controller and applies the result.
+func (c *Cluster) process(l *loop, key objects.Key) {
+	delete(l.queued, key)
+	if l.down {
+		l.parked[key] = true
+		return
+	}
+	res := l.ctrl.Reconcile(c.clock.Now(), c.viewFor(l), key)
+	c.apply(l, key, res)
+}
+
+// Upstream's default controller rate limiter retries a failing key after
+// 5ms, doubling up to 1000s (client-go workqueue.DefaultControllerRateLimiter).
+const (
+	retryBase = 5 * time.Millisecond
+	retryMax  = 1000 * time.Second
+)
+
+func retryDelay(failures int) time.Duration {
+	d := retryBase
+	for i := 1; i < failures && d < retryMax; i++ {
+		d *= 2
+	}
+	return min(d, retryMax)
+}
+
+// apply carries out a reconcile's result: its writes in order (stopping at
+// the first failure, or where a crash fault strikes), its events, and its
+// requeue request.
+func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result) {
+	name := l.ctrl.Name()
+	crashAt := c.cfg.Faults.crashPoint(name, key, len(res.Actions))
+	failed := false
+	for i, a := range res.Actions {
+		if i == crashAt {
+			c.traceNote(name, "crashed after %d of %d writes reconciling %s", i, len(res.Actions), key)
+			// A crashed controller loses the rest of its decision; when it
+			// comes back it resyncs, which the requeue stands for.
+			c.enqueue(l, key, c.clock.Now().Add(crashRestartDelay))
+			return
+		}
+		written, err := c.write(name, a)
+		if a.Then != nil {
+			c.events.recordAll(l.ctrl, a.Then(written, err))
+		}
+		if err != nil {
+			c.traceNote(name, "%s %s failed: %v", a.Verb, actionKey(a), err)
+			failed = true
+			break
+		}
+	}
+	c.events.recordAll(l.ctrl, res.Events)
+	now := c.clock.Now()
+	switch {
+	case failed:
+		l.failures[key]++
+		c.enqueue(l, key, now.Add(retryDelay(l.failures[key])))
+	case res.RequeueAfter > 0:
+		delete(l.failures, key)
+		c.enqueue(l, key, now.Add(res.RequeueAfter))
+	default:
+		delete(l.failures, key)
+	}
+}
+
+// crashRestartDelay is how long a crashed controller takes to come back.
+const crashRestartDelay = 10 * time.Second
+
+// actionKey names the object an action writes.
+func actionKey(a controllers.Action) objects.Key {
+	if a.Verb == controllers.Delete {
+		return a.Key
+	}
+	return objects.KeyOf(a.Object)
+}
+
+// write performs one store write on behalf of actor and dispatches the
+// resulting watch events.
+func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, error) {
+	prev := c.actor
+	c.actor = actor
+	defer func() { c.actor = prev }()
+	var out objects.Object
+	var err error
+	switch a.Verb {
+	case controllers.Create:
+		out, err = c.store.Create(a.Object)
+	case controllers.Update:
+		out, err = c.store.Update(a.Object)
+	case controllers.UpdateStatus:
+		out, err = c.store.UpdateStatus(a.Object)
+	case controllers.Delete:
+		out, err = c.store.Delete(a.Key, a.DeleteOptions)
+	case controllers.Bind:
+		out, err = c.store.Bind(a.Key, a.NodeName)
+	}
+	c.dispatch()
+	return out, err
+}
+
+// dispatch drains the store's watch stream: each change is traced and
+// offered to every controller, in registration order.
+func (c *Cluster) dispatch() {
+	for _, ev := range c.store.DrainEvents() {
+		c.traceChange(ev)
+		c.views.record(c.store)
+		for _, l := range c.loops {
+			if c.cfg.Faults.dropsEvent(l.ctrl.Name(), ev) {
+				c.traceNote(l.ctrl.Name(), "missed %s of %s", eventVerb(ev.Type), objects.KeyOf(ev.Object))
+				continue
+			}
+			for _, key := range l.ctrl.KeysFor(ev, c.store) {
+				c.enqueue(l, key, c.clock.Now())
+			}
+		}
+	}
+}
+
+// viewFor returns the store view l's controller reconciles against: the
+// live store, or an older snapshot when a stale-read fault says so.
+func (c *Cluster) viewFor(l *loop) storage.Reader {
+	if lag := c.cfg.Faults.staleness(l.ctrl.Name()); lag > 0 {
+		return c.views.ago(lag, c.store)
+	}
+	return c.store
+}
+
+// SetControllerDown stops (down=true) or restarts the controller called
+// name, or every controller of kube-controller-manager when name is "all"
+// (the scheduler and kubelets keep running, as they do when only the
+// controller manager is down). A stopped controller's due
+// work is parked; on restart every parked key is reconciled at once, as a
+// restarted kube-controller-manager resyncs. It reports whether any
+// controller matched.
+func (c *Cluster) SetControllerDown(name string, down bool) bool {
+	matched := false
+	for _, l := range c.loops {
+		if name == "all" && controllers.ComponentOf(l.ctrl) != controllers.ControllerManager ||
+			name != "all" && l.ctrl.Name() != name {
+			continue
+		}
+		matched = true
+		if l.down == down {
+			continue
+		}
+		l.down = down
+		if down {
+			c.traceNote(l.ctrl.Name(), "stopped")
+			continue
+		}
+		c.traceNote(l.ctrl.Name(), "started")
+		keys := make([]objects.Key, 0, len(l.parked))
+		for k := range l.parked {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+		l.parked = map[objects.Key]bool{}
+		for _, k := range keys {
+			c.enqueue(l, k, c.clock.Now())
+		}
+	}
+	return matched
+}
+
+// ControllerNames lists the controllers in the order they are offered work.
+func (c *Cluster) ControllerNames() []string {
+	out := make([]string, len(c.loops))
+	for i, l := range c.loops {
+		out[i] = l.ctrl.Name()
+	}
+	return out
+}

@@ -1,0 +1,114 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// TraceEntry is one line of a run's record: a store change, a recorded
+// event or a note from the loop (a crash, a missed watch event).
+type TraceEntry struct {
+	At    time.Time
+	Actor string
+	Text  string
+}
+
+// Trace returns every entry recorded so far, oldest first.
+func (c *Cluster) Trace() []TraceEntry { return append([]TraceEntry(nil), c.trace...) }
+
+// TraceText prints the trace, one entry a line, times as offsets from the
+// cluster's start.
+func (c *Cluster) TraceText() string {
+	var b strings.Builder
+	for _, e := range c.trace {
+		fmt.Fprintf(&b, "%s %s %s\n", FormatOffset(e.At.Sub(c.cfg.Start)), e.Actor, e.Text)
+	}
+	return b.String()
+}
+
+// FormatOffset prints a duration since the start as HH:MM:SS.mmm, hours
+// growing past 24 rather than wrapping.
+func FormatOffset(d time.Duration) string {
+	ms := d.Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3_600_000, ms/60_000%60, ms/1000%60, ms%1000)
+}
+
+func (c *Cluster) traceNote(actor, format string, args ...any) {
+	c.trace = append(c.trace, TraceEntry{At: c.clock.Now(), Actor: actor, Text: fmt.Sprintf(format, args...)})
+}
+
+func eventVerb(t storage.EventType) string {
+	switch t {
+	case storage.Added:
+		return "create"
+	case storage.Deleted:
+		return "delete"
+	}
+	return "update"
+}
+
+// traceChange records one store change. Event objects are traced when
+// recorded (see recorder), not as store rows.
+func (c *Cluster) traceChange(ev storage.WatchEvent) {
+	if ev.Object.GetTypeMeta().Kind == "Event" {
+		return
+	}
+	text := fmt.Sprintf("%s %s rv=%d", eventVerb(ev.Type), objects.KeyOf(ev.Object), ev.ResourceVersion)
+	if s := summarize(ev.Object); s != "" {
+		text += " " + s
+	}
+	c.trace = append(c.trace, TraceEntry{At: c.clock.Now(), Actor: c.actor, Text: text})
+}
+
+// summarize picks the few fields that tell a change's story.
+func summarize(obj objects.Object) string {
+	var parts []string
+	switch o := obj.(type) {
+	case *objects.Pod:
+		parts = append(parts, "phase="+o.Status.Phase)
+		if o.Spec.NodeName != "" {
+			parts = append(parts, "node="+o.Spec.NodeName)
+		}
+		if o.Status.PodIP != "" {
+			parts = append(parts, "ip="+o.Status.PodIP)
+		}
+		for _, cs := range o.Status.ContainerStatuses {
+			parts = append(parts, fmt.Sprintf("%s=%s", cs.Name, containerStateWord(cs)))
+		}
+	case *objects.Node:
+		for _, cond := range o.Status.Conditions {
+			if cond.Type == objects.NodeReady {
+				parts = append(parts, "ready="+cond.Status)
+			}
+		}
+	}
+	if m := obj.GetObjectMeta(); m.DeletionTimestamp != nil {
+		parts = append(parts, "deleting")
+	}
+	return strings.Join(parts, " ")
+}
+
+// containerStateWord is a container's state in one word: the waiting reason,
+// "running", or the termination reason with its exit code.
+func containerStateWord(cs objects.ContainerStatus) string {
+	word := "none"
+	switch s := cs.State; {
+	case s.Waiting != nil:
+		word = s.Waiting.Reason
+	case s.Running != nil:
+		word = "running"
+		if cs.Ready {
+			word = "ready"
+		}
+	case s.Terminated != nil:
+		word = fmt.Sprintf("%s(%d)", s.Terminated.Reason, s.Terminated.ExitCode)
+	}
+	if cs.RestartCount > 0 {
+		word += fmt.Sprintf("/restarts=%d", cs.RestartCount)
+	}
+	return word
+}
