@@ -1,0 +1,117 @@
+// Package kubesim_test holds the architecture test: the package graph and
+// the determinism rules of the simulation core, checked by go test so CI
+// needs no extra linter.
+package kubesim_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/kubesim/kubesim/"
+
+// allowedImports maps a package (path relative to the module) to the module
+// packages it may import. Sub-packages of controllers share one rule.
+var allowedImports = map[string][]string{
+	"clock":             {},
+	"objects":           {},
+	"internal/vfs":      {},
+	"internal/workload": {"internal/vfs"},
+	"storage":           {"objects", "clock"},
+	"controllers":       {"objects", "storage"},
+	"controllers/*":     {"controllers", "objects", "storage", "internal/vfs", "internal/workload"},
+	"sim":               {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload"},
+}
+
+// coreBans are calls and constructs the simulation core must not use: the
+// wall clock, the global random source, goroutines, channels and locks.
+var coreBans = map[string]string{
+	"time.Now": "reads the wall clock", "time.Since": "reads the wall clock", "time.Until": "reads the wall clock",
+	"time.Sleep": "sleeps on the wall clock", "time.After": "waits on the wall clock", "time.Tick": "waits on the wall clock",
+	"time.NewTimer": "waits on the wall clock", "time.NewTicker": "waits on the wall clock", "time.AfterFunc": "waits on the wall clock",
+}
+
+var bannedImports = map[string]string{
+	"math/rand": "uses the global random source (use the simulation's seeded math/rand/v2 source)",
+	"sync":      "locks have no place in the single-threaded core",
+	"os/exec":   "the core never runs host processes",
+}
+
+func ruleFor(pkg string) ([]string, bool) {
+	if r, ok := allowedImports[pkg]; ok {
+		return r, true
+	}
+	if strings.HasPrefix(pkg, "controllers/") {
+		return allowedImports["controllers/*"], true
+	}
+	return nil, false
+}
+
+func allowed(rule []string, imp string) bool {
+	for _, a := range rule {
+		if a == imp || (strings.HasSuffix(a, "/*") && strings.HasPrefix(imp, strings.TrimSuffix(a, "*"))) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestArchitecture(t *testing.T) {
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		rule, core := ruleFor(pkg)
+		if !core {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		checkImports(t, path, f, rule)
+		checkDeterminism(t, fset, path, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func checkImports(t *testing.T, path string, f *ast.File, rule []string) {
+	for _, spec := range f.Imports {
+		imp, _ := strconv.Unquote(spec.Path.Value)
+		if why, banned := bannedImports[imp]; banned {
+			t.Errorf("%s imports %s: %s", path, imp, why)
+		}
+		if rel, ok := strings.CutPrefix(imp, module); ok && !allowed(rule, rel) {
+			t.Errorf("%s imports %s, outside its package's allowed imports %v", path, rel, rule)
+		}
+	}
+}
+
+func checkDeterminism(t *testing.T, fset *token.FileSet, path string, f *ast.File) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt:
+			t.Errorf("%s: starts a goroutine", fset.Position(n.Pos()))
+		case *ast.ChanType:
+			t.Errorf("%s: uses a channel", fset.Position(n.Pos()))
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok {
+				if why, banned := coreBans[id.Name+"."+n.Sel.Name]; banned {
+					t.Errorf("%s: %s.%s %s", fset.Position(n.Pos()), id.Name, n.Sel.Name, why)
+				}
+			}
+		}
+		return true
+	})
+}
