@@ -16,12 +16,15 @@
 //   - unstructured.go: objects of kinds kubesim does not model (RBAC, ServiceAccounts...),
 //     kept as JSON trees so a tutorial that applies them is never rejected.
 //   - scheme.go: the registry of kinds (group, version, resource, short names).
-//   - quantity.go, labels.go: resource quantities, label selectors and name checks.
+//   - quantity.go: resource quantities (resource.Quantity) and ResourceList accessors.
+//   - labels.go, labelparse.go: label selectors, structured and parsed from kubectl -l syntax.
+//   - names.go: name, label and port checks with upstream's messages.
 //   - zz_generated.deepcopy.go: DeepCopy/DeepCopyInto, generated (see go:generate
 //     below); deepcopy.go holds the few written by hand.
 //   - decode.go: manifest decoding (YAML or JSON, several documents).
-//   - defaults.go, validation.go: per-kind defaulting and validation with upstream's
-//     field paths and messages.
+//   - defaults.go: per-kind defaulting; Default on create, SchemeDefault on every write.
+//   - fielderror.go, validation.go, podvalidation.go, podupdate.go: field errors and
+//     per-kind validation with upstream's field paths and messages.
 //
 // # Imports
 //

@@ -1,0 +1,428 @@
+package objects
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// maxStrictErrors caps the strict errors reported for one object, as
+// upstream's strict JSON decoder does, so a wildly wrong manifest does not
+// produce a wall of text.
+const maxStrictErrors = 100
+
+// fieldChecker walks a decoded JSON tree alongside the Go type it is about
+// to be decoded into, as the apiserver's strict decoder does, and
+//
+//   - records every field the type does not have, with its full path
+//     ("spec.containers[0].imagee"), in a deterministic order: object keys by
+//     name, list items by index;
+//   - returns the tree without those fields, so that encoding/json, which
+//     matches field names case-insensitively, only sees exact names
+//     (upstream's decoder is case-sensitive: "Spec" is unknown, not spec);
+//   - normalises what the apiserver would normalise when storing the object:
+//     values of types with their own JSON form (Quantity, Time, IntOrString)
+//     are rewritten in canonical form, and empty lists and maps of omitempty
+//     fields are dropped, since they would not survive a round trip.
+//
+// Values of the wrong JSON type are left alone for encoding/json to report.
+// A fieldChecker is used for one object and is not safe to share.
+type fieldChecker struct {
+	unknown []string
+	fields  map[reflect.Type]map[string]jsonField
+}
+
+// jsonField is what the checker needs to know about one struct field.
+type jsonField struct {
+	typ       reflect.Type
+	omitEmpty bool
+}
+
+// newFieldChecker returns a checker with an empty field cache. The cache is
+// per checker, not global, so that nothing is shared between calls.
+func newFieldChecker() *fieldChecker {
+	return &fieldChecker{fields: map[reflect.Type]map[string]jsonField{}}
+}
+
+var (
+	jsonUnmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+	jsonMarshalerType   = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+)
+
+// check returns v, checked against and normalised for type t, at path.
+func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
+	pointer := false
+	for t.Kind() == reflect.Pointer {
+		t, pointer = t.Elem(), true
+	}
+	if v == nil && pointer {
+		return nil // null leaves a pointer nil
+	}
+	if decodesItself(t) {
+		return canonicalLeaf(v, t)
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if m, ok := v.(map[string]any); ok {
+			return c.checkStruct(m, t, path)
+		}
+	case reflect.Map:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for _, k := range sortedJSONKeys(m) {
+				out[k] = c.check(m[k], t.Elem(), joinFieldPath(path, k))
+			}
+			return out
+		}
+	case reflect.Slice, reflect.Array:
+		if a, ok := v.([]any); ok && t.Elem().Kind() != reflect.Uint8 {
+			out := make([]any, len(a))
+			for i, e := range a {
+				out[i] = c.check(e, t.Elem(), path+"["+strconv.Itoa(i)+"]")
+			}
+			return out
+		}
+	}
+	return v
+}
+
+// checkStruct checks an object against struct type t.
+func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type, path string) map[string]any {
+	fields := c.fieldsOf(t)
+	out := make(map[string]any, len(m))
+	for _, k := range sortedJSONKeys(m) {
+		f, known := fields[k]
+		if !known {
+			c.addUnknown(joinFieldPath(path, k))
+			continue
+		}
+		if f.omitEmpty && isEmptyCollection(m[k], f.typ) {
+			continue
+		}
+		out[k] = c.check(m[k], f.typ, joinFieldPath(path, k))
+	}
+	return out
+}
+
+// addUnknown records an unknown field, up to maxStrictErrors.
+func (c *fieldChecker) addUnknown(path string) {
+	if len(c.unknown) < maxStrictErrors {
+		c.unknown = append(c.unknown, "unknown field "+strconv.Quote(path))
+	}
+}
+
+// joinFieldPath appends a field name to a path, as upstream prints paths.
+func joinFieldPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// decodesItself reports whether t has its own JSON decoding (Time, Quantity,
+// IntOrString), which makes it a leaf for the checker.
+func decodesItself(t reflect.Type) bool {
+	if t.Kind() == reflect.Interface {
+		return true
+	}
+	pt := reflect.PointerTo(t)
+	return t.Implements(jsonUnmarshalerType) || pt.Implements(jsonUnmarshalerType) ||
+		t.Implements(textUnmarshalerType) || pt.Implements(textUnmarshalerType)
+}
+
+// canonicalLeaf rewrites a value of a self-decoding type in the form that
+// type prints, so that "1000m" CPU is stored as "1" and a timestamp loses
+// its fraction of a second, as they do once the apiserver has stored them.
+// Values the type cannot read are returned unchanged for the real decode to
+// report. null is canonicalised too: a Quantity given as null decodes to
+// zero and is stored as "0".
+func canonicalLeaf(v any, t reflect.Type) any {
+	if t.Kind() == reflect.Interface || !t.Implements(jsonMarshalerType) {
+		return v
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	p := reflect.New(t)
+	if err := json.Unmarshal(raw, p.Interface()); err != nil {
+		return v
+	}
+	canon, err := json.Marshal(p.Elem().Interface())
+	if err != nil {
+		return v
+	}
+	var out any
+	if err := unmarshalJSONTree(canon, &out); err != nil {
+		return v
+	}
+	return out
+}
+
+// isEmptyCollection reports whether v is an empty JSON list or object given
+// for a slice or map field.
+func isEmptyCollection(v any, t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map:
+	default:
+		return false
+	}
+	switch x := v.(type) {
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// fieldsOf returns the JSON fields of struct type t by name.
+func (c *fieldChecker) fieldsOf(t reflect.Type) map[string]jsonField {
+	if f, ok := c.fields[t]; ok {
+		return f
+	}
+	f := dominantFields(collectFieldCandidates(t))
+	c.fields[t] = f
+	return f
+}
+
+// fieldCandidate is one struct field that may carry a JSON name, found at
+// some depth of embedding.
+type fieldCandidate struct {
+	name   string
+	depth  int
+	tagged bool
+	field  jsonField
+}
+
+// collectFieldCandidates lists the JSON-visible fields of t, walking embedded
+// structs breadth first as encoding/json does: an embedded struct without a
+// JSON name (like TypeMeta with `json:",inline"`) lends its fields to t.
+func collectFieldCandidates(t reflect.Type) []fieldCandidate {
+	var out []fieldCandidate
+	visited := map[reflect.Type]bool{}
+	level := []reflect.Type{t}
+	for depth := 0; len(level) > 0; depth++ {
+		var next []reflect.Type
+		for _, st := range level {
+			if visited[st] {
+				continue
+			}
+			visited[st] = true
+			for i := 0; i < st.NumField(); i++ {
+				cand, embedded, ok := fieldCandidateOf(st.Field(i), depth)
+				switch {
+				case embedded != nil:
+					next = append(next, embedded)
+				case ok:
+					out = append(out, cand)
+				}
+			}
+		}
+		level = next
+	}
+	return out
+}
+
+// fieldCandidateOf describes one struct field: either a JSON field, or an
+// embedded struct whose fields are promoted (returned as embedded), or
+// nothing (ok false) for fields encoding/json ignores.
+func fieldCandidateOf(sf reflect.StructField, depth int) (cand fieldCandidate, embedded reflect.Type, ok bool) {
+	tag := sf.Tag.Get("json")
+	if tag == "-" {
+		return fieldCandidate{}, nil, false
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	ft := sf.Type
+	if sf.Anonymous {
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if !sf.IsExported() && ft.Kind() != reflect.Struct {
+			return fieldCandidate{}, nil, false
+		}
+		if name == "" && ft.Kind() == reflect.Struct {
+			return fieldCandidate{}, ft, false
+		}
+	} else if !sf.IsExported() {
+		return fieldCandidate{}, nil, false
+	}
+	tagged := name != ""
+	if !tagged {
+		name = sf.Name
+	}
+	omitEmpty := false
+	for _, o := range strings.Split(opts, ",") {
+		omitEmpty = omitEmpty || o == "omitempty"
+	}
+	return fieldCandidate{name: name, depth: depth, tagged: tagged,
+		field: jsonField{typ: sf.Type, omitEmpty: omitEmpty}}, nil, true
+}
+
+// dominantFields resolves fields sharing a name as encoding/json does: the
+// shallowest wins, then the tagged one; a tie hides them all.
+func dominantFields(cands []fieldCandidate) map[string]jsonField {
+	byName := map[string][]fieldCandidate{}
+	for _, c := range cands {
+		byName[c.name] = append(byName[c.name], c)
+	}
+	out := make(map[string]jsonField, len(byName))
+	for name, cs := range byName {
+		if f, ok := dominantField(cs); ok {
+			out[name] = f
+		}
+	}
+	return out
+}
+
+// dominantField picks the field that wins among candidates sharing a name.
+func dominantField(cs []fieldCandidate) (jsonField, bool) {
+	minDepth := cs[0].depth
+	for _, c := range cs {
+		minDepth = min(minDepth, c.depth)
+	}
+	var shallow []fieldCandidate
+	for _, c := range cs {
+		if c.depth == minDepth {
+			shallow = append(shallow, c)
+		}
+	}
+	if len(shallow) == 1 {
+		return shallow[0].field, true
+	}
+	var tagged []fieldCandidate
+	for _, c := range shallow {
+		if c.tagged {
+			tagged = append(tagged, c)
+		}
+	}
+	if len(tagged) == 1 {
+		return tagged[0].field, true
+	}
+	return jsonField{}, false
+}
+
+// jsonDuplicateFields lists fields given twice in a JSON document, as
+// `duplicate field "metadata.name"`, in document order. The document is
+// known to be valid JSON.
+func jsonDuplicateFields(doc []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var dups []string
+	_ = walkJSONTokens(dec, "", &dups) // errors cannot happen on valid JSON
+	return dups
+}
+
+// walkJSONTokens reads one JSON value from dec, recording duplicate keys.
+func walkJSONTokens(dec *json.Decoder, path string, dups *[]string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := kt.(string)
+			p := joinFieldPath(path, key)
+			if seen[key] && len(*dups) < maxStrictErrors {
+				*dups = append(*dups, "duplicate field "+strconv.Quote(p))
+			}
+			seen[key] = true
+			if err := walkJSONTokens(dec, p, dups); err != nil {
+				return err
+			}
+		}
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if err := walkJSONTokens(dec, path+"["+strconv.Itoa(i)+"]", dups); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
+}
+
+// yamlLineRe finds the line numbers in the YAML parser's messages: "yaml:
+// line 7: ..." and, in strict-mode lists, "\n  line 7: key ... already set".
+var yamlLineRe = regexp.MustCompile(`(yaml: line |\n  line )(\d+)`)
+
+// shiftYAMLLines adds offset to every line number in a YAML parser message,
+// so that lines count from the start of the whole input rather than of the
+// document, and returns the first (shifted) line number, or 0.
+func shiftYAMLLines(msg string, offset int) (string, int) {
+	first := 0
+	shifted := yamlLineRe.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := yamlLineRe.FindStringSubmatch(m)
+		n, err := strconv.Atoi(sub[2])
+		if err != nil {
+			return m
+		}
+		if first == 0 {
+			first = n + offset
+		}
+		return sub[1] + strconv.Itoa(n+offset)
+	})
+	return shifted, first
+}
+
+// yamlError reports a YAML syntax error of the document starting at
+// startLine, with lines counted from the start of the input.
+func yamlError(err error, doc, startLine int, prefix string) *DecodeError {
+	msg, line := shiftYAMLLines(err.Error(), startLine-1)
+	if line == 0 {
+		line = startLine
+	}
+	return &DecodeError{Reason: DecodeSyntax, Doc: doc, ListIndex: -1, Line: line, Message: prefix + msg, Err: err}
+}
+
+// goTypeNames maps kubesim's Go type names to the names upstream's types
+// carry, so that "of type []objects.Container" reads "of type []v1.Container"
+// as the apiserver prints it. Longer names come first: the replacer tries
+// them in order.
+var goTypeNames = strings.NewReplacer(
+	"objects.Quantity", "resource.Quantity",
+	"objects.IntOrString", "intstr.IntOrString",
+	"objects.", "v1.",
+)
+
+// upstreamTypeMessage returns err's message with Go type names spelled as
+// upstream's.
+func upstreamTypeMessage(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Type != nil {
+		return strings.Replace(err.Error(), "of type "+te.Type.String(), "of type "+goTypeNames.Replace(te.Type.String()), 1)
+	}
+	return err.Error()
+}
+
+// jsonTypeName names the JSON type of a decoded value as encoding/json's
+// errors do ("string", "number", "object"...).
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case nil:
+		return "null"
+	}
+	return "number"
+}

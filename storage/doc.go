@@ -1,0 +1,46 @@
+// Package storage is the simulation's apiserver and etcd in one: an
+// in-memory, versioned object store that applies the apiserver's rules for
+// creating, updating and deleting objects, and records every change as a
+// watch event.
+//
+// # Model
+//
+// One google/btree index, ordered by key (kind, namespace, name), holds every
+// object, so lists come out in a stable order and listing one namespace of
+// one kind is a range scan whose cost follows the result, not the cluster.
+// One revision counter, shared by all kinds as etcd's is, stamps every write
+// with a strictly increasing resourceVersion.
+//
+// Stored objects are never mutated: a write stores a new object. That is
+// what makes [Store.Snapshot] an O(1) copy-on-write view (a btree Clone)
+// that later writes do not disturb. Everything handed out (Get, List, the
+// results of writes, drained events) is a deep copy the caller owns.
+//
+// # Fidelity
+//
+// Behaviour and messages follow kube-apiserver's generic registry
+// (k8s.io/apiserver/pkg/registry/generic/registry/store.go, rest/create.go,
+// rest/update.go, rest/delete.go) and the per-kind strategies of
+// k8s.io/kubernetes/pkg/registry: generateName, optimistic concurrency,
+// status subresources, graceful pod deletion, finalizers and the garbage
+// collector's propagation finalizers, namespace termination, and the
+// NamespaceLifecycle admission checks. Errors are [*StatusError] values
+// worded as the apiserver words them and matched with errors.Is against
+// [ErrNotFound], [ErrAlreadyExists], [ErrConflict], [ErrInvalid],
+// [ErrForbidden] and [ErrBadRequest].
+//
+// Deleting a namespace does not delete its contents and no garbage
+// collector runs here: those are controllers acting through this store.
+//
+// # Imports
+//
+// storage imports the standard library, github.com/google/btree and the
+// kubesim packages objects and clock. It imports no controller.
+//
+// # Determinism
+//
+// A Store is a pure state machine driven by its caller: it is not safe for
+// concurrent use, starts no goroutines, reads time only from the
+// clock.PassiveClock it is given and randomness (generated names, UIDs) only
+// from the Rand it is given. No map iteration order reaches its results.
+package storage

@@ -1,0 +1,171 @@
+package storage
+
+import (
+	"reflect"
+
+	"github.com/google/btree"
+
+	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/objects"
+)
+
+// Reader is the read side of the store, what controllers get. Everything it
+// returns is a deep copy the caller owns.
+type Reader interface {
+	// Get returns the object stored under key, or a NotFound error.
+	Get(key objects.Key) (objects.Object, error)
+	// List returns the objects of kind in namespace ("" for all namespaces;
+	// ignored for cluster-scoped kinds) whose labels match sel (nil for
+	// everything), ordered by namespace then name.
+	List(kind, namespace string, sel objects.Selector) []objects.Object
+	// ResourceVersion returns the revision the reader reflects.
+	ResourceVersion() int64
+}
+
+// entry is one stored object under its key. The object is never mutated
+// once stored: a write stores a new object, which is what lets snapshots
+// share the tree.
+type entry struct {
+	key objects.Key
+	obj objects.Object
+}
+
+// entryLess orders entries by key: kind, namespace, name.
+func entryLess(a, b entry) bool { return a.key.Less(b.key) }
+
+// btreeDegree is the fan-out of the index; 32 is google/btree's usual choice
+// for in-memory trees of small items.
+const btreeDegree = 32
+
+// Store is the simulation's apiserver and etcd in one: a versioned object
+// store applying the apiserver's create, update and delete rules. It is not
+// safe for concurrent use and starts no goroutines.
+type Store struct {
+	clk    clock.PassiveClock
+	rnd    Rand
+	tree   *btree.BTreeG[entry]
+	rev    int64
+	events []WatchEvent
+	// kindsByType maps the Go type of each modelled kind to its description,
+	// so that a typed object created without apiVersion and kind (as
+	// client-go callers leave them) is still recognised.
+	kindsByType map[reflect.Type]objects.KindInfo
+}
+
+var (
+	_ Reader = (*Store)(nil)
+	_ Reader = (*snapshot)(nil)
+)
+
+// New returns an empty store at revision 0 that reads the time from clk and
+// draws generated names and UIDs from rnd. Both must be non-nil.
+func New(clk clock.PassiveClock, rnd Rand) *Store {
+	s := &Store{clk: clk, rnd: rnd, tree: btree.NewG(btreeDegree, entryLess),
+		kindsByType: map[reflect.Type]objects.KindInfo{}}
+	for _, k := range objects.Kinds() {
+		if k.New != nil {
+			s.kindsByType[reflect.TypeOf(k.New())] = k
+		}
+	}
+	return s
+}
+
+// Get returns a deep copy of the object stored under key.
+func (s *Store) Get(key objects.Key) (objects.Object, error) { return getFrom(s.tree, key) }
+
+// List returns deep copies of the matching objects; see Reader.
+func (s *Store) List(kind, namespace string, sel objects.Selector) []objects.Object {
+	return listFrom(s.tree, kind, namespace, sel)
+}
+
+// ResourceVersion returns the current revision: the resourceVersion of the
+// latest write, or 0 for a store never written.
+func (s *Store) ResourceVersion() int64 { return s.rev }
+
+// Len returns the number of objects stored.
+func (s *Store) Len() int { return s.tree.Len() }
+
+// Snapshot returns a read-only view frozen at the current revision. It costs
+// O(1): the tree is shared copy-on-write (btree Clone) and stored objects are
+// never mutated, so later writes to the store do not show in the snapshot.
+func (s *Store) Snapshot() Reader {
+	return &snapshot{tree: s.tree.Clone(), rev: s.rev}
+}
+
+// snapshot is a frozen Reader.
+type snapshot struct {
+	tree *btree.BTreeG[entry]
+	rev  int64
+}
+
+// Get returns a deep copy of the object stored under key at the snapshot.
+func (v *snapshot) Get(key objects.Key) (objects.Object, error) { return getFrom(v.tree, key) }
+
+// List returns deep copies of the matching objects at the snapshot.
+func (v *snapshot) List(kind, namespace string, sel objects.Selector) []objects.Object {
+	return listFrom(v.tree, kind, namespace, sel)
+}
+
+// ResourceVersion returns the revision the snapshot was taken at.
+func (v *snapshot) ResourceVersion() int64 { return v.rev }
+
+// normalizeKey clears the namespace of a key of a cluster-scoped kind, so
+// that Get(Node, "default", "n1") finds node n1 as kubectl -n default would.
+func normalizeKey(key objects.Key) (objects.Key, objects.KindInfo) {
+	info := objects.KindInfoFor(key.Kind, "")
+	if !info.Namespaced {
+		key.Namespace = ""
+	}
+	return key, info
+}
+
+// getFrom looks key up in tree and returns a deep copy.
+func getFrom(tree *btree.BTreeG[entry], key objects.Key) (objects.Object, error) {
+	key, info := normalizeKey(key)
+	e, ok := tree.Get(entry{key: key})
+	if !ok {
+		return nil, newNotFound(info, key.Name)
+	}
+	return e.obj.DeepCopyObject(), nil
+}
+
+// listFrom scans the range of kind (and namespace) in key order, so its cost
+// follows the size of the range, not of the tree.
+func listFrom(tree *btree.BTreeG[entry], kind, namespace string, sel objects.Selector) []objects.Object {
+	if !objects.KindInfoFor(kind, "").Namespaced {
+		namespace = ""
+	}
+	matchAll := sel == nil || sel.Empty()
+	var out []objects.Object
+	start := entry{key: objects.Key{Kind: kind, Namespace: namespace}}
+	tree.AscendGreaterOrEqual(start, func(e entry) bool {
+		if e.key.Kind != kind || (namespace != "" && e.key.Namespace != namespace) {
+			return false
+		}
+		if matchAll || sel.Matches(e.obj.GetObjectMeta().Labels) {
+			out = append(out, e.obj.DeepCopyObject())
+		}
+		return true
+	})
+	return out
+}
+
+// lookup returns the stored object under key (not a copy), or nil.
+func (s *Store) lookup(key objects.Key) objects.Object {
+	e, ok := s.tree.Get(entry{key: key})
+	if !ok {
+		return nil
+	}
+	return e.obj
+}
+
+// put stores obj under its key, replacing what was there.
+func (s *Store) put(obj objects.Object) {
+	s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj})
+}
+
+// nextRevision advances the global revision counter and returns the new value.
+func (s *Store) nextRevision() int64 {
+	s.rev++
+	return s.rev
+}
