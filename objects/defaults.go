@@ -83,6 +83,8 @@ func SchemeDefault(obj Object) {
 		defaultNode(o)
 	case *Namespace:
 		defaultNamespace(o)
+	case *Job:
+		defaultJob(o)
 	}
 }
 

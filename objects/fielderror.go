@@ -19,6 +19,7 @@ const (
 	ErrorTypeNotSupported ErrorType = "FieldValueNotSupported"
 	ErrorTypeForbidden    ErrorType = "FieldValueForbidden"
 	ErrorTypeTooLong      ErrorType = "FieldValueTooLong"
+	ErrorTypeTooMany      ErrorType = "FieldValueTooMany"
 )
 
 // String returns the words upstream prints for the type: "Required value",
@@ -39,6 +40,8 @@ func (t ErrorType) String() string {
 		return "Forbidden"
 	case ErrorTypeTooLong:
 		return "Too long"
+	case ErrorTypeTooMany:
+		return "Too many"
 	}
 	return string(t)
 }
@@ -86,8 +89,10 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.ErrorBody() }
 func (e *FieldError) ErrorBody() string {
 	s := e.Type.String()
 	switch e.Type {
-	case ErrorTypeInvalid, ErrorTypeNotSupported, ErrorTypeNotFound, ErrorTypeDuplicate:
-		s += ": " + formatBadValue(e.BadValue)
+	case ErrorTypeInvalid, ErrorTypeNotSupported, ErrorTypeNotFound, ErrorTypeDuplicate, ErrorTypeTooMany:
+		if e.BadValue != OmitValue {
+			s += ": " + formatBadValue(e.BadValue)
+		}
 	}
 	if e.Detail != "" {
 		s += ": " + e.Detail
@@ -107,6 +112,23 @@ func formatBadValue(v any) string {
 		return string(b)
 	}
 	return fmt.Sprintf("%#v", v)
+}
+
+// omitValueType is the type of OmitValue.
+type omitValueType struct{}
+
+// OmitValue, given as a bad value, leaves the value out of the message, as
+// upstream's field.OmitValueType does.
+var OmitValue any = omitValueType{}
+
+// TooManyError reports a list longer than maxQuantity items.
+func TooManyError(path FieldPath, actualQuantity, maxQuantity int) *FieldError {
+	unit := "items"
+	if maxQuantity == 1 {
+		unit = "item"
+	}
+	return &FieldError{Type: ErrorTypeTooMany, Field: string(path), BadValue: actualQuantity,
+		Detail: fmt.Sprintf("must have at most %d %s", maxQuantity, unit)}
 }
 
 // RequiredError reports a missing field.

@@ -60,6 +60,8 @@ func ValidateCreate(obj Object) ErrorList {
 		return validateNamespace(o)
 	case *Event:
 		return validateObjectMeta(&o.ObjectMeta, true, nameIsDNSSubdomain, "metadata")
+	case *Job:
+		return validateJobCreate(o)
 	}
 	return nil
 }
@@ -75,6 +77,9 @@ func ValidateUpdate(obj, old Object) ErrorList {
 	errs := validateObjectMetaUpdate(obj.GetObjectMeta(), old.GetObjectMeta(), "metadata")
 	if p, ok := obj.(*Pod); ok {
 		return append(errs, validatePodUpdate(p, old.(*Pod))...)
+	}
+	if j, ok := obj.(*Job); ok {
+		return append(errs, validateJobUpdate(j, old.(*Job))...)
 	}
 	return append(errs, ValidateCreate(obj)...)
 }

@@ -19,6 +19,9 @@ type Command struct {
 	// Expected is the output a test file says the command prints; nil
 	// when the file gives none.
 	Expected *string
+	// BodyEnd is the last line of the command itself (with its heredoc),
+	// before any expected output.
+	BodyEnd int
 	// EndLine is the last line the command and its expected output use.
 	EndLine int
 }
@@ -27,6 +30,8 @@ type Command struct {
 type Script struct {
 	Name     string
 	Commands []Command
+	// Lines are the file's lines, for rewriting it.
+	Lines []string
 }
 
 // SyntaxError is a scenario file the parser cannot read.
@@ -44,7 +49,7 @@ const Separator = "----"
 // Parse reads a scenario file. name is used in error messages.
 func Parse(name string, src string) (*Script, error) {
 	p := &parser{file: name, lines: strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")}
-	s := &Script{Name: name}
+	s := &Script{Name: name, Lines: p.lines}
 	for {
 		cmd, ok, err := p.next()
 		if err != nil {
@@ -106,6 +111,7 @@ func (p *parser) command() (Command, error) {
 	if err := p.heredoc(&cmd); err != nil {
 		return cmd, err
 	}
+	cmd.BodyEnd = p.pos
 	if err := p.expected(&cmd); err != nil {
 		return cmd, err
 	}

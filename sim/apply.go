@@ -132,9 +132,13 @@ func (c *Cluster) applyOne(obj objects.Object) (Applied, error) {
 // a valid object in an existing namespace, and (for create) does not exist.
 func (c *Cluster) check(obj objects.Object, mayExist bool) error {
 	probe := obj.DeepCopyObject()
-	objects.Default(probe)
 	key := c.keyOf(probe)
 	info := objects.KindInfoFor(key.Kind, probe.GetTypeMeta().APIVersion)
+	probe.GetObjectMeta().Namespace = key.Namespace
+	if m := probe.GetObjectMeta(); m.Name == "" && m.GenerateName != "" {
+		// The store completes the name; any valid suffix stands in for it.
+		m.Name = m.GenerateName + "x"
+	}
 	if info.Namespaced {
 		if _, err := c.store.Get(objects.Key{Kind: "Namespace", Name: key.Namespace}); err != nil {
 			return err
@@ -151,9 +155,10 @@ func (c *Cluster) check(obj objects.Object, mayExist bool) error {
 		if err != nil {
 			return err
 		}
-		objects.Default(merged)
+		objects.SchemeDefault(merged) // update-time defaults only, as the store applies them
 		errs = objects.ValidateUpdate(merged, current)
 	} else {
+		objects.Default(probe)
 		errs = objects.ValidateCreate(probe)
 	}
 	if len(errs) > 0 {

@@ -7,6 +7,7 @@ import (
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/controllers/kubelet"
+	"github.com/kubesim/kubesim/controllers/nodelifecycle"
 	"github.com/kubesim/kubesim/controllers/scheduler"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -24,6 +25,7 @@ type Cluster struct {
 	events   *recorder
 	trace    []TraceEntry
 	views    *viewHistory
+	machines *machines
 	// actor names who is writing, for the trace.
 	actor string
 }
@@ -48,7 +50,10 @@ func New(cfg Config) (*Cluster, error) {
 	if err := c.bootstrap(); err != nil {
 		return nil, err
 	}
+	c.machines = &machines{c: c, down: map[string]time.Time{}}
 	c.addLoop(scheduler.New())
+	c.addLoop(nodelifecycle.NewLifecycle(c.machines))
+	c.addLoop(nodelifecycle.NewEviction())
 	for _, n := range cfg.Nodes {
 		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP})
 		if err != nil {
@@ -60,6 +65,9 @@ func New(cfg Config) (*Cluster, error) {
 	c.dispatch()
 	return c, nil
 }
+
+// nodeLifecycleName is the node lifecycle controller's name.
+const nodeLifecycleName = nodelifecycle.LifecycleName
 
 // seedStream is the second word of the PCG seed; fixed so that Config.Seed
 // alone decides the sequence.

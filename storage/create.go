@@ -53,6 +53,9 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	requestedRV := m.ResourceVersion
 	objects.Default(in)
 	s.fillSystemFields(m)
+	if needsUIDToPrepare(in) {
+		m.UID = newUID(s.rnd)
+	}
 	prepareForCreate(in)
 	if errs := validateCreate(in); len(errs) > 0 {
 		return nil, newInvalid(info, m.Name, errs)
@@ -65,7 +68,9 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	}
 	// The uid is drawn only once the object is sure to be stored, so that a
 	// rejected create leaves the random stream where it was.
-	m.UID = newUID(s.rnd)
+	if m.UID == "" {
+		m.UID = newUID(s.rnd)
+	}
 	rev := s.nextRevision()
 	m.ResourceVersion = strconv.FormatInt(rev, 10)
 	s.put(in)

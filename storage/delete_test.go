@@ -199,7 +199,7 @@ func TestPropagationPolicyFinalizers(t *testing.T) {
 		{name: "kind default for deployments", obj: unstructured("apps/v1", "Deployment", "default", "d"), wantGone: true},
 		{name: "foreground", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: storage.DeletePropagationForeground, want: []string{storage.FinalizerDeleteDependents}},
 		{name: "orphan", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: storage.DeletePropagationOrphan, want: []string{storage.FinalizerOrphanDependents}},
-		{name: "jobs orphan by default", obj: unstructured("batch/v1", "Job", "default", "pi"), want: []string{storage.FinalizerOrphanDependents}},
+		{name: "jobs orphan by default", obj: job("default", "pi"), want: []string{storage.FinalizerOrphanDependents}},
 		{name: "events ignore propagation", obj: &objects.Event{ObjectMeta: objects.ObjectMeta{Name: "e"}}, policy: storage.DeletePropagationForeground, wantGone: true},
 		{name: "unsupported policy", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: "Sideways",
 			wantError: `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"`},

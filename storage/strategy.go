@@ -78,6 +78,8 @@ func prepareForCreate(obj objects.Object) {
 		if !containsString(o.Spec.Finalizers, objects.FinalizerKubernetes) {
 			o.Spec.Finalizers = append(o.Spec.Finalizers, objects.FinalizerKubernetes)
 		}
+	case *objects.Job:
+		prepareJobForCreate(o)
 	}
 }
 

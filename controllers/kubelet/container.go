@@ -69,9 +69,9 @@ type container struct {
 	restarts   int32
 	backoff    time.Duration
 
-	ready                   bool
-	nextProbe               time.Time
-	probeOK, probeFailures  int32
+	ready                  bool
+	nextProbe              time.Time
+	probeOK, probeFailures int32
 }
 
 func newContainer(pr *podRun, spec objects.Container) *container {
@@ -143,6 +143,7 @@ func (c *container) beginPull(now time.Time, res *controllers.Result) {
 		if !present {
 			d += time.Duration(c.image.SizeBytes * int64(time.Second) / pullBandwidth)
 		}
+		d = d.Round(time.Millisecond) // as the kubelet reports pull times
 		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulling, fmt.Sprintf("Pulling image %q", ref)))
 		c.pullNote = fmt.Sprintf("Successfully pulled image %q in %v (%v including waiting). Image size: %d bytes.",
 			ref, d, d, c.image.SizeBytes)
@@ -232,11 +233,14 @@ func (c *container) applyWrites(now time.Time) {
 func (c *container) exit(at time.Time, code int32, res *controllers.Result) {
 	c.current.end = at
 	c.applyWrites(at)
-	reason := "Completed"
-	if code != 0 {
+	reason, message := "Completed", ""
+	switch {
+	case c.current.result.Stop == workload.StopStartError && c.stopAt.IsZero():
+		reason, message = "StartError", c.current.result.StartError
+	case code != 0:
 		reason = "Error"
 	}
-	c.terminated = &objects.ContainerStateTerminated{ExitCode: code, Reason: reason,
+	c.terminated = &objects.ContainerStateTerminated{ExitCode: code, Reason: reason, Message: message,
 		StartedAt: objects.NewTime(c.current.started), FinishedAt: objects.NewTime(at),
 		ContainerID: c.containerID()}
 	c.running, c.ready = false, false

@@ -2,9 +2,11 @@ package kubelet
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -33,14 +35,107 @@ func (k *Kubelet) Logs(pod objects.Key, containerName string, previous bool, now
 	if !inst.end.IsZero() && inst.end.Before(limit) {
 		limit = inst.end
 	}
+	return joinLines(inst.result.Output, inst.started, limit), nil
+}
+
+// joinLines turns a process's output up to limit into log lines, joining
+// partial pieces (echo -n) with what follows them, as kubectl logs shows.
+func joinLines(output []workload.Line, started, limit time.Time) []string {
 	var lines []string
-	for _, l := range inst.result.Output {
-		if inst.started.Add(l.Offset).After(limit) {
+	var partial strings.Builder
+	for _, l := range output {
+		if started.Add(l.Offset).After(limit) {
 			break
 		}
-		lines = append(lines, l.Text)
+		partial.WriteString(l.Text)
+		if !l.Partial {
+			lines = append(lines, partial.String())
+			partial.Reset()
+		}
 	}
-	return lines, nil
+	if partial.Len() > 0 {
+		lines = append(lines, partial.String())
+	}
+	return lines
+}
+
+// Kill ends a running container's process now with code, as a crash or an
+// outside kill would; the restart policy applies on the next reconcile.
+func (k *Kubelet) Kill(pod objects.Key, containerName string, code int32, now time.Time) error {
+	c, err := k.container(pod, containerName)
+	if err != nil {
+		return err
+	}
+	if !c.running {
+		return fmt.Errorf("container %q in pod %q is not running", containerName, pod.Name)
+	}
+	c.stopAt, c.stopCode = now, code
+	return nil
+}
+
+// Exec runs argv in a running container, against its files as they are at
+// now, and puts what the command writes into them. It reports what the
+// command printed and how long it ran (at most limit).
+func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, stdin string, now time.Time, limit time.Duration) (workload.Result, error) {
+	c, err := k.container(pod, containerName)
+	if err != nil {
+		return workload.Result{}, err
+	}
+	if !c.running {
+		return workload.Result{}, fmt.Errorf("unable to upgrade connection: container not found (%q)", containerName)
+	}
+	fs, err := k.ContainerFS(pod, containerName, now)
+	if err != nil {
+		return workload.Result{}, err
+	}
+	proc := workload.Process{Argv: argv, Env: c.pr.env(c.spec), Hostname: c.pr.hostname(), FS: fs,
+		Start: now, Stdin: stdin, Image: c.image}
+	return runAndApply(proc, fs, limit), nil
+}
+
+// HostExec runs argv on the node itself, against its own filesystem.
+func (k *Kubelet) HostExec(argv []string, now time.Time, limit time.Duration) workload.Result {
+	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now,
+		Image: workload.LookupImage("centos:7")}
+	return runAndApply(proc, k.host, limit)
+}
+
+// runAndApply runs a short-lived command to its end (or limit) and applies
+// its writes at once.
+func runAndApply(proc workload.Process, fs vfs.Filesystem, limit time.Duration) workload.Result {
+	res := workload.Run(proc, limit)
+	for _, w := range res.Writes {
+		_ = w.Apply(fs, proc.Start)
+	}
+	if !res.Exited {
+		res.Duration = limit
+	}
+	res.Output = mergePartial(res.Output)
+	return res
+}
+
+// mergePartial joins partial output pieces into whole lines.
+func mergePartial(out []workload.Line) []workload.Line {
+	var merged []workload.Line
+	var cur *workload.Line
+	for _, l := range out {
+		if cur == nil {
+			c := l
+			cur = &c
+		} else {
+			cur.Text += l.Text
+			cur.Partial = l.Partial
+		}
+		if !cur.Partial {
+			merged = append(merged, *cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		cur.Partial = false
+		merged = append(merged, *cur)
+	}
+	return merged
 }
 
 // ContainerFS returns a running container's filesystem as it is at now.

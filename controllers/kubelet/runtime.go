@@ -15,16 +15,16 @@ import (
 // shows: a pod is Running about ten seconds after creation when its image
 // must be pulled, at once when the image is cached.
 const (
-	sandboxDelay  = time.Second       // creating the pod sandbox and its network
-	registryCheck = time.Second       // resolving a cached image's digest (pull policy Always)
-	pullBandwidth = 20 * 1000 * 1000  // bytes per second of image download
-	serverStop    = time.Second       // nginx and mysql exit this long after SIGTERM
-	backoffBase   = 10 * time.Second  // the kubelet's crash-loop back-off starts here,
-	backoffMax    = 5 * time.Minute   // doubles up to here,
-	backoffReset  = 10 * time.Minute  // and is forgotten after this much clean running
-	firstHorizon  = 24 * time.Hour    // how far ahead a process is first run
-	maxHorizon    = 1 << 62           // no process is followed past this
-	sigkillExit   = int32(137)        // 128 + SIGKILL
+	sandboxDelay  = time.Second      // creating the pod sandbox and its network
+	registryCheck = time.Second      // resolving a cached image's digest (pull policy Always)
+	pullBandwidth = 30 * 1000 * 1000 // bytes per second of image download
+	serverStop    = time.Second      // nginx and mysql exit this long after SIGTERM
+	backoffBase   = 10 * time.Second // the kubelet's crash-loop back-off starts here,
+	backoffMax    = 5 * time.Minute  // doubles up to here,
+	backoffReset  = 10 * time.Minute // and is forgotten after this much clean running
+	firstHorizon  = 24 * time.Hour   // how far ahead a process is first run
+	maxHorizon    = 1 << 62          // no process is followed past this
+	sigkillExit   = int32(137)       // 128 + SIGKILL
 )
 
 // DurationAnnotation on a pod overrides how long each of its containers
@@ -43,9 +43,9 @@ type podRun struct {
 	containers []*container
 	volumes    map[string]*vfs.FS
 	// stopping is set once the pod is being deleted or its deadline passed.
-	stopping  bool
-	deadline  bool // the pod's activeDeadlineSeconds ran out
-	removed   bool // the final delete was issued
+	stopping bool
+	deadline bool // the pod's activeDeadlineSeconds ran out
+	removed  bool // the final delete was issued
 }
 
 // admit starts tracking a pod newly bound to the node.
@@ -118,8 +118,14 @@ func (pr *podRun) checkStopping(now time.Time, res *controllers.Result) {
 	pod := pr.pod
 	switch {
 	case pod.DeletionTimestamp != nil:
+		// The kubelet times the grace period itself, from when it starts
+		// stopping the pod (the API's timestamp has whole seconds only).
+		grace := time.Duration(0)
+		if g := pod.DeletionGracePeriodSeconds; g != nil {
+			grace = time.Duration(*g) * time.Second
+		}
 		pr.stopping = true
-		pr.signalAll(now, pod.DeletionTimestamp.Time, res)
+		pr.signalAll(now, now.Add(grace), res)
 	case pod.Spec.ActiveDeadlineSeconds != nil &&
 		!now.Before(pr.seenAt.Add(time.Duration(*pod.Spec.ActiveDeadlineSeconds)*time.Second)):
 		pr.stopping = true

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -152,8 +153,8 @@ func (c *container) status() objects.ContainerStatus {
 		Image: c.spec.Image,
 	}
 	if c.everStarted {
-		cs.Image = c.image.FullName()
-		cs.ImageID = c.image.Digest()
+		cs.Image = fullImageName(c.image)
+		cs.ImageID = imageDigest(c.image)
 	}
 	switch {
 	case c.running:
@@ -199,6 +200,36 @@ func qosClass(pod *objects.Pod) string {
 		return "Guaranteed"
 	}
 	return "Burstable"
+}
+
+// fullImageName is the image as the runtime reports it:
+// "docker.io/library/nginx:latest" for "nginx".
+func fullImageName(img workload.Image) string {
+	ref := img.Ref
+	name := ref
+	if i := strings.LastIndex(ref, "@"); i >= 0 {
+		name = ref[:i]
+	} else if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		name = ref[:i]
+	}
+	first, _, hasSlash := strings.Cut(name, "/")
+	switch {
+	case !hasSlash:
+		name = "docker.io/library/" + name
+	case !strings.ContainsAny(first, ".:") && first != "localhost":
+		name = "docker.io/" + name
+	}
+	tag := img.Tag
+	if tag == "" {
+		tag = "latest"
+	}
+	return name + ":" + tag
+}
+
+// imageDigest is a stable, made-up digest reference for the image.
+func imageDigest(img workload.Image) string {
+	full := fullImageName(img)
+	return full[:strings.LastIndex(full, ":")] + "@sha256:" + hexID("image", full)
 }
 
 // hexID derives a stable 64-hex-digit ID from its parts.

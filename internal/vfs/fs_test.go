@@ -1,0 +1,209 @@
+package vfs
+
+import (
+	"errors"
+	"io/fs"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var t0 = time.Date(2023, 12, 22, 0, 1, 0, 0, time.UTC)
+
+func TestWriteReadStat(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/data/sub", 0o755, t0))
+	require.NoError(t, f.WriteFile("/data/x", []byte("hello"), 0o600, t0))
+	got, err := f.ReadFile("/data/../data/./x")
+	require.NoError(t, err)
+	assert.Equal(t, "hello", string(got))
+
+	info, err := f.Stat("/data/x")
+	require.NoError(t, err)
+	assert.Equal(t, Info{Name: "x", Size: 5, Mode: 0o600, ModTime: t0}, info)
+
+	later := t0.Add(time.Minute)
+	require.NoError(t, f.AppendFile("/data/x", []byte(" world"), 0o644, later))
+	got, err = f.ReadFile("/data/x")
+	require.NoError(t, err)
+	assert.Equal(t, "hello world", string(got))
+	info, err = f.Stat("/data/x")
+	require.NoError(t, err)
+	assert.Equal(t, fs.FileMode(0o600), info.Mode, "an existing file keeps its mode")
+	assert.Equal(t, later, info.ModTime)
+
+	dir, err := f.Stat("/data/sub")
+	require.NoError(t, err)
+	assert.True(t, dir.IsDir())
+	assert.Equal(t, fs.ModeDir|0o755, dir.Mode)
+}
+
+func TestReadFileReturnsCopy(t *testing.T) {
+	f := New()
+	data := []byte("abc")
+	require.NoError(t, f.WriteFile("/f", data, 0o644, t0))
+	data[0] = 'X'
+	got, err := f.ReadFile("/f")
+	require.NoError(t, err)
+	got[1] = 'Y'
+	again, err := f.ReadFile("/f")
+	require.NoError(t, err)
+	assert.Equal(t, "abc", string(again))
+}
+
+func TestErrorsReadLikeAShell(t *testing.T) {
+	f := New()
+	require.NoError(t, f.WriteFile("/file", nil, 0o644, t0))
+	require.NoError(t, f.MkdirAll("/dir/full", 0o755, t0))
+	cases := []struct {
+		name   string
+		call   func() error
+		msg    string
+		reason *Errno
+		is     error
+	}{
+		{"missing file", func() error { _, err := f.ReadFile("/data/x"); return err },
+			"open /data/x: no such file or directory", ErrNotExist, fs.ErrNotExist},
+		{"write under missing dir", func() error { return f.WriteFile("/nope/x", nil, 0o644, t0) },
+			"open /nope/x: no such file or directory", ErrNotExist, fs.ErrNotExist},
+		{"mkdir existing", func() error { return f.Mkdir("/dir", 0o755, t0) },
+			"mkdir /dir: file exists", ErrExist, fs.ErrExist},
+		{"mkdir -p through file", func() error { return f.MkdirAll("/file/sub", 0o755, t0) },
+			"mkdir /file/sub: not a directory", ErrNotDir, nil},
+		{"read dir as file", func() error { _, err := f.ReadFile("/dir"); return err },
+			"read /dir: is a directory", ErrIsDir, nil},
+		{"write dir as file", func() error { return f.WriteFile("/dir", nil, 0o644, t0) },
+			"open /dir: is a directory", ErrIsDir, nil},
+		{"readdir of file", func() error { _, err := f.ReadDir("/file"); return err },
+			"readdirent /file: not a directory", ErrNotDir, nil},
+		{"remove non-empty", func() error { return f.Remove("/dir") },
+			"remove /dir: directory not empty", ErrNotEmpty, nil},
+		{"remove root", func() error { return f.RemoveAll("/") },
+			"remove /: device or resource busy", ErrBusy, nil},
+		{"relative path", func() error { _, err := f.Stat("data/x"); return err },
+			"stat data/x: invalid argument", ErrInvalid, fs.ErrInvalid},
+		{"NUL in path", func() error { return f.Touch("/a\x00b", t0) },
+			"open /a\x00b: invalid argument", ErrInvalid, fs.ErrInvalid},
+		{"chmod missing", func() error { return f.Chmod("/x", 0o700) },
+			"chmod /x: no such file or directory", ErrNotExist, fs.ErrNotExist},
+		{"path through file", func() error { _, err := f.Stat("/file/x"); return err },
+			"stat /file/x: not a directory", ErrNotDir, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			require.Error(t, err)
+			assert.EqualError(t, err, tc.msg)
+			assert.ErrorIs(t, err, tc.reason)
+			if tc.is != nil {
+				assert.ErrorIs(t, err, tc.is)
+			}
+			var pe *fs.PathError
+			assert.True(t, errors.As(err, &pe))
+		})
+	}
+}
+
+func TestFailedCallsChangeNothing(t *testing.T) {
+	f := New()
+	require.NoError(t, f.WriteFile("/file", []byte("x"), 0o644, t0))
+	before := f.Clone()
+	assert.Error(t, f.MkdirAll("/a/b/file2/../../../file/c", 0o755, t0))
+	assert.Error(t, f.MkdirAll("/file/x/y", 0o755, t0))
+	assert.Error(t, f.WriteFile("/missing/f", nil, 0o644, t0))
+	assert.Error(t, f.Remove("/missing"))
+	assert.Equal(t, before, f)
+}
+
+func TestReadDirSorted(t *testing.T) {
+	f := New()
+	require.NoError(t, f.Mkdir("/d", 0o755, t0))
+	for _, name := range []string{"/d/zeta", "/d/alpha", "/d/Mid", "/d/beta"} {
+		require.NoError(t, f.WriteFile(name, []byte(name), 0o644, t0))
+	}
+	require.NoError(t, f.Mkdir("/d/sub", 0o700, t0.Add(time.Hour)))
+	list, err := f.ReadDir("/d")
+	require.NoError(t, err)
+	var names []string
+	for _, info := range list {
+		names = append(names, info.Name)
+	}
+	assert.Equal(t, []string{"Mid", "alpha", "beta", "sub", "zeta"}, names)
+	assert.True(t, list[3].IsDir())
+	assert.Equal(t, int64(len("/d/alpha")), list[1].Size)
+}
+
+func TestRemoveAndRemoveAll(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/a/b/c", 0o755, t0))
+	require.NoError(t, f.WriteFile("/a/b/c/f", nil, 0o644, t0))
+	require.NoError(t, f.Remove("/a/b/c/f"))
+	require.NoError(t, f.Remove("/a/b/c"))
+	_, err := f.Stat("/a/b/c")
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	require.NoError(t, f.RemoveAll("/a"))
+	require.NoError(t, f.RemoveAll("/a"), "removing a missing path is fine")
+	list, err := f.ReadDir("/")
+	require.NoError(t, err)
+	assert.Empty(t, list)
+}
+
+func TestChmodChownTouch(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/d", 0o755, t0))
+	require.NoError(t, f.Chmod("/d", 0o700|fs.ModeSticky))
+	require.NoError(t, f.Chown("/d", 101, 102))
+	info, err := f.Stat("/d")
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeDir|fs.ModeSticky|0o700, info.Mode, "chmod keeps the type bit")
+	assert.Equal(t, 101, info.UID)
+	assert.Equal(t, 102, info.GID)
+
+	later := t0.Add(2 * time.Hour)
+	require.NoError(t, f.Touch("/d/new", t0))
+	require.NoError(t, f.Touch("/d", later))
+	info, err = f.Stat("/d/new")
+	require.NoError(t, err)
+	assert.Equal(t, Info{Name: "new", Mode: 0o644, ModTime: t0}, info)
+	info, err = f.Stat("/d")
+	require.NoError(t, err)
+	assert.Equal(t, later, info.ModTime)
+}
+
+func TestCloneIsIndependent(t *testing.T) {
+	f := New()
+	require.NoError(t, f.WriteFile("/f", []byte("base"), 0o644, t0))
+	c := f.Clone()
+	require.NoError(t, c.AppendFile("/f", []byte("+clone"), 0o644, t0))
+	require.NoError(t, f.AppendFile("/f", []byte("+orig"), 0o644, t0))
+	require.NoError(t, c.Mkdir("/only-clone", 0o755, t0))
+
+	got, err := f.ReadFile("/f")
+	require.NoError(t, err)
+	assert.Equal(t, "base+orig", string(got))
+	got, err = c.ReadFile("/f")
+	require.NoError(t, err)
+	assert.Equal(t, "base+clone", string(got))
+	_, err = f.Stat("/only-clone")
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+func TestReadable(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/usr/share/nginx/html", 0o755, t0))
+	require.NoError(t, f.WriteFile("/usr/share/nginx/html/index.html", nil, 0o644, t0))
+	require.NoError(t, f.MkdirAll("/private", 0o700, t0))
+	require.NoError(t, f.WriteFile("/private/index.html", nil, 0o644, t0))
+	require.NoError(t, f.WriteFile("/secret", nil, 0o600, t0))
+
+	assert.True(t, f.Readable("/"))
+	assert.True(t, f.Readable("/usr/share/nginx/html/index.html"))
+	assert.True(t, f.Readable("/usr/share/nginx/html"))
+	assert.False(t, f.Readable("/private/index.html"), "a 0700 directory hides its files")
+	assert.False(t, f.Readable("/private"))
+	assert.False(t, f.Readable("/secret"))
+	assert.False(t, f.Readable("/missing"))
+	assert.False(t, f.Readable("relative"))
+}

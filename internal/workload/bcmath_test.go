@@ -1,0 +1,128 @@
+package workload
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestQuarterPiAgainstLibmathSeries compares the correctly truncated pi/4
+// with libmath's series (what real bc runs; the goldens check it) at every
+// scale from 61 to 400 and at the known disagreements above. They agree
+// except where the series' rounding errors cross a digit boundary; atanOne
+// must follow the series there.
+func TestQuarterPiAgainstLibmathSeries(t *testing.T) {
+	a := newBCArith()
+	lib := &bcLib{a: a}
+	var differ []int
+	scales := []int{}
+	for z := 61; z <= 400; z++ {
+		scales = append(scales, z)
+	}
+	for _, z := range append(scales, 601, 764, 765) {
+		series, err := lib.atanGeneral(a.fromInt(1), z)
+		require.NoError(t, err)
+		want := a.div(series, a.fromInt(1), z)
+		exact := quarterPi(a, z)
+		require.Equal(t, z, exact.scale)
+		if a.cmp(want, exact) != 0 {
+			differ = append(differ, z)
+			// The series is off by one unit in the last place, never more.
+			diff := a.sub(want, exact, 0)
+			assert.Equal(t, "1", diff.mag.String(), "scale %d", z)
+		}
+		require.Equal(t, 0, a.cmp(want, atanOne(a, z)), "atanOne follows the series at scale %d", z)
+	}
+	assert.Equal(t, []int{359, 601, 764, 765}, differ)
+}
+
+func TestMachinRetriesNearBoundary(t *testing.T) {
+	a := newBCArith()
+	// With no guard digits the truncation can never be certain, so the
+	// first attempt must refuse rather than guess.
+	_, ok := machinQuarterPi(a, 50, 0)
+	assert.Equal(t, 0, a.cmp(quarterPi(a, 359), a.add(atanOne(a, 359), bcNum{mag: bigOne, scale: 359}, 0)))
+	assert.False(t, ok)
+	v, ok := machinQuarterPi(a, 50, 12)
+	require.True(t, ok)
+	assert.Equal(t, "78539816339744830961566084581987572104929234984377", v.mag.String())
+}
+
+func TestBCLibCostCalibration(t *testing.T) {
+	assert.Equal(t, "1m54s", bcLibCost(10000).String())
+	assert.Equal(t, "40s", bcLibCost(5000).Round(1e9).String())
+	assert.Less(t, bcLibCost(200), bcLibCost(300))
+	assert.Equal(t, "0s", bcLibCost(0).String())
+}
+
+func TestBCCostOfTutorialProgram(t *testing.T) {
+	r := runBC("scale=10000; 4*a(1)\n", bcConfig{mathLib: true, lineLen: 70, outLimit: 1 << 20})
+	assert.Equal(t, bcBaseCost+114*time.Second, r.cost)
+	r = runBC("1+1\n2*3\n", bcConfig{mathLib: true, lineLen: 70, outLimit: 1 << 20})
+	assert.Equal(t, bcBaseCost, r.cost)
+	assert.Equal(t, "2\n6\n", r.stdout)
+}
+
+func TestBCWithoutMathLib(t *testing.T) {
+	r := runBC("a(1)\n1/3\nscale\n", bcConfig{lineLen: 70, outLimit: 1 << 20})
+	assert.Equal(t, "0\n0\n", r.stdout)
+	assert.Equal(t, "Runtime error (func=(main), adr=0): Function a not defined.\n", r.stderr)
+}
+
+func TestBCLineLength(t *testing.T) {
+	cases := map[string]int{"": 70, "0": 0, "2": 70, "10": 10, "x": 0, " 12 ": 12, "15abc": 15}
+	for v, want := range cases {
+		assert.Equal(t, want, bcLineLength(v, v != ""), "BC_LINE_LENGTH=%q", v)
+	}
+	r := runBC("2^100\n", bcConfig{lineLen: 10, outLimit: 1 << 20})
+	assert.Equal(t, "12676506\\\n00228229\\\n40149670\\\n3205376\n", r.stdout)
+	r = runBC("2^100\n", bcConfig{lineLen: 0, outLimit: 1 << 20})
+	assert.Equal(t, "1267650600228229401496703205376\n", r.stdout)
+}
+
+// TestBCCaps checks that hostile programs end with an error instead of
+// exhausting memory or looping forever.
+func TestBCCaps(t *testing.T) {
+	cfg := bcConfig{mathLib: true, lineLen: 70, outLimit: 1 << 16}
+	cases := []struct{ src, errPart string }{
+		{"while(1) x+=1\n", "ran too long"},
+		{"x=10; while(1) x=x*x\n", "too large"},
+		{"2^99999999999\n", "exponent too large"},
+		{"2^999999999999999999999999\n", "exponent too large"},
+		{"define f(x) { return f(x+1) }\nf(1)\n", "nested too deeply"},
+		{"scale=20000; e(1)\n", "scale too large"},
+		{"a[99999999]=1\n", "subscript out of bounds"},
+		{"scale=999999999\n", "scale too large, set to 100000"},
+	}
+	for _, tc := range cases {
+		r := runBC(tc.src, cfg)
+		assert.Contains(t, r.stderr, tc.errPart, tc.src)
+	}
+	r := runBC("for(i=0;i<100000;i++) i\n", cfg)
+	assert.LessOrEqual(t, len(r.stdout), 1<<16, "output is capped")
+}
+
+func BenchmarkBCPi10000(b *testing.B) {
+	for b.Loop() {
+		runBC("scale=10000; 4*a(1)\n", bcConfig{mathLib: true, lineLen: 70, outLimit: 1 << 20})
+	}
+}
+
+func BenchmarkBCPi100000(b *testing.B) {
+	for b.Loop() {
+		runBC("scale=100000; 4*a(1)\n", bcConfig{mathLib: true, lineLen: 70, outLimit: 1 << 22})
+	}
+}
+
+func BenchmarkBCAtanHalf(b *testing.B) {
+	for _, z := range []int{500, 2000} {
+		b.Run(fmt.Sprint(z), func(b *testing.B) {
+			for b.Loop() {
+				runBC(fmt.Sprintf("scale=%d; a(.5)\n", z), bcConfig{mathLib: true, lineLen: 70, outLimit: 1 << 20})
+			}
+		})
+	}
+}

@@ -1,0 +1,214 @@
+package workload
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// runForever keeps a server running until the horizon.
+func (sh *shell) runForever() error {
+	return sh.sleep(sh.run.horizon - sh.now + 1)
+}
+
+func (sh *shell) wallClock() time.Time { return sh.run.start.Add(sh.now).UTC() }
+
+// progNginx is nginx: with -g 'daemon off;' it logs its startup notices to
+// stderr and serves until stopped; without it nginx daemonizes, so the
+// container's main process exits at once with status 0. -v and -t print
+// what nginx prints.
+func progNginx(sh *shell, argv []string, io *shIO) error {
+	version := sh.nginxVersion()
+	args := strings.Join(argv[1:], " ")
+	switch {
+	case strings.Contains(args, "-v") || strings.Contains(args, "-V"):
+		io.stderr.write(sh, "nginx version: nginx/"+version+"\n")
+		sh.status = 0
+		return nil
+	case strings.Contains(args, "-t"):
+		io.stderr.write(sh, "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n"+
+			"nginx: configuration file /etc/nginx/nginx.conf test is successful\n")
+		sh.status = 0
+		return nil
+	case !strings.Contains(strings.ReplaceAll(args, " ", ""), "daemonoff"):
+		sh.status = 0
+		return nil
+	}
+	if versionAtLeast(version, 1, 19) {
+		stamp := sh.wallClock().Format("2006/01/02 15:04:05")
+		var b strings.Builder
+		for _, n := range []string{
+			`using the "epoll" event method`, "nginx/" + version, "built by gcc 12.2.0 (Debian 12.2.0-14) ",
+			"OS: Linux 5.15.0", "getrlimit(RLIMIT_NOFILE): 1048576:1048576", "start worker processes",
+			"start worker process 29", "start worker process 30",
+		} {
+			b.WriteString(stamp + " [notice] 1#1: " + n + "\n")
+		}
+		io.stderr.write(sh, b.String())
+	}
+	return sh.runForever()
+}
+
+func (sh *shell) nginxVersion() string {
+	if v, ok := sh.getVar("NGINX_VERSION"); ok && v != "" {
+		return v
+	}
+	return latestNginx
+}
+
+// progEntrypoint is the docker-entrypoint.sh of the nginx and mysql images:
+// it prepares the server and then runs its arguments.
+func progEntrypoint(sh *shell, argv []string, io *shIO) error {
+	args := argv[1:]
+	switch sh.run.image.Server {
+	case Nginx:
+		if len(args) > 0 && (args[0] == "nginx" || args[0] == "nginx-debug") {
+			sh.nginxEntrypointLog(io)
+		}
+	case MySQL:
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			args = append([]string{"mysqld"}, args...)
+		}
+		if args[0] == "mysqld" {
+			return sh.mysqlEntrypoint(args, io)
+		}
+	}
+	if len(args) == 0 {
+		sh.status = 0
+		return nil
+	}
+	return sh.dispatch(args, io)
+}
+
+func (sh *shell) nginxEntrypointLog(io *shIO) {
+	lines := []string{
+		"/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+		"/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+		"/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+		"10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+		"10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+	}
+	if versionAtLeast(sh.nginxVersion(), 1, 25) {
+		lines = append(lines, "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh")
+	}
+	lines = append(lines,
+		"/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+		"/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+		"/docker-entrypoint.sh: Configuration complete; ready for start up")
+	io.stdout.write(sh, strings.Join(lines, "\n")+"\n")
+}
+
+// mysqlDataDir is where the mysql image keeps its databases (usually a
+// persistent volume in the tutorials).
+const mysqlDataDir = "/var/lib/mysql"
+
+// mysqlEntrypoint models the mysql image's entrypoint: it refuses to
+// initialise without a root password setting, initialises an empty data
+// directory (writing files there, so a volume remembers it), and then
+// starts mysqld.
+func (sh *shell) mysqlEntrypoint(args []string, io *shIO) error {
+	version := sh.mysqlVersion()
+	note := func(level, msg string) {
+		line := sh.wallClock().Format("2006-01-02 15:04:05+00:00") + " [" + level + "] [Entrypoint]: " + msg + "\n"
+		if level == "ERROR" {
+			io.stderr.write(sh, line)
+		} else {
+			io.stdout.write(sh, line)
+		}
+	}
+	note("Note", "Entrypoint script for MySQL Server "+version+"-1.el8 started.")
+	note("Note", "Switching to dedicated user 'mysql'")
+	note("Note", "Entrypoint script for MySQL Server "+version+"-1.el8 started.")
+	if _, err := sh.run.fs.Stat(mysqlDataDir + "/mysql"); err == nil {
+		return progMysqld(sh, args, io)
+	}
+	if !sh.hasAnyVar("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD") {
+		note("ERROR", "Database is uninitialized and password option is not specified\n"+
+			"    You need to specify one of the following as an environment variable:\n"+
+			"    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD")
+		sh.status = 1
+		return nil
+	}
+	if err := sh.mysqlInitialize(version, note, io); err != nil {
+		return err
+	}
+	return progMysqld(sh, args, io)
+}
+
+func (sh *shell) hasAnyVar(names ...string) bool {
+	for _, n := range names {
+		if v, ok := sh.getVar(n); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (sh *shell) mysqlVersion() string {
+	if v, ok := sh.getVar("MYSQL_VERSION"); ok && v != "" {
+		return v
+	}
+	return mysqlVersion(sh.run.image.Tag)
+}
+
+// mysqlInitialize writes the data directory and logs the initialisation,
+// which takes 15 virtual seconds.
+func (sh *shell) mysqlInitialize(version string, note func(level, msg string), io *shIO) error {
+	note("Note", "Initializing database files")
+	io.stderr.write(sh, sh.mysqldStamp()+" 0 [System] [MY-013169] [Server] /usr/sbin/mysqld (mysqld "+version+") initializing of server in progress as process 80\n")
+	if err := sh.sleep(5 * time.Second); err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(sh.run.hostname))
+	uuid := fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
+	fsys := sh.run.fs
+	for _, err := range []error{
+		fsys.MkdirAll(mysqlDataDir+"/mysql", 0o750, time.Time{}),
+		fsys.WriteFile(mysqlDataDir+"/auto.cnf", []byte("[auto]\nserver-uuid="+uuid+"\n"), 0o640, time.Time{}),
+		fsys.WriteFile(mysqlDataDir+"/ibdata1", []byte("simulated InnoDB system tablespace\n"), 0o640, time.Time{}),
+		fsys.WriteFile(mysqlDataDir+"/mysql/db.opt", []byte("default-character-set=utf8mb4\n"), 0o640, time.Time{}),
+	} {
+		if err != nil {
+			io.stderr.write(sh, sh.mysqldStamp()+" 0 [ERROR] [MY-010187] [Server] Could not open file '"+mysqlDataDir+"': "+errnoText(err)+"\n")
+			sh.status = 1
+			return &shExit{code: 1}
+		}
+	}
+	note("Note", "Database files initialized")
+	note("Note", "Starting temporary server")
+	if err := sh.sleep(5 * time.Second); err != nil {
+		return err
+	}
+	note("Note", "Temporary server started.")
+	note("Note", "Stopping temporary server")
+	if err := sh.sleep(5 * time.Second); err != nil {
+		return err
+	}
+	note("Note", "Temporary server stopped")
+	note("Note", "MySQL init process done. Ready for start up.")
+	return nil
+}
+
+func (sh *shell) mysqldStamp() string {
+	return sh.wallClock().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// progMysqld is the server: it starts in a second and runs until stopped.
+func progMysqld(sh *shell, argv []string, io *shIO) error {
+	version := sh.mysqlVersion()
+	for _, a := range argv[1:] {
+		if a == "--version" || a == "-V" {
+			io.stdout.write(sh, "/usr/sbin/mysqld  Ver "+version+" for Linux on x86_64 (MySQL Community Server - GPL)\n")
+			sh.status = 0
+			return nil
+		}
+	}
+	io.stderr.write(sh, sh.mysqldStamp()+" 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld "+version+") starting as process 1\n")
+	if err := sh.sleep(time.Second); err != nil {
+		return err
+	}
+	io.stderr.write(sh, sh.mysqldStamp()+" 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '"+
+		version+"'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n")
+	return sh.runForever()
+}

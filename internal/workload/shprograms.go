@@ -1,0 +1,266 @@
+package workload
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// shPrograms are the programs the modelled images ship, by name.
+var shPrograms map[string]shBuiltin
+
+func init() {
+	shPrograms = map[string]shBuiltin{
+		"cat": progCat, "ls": progLs, "mkdir": progMkdir, "rm": progRm, "rmdir": progRmdir,
+		"touch": progTouch, "cp": progCp, "mv": progMv, "chmod": progChmod, "tee": progTee,
+		"sleep": progSleep, "date": progDate, "hostname": progHostname, "env": progEnv,
+		"printenv": progPrintenv, "bc": progBC, "head": progHead, "tail": progTail,
+		"wc": progWc, "seq": progSeq, "uname": progUname, "whoami": progWhoami, "id": progID,
+		"basename": progBasename, "dirname": progDirname, "grep": progGrep, "tr": progTr,
+		"sh": progShell, "bash": progShell, "ash": progShell, "dash": progShell,
+		"nginx": progNginx, "mysqld": progMysqld, "docker-entrypoint.sh": progEntrypoint,
+		"true": builtinTrue, "false": builtinFalse, "echo": builtinEcho, "printf": builtinPrintf,
+		"test": builtinTest, "[": builtinTest, "pwd": builtinPwd, "kill": builtinTrue,
+	}
+}
+
+// progErr prints "prog: message" to stderr and sets the status.
+func (sh *shell) progErr(io *shIO, status int, prog, format string, args ...any) {
+	io.stderr.write(sh, prog+": "+sprintf(format, args...)+"\n")
+	sh.status = status
+}
+
+// splitFlags separates leading -xyz flags from operands ("--" ends them).
+func splitFlags(args []string) (flags string, operands []string) {
+	for i, a := range args {
+		if a == "--" {
+			return flags, args[i+1:]
+		}
+		if len(a) < 2 || a[0] != '-' {
+			return flags, args[i:]
+		}
+		flags += a[1:]
+	}
+	return flags, nil
+}
+
+// progSleep is busybox sleep: the arguments are added up; each is a number,
+// possibly fractional, with an optional s, m, h or d suffix; "inf" and
+// "infinity" sleep forever.
+func progSleep(sh *shell, argv []string, io *shIO) error {
+	if len(argv) < 2 {
+		sh.progErr(io, 1, "sleep", "missing operand")
+		return nil
+	}
+	var total time.Duration
+	for _, a := range argv[1:] {
+		d, ok := parseSleep(a)
+		if !ok {
+			sh.progErr(io, 1, "sleep", "invalid number '%s'", a)
+			return nil
+		}
+		if d < 0 || total > math.MaxInt64-d {
+			total = -1 // forever
+			break
+		}
+		total += d
+	}
+	sh.status = 0
+	if total < 0 {
+		return sh.sleep(sh.run.horizon - sh.now + 1)
+	}
+	return sh.sleep(total)
+}
+
+// parseSleep reads one sleep argument; a negative duration means forever.
+func parseSleep(a string) (time.Duration, bool) {
+	switch strings.ToLower(a) {
+	case "inf", "infinity":
+		return -1, true
+	}
+	unit := 1.0
+	if a != "" {
+		switch a[len(a)-1] {
+		case 's':
+			a = a[:len(a)-1]
+		case 'm':
+			unit, a = 60, a[:len(a)-1]
+		case 'h':
+			unit, a = 3600, a[:len(a)-1]
+		case 'd':
+			unit, a = 86400, a[:len(a)-1]
+		}
+	}
+	if a == "" || strings.ContainsAny(a, "eEinxXpP+-") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(a, 64)
+	if err != nil || f < 0 {
+		return 0, false
+	}
+	secs := f * unit
+	if secs > float64(math.MaxInt64)/1e9 {
+		return -1, true
+	}
+	return time.Duration(math.Round(secs * 1e9)), true
+}
+
+func progHostname(sh *shell, _ []string, io *shIO) error {
+	io.stdout.write(sh, sh.run.hostname+"\n")
+	sh.status = 0
+	return nil
+}
+
+// progEnv prints the environment, or runs a command with NAME=value
+// settings added.
+func progEnv(sh *shell, argv []string, io *shIO) error {
+	args := argv[1:]
+	var assigns []shAssign
+	for len(args) > 0 {
+		name, value, ok := strings.Cut(args[0], "=")
+		if !ok || !isShName(name) {
+			break
+		}
+		assigns = append(assigns, shAssign{name: name, value: &shWord{parts: []shPart{{kind: partLit, text: value, quoted: true}}}})
+		args = args[1:]
+	}
+	restore, err := sh.assignFor(assigns, "env", io)
+	if err != nil {
+		return err
+	}
+	defer restore()
+	if len(args) == 0 {
+		for _, e := range sh.environ() {
+			io.stdout.write(sh, e+"\n")
+		}
+		sh.status = 0
+		return nil
+	}
+	if prog, ok := sh.lookup(args[0]); ok {
+		return prog(sh, args, io)
+	}
+	sh.progErr(io, 127, "env", "can't execute '%s': No such file or directory", args[0])
+	return nil
+}
+
+func progPrintenv(sh *shell, argv []string, io *shIO) error {
+	if len(argv) == 1 {
+		return progEnv(sh, argv[:1], io)
+	}
+	sh.status = 0
+	for _, name := range argv[1:] {
+		v, ok := sh.vars[name]
+		if !ok || !v.exported {
+			sh.status = 1
+			continue
+		}
+		io.stdout.write(sh, v.value+"\n")
+	}
+	return nil
+}
+
+func progUname(sh *shell, argv []string, io *shIO) error {
+	flags, _ := splitFlags(argv[1:])
+	fields := map[byte]string{'s': "Linux", 'n': sh.run.hostname, 'r': "5.15.0", 'v': "#1 SMP", 'm': "x86_64", 'o': "GNU/Linux"}
+	if flags == "" {
+		flags = "s"
+	}
+	if strings.Contains(flags, "a") {
+		flags = "snrvmo"
+	}
+	var out []string
+	for _, f := range []byte("snrvmo") {
+		if strings.IndexByte(flags, f) >= 0 {
+			out = append(out, fields[f])
+		}
+	}
+	io.stdout.write(sh, strings.Join(out, " ")+"\n")
+	sh.status = 0
+	return nil
+}
+
+func progWhoami(sh *shell, _ []string, io *shIO) error {
+	io.stdout.write(sh, "root\n")
+	sh.status = 0
+	return nil
+}
+
+func progID(sh *shell, _ []string, io *shIO) error {
+	io.stdout.write(sh, "uid=0(root) gid=0(root) groups=0(root)\n")
+	sh.status = 0
+	return nil
+}
+
+func progBasename(sh *shell, argv []string, io *shIO) error {
+	if len(argv) < 2 {
+		sh.progErr(io, 1, "basename", "missing operand")
+		return nil
+	}
+	b := baseName(argv[1])
+	if len(argv) > 2 && b != argv[2] {
+		b = strings.TrimSuffix(b, argv[2])
+	}
+	io.stdout.write(sh, b+"\n")
+	sh.status = 0
+	return nil
+}
+
+func progDirname(sh *shell, argv []string, io *shIO) error {
+	if len(argv) < 2 {
+		sh.progErr(io, 1, "dirname", "missing operand")
+		return nil
+	}
+	p := strings.TrimRight(argv[1], "/")
+	d := "."
+	if i := strings.LastIndexByte(p, '/'); i > 0 {
+		d = strings.TrimRight(p[:i], "/")
+	} else if i == 0 || argv[1] != "" && p == "" {
+		d = "/"
+	}
+	io.stdout.write(sh, d+"\n")
+	sh.status = 0
+	return nil
+}
+
+// progBC runs bc on its file arguments and then standard input. Its output
+// appears when the modelled computation time has passed: each piece of
+// output at the cost accumulated when it was printed.
+func progBC(sh *shell, argv []string, io *shIO) error {
+	cfg := bcConfig{lineLen: defaultBCLineLength, outLimit: MaxStringBytes}
+	if v, ok := sh.getVar("BC_LINE_LENGTH"); ok {
+		cfg.lineLen = bcLineLength(v, true)
+	}
+	var src strings.Builder
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") && a != "-" {
+			cfg.mathLib = cfg.mathLib || strings.Contains(a, "l") || a == "--mathlib"
+			continue
+		}
+		data, err := sh.run.fs.ReadFile(sh.abs(a))
+		if err != nil {
+			sh.progErr(io, 1, "bc", "File %s is unavailable.", a)
+			return nil
+		}
+		src.Write(data)
+	}
+	in, err := io.stdin.readAll(sh)
+	if err != nil {
+		return err
+	}
+	src.WriteString(in)
+	res := runBC(src.String(), cfg)
+	start := sh.now
+	for _, c := range res.chunks {
+		if err := sh.sleep(start + c.at - sh.now); err != nil {
+			return err
+		}
+		if c.stderr {
+			io.stderr.write(sh, c.text)
+		} else {
+			io.stdout.write(sh, c.text)
+		}
+	}
+	sh.status = 0
+	return sh.sleep(start + res.cost - sh.now)
+}

@@ -1,0 +1,163 @@
+package kubectl
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/sim"
+)
+
+var createFlags = []flagSpec{
+	{long: "filename", short: "f", hasValue: true, repeat: true},
+	{long: "from-literal", hasValue: true, repeat: true},
+	{long: "dry-run", hasValue: true},
+	{long: "save-config"},
+	{long: "validate", hasValue: true},
+	{long: "output", short: "o", hasValue: true},
+}
+
+var applyFlags = []flagSpec{
+	{long: "filename", short: "f", hasValue: true, repeat: true},
+	{long: "validate", hasValue: true},
+	{long: "output", short: "o", hasValue: true},
+}
+
+// create handles `create -f`, `create secret generic` and `create namespace`.
+func (k *Kubectl) create(inv *invocation) error {
+	if len(inv.p.args) > 0 && !inv.p.has("filename") {
+		switch inv.p.args[0] {
+		case "secret":
+			return k.createSecret(inv)
+		case "namespace", "ns":
+			return k.createNamespace(inv)
+		}
+		return &usageError{msg: fmt.Sprintf("unknown command %q for \"kubectl create\"", inv.p.args[0]), verb: "create"}
+	}
+	sources, err := k.readManifests(inv)
+	if err != nil {
+		return err
+	}
+	for _, src := range sources {
+		created, err := k.c.Create(src.data)
+		if err != nil {
+			return applyFailure(err, "creating", src.name)
+		}
+		for _, obj := range created {
+			inv.printf("%s created\n", resourceName(obj))
+		}
+	}
+	return nil
+}
+
+// apply handles `apply -f`: create or update each object.
+func (k *Kubectl) apply(inv *invocation) error {
+	sources, err := k.readManifests(inv)
+	if err != nil {
+		return err
+	}
+	for _, src := range sources {
+		applied, err := k.c.Apply(src.data)
+		if err != nil {
+			return applyFailure(err, "applying", src.name)
+		}
+		for _, a := range applied {
+			inv.printf("%s %s\n", resourceName(a.Object), a.Outcome)
+		}
+	}
+	return nil
+}
+
+// applyFailure formats a rejected manifest as kubectl reports it.
+func applyFailure(err error, doing, source string) error {
+	context := fmt.Sprintf("error when %s %q: ", doing, source)
+	var ae *sim.ApplyError
+	if errors.As(err, &ae) {
+		err = ae.Err
+	}
+	var de *objects.DecodeError
+	if errors.As(err, &de) && de.Reason == objects.DecodeSyntax {
+		return fmt.Errorf("error: error parsing %s: %s", source, de.Message)
+	}
+	return serverError(err, context)
+}
+
+// createSecret handles `create secret generic NAME --from-literal=k=v...`.
+func (k *Kubectl) createSecret(inv *invocation) error {
+	args := inv.p.args
+	if len(args) < 2 || args[1] != "generic" {
+		return &usageError{msg: "only \"kubectl create secret generic\" is supported", verb: "create secret"}
+	}
+	if len(args) < 3 {
+		return &usageError{msg: "exactly one NAME is required, got 0", verb: "create secret generic"}
+	}
+	data := map[string]any{}
+	for _, lit := range inv.p.all("from-literal") {
+		key, value, ok := strings.Cut(lit, "=")
+		if !ok || key == "" {
+			return plainError("invalid literal source %s, expected key=value", lit)
+		}
+		if _, dup := data[key]; dup {
+			return plainError("cannot add key %s, another key by that name already exists in Data for Secret %q", key, args[2])
+		}
+		data[key] = base64.StdEncoding.EncodeToString([]byte(value))
+	}
+	secret := &objects.Unstructured{
+		TypeMeta:   objects.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: objects.ObjectMeta{Name: args[2], Namespace: inv.namespace()},
+		Content:    map[string]any{"type": "Opaque"},
+	}
+	if len(data) > 0 {
+		secret.Content["data"] = data
+	}
+	return k.createObject(inv, secretObject(secret))
+}
+
+// secretObject returns the typed Secret when kubesim models Secrets, and the
+// unstructured one otherwise.
+func secretObject(u *objects.Unstructured) objects.Object {
+	if _, ok := objects.NewObject("Secret"); !ok {
+		return u
+	}
+	b, err := objects.Encode(u)
+	if err != nil {
+		return u
+	}
+	typed, err := objects.DecodeOne(b)
+	if err != nil {
+		return u
+	}
+	return typed
+}
+
+// createNamespace handles `create namespace NAME`.
+func (k *Kubectl) createNamespace(inv *invocation) error {
+	if len(inv.p.args) != 2 {
+		return &usageError{msg: fmt.Sprintf("exactly one NAME is required, got %d", len(inv.p.args)-1), verb: "create namespace"}
+	}
+	ns := &objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: objects.ObjectMeta{Name: inv.p.args[1]}}
+	return k.createObject(inv, ns)
+}
+
+// createObject creates one object built by kubectl itself.
+func (k *Kubectl) createObject(inv *invocation, obj objects.Object) error {
+	b, err := objects.Encode(obj)
+	if err != nil {
+		return plainError("%v", err)
+	}
+	created, err := k.c.Create(b)
+	if err != nil {
+		var ae *sim.ApplyError
+		if errors.As(err, &ae) {
+			err = ae.Err
+		}
+		return serverError(err, "")
+	}
+	for _, o := range created {
+		inv.printf("%s created\n", resourceName(o))
+	}
+	return nil
+}

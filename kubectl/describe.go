@@ -1,0 +1,102 @@
+package kubectl
+
+import (
+	"sort"
+
+	"github.com/kubesim/kubesim/kubectl/printers"
+	"github.com/kubesim/kubesim/objects"
+)
+
+var describeFlags = []flagSpec{
+	{long: "selector", short: "l", hasValue: true},
+	{long: "all-namespaces", short: "A"},
+	{long: "show-events"},
+	{long: "filename", short: "f", hasValue: true, repeat: true},
+}
+
+// describe handles `describe KIND [NAME...]` and `describe KIND/NAME`.
+func (k *Kubectl) describe(inv *invocation) error {
+	targets, err := k.targetsOf(inv)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return plainError(`You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.`)
+	}
+	sel, err := selectorOf(inv)
+	if err != nil {
+		return err
+	}
+	var objs []objects.Object
+	var missing []error
+	for _, t := range targets {
+		got, notFound := k.fetch(inv, t, sel)
+		objs = append(objs, got...)
+		missing = append(missing, notFound...)
+	}
+	showEvents := !inv.p.has("show-events") || inv.p.bool("show-events")
+	for i, obj := range objs {
+		if i > 0 {
+			inv.out.WriteString("\n\n")
+		}
+		opts := printers.DescribeOptions{Now: k.c.Now(), HideEvents: !showEvents}
+		if showEvents {
+			opts.Events = k.eventsAbout(obj)
+		}
+		if node, ok := obj.(*objects.Node); ok {
+			opts.Pods = k.podsOn(node.Name)
+		}
+		if err := printers.Describe(&inv.out, obj, opts); err != nil {
+			return wrapPrint(err)
+		}
+	}
+	if len(objs) == 0 && len(missing) == 0 {
+		inv.printf("%s\n", noResources(inv, targets[0].info))
+	}
+	if len(missing) > 0 {
+		return missing[0]
+	}
+	return nil
+}
+
+// eventsAbout lists the events whose involved object is obj, oldest last
+// seen first, as kubectl describe sorts them.
+func (k *Kubectl) eventsAbout(obj objects.Object) []*objects.Event {
+	m := obj.GetObjectMeta()
+	ns := m.Namespace
+	if ns == "" {
+		ns = objects.NamespaceDefault
+	}
+	var out []*objects.Event
+	for _, o := range k.c.Store().List("Event", ns, nil) {
+		e := o.(*objects.Event)
+		ref := e.InvolvedObject
+		if ref.UID == m.UID && ref.Name == m.Name && ref.Kind == obj.GetTypeMeta().Kind {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].LastTimestamp.Before(out[j].LastTimestamp.Time)
+	})
+	return out
+}
+
+// podsOn lists the pods bound to a node, for describe node.
+func (k *Kubectl) podsOn(node string) []*objects.Pod {
+	var out []*objects.Pod
+	for _, o := range k.c.Store().List("Pod", "", nil) {
+		if p := o.(*objects.Pod); p.Spec.NodeName == node {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// noResources is kubectl's message for an empty result.
+func noResources(inv *invocation, info objects.KindInfo) string {
+	ns := inv.namespace()
+	if !info.Namespaced {
+		ns = ""
+	}
+	return printers.NoResourcesMessage(ns, inv.p.bool("all-namespaces"))
+}

@@ -1,0 +1,170 @@
+package scenario
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kubesim/kubesim/kubectl"
+	"github.com/kubesim/kubesim/sim"
+)
+
+// Runner replays scenario commands against one simulated cluster.
+type Runner struct {
+	c   *sim.Cluster
+	k   *kubectl.Kubectl
+	dir string
+}
+
+// NewRunner builds a cluster from cfg; relative paths in commands are read
+// from dir.
+func NewRunner(cfg sim.Config, dir string) (*Runner, error) {
+	c, err := sim.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{c: c, k: kubectl.New(c, dir), dir: dir}, nil
+}
+
+// Cluster returns the cluster the runner drives.
+func (r *Runner) Cluster() *sim.Cluster { return r.c }
+
+// CommandError is a scenario line the runner cannot carry out: an unknown
+// command or bad arguments to one of the runner's own commands. It stops
+// the replay, unlike a kubectl error, which is output.
+type CommandError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *CommandError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Exec runs one command and returns what it printed.
+func (r *Runner) Exec(file string, cmd Command) (string, error) {
+	words, err := Split(cmd.Text)
+	if err != nil || len(words) == 0 {
+		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf("cannot read command %q", cmd.Text)}
+	}
+	fail := func(format string, args ...any) (string, error) {
+		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch words[0] {
+	case "kubectl":
+		// Example: kubectl get pods -o wide
+		return r.k.Run(words[1:], cmd.Stdin).Output, nil
+	case "sleep":
+		// Example: sleep 1m54s
+		if len(words) != 2 {
+			return fail("usage: sleep DURATION")
+		}
+		d, err := parseSleep(words[1])
+		if err != nil {
+			return fail("sleep: %v", err)
+		}
+		r.c.Advance(d)
+		return "", nil
+	case "node":
+		// Example: node down k8s-node1
+		return r.node(words, fail)
+	case "kill":
+		// Example: kill pi-rq5rl --exit-code 1
+		return r.kill(words, fail)
+	case "controller":
+		// Example: controller down job-controller
+		return r.controller(words, fail)
+	case "host":
+		// Example: host k8s-master -- ls -l /mnt/data
+		return r.host(words, fail)
+	}
+	return fail("unknown command %q", words[0])
+}
+
+type failFunc func(format string, args ...any) (string, error)
+
+// parseSleep reads a sleep duration: Go units (30s, 4m, 1m54s, 2h) or bare
+// seconds, as sleep(1) takes.
+func parseSleep(s string) (time.Duration, error) {
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		if n < 0 {
+			return 0, fmt.Errorf("invalid time interval %q", s)
+		}
+		return time.Duration(n * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("invalid time interval %q", s)
+	}
+	return d, nil
+}
+
+func (r *Runner) node(words []string, fail failFunc) (string, error) {
+	if len(words) != 3 || (words[1] != "down" && words[1] != "up") {
+		return fail("usage: node down|up NAME")
+	}
+	if err := r.c.SetNodeDown(words[2], words[1] == "down"); err != nil {
+		return fail("%v", err)
+	}
+	return "", nil
+}
+
+func (r *Runner) kill(words []string, fail failFunc) (string, error) {
+	if len(words) < 2 {
+		return fail("usage: kill POD [-c CONTAINER] [--exit-code N] [-n NAMESPACE]")
+	}
+	pod, container, ns, code := words[1], "", "", 137
+	for i := 2; i < len(words); i++ {
+		flag, value, inline := strings.Cut(words[i], "=")
+		if !inline {
+			if i+1 >= len(words) {
+				return fail("kill: %s needs a value", flag)
+			}
+			i++
+			value = words[i]
+		}
+		switch flag {
+		case "--exit-code":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 0 || n > 255 {
+				return fail("kill: --exit-code must be 0..255, not %q", value)
+			}
+			code = n
+		case "-c", "--container":
+			container = value
+		case "-n", "--namespace":
+			ns = value
+		default:
+			return fail("kill: unknown flag %q", flag)
+		}
+	}
+	if err := r.c.Kill(ns, pod, container, int32(code)); err != nil {
+		return fail("kill: %v", err)
+	}
+	return "", nil
+}
+
+func (r *Runner) controller(words []string, fail failFunc) (string, error) {
+	if len(words) != 3 || (words[1] != "down" && words[1] != "up") {
+		return fail("usage: controller down|up NAME|all")
+	}
+	if !r.c.SetControllerDown(words[2], words[1] == "down") {
+		return fail("no controller named %q (have: %s)", words[2], strings.Join(r.c.ControllerNames(), ", "))
+	}
+	return "", nil
+}
+
+func (r *Runner) host(words []string, fail failFunc) (string, error) {
+	if len(words) < 4 || words[2] != "--" {
+		return fail("usage: host MACHINE -- COMMAND...")
+	}
+	res, err := r.c.HostExec(words[1], words[3:])
+	if err != nil {
+		return fail("host: %v", err)
+	}
+	out := strings.Join(res.Output, "\n")
+	if out != "" {
+		out += "\n"
+	}
+	return out, nil
+}

@@ -1,0 +1,151 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/objects"
+)
+
+// machines tracks which nodes' kubelets answer; it is the heartbeat source
+// of the node lifecycle controller.
+type machines struct {
+	c    *Cluster
+	down map[string]time.Time // node → when its kubelet stopped posting
+}
+
+// LastHeartbeat returns when node's kubelet last posted status: now while
+// it runs, the moment it stopped otherwise.
+func (m *machines) LastHeartbeat(node string) (time.Time, bool) {
+	if at, ok := m.down[node]; ok {
+		return at, false
+	}
+	return m.c.clock.Now(), true
+}
+
+// SetNodeDown stops (down=true) or restarts a node's machine. A stopped
+// machine's kubelet does nothing and posts no status; after the grace
+// period the node lifecycle controller marks it unreachable and its pods
+// are evicted once their tolerations run out, as in a real cluster. When
+// the machine comes back its kubelet posts Ready and catches up.
+func (c *Cluster) SetNodeDown(name string, down bool) error {
+	k := c.kubelets[name]
+	if k == nil {
+		return fmt.Errorf("no node named %q", name)
+	}
+	_, isDown := c.machines.down[name]
+	if down == isDown {
+		return nil
+	}
+	loop := c.loopNamed(k.Name())
+	if down {
+		c.machines.down[name] = c.clock.Now()
+		c.traceNote(k.Name(), "machine down")
+	} else {
+		delete(c.machines.down, name)
+		c.traceNote(k.Name(), "machine up")
+		if err := c.postNodeReady(name); err != nil {
+			return err
+		}
+	}
+	c.SetControllerDown(loop.ctrl.Name(), down)
+	if l := c.loopNamed(nodeLifecycleName); l != nil {
+		c.enqueue(l, objects.Key{Kind: "Node", Name: name}, c.clock.Now())
+	}
+	return nil
+}
+
+// postNodeReady is the kubelet reporting its node Ready after a restart.
+func (c *Cluster) postNodeReady(name string) error {
+	obj, err := c.store.Get(objects.Key{Kind: "Node", Name: name})
+	if err != nil {
+		return err
+	}
+	node := obj.(*objects.Node)
+	now := objects.NewTime(c.clock.Now())
+	for i := range node.Status.Conditions {
+		cond := &node.Status.Conditions[i]
+		if cond.Type == objects.NodeReady {
+			if cond.Status != objects.ConditionTrue {
+				cond.LastTransitionTime = now
+			}
+			cond.Status, cond.Reason, cond.Message = objects.ConditionTrue, "KubeletReady", "kubelet is posting ready status"
+			cond.LastHeartbeatTime = now
+		}
+	}
+	_, err = c.write("kubelet/"+name, controllers.Action{Verb: controllers.UpdateStatus, Object: node})
+	return err
+}
+
+// Kill makes a pod's container exit now with code, as if its process
+// crashed or was killed; the pod's restart policy then applies. An empty
+// container name means the pod's first container.
+func (c *Cluster) Kill(namespace, pod, container string, code int32) error {
+	k, key, name, err := c.kubeletFor(namespace, pod, container)
+	if err != nil {
+		return err
+	}
+	if _, down := c.machines.down[k.NodeName()]; down {
+		return fmt.Errorf("node %s is down", k.NodeName())
+	}
+	if err := k.Kill(key, name, code, c.clock.Now()); err != nil {
+		return err
+	}
+	c.traceNote(k.Name(), "killed container %s of %s with exit code %d", name, key, code)
+	c.enqueue(c.loopNamed(k.Name()), key, c.clock.Now())
+	c.clock.Advance(0)
+	return nil
+}
+
+// ExecResult is what a command run in a container printed, in order, and
+// how it exited.
+type ExecResult struct {
+	Output   []string
+	ExitCode int
+}
+
+// execLimit bounds how long an exec'd command may run in virtual time.
+const execLimit = time.Hour
+
+// Exec runs a command in a running container, as `kubectl exec` does: it
+// sees the container's files and environment, and its writes land in them.
+// Virtual time passes while it runs. An empty container name means the
+// pod's first container.
+func (c *Cluster) Exec(namespace, pod, container string, argv []string, stdin string) (ExecResult, error) {
+	k, key, name, err := c.kubeletFor(namespace, pod, container)
+	if err != nil {
+		return ExecResult{}, err
+	}
+	if _, down := c.machines.down[k.NodeName()]; down {
+		return ExecResult{}, fmt.Errorf("error dialing backend: dial tcp %s:10250: connect: no route to host", k.NodeName())
+	}
+	res, err := k.Exec(key, name, argv, stdin, c.clock.Now(), execLimit)
+	if err != nil {
+		return ExecResult{}, err
+	}
+	c.clock.Advance(res.Duration)
+	return ExecResult{Output: lines(res), ExitCode: res.ExitCode}, nil
+}
+
+// HostExec runs a command on a machine of the cluster outside any pod (the
+// tutorial's `ll /mnt/data` on the master), against the machine's own
+// filesystem.
+func (c *Cluster) HostExec(machine string, argv []string) (ExecResult, error) {
+	k := c.kubelets[machine]
+	if k == nil {
+		return ExecResult{}, fmt.Errorf("no machine named %q", machine)
+	}
+	res := k.HostExec(argv, c.clock.Now(), execLimit)
+	c.clock.Advance(res.Duration)
+	return ExecResult{Output: lines(res), ExitCode: res.ExitCode}, nil
+}
+
+func lines(res workload.Result) []string {
+	out := make([]string, 0, len(res.Output))
+	for _, l := range res.Output {
+		out = append(out, l.Text)
+	}
+	return out
+}
