@@ -45,6 +45,12 @@ func (k *Kubectl) describe(inv *invocation) error {
 		}
 		if node, ok := obj.(*objects.Node); ok {
 			opts.Pods = k.podsOn(node.Name)
+			if renewed, ok := k.c.NodeHeartbeat(node.Name); ok {
+				// The kubelet's lease in kube-node-lease, which kubesim
+				// keeps as heartbeat times rather than objects.
+				opts.NodeLease = &printers.Lease{HolderIdentity: node.Name,
+					AcquireTime: node.CreationTimestamp.Time, RenewTime: renewed}
+			}
 		}
 		if err := printers.Describe(&inv.out, obj, opts); err != nil {
 			return wrapPrint(err)

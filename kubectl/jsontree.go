@@ -82,20 +82,72 @@ func selectorFromJSON(encoded []byte) (*objects.LabelSelector, error) {
 // mergePatch applies an RFC 7386 JSON merge patch to a tree: maps merge,
 // null deletes, anything else replaces.
 func mergePatch(target map[string]any, patch map[string]any) map[string]any {
+	return patchTree(target, patch, false)
+}
+
+// strategicPatch applies a strategic merge patch the way upstream does for
+// the lists kubesim's kinds have: lists of objects keyed by "name"
+// (containers, volumes, env...) merge item by item; other lists replace.
+func strategicPatch(target map[string]any, patch map[string]any) map[string]any {
+	return patchTree(target, patch, true)
+}
+
+func patchTree(target map[string]any, patch map[string]any, byName bool) map[string]any {
 	if target == nil {
 		target = map[string]any{}
 	}
 	for k, v := range patch {
-		if v == nil {
+		switch pv := v.(type) {
+		case nil:
 			delete(target, k)
-			continue
-		}
-		if pm, ok := v.(map[string]any); ok {
+		case map[string]any:
 			tm, _ := target[k].(map[string]any)
-			target[k] = mergePatch(tm, pm)
-			continue
+			target[k] = patchTree(tm, pv, byName)
+		case []any:
+			tl, _ := target[k].([]any)
+			if byName && keyedByName(pv) && keyedByName(tl) {
+				target[k] = mergeNamedList(tl, pv)
+			} else {
+				target[k] = v
+			}
+		default:
+			target[k] = v
 		}
-		target[k] = v
 	}
 	return target
+}
+
+// keyedByName reports whether every item is an object with a "name".
+func keyedByName(items []any) bool {
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			return false
+		}
+		if _, ok := m["name"].(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeNamedList patches items of target by name and appends new ones.
+func mergeNamedList(target, patch []any) []any {
+	out := append([]any(nil), target...)
+	for _, p := range patch {
+		pm := p.(map[string]any)
+		found := false
+		for i, t := range out {
+			tm := t.(map[string]any)
+			if tm["name"] == pm["name"] {
+				out[i] = patchTree(tm, pm, true)
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, pm)
+		}
+	}
+	return out
 }

@@ -15,9 +15,9 @@ var patchFlags = []flagSpec{
 	{long: "output", short: "o", hasValue: true},
 }
 
-// patch handles `patch KIND NAME -p JSON` as a merge patch (strategic
-// patches are applied as merge patches: kubesim's models have no patch
-// strategies; lists are replaced whole).
+// patch handles `patch KIND NAME -p JSON`: a strategic merge patch by
+// default (lists of named objects merge by name, as containers, volumes and
+// env do upstream), or a JSON merge patch with --type merge.
 func (k *Kubectl) patch(inv *invocation) error {
 	body := inv.p.get("patch")
 	if body == "" {
@@ -45,15 +45,19 @@ func (k *Kubectl) patch(inv *invocation) error {
 	if err != nil {
 		return serverError(err, "")
 	}
-	return k.patchOne(inv, obj, patch)
+	return k.patchOne(inv, obj, patch, inv.p.get("type") != "merge")
 }
 
-func (k *Kubectl) patchOne(inv *invocation, obj objects.Object, patch map[string]any) error {
+func (k *Kubectl) patchOne(inv *invocation, obj objects.Object, patch map[string]any, strategic bool) error {
 	tree, err := toTree(obj)
 	if err != nil {
 		return plainError("%v", err)
 	}
-	mergePatch(tree, patch)
+	if strategic {
+		strategicPatch(tree, patch)
+	} else {
+		mergePatch(tree, patch)
+	}
 	patched, err := fromTree(tree)
 	if err != nil {
 		return serverError(err, "")

@@ -53,7 +53,7 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	switch words[0] {
 	case "kubectl":
 		// Example: kubectl get pods -o wide
-		return r.k.Run(words[1:], cmd.Stdin).Output, nil
+		return endLine(r.k.Run(words[1:], cmd.Stdin).Output), nil
 	case "sleep":
 		// Example: sleep 1m54s
 		if len(words) != 2 {
@@ -167,4 +167,14 @@ func (r *Runner) host(words []string, fail failFunc) (string, error) {
 		out += "\n"
 	}
 	return out, nil
+}
+
+// endLine ends output that stops mid-line (kubectl -o jsonpath prints no
+// final newline) so the next prompt starts on a line of its own, as a
+// transcript reads best.
+func endLine(out string) string {
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		return out + "\n"
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/garbagecollector"
 	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/controllers/nodelifecycle"
 	"github.com/kubesim/kubesim/controllers/scheduler"
@@ -54,6 +55,7 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(scheduler.New())
 	c.addLoop(nodelifecycle.NewLifecycle(c.machines))
 	c.addLoop(nodelifecycle.NewEviction())
+	c.addLoop(garbagecollector.New())
 	for _, n := range cfg.Nodes {
 		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP})
 		if err != nil {

@@ -149,3 +149,14 @@ func lines(res workload.Result) []string {
 	}
 	return out
 }
+
+// NodeHeartbeat returns when a node's kubelet last renewed its lease: now
+// while the machine runs, the moment it went down otherwise. It reports
+// false when there is no such node.
+func (c *Cluster) NodeHeartbeat(node string) (time.Time, bool) {
+	if c.kubelets[node] == nil {
+		return time.Time{}, false
+	}
+	at, _ := c.machines.LastHeartbeat(node)
+	return at, true
+}

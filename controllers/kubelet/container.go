@@ -56,6 +56,9 @@ type container struct {
 	crashLoop      bool
 	waitingMessage string
 	neverPull      bool
+	// replace marks a container killed because its definition changed: it
+	// starts again at once, whatever the restart policy and back-off.
+	replace bool
 
 	running  bool
 	current  *instance
@@ -245,6 +248,11 @@ func (c *container) exit(at time.Time, code int32, res *controllers.Result) {
 		ContainerID: c.containerID()}
 	c.running, c.ready = false, false
 	c.stopAt = time.Time{}
+	if c.replace && !c.pr.stopping {
+		c.replace = false
+		c.restartAt = at
+		return
+	}
 	if c.pr.stopping || !c.restartsAfter(code) {
 		return
 	}

@@ -68,6 +68,7 @@ func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 // events they produce to res.
 func (pr *podRun) advance(now time.Time, res *controllers.Result) {
 	pr.checkStopping(now, res)
+	pr.checkSpecChanges(now, res)
 	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping {
 		pr.startSandbox(now, res)
 	}
@@ -94,6 +95,27 @@ func (pr *podRun) mayStart(i int) bool {
 		}
 	}
 	return true
+}
+
+// checkSpecChanges restarts containers whose image was changed by an
+// update (the only container change a pod update may make), as the kubelet
+// does when a container's definition hash changes.
+func (pr *podRun) checkSpecChanges(now time.Time, res *controllers.Result) {
+	if pr.stopping {
+		return
+	}
+	for i, c := range pr.containers {
+		if i >= len(pr.pod.Spec.Containers) || pr.pod.Spec.Containers[i].Image == c.spec.Image {
+			continue
+		}
+		c.spec = pr.pod.Spec.Containers[i]
+		c.image = workload.LookupImage(c.spec.Image)
+		if c.running {
+			res.Events = append(res.Events, controllers.Normal(pr.pod, ReasonKilling,
+				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name)))
+			c.stopAt, c.stopCode, c.replace = now, sigkillExit, true
+		}
+	}
 }
 
 // startSandbox gives the pod its network: an address from the node's range.
