@@ -17,7 +17,7 @@ func Split(line string) ([]string, error) {
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		switch {
-		case c == ' ' || c == '\t':
+		case isBlank(c):
 			if inWord {
 				words = append(words, cur.String())
 				cur.Reset()
@@ -70,3 +70,6 @@ func doubleQuoted(line string, i int, cur *strings.Builder) (int, error) {
 	}
 	return 0, fmt.Errorf("unterminated quote in %q", line)
 }
+
+// isBlank reports whether c separates words.
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
