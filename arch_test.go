@@ -27,6 +27,9 @@ var allowedImports = map[string][]string{
 	"controllers":       {"objects", "storage"},
 	"controllers/*":     {"controllers", "objects", "storage", "internal/vfs", "internal/workload"},
 	"sim":               {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload"},
+	"kubectl/printers":  {"objects"},
+	"kubectl":           {"sim", "storage", "objects", "kubectl/printers"},
+	"scenario":          {"sim", "kubectl"},
 }
 
 // coreBans are calls and constructs the simulation core must not use: the

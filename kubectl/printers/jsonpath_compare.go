@@ -6,11 +6,14 @@ import (
 )
 
 // The comparisons of jsonpath filters: client-go's copy of text/template's
-// eq, ne, lt, le, gt and ge, applied as client-go's evalOperator applies
-// them. Integer literals of the template become float64 first, so they
-// never equal a whole number read from JSON (an int64): such comparisons,
-// like those of values that cannot be compared, quietly fail, except !=,
-// which passes. That is kubectl's behaviour.
+// eq, ne, lt, le, gt and ge. Integers compare as integers whatever their Go
+// type, so [?(@.restartCount==3)] matches the int64 restartCount of an
+// unstructured object, as kubernetes/kubernetes#36391 says kubectl has
+// done since 1.6. Values of different kinds (a string and a number, a
+// float and an integer) or of kinds that cannot be compared (objects,
+// arrays, null) quietly fail to match, except with !=, which passes: the
+// latest client-go ignores those comparison errors where older ones
+// stopped the template with them.
 
 // The comparison errors evalOperator ignores.
 var (
@@ -29,12 +32,6 @@ const (
 
 // compareJP applies a filter operator to two values.
 func compareJP(op string, left, right any) (bool, error) {
-	if i, ok := left.(int); ok {
-		left = float64(i)
-	}
-	if i, ok := right.(int); ok {
-		right = float64(i)
-	}
 	var pass bool
 	var err error
 	switch op {

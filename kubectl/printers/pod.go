@@ -3,6 +3,7 @@ package printers
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/objects"
@@ -190,4 +191,17 @@ func conditionTrue(conds []objects.PodCondition, t string) bool {
 // podTerminal reports whether a pod phase is Succeeded or Failed.
 func podTerminal(phase string) bool {
 	return phase == objects.PodSucceeded || phase == objects.PodFailed
+}
+
+// containersAndImages returns the CONTAINERS and IMAGES cells of a
+// workload's wide row: names and images joined by commas (printers.go
+// layoutContainerCells), for the Job, CronJob, StatefulSet and Deployment tables.
+func containersAndImages(containers []objects.Container) (names, images string) {
+	n := make([]string, 0, len(containers))
+	i := make([]string, 0, len(containers))
+	for _, c := range containers {
+		n = append(n, c.Name)
+		i = append(i, c.Image)
+	}
+	return strings.Join(n, ","), strings.Join(i, ",")
 }

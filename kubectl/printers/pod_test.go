@@ -185,3 +185,9 @@ func TestGetPodsWideUnscheduled(t *testing.T) {
 		"p      0/1     Pending   0          <unknown>   <none>   <none>   <none>           <none>\n",
 		table(t, Options{Now: now, Wide: true}, p))
 }
+
+func TestContainersAndImages(t *testing.T) {
+	names, images := containersAndImages([]objects.Container{{Name: "a", Image: "busybox"}, {Name: "b", Image: "nginx:1.25"}})
+	assert.Equal(t, "a,b", names)
+	assert.Equal(t, "busybox,nginx:1.25", images)
+}
