@@ -64,6 +64,12 @@ func (k *Kubectl) apply(inv *invocation) error {
 			return applyFailure(err, "applying", src.name)
 		}
 		for _, a := range applied {
+			if a.MissedLastApplied {
+				inv.printf("Warning: resource %s/%s is missing the %s annotation which is required by kubectl apply. "+
+					"kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. "+
+					"The missing annotation will be patched automatically.\n",
+					resourceInfo(a.Object).Resource, a.Object.GetObjectMeta().Name, sim.LastAppliedAnnotation)
+			}
 			inv.printf("%s %s\n", resourceName(a.Object), a.Outcome)
 		}
 	}
@@ -160,4 +166,9 @@ func (k *Kubectl) createObject(inv *invocation, obj objects.Object) error {
 		inv.printf("%s created\n", resourceName(o))
 	}
 	return nil
+}
+
+// resourceInfo describes obj's kind.
+func resourceInfo(obj objects.Object) objects.KindInfo {
+	return objects.KindInfoFor(obj.GetTypeMeta().Kind, obj.GetTypeMeta().APIVersion)
 }

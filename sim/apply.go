@@ -26,6 +26,10 @@ const (
 type Applied struct {
 	Object  objects.Object
 	Outcome ApplyOutcome
+	// MissedLastApplied reports that the object existed without the
+	// last-applied annotation (it was made by create, not apply), which
+	// kubectl warns about before patching it in.
+	MissedLastApplied bool
 }
 
 // ApplyError is a manifest rejected as a whole: nothing of it was applied.
@@ -125,7 +129,8 @@ func (c *Cluster) applyOne(obj objects.Object) (Applied, error) {
 	if updated.GetObjectMeta().ResourceVersion == before {
 		outcome = Unchanged
 	}
-	return Applied{Object: updated, Outcome: outcome}, nil
+	_, had := current.GetObjectMeta().Annotations[LastAppliedAnnotation]
+	return Applied{Object: updated, Outcome: outcome, MissedLastApplied: !had}, nil
 }
 
 // check verifies, without writing, that obj could be written: it decodes to
