@@ -259,11 +259,7 @@ func (pr *podRun) hostname() string {
 // view builds a container's filesystem: the image's files plus the pod's
 // volumes at their mount paths.
 func (pr *podRun) view(c objects.Container, img workload.Image, now time.Time) *vfs.View {
-	root := vfs.New()
-	for _, path := range sortedKeys(img.Files) {
-		_ = root.MkdirAll(parentDir(path), 0o755, now)
-		_ = root.WriteFile(path, []byte(img.Files[path]), 0o644, now)
-	}
+	root := img.RootFS(now)
 	v := vfs.NewView(root)
 	for _, m := range c.VolumeMounts {
 		fs, base := pr.volumeFS(m.Name, now)

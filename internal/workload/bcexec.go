@@ -26,7 +26,7 @@ const (
 // `echo 'scale=10000; 4*a(1)' | bc -l`: it takes 1m54s at scale 10000, and
 // about 40s at scale 5000. A math library call at scale s costs
 // 114s * (s/10000)^k with k = log2(114/40) ~ 1.51, which passes through
-// both points. Everything else bc does costs bcBaseCost per run.
+// both points. A run that calls no library function takes bcBaseCost.
 const (
 	bcLibCostAt10000 = 114 * time.Second
 	bcBaseCost       = time.Millisecond
@@ -56,6 +56,7 @@ var (
 
 type bcReturnSig struct{ v bcNum }
 
+// Error implements error.
 func (*bcReturnSig) Error() string { return "return" }
 
 // bcConfig is how bc was invoked.
@@ -139,7 +140,11 @@ func runBC(src string, cfg bcConfig) bcResult {
 		}
 	}
 	in.flush()
-	return bcResult{stdout: in.out.out.String(), stderr: in.errs.String(), cost: in.cost, chunks: in.chunks}
+	cost := in.cost
+	if cost == 0 {
+		cost = bcBaseCost
+	}
+	return bcResult{stdout: in.out.out.String(), stderr: in.errs.String(), cost: cost, chunks: in.chunks}
 }
 
 func newBCInterp(cfg bcConfig) *bcInterp {
@@ -147,7 +152,7 @@ func newBCInterp(cfg bcConfig) *bcInterp {
 	in := &bcInterp{
 		a: a, lib: &bcLib{a: a}, cfg: cfg,
 		vars: map[string][]bcNum{}, arrays: map[string][]*bcArray{}, funcs: map[string]*bcFunc{},
-		ibase: 10, obase: 10, last: a.zero(), cost: bcBaseCost,
+		ibase: 10, obase: 10, last: a.zero(),
 	}
 	in.lib.tick = in.libTick
 	in.out.lineLen, in.out.limit = cfg.lineLen, cfg.outLimit

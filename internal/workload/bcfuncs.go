@@ -17,6 +17,7 @@ type bcError struct {
 	warning bool
 }
 
+// Error implements error.
 func (e *bcError) Error() string {
 	if e.warning {
 		return "Runtime warning (func=(main), adr=0): " + e.msg

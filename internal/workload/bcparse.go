@@ -6,6 +6,7 @@ type bcSyntaxError struct {
 	msg  string
 }
 
+// Error implements error.
 func (e *bcSyntaxError) Error() string { return e.msg }
 
 // errBCQuit reports that the parser met `quit`, which GNU bc obeys as soon

@@ -204,4 +204,8 @@ const (
 	MaxFileBytes = 16 << 20
 	// MaxStringBytes caps one shell variable or expansion result.
 	MaxStringBytes = 1 << 20
+	// MaxWorkBytes caps the bytes a run may expand, read and write in
+	// total; past it the simulator stops interpreting as at MaxSteps (a loop
+	// copying a megabyte a million times would otherwise take minutes).
+	MaxWorkBytes = 512 << 20
 )

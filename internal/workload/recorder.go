@@ -19,6 +19,74 @@ type recorder struct {
 	written int
 }
 
+// shellFS is the filesystem as one shell uses it: changes are stamped
+// with that shell's virtual time (pipeline stages and background jobs each
+// have their own clock).
+type shellFS struct {
+	r  *recorder
+	sh *shell
+}
+
+var _ vfs.Filesystem = shellFS{}
+
+// files returns the run's filesystem bound to this shell's clock.
+func (sh *shell) files() shellFS { return shellFS{r: sh.run.fs, sh: sh} }
+
+func (f shellFS) bind() *recorder {
+	f.r.now = func() time.Duration { return f.sh.now }
+	return f.r
+}
+
+// Mkdir changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) Mkdir(name string, perm fs.FileMode, t time.Time) error {
+	return f.bind().Mkdir(name, perm, t)
+}
+
+// MkdirAll changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) MkdirAll(name string, perm fs.FileMode, t time.Time) error {
+	return f.bind().MkdirAll(name, perm, t)
+}
+
+// WriteFile changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) WriteFile(name string, data []byte, perm fs.FileMode, t time.Time) error {
+	return f.bind().WriteFile(name, data, perm, t)
+}
+
+// AppendFile changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) AppendFile(name string, data []byte, perm fs.FileMode, t time.Time) error {
+	return f.bind().AppendFile(name, data, perm, t)
+}
+
+// ReadFile reads through to the run's filesystem.
+func (f shellFS) ReadFile(name string) ([]byte, error) { return f.r.ReadFile(name) }
+
+// Stat reads through to the run's filesystem.
+func (f shellFS) Stat(name string) (vfs.Info, error) { return f.r.Stat(name) }
+
+// ReadDir reads through to the run's filesystem.
+func (f shellFS) ReadDir(name string) ([]vfs.Info, error) { return f.r.ReadDir(name) }
+
+// Readable reads through to the run's filesystem.
+func (f shellFS) Readable(name string) bool { return f.r.Readable(name) }
+
+// Fork reads through to the run's filesystem.
+func (f shellFS) Fork() vfs.Filesystem { return f.r.Fork() }
+
+// Remove changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) Remove(name string) error { return f.bind().Remove(name) }
+
+// RemoveAll changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) RemoveAll(name string) error { return f.bind().RemoveAll(name) }
+
+// Chmod changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) Chmod(name string, perm fs.FileMode) error { return f.bind().Chmod(name, perm) }
+
+// Chown changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) Chown(name string, uid, gid int) error { return f.bind().Chown(name, uid, gid) }
+
+// Touch changes the run's filesystem, stamped with this shell's time.
+func (f shellFS) Touch(name string, t time.Time) error { return f.bind().Touch(name, t) }
+
 var _ vfs.Filesystem = (*recorder)(nil)
 
 func (r *recorder) at() time.Time { return r.start.Add(r.now()) }
@@ -47,6 +115,7 @@ func (r *recorder) quota(name string, n int) error {
 	return nil
 }
 
+// Mkdir applies the change to the private filesystem and records it.
 func (r *recorder) Mkdir(name string, perm fs.FileMode, _ time.Time) error {
 	if err := r.fs.Mkdir(name, perm, r.at()); err != nil {
 		return err
@@ -55,6 +124,7 @@ func (r *recorder) Mkdir(name string, perm fs.FileMode, _ time.Time) error {
 	return nil
 }
 
+// MkdirAll applies the change to the private filesystem and records it.
 func (r *recorder) MkdirAll(name string, perm fs.FileMode, _ time.Time) error {
 	if err := r.fs.MkdirAll(name, perm, r.at()); err != nil {
 		return err
@@ -63,6 +133,7 @@ func (r *recorder) MkdirAll(name string, perm fs.FileMode, _ time.Time) error {
 	return nil
 }
 
+// WriteFile applies the change to the private filesystem and records it.
 func (r *recorder) WriteFile(name string, data []byte, perm fs.FileMode, _ time.Time) error {
 	if err := r.quota(name, len(data)); err != nil {
 		return err
@@ -74,6 +145,7 @@ func (r *recorder) WriteFile(name string, data []byte, perm fs.FileMode, _ time.
 	return nil
 }
 
+// AppendFile applies the change to the private filesystem and records it.
 func (r *recorder) AppendFile(name string, data []byte, perm fs.FileMode, _ time.Time) error {
 	if err := r.quota(name, len(data)); err != nil {
 		return err
@@ -85,12 +157,22 @@ func (r *recorder) AppendFile(name string, data []byte, perm fs.FileMode, _ time
 	return nil
 }
 
-func (r *recorder) ReadFile(name string) ([]byte, error)    { return r.fs.ReadFile(name) }
-func (r *recorder) Stat(name string) (vfs.Info, error)      { return r.fs.Stat(name) }
-func (r *recorder) ReadDir(name string) ([]vfs.Info, error) { return r.fs.ReadDir(name) }
-func (r *recorder) Readable(name string) bool               { return r.fs.Readable(name) }
-func (r *recorder) Fork() vfs.Filesystem                    { return r.fs.Fork() }
+// ReadFile reads the private filesystem; reads are not recorded.
+func (r *recorder) ReadFile(name string) ([]byte, error) { return r.fs.ReadFile(name) }
 
+// Stat reads the private filesystem; reads are not recorded.
+func (r *recorder) Stat(name string) (vfs.Info, error) { return r.fs.Stat(name) }
+
+// ReadDir reads the private filesystem; reads are not recorded.
+func (r *recorder) ReadDir(name string) ([]vfs.Info, error) { return r.fs.ReadDir(name) }
+
+// Readable reads the private filesystem; reads are not recorded.
+func (r *recorder) Readable(name string) bool { return r.fs.Readable(name) }
+
+// Fork reads the private filesystem; reads are not recorded.
+func (r *recorder) Fork() vfs.Filesystem { return r.fs.Fork() }
+
+// Remove applies the change to the private filesystem and records it.
 func (r *recorder) Remove(name string) error {
 	if err := r.fs.Remove(name); err != nil {
 		return err
@@ -99,6 +181,7 @@ func (r *recorder) Remove(name string) error {
 	return nil
 }
 
+// RemoveAll applies the change to the private filesystem and records it.
 func (r *recorder) RemoveAll(name string) error {
 	if err := r.fs.RemoveAll(name); err != nil {
 		return err
@@ -107,6 +190,7 @@ func (r *recorder) RemoveAll(name string) error {
 	return nil
 }
 
+// Chmod applies the change to the private filesystem and records it.
 func (r *recorder) Chmod(name string, perm fs.FileMode) error {
 	if err := r.fs.Chmod(name, perm); err != nil {
 		return err
@@ -119,6 +203,7 @@ func (r *recorder) Chmod(name string, perm fs.FileMode) error {
 // unrecorded.
 func (r *recorder) Chown(name string, uid, gid int) error { return r.fs.Chown(name, uid, gid) }
 
+// Touch applies the change to the private filesystem and records it.
 func (r *recorder) Touch(name string, _ time.Time) error {
 	if err := r.fs.Touch(name, r.at()); err != nil {
 		return err

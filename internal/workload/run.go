@@ -46,7 +46,7 @@ func newRun(p Process, limit time.Duration) (*shRun, *shell, *shIO) {
 	}
 	run := &shRun{start: p.Start, horizon: limit, image: p.Image, hostname: p.Hostname}
 	root := newShell(run, containerEnv(p), dialectFor("sh", p.Image))
-	run.fs = &recorder{fs: base, start: p.Start, now: func() time.Duration { return root.now }}
+	run.fs = &recorder{fs: base, start: p.Start}
 	io := &shIO{stdin: &shInput{data: p.Stdin}, stdout: logSink{stream: Stdout}, stderr: logSink{stream: Stderr}}
 	return run, root, io
 }

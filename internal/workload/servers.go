@@ -120,7 +120,7 @@ func (sh *shell) mysqlEntrypoint(args []string, io *shIO) error {
 	note("Note", "Entrypoint script for MySQL Server "+version+"-1.el8 started.")
 	note("Note", "Switching to dedicated user 'mysql'")
 	note("Note", "Entrypoint script for MySQL Server "+version+"-1.el8 started.")
-	if _, err := sh.run.fs.Stat(mysqlDataDir + "/mysql"); err == nil {
+	if _, err := sh.files().Stat(mysqlDataDir + "/mysql"); err == nil {
 		return progMysqld(sh, args, io)
 	}
 	if !sh.hasAnyVar("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD") {
@@ -162,7 +162,7 @@ func (sh *shell) mysqlInitialize(version string, note func(level, msg string), i
 	}
 	sum := sha256.Sum256([]byte(sh.run.hostname))
 	uuid := fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
-	fsys := sh.run.fs
+	fsys := sh.files()
 	for _, err := range []error{
 		fsys.MkdirAll(mysqlDataDir+"/mysql", 0o750, time.Time{}),
 		fsys.WriteFile(mysqlDataDir+"/auto.cnf", []byte("[auto]\nserver-uuid="+uuid+"\n"), 0o640, time.Time{}),

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -11,7 +12,12 @@ import (
 func (sh *shell) arithExpand(text string, io *shIO) (string, error) {
 	w, err := newShParser(text).scanWord(true)
 	if err != nil {
-		sh.errorf(io, "arithmetic expression: %s: \"%s\"", err.(*shSyntaxError).msg, text)
+		msg := err.Error()
+		var syn *shSyntaxError
+		if errors.As(err, &syn) {
+			msg = syn.msg
+		}
+		sh.errorf(io, "arithmetic expression: %s: \"%s\"", msg, text)
 		return "", &shExit{code: 2}
 	}
 	src, err := sh.expandString(w, io)

@@ -90,7 +90,7 @@ func builtinCd(sh *shell, argv []string, io *shIO) error {
 		dir, _ = sh.getVar("OLDPWD")
 	}
 	p := sh.abs(dir)
-	info, err := sh.run.fs.Stat(p)
+	info, err := sh.files().Stat(p)
 	if err != nil || !info.IsDir() {
 		sh.errorf(io, "cd: can't cd to %s", dir)
 		sh.status = 2
@@ -307,7 +307,7 @@ func builtinSource(sh *shell, argv []string, io *shIO) error {
 		sh.status = 0
 		return nil
 	}
-	data, err := sh.run.fs.ReadFile(sh.abs(argv[1]))
+	data, err := sh.files().ReadFile(sh.abs(argv[1]))
 	if err != nil {
 		sh.errorf(io, "%s: cannot open %s: %s", argv[0], argv[1], errnoText(err))
 		return &shExit{code: 2}

@@ -17,6 +17,7 @@ type shRun struct {
 	outBytes  int
 	truncated bool
 	steps     int
+	work      int64
 	nextPID   int
 	image     Image
 	hostname  string
@@ -75,10 +76,17 @@ type (
 	shHalt struct{ reason StopReason }
 )
 
-func (e *shExit) Error() string    { return "exit " + strconv.Itoa(e.code) }
+// Error implements error.
+func (e *shExit) Error() string { return "exit " + strconv.Itoa(e.code) }
+
+// Error implements error.
 func (e *shLoopCtl) Error() string { return "break" }
-func (e *shReturn) Error() string  { return "return" }
-func (e *shHalt) Error() string    { return "halt: " + e.reason.String() }
+
+// Error implements error.
+func (e *shReturn) Error() string { return "return" }
+
+// Error implements error.
+func (e *shHalt) Error() string { return "halt: " + e.reason.String() }
 
 // newShell starts a shell whose variables come from env, in order.
 func newShell(run *shRun, env []EnvVar, d shDialect) *shell {
@@ -155,7 +163,17 @@ func (sh *shell) step() error {
 	if sh.idle > MaxIdleSteps {
 		return &shHalt{reason: StopSpinning}
 	}
-	if sh.run.steps > MaxSteps {
+	if sh.run.steps > MaxSteps || sh.run.work > MaxWorkBytes {
+		return &shHalt{reason: StopStepLimit}
+	}
+	return nil
+}
+
+// charge counts n bytes of work (expansion, reading, writing) and fails
+// once the run is over MaxWorkBytes.
+func (sh *shell) charge(n int) error {
+	sh.run.work += int64(n)
+	if sh.run.work > MaxWorkBytes {
 		return &shHalt{reason: StopStepLimit}
 	}
 	return nil

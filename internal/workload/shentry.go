@@ -70,7 +70,7 @@ func progShell(parent *shell, argv []string, io *shIO) error {
 	src := inv.script
 	switch {
 	case inv.file != "":
-		data, err := parent.run.fs.ReadFile(parent.abs(inv.file))
+		data, err := parent.files().ReadFile(parent.abs(inv.file))
 		if err != nil {
 			sh.arg0 = d.name
 			io.stderr.write(parent, sh.openError(inv.file, err)+"\n")
@@ -124,7 +124,7 @@ func (sh *shell) runScript(src string, io *shIO) error {
 // runScriptFile runs an executable file: a shell script (with or without a
 // #! line naming a shell), or the program a #! line names.
 func (sh *shell) runScriptFile(p string, argv []string, io *shIO) error {
-	data, err := sh.run.fs.ReadFile(p)
+	data, err := sh.files().ReadFile(p)
 	if err != nil {
 		sh.errorf(io, "%s: %s", argv[0], errnoText(err))
 		sh.status = 126

@@ -102,6 +102,9 @@ func (sh *shell) expandParts(w *shWord, io *shIO) ([][]frag, error) {
 			return nil, err
 		}
 		size += len(text)
+		if err := sh.charge(len(text)); err != nil {
+			return nil, err
+		}
 		if err := sh.checkSize(size, io); err != nil {
 			return nil, err
 		}
@@ -439,12 +442,12 @@ func (sh *shell) globDir(dir string, parts []string, rel bool, shown string) []s
 	if !strings.ContainsAny(comp, "*?[") {
 		name := unescapeGlob(comp)
 		full, s := join(name)
-		if _, err := sh.run.fs.Stat(full); err != nil {
+		if _, err := sh.files().Stat(full); err != nil {
 			return nil
 		}
 		return sh.globDir(full, rest, rel, s)
 	}
-	entries, err := sh.run.fs.ReadDir(dir)
+	entries, err := sh.files().ReadDir(dir)
 	if err != nil {
 		return nil
 	}

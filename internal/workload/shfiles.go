@@ -19,8 +19,8 @@ func (sh *shell) readInput(name string, io *shIO) (string, error, error) {
 	if sh.abs(name) == "/dev/null" {
 		return "", nil, nil
 	}
-	data, err := sh.run.fs.ReadFile(sh.abs(name))
-	return string(data), err, nil
+	data, err := sh.files().ReadFile(sh.abs(name))
+	return string(data), err, sh.charge(len(data))
 }
 
 // progCat is busybox cat.
@@ -59,9 +59,9 @@ func progTee(sh *shell, argv []string, io *shIO) error {
 	for _, f := range files {
 		var werr error
 		if strings.Contains(flags, "a") {
-			werr = sh.run.fs.AppendFile(sh.abs(f), []byte(data), 0o644, time.Time{})
+			werr = sh.files().AppendFile(sh.abs(f), []byte(data), 0o644, time.Time{})
 		} else {
-			werr = sh.run.fs.WriteFile(sh.abs(f), []byte(data), 0o644, time.Time{})
+			werr = sh.files().WriteFile(sh.abs(f), []byte(data), 0o644, time.Time{})
 		}
 		if werr != nil {
 			sh.progErr(io, 1, "tee", "%s: %s", f, errnoText(werr))
@@ -80,9 +80,9 @@ func progMkdir(sh *shell, argv []string, io *shIO) error {
 	for _, d := range dirs {
 		var err error
 		if strings.Contains(flags, "p") {
-			err = sh.run.fs.MkdirAll(sh.abs(d), 0o755, time.Time{})
+			err = sh.files().MkdirAll(sh.abs(d), 0o755, time.Time{})
 		} else {
-			err = sh.run.fs.Mkdir(sh.abs(d), 0o755, time.Time{})
+			err = sh.files().Mkdir(sh.abs(d), 0o755, time.Time{})
 		}
 		if err != nil {
 			sh.progErr(io, 1, "mkdir", "can't create directory '%s': %s", d, errnoText(err))
@@ -98,7 +98,7 @@ func progRm(sh *shell, argv []string, io *shIO) error {
 	sh.status = 0
 	for _, p := range paths {
 		full := sh.abs(p)
-		info, err := sh.run.fs.Stat(full)
+		info, err := sh.files().Stat(full)
 		switch {
 		case err != nil:
 			if !force {
@@ -110,9 +110,9 @@ func progRm(sh *shell, argv []string, io *shIO) error {
 			continue
 		}
 		if recursive {
-			err = sh.run.fs.RemoveAll(full)
+			err = sh.files().RemoveAll(full)
 		} else {
-			err = sh.run.fs.Remove(full)
+			err = sh.files().Remove(full)
 		}
 		if err != nil {
 			sh.progErr(io, 1, "rm", "can't remove '%s': %s", p, errnoText(err))
@@ -126,12 +126,12 @@ func progRmdir(sh *shell, argv []string, io *shIO) error {
 	sh.status = 0
 	for _, d := range dirs {
 		full := sh.abs(d)
-		info, err := sh.run.fs.Stat(full)
+		info, err := sh.files().Stat(full)
 		if err == nil && !info.IsDir() {
 			err = &fs.PathError{Op: "rmdir", Path: full, Err: vfs.ErrNotDir}
 		}
 		if err == nil {
-			err = sh.run.fs.Remove(full)
+			err = sh.files().Remove(full)
 		}
 		if err != nil {
 			sh.progErr(io, 1, "rmdir", "'%s': %s", d, errnoText(err))
@@ -144,7 +144,7 @@ func progTouch(sh *shell, argv []string, io *shIO) error {
 	_, files := splitFlags(argv[1:])
 	sh.status = 0
 	for _, f := range files {
-		if err := sh.run.fs.Touch(sh.abs(f), time.Time{}); err != nil {
+		if err := sh.files().Touch(sh.abs(f), time.Time{}); err != nil {
 			sh.progErr(io, 1, "touch", "%s: %s", f, errnoText(err))
 		}
 	}
@@ -164,14 +164,14 @@ func progChmod(sh *shell, argv []string, io *shIO) error {
 	sh.status = 0
 	for _, f := range args[1:] {
 		full := sh.abs(f)
-		info, err := sh.run.fs.Stat(full)
+		info, err := sh.files().Stat(full)
 		if err == nil {
 			mode, ok := chmodMode(args[0], info.Mode&fs.ModePerm)
 			if !ok {
 				sh.progErr(io, 1, "chmod", "invalid mode '%s'", args[0])
 				return nil
 			}
-			err = sh.run.fs.Chmod(full, mode)
+			err = sh.files().Chmod(full, mode)
 		}
 		if err != nil {
 			sh.progErr(io, 1, "chmod", "%s: %s", f, errnoText(err))
@@ -244,7 +244,7 @@ func (sh *shell) copyOrMove(argv []string, io *shIO, move bool) error {
 		return nil
 	}
 	dst := sh.abs(args[len(args)-1])
-	dstInfo, dstErr := sh.run.fs.Stat(dst)
+	dstInfo, dstErr := sh.files().Stat(dst)
 	sh.status = 0
 	for _, src := range args[:len(args)-1] {
 		from := sh.abs(src)
@@ -252,7 +252,7 @@ func (sh *shell) copyOrMove(argv []string, io *shIO, move bool) error {
 		if dstErr == nil && dstInfo.IsDir() {
 			to = cleanPath(dst + "/" + baseName(from))
 		}
-		info, err := sh.run.fs.Stat(from)
+		info, err := sh.files().Stat(from)
 		switch {
 		case err != nil:
 			sh.progErr(io, 1, prog, "can't stat '%s': %s", src, errnoText(err))
@@ -269,7 +269,7 @@ func (sh *shell) copyOrMove(argv []string, io *shIO, move bool) error {
 			continue
 		}
 		if move {
-			if err := sh.run.fs.RemoveAll(from); err != nil {
+			if err := sh.files().RemoveAll(from); err != nil {
 				sh.progErr(io, 1, prog, "can't remove '%s': %s", src, errnoText(err))
 			}
 		}
@@ -289,21 +289,21 @@ func (sh *shell) copyTree(from, to string) error {
 		if count > maxCopyEntries {
 			return &fs.PathError{Op: "copy", Path: from, Err: vfs.ErrInvalid}
 		}
-		info, err := sh.run.fs.Stat(from)
+		info, err := sh.files().Stat(from)
 		if err != nil {
 			return err
 		}
 		if !info.IsDir() {
-			data, err := sh.run.fs.ReadFile(from)
+			data, err := sh.files().ReadFile(from)
 			if err != nil {
 				return err
 			}
-			return sh.run.fs.WriteFile(to, data, info.Mode.Perm(), time.Time{})
+			return sh.files().WriteFile(to, data, info.Mode.Perm(), time.Time{})
 		}
-		if err := sh.run.fs.MkdirAll(to, info.Mode.Perm(), time.Time{}); err != nil {
+		if err := sh.files().MkdirAll(to, info.Mode.Perm(), time.Time{}); err != nil {
 			return err
 		}
-		entries, err := sh.run.fs.ReadDir(from)
+		entries, err := sh.files().ReadDir(from)
 		if err != nil {
 			return err
 		}

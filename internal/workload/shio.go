@@ -79,6 +79,7 @@ type logSink struct{ stream Stream }
 
 func (l logSink) write(sh *shell, s string) {
 	r := sh.run
+	r.work += int64(len(s))
 	for s != "" {
 		if r.outBytes+len(s) > MaxOutputBytes {
 			r.truncated = true
@@ -98,7 +99,8 @@ type bufSink struct{ b *strings.Builder }
 
 func newBufSink() bufSink { return bufSink{b: &strings.Builder{}} }
 
-func (b bufSink) write(_ *shell, s string) {
+func (b bufSink) write(sh *shell, s string) {
+	sh.run.work += int64(len(s))
 	if room := MaxStringBytes - b.b.Len(); len(s) > room {
 		s = s[:max(room, 0)]
 	}
@@ -114,7 +116,8 @@ func (nullSink) write(*shell, string) {}
 type fileSink struct{ path string }
 
 func (f fileSink) write(sh *shell, s string) {
+	sh.run.work += int64(len(s))
 	// A failed write (disk full, file removed) is lost, as a write(2)
 	// error on a redirection usually is.
-	_ = sh.run.fs.AppendFile(f.path, []byte(s), 0o644, time.Time{})
+	_ = sh.files().AppendFile(f.path, []byte(s), 0o644, time.Time{})
 }

@@ -10,6 +10,7 @@ type shSyntaxError struct {
 	msg  string
 }
 
+// Error implements error.
 func (e *shSyntaxError) Error() string { return "Syntax error: " + e.msg }
 
 // shTokKind classifies shell tokens.

@@ -24,7 +24,7 @@ func progLs(sh *shell, argv []string, io *shIO) error {
 	sh.status = 0
 	var files, dirs []string
 	for _, p := range paths {
-		info, err := sh.run.fs.Stat(sh.abs(p))
+		info, err := sh.files().Stat(sh.abs(p))
 		switch {
 		case err != nil:
 			sh.progErr(io, 1, "ls", "%s: %s", p, errnoText(err))
@@ -36,7 +36,7 @@ func progLs(sh *shell, argv []string, io *shIO) error {
 	}
 	var out strings.Builder
 	for _, f := range files {
-		info, _ := sh.run.fs.Stat(sh.abs(f))
+		info, _ := sh.files().Stat(sh.abs(f))
 		info.Name = f
 		out.WriteString(sh.lsEntry(info, opt, sh.abs(f)))
 	}
@@ -59,13 +59,13 @@ type lsOptions struct {
 
 func (sh *shell) lsDir(out *strings.Builder, d string, opt lsOptions) {
 	full := sh.abs(d)
-	entries, err := sh.run.fs.ReadDir(full)
+	entries, err := sh.files().ReadDir(full)
 	if err != nil {
 		return
 	}
 	if opt.all {
-		self, _ := sh.run.fs.Stat(full)
-		parent, _ := sh.run.fs.Stat(cleanPath(full + "/.."))
+		self, _ := sh.files().Stat(full)
+		parent, _ := sh.files().Stat(cleanPath(full + "/.."))
 		self.Name, parent.Name = ".", ".."
 		entries = append([]vfs.Info{self, parent}, entries...)
 	}
@@ -105,7 +105,7 @@ func (sh *shell) lsEntry(info vfs.Info, opt lsOptions, full string) string {
 	size, links := info.Size, 1
 	if info.IsDir() {
 		size, links = 4096, 2
-		if entries, err := sh.run.fs.ReadDir(full); err == nil {
+		if entries, err := sh.files().ReadDir(full); err == nil {
 			for _, e := range entries {
 				if e.IsDir() {
 					links++

@@ -237,7 +237,7 @@ func progBC(sh *shell, argv []string, io *shIO) error {
 			cfg.mathLib = cfg.mathLib || strings.Contains(a, "l") || a == "--mathlib"
 			continue
 		}
-		data, err := sh.run.fs.ReadFile(sh.abs(a))
+		data, err := sh.files().ReadFile(sh.abs(a))
 		if err != nil {
 			sh.progErr(io, 1, "bc", "File %s is unavailable.", a)
 			return nil

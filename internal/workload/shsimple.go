@@ -196,7 +196,7 @@ func (sh *shell) imageHas(name string) bool {
 
 // scriptAt returns a runner for an executable shell script at p.
 func (sh *shell) scriptAt(p string) (shBuiltin, bool) {
-	info, err := sh.run.fs.Stat(p)
+	info, err := sh.files().Stat(p)
 	if err != nil || info.IsDir() || info.Mode&0o111 == 0 {
 		return nil, false
 	}
@@ -225,6 +225,7 @@ func (sh *shell) redirect(rs []*shRedir, io *shIO) (*shIO, bool) {
 // shRedirError is a failed redirection, already worded for the dialect.
 type shRedirError struct{ msg string }
 
+// Error implements error.
 func (e *shRedirError) Error() string { return e.msg }
 
 func (sh *shell) redirectOne(r *shRedir, out, orig *shIO) error {
@@ -260,9 +261,9 @@ func (sh *shell) dupFD(r *shRedir, target string, out *shIO) error {
 	case "-":
 		s = nullSink{}
 	case "0":
-		if r.fd == 0 {
-			return nil
-		}
+		// Duplicating standard input onto an output leaves it as it was:
+		// there is no terminal behind fd 0 to write to.
+		return nil
 	default:
 		return &shRedirError{sh.dialect.prefix(sh.line) + "Syntax error: Bad fd number"}
 	}
@@ -287,7 +288,7 @@ func (sh *shell) openInput(fd int, target string, out *shIO) error {
 	case "/dev/stdin":
 		return nil
 	}
-	data, err := sh.run.fs.ReadFile(p)
+	data, err := sh.files().ReadFile(p)
 	if err != nil {
 		return &shRedirError{sh.openError(target, err)}
 	}
@@ -308,9 +309,9 @@ func (sh *shell) openOutput(r *shRedir, target string, out *shIO) error {
 	default:
 		var err error
 		if r.op == ">>" {
-			err = sh.run.fs.AppendFile(p, nil, 0o644, sh.run.start)
+			err = sh.files().AppendFile(p, nil, 0o644, sh.run.start)
 		} else {
-			err = sh.run.fs.WriteFile(p, nil, 0o644, sh.run.start)
+			err = sh.files().WriteFile(p, nil, 0o644, sh.run.start)
 		}
 		if err != nil {
 			return &shRedirError{sh.createError(target, err)}

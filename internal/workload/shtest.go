@@ -174,7 +174,7 @@ func (t *testEval) unary(op, a string) bool {
 	case "-t":
 		return false
 	}
-	info, err := t.sh.run.fs.Stat(t.sh.abs(a))
+	info, err := t.sh.files().Stat(t.sh.abs(a))
 	if err != nil {
 		return false
 	}

@@ -206,10 +206,38 @@ type grepOptions struct {
 	files                                []string
 }
 
+// grepSyntax is how grep is to read its pattern.
+type grepSyntax struct{ ere, fixed, icase bool }
+
 func parseGrep(args []string) (*grepOptions, error) {
 	g := &grepOptions{}
+	pattern, syntax, err := g.parseArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	expr := pattern
+	switch {
+	case syntax.fixed:
+		expr = regexp.QuoteMeta(expr)
+	case !syntax.ere:
+		expr = breToERE(expr)
+	}
+	if syntax.icase {
+		expr = "(?i)" + expr
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("bad regex '%s'", pattern)
+	}
+	g.re = re
+	return g, nil
+}
+
+// parseArgs reads grep's options and operands into g and returns the
+// pattern.
+func (g *grepOptions) parseArgs(args []string) (string, grepSyntax, error) {
+	var syntax grepSyntax
 	var pattern *string
-	ere, fixed, icase := false, false, false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if len(a) < 2 || a[0] != '-' || pattern != nil && a == "--" {
@@ -223,11 +251,11 @@ func parseGrep(args []string) (*grepOptions, error) {
 		for j := 1; j < len(a); j++ {
 			switch a[j] {
 			case 'E':
-				ere = true
+				syntax.ere = true
 			case 'F':
-				fixed = true
+				syntax.fixed = true
 			case 'i':
-				icase = true
+				syntax.icase = true
 			case 'v':
 				g.invert = true
 			case 'c':
@@ -240,34 +268,19 @@ func parseGrep(args []string) (*grepOptions, error) {
 				g.listed = true
 			case 'e':
 				if i+1 >= len(args) {
-					return nil, fmt.Errorf("option requires an argument -- 'e'")
+					return "", syntax, fmt.Errorf("option requires an argument -- 'e'")
 				}
 				i++
 				pattern = &args[i]
 			default:
-				return nil, fmt.Errorf("invalid option -- '%c'", a[j])
+				return "", syntax, fmt.Errorf("invalid option -- '%c'", a[j])
 			}
 		}
 	}
 	if pattern == nil {
-		return nil, fmt.Errorf("no pattern")
+		return "", syntax, fmt.Errorf("no pattern")
 	}
-	expr := *pattern
-	switch {
-	case fixed:
-		expr = regexp.QuoteMeta(expr)
-	case !ere:
-		expr = breToERE(expr)
-	}
-	if icase {
-		expr = "(?i)" + expr
-	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return nil, fmt.Errorf("bad regex '%s'", *pattern)
-	}
-	g.re = re
-	return g, nil
+	return *pattern, syntax, nil
 }
 
 // breToERE translates a POSIX basic regular expression: \( \) \{ \} \| \+

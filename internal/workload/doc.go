@@ -1,0 +1,64 @@
+// Package workload decides what a container's command does when it "runs".
+//
+// Nothing really runs in kubesim. The kubelet model hands [Run] a
+// [Process] (argv as Kubernetes resolved it, environment, hostname, the
+// container's files, the virtual start time) and a horizon, and gets back
+// what the process printed and when ([Line]), what it changed on disk and
+// when ([Write]), and whether and how it exited ([Result]).
+//
+// # What is modelled
+//
+//   - A small, safe POSIX shell (sh -c, bash -c, scripts on volumes): words
+//     and quoting, parameter, command and arithmetic expansion, field
+//     splitting and globbing, pipes, redirections and here-documents,
+//     if/while/until/for/case, functions, subshells, background jobs and
+//     wait, set -e/-u/-x. Builtins and the usual commands of a busybox or
+//     Debian image (echo, printf, test, cat, ls, mkdir, rm, cp, mv, touch,
+//     chmod, sleep, date, env, hostname, head, tail, wc, grep, seq, tr, ...)
+//     are implemented in Go; error messages are worded as busybox, dash or
+//     bash word them, depending on the shell the image has.
+//   - GNU bc 1.07 (the bc*.go files): arbitrary precision arithmetic with
+//     bc's exact scale and truncation rules, its language, its output
+//     format (70-column lines ending in a backslash) and the -l math
+//     library, which follows libmath.b step by step so the last digit is
+//     the one bc prints. Golden files from real bc are in testdata/bc.
+//   - Images ([LookupImage], [ResolveArgv], [Image.RootFS]): nginx and
+//     mysql run as servers until stopped and log what they log at startup;
+//     busybox, ubuntu and resouer/ubuntu-bc have their shells; unknown images
+//     get a busybox-like userland.
+//
+// # Time
+//
+// Every command takes zero virtual time except sleep, reading a pipe whose
+// writer is still running, bc's math library (calibrated on the tutorial:
+// scale=10000 takes 1m54s, see bcLibCost) and the servers' startup. A run
+// stops at the horizon; running again with a larger horizon replays the
+// same beginning, so callers simply re-run to see further (the prefix
+// contract of [Run]). A loop that never lets time pass is "spinning"
+// (StopSpinning) after MaxIdleSteps commands.
+//
+// # Files
+//
+// Run forks Process.FS and works on the copy, so the script sees its own
+// writes while the caller's filesystem is untouched; every change is
+// reported as a Write with its offset, for the kubelet to apply (in order)
+// when virtual time reaches it.
+//
+// # Limits
+//
+// Nothing here panics on any script or bc program, and every run is
+// bounded: MaxSteps, MaxIdleSteps, MaxOutputBytes, MaxFileBytes,
+// MaxStringBytes, MaxWorkBytes, and bc's own caps (scale 100000, numbers of
+// a million digits, a step budget). FuzzShell and FuzzBC check this.
+//
+// # Imports
+//
+// workload imports the standard library and internal/vfs only. It never
+// touches the host: no os/exec, no host files, no network.
+//
+// # Determinism
+//
+// Run is a pure function of its arguments: no wall clock, no randomness,
+// no goroutines, and map iteration never reaches output (environment
+// variables are listed in the order they were set, directories sorted).
+package workload
