@@ -319,3 +319,38 @@ func TestValidateJobStatusUpdate(t *testing.T) {
 		})
 	}
 }
+
+// The Job of the Kubernetes tutorial decodes strictly into the typed kind.
+func TestDecodeJobManifest(t *testing.T) {
+	obj, err := DecodeOne([]byte(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  backoffLimit: 4
+  podFailurePolicy:
+    rules:
+    - action: FailJob
+      onExitCodes:
+        containerName: pi
+        operator: In
+        values: [42]
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+      restartPolicy: Never
+`))
+	require.NoError(t, err)
+	j, ok := obj.(*Job)
+	require.True(t, ok)
+	assert.Equal(t, int32(4), *j.Spec.BackoffLimit)
+	assert.Equal(t, []int32{42}, j.Spec.PodFailurePolicy.Rules[0].OnExitCodes.Values)
+	assert.Equal(t, RestartPolicyNever, j.Spec.Template.Spec.RestartPolicy)
+
+	_, err = DecodeOne([]byte("apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\nspec: {completion: 3}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown field "spec.completion"`)
+}

@@ -7,9 +7,11 @@ import (
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/controllers/garbagecollector"
+	"github.com/kubesim/kubesim/controllers/job"
 	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/controllers/nodelifecycle"
 	"github.com/kubesim/kubesim/controllers/scheduler"
+	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -56,6 +58,8 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(nodelifecycle.NewLifecycle(c.machines))
 	c.addLoop(nodelifecycle.NewEviction())
 	c.addLoop(garbagecollector.New())
+	c.addLoop(job.New())
+	c.addLoop(ttlafterfinished.New())
 	for _, n := range cfg.Nodes {
 		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP})
 		if err != nil {

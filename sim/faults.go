@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"time"
+
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -13,6 +15,11 @@ type Faults struct {
 	// its view lags: the controller reconciles against the store as it was
 	// that many changes ago, as an informer that has not caught up does.
 	StaleReads map[string]int
+	// StaleFor bounds how old a stale view may be, in virtual time: an
+	// informer catches up eventually. A controller handed a stale view is
+	// reconciled again once this much time has passed, against a fresher
+	// view. Zero means one second.
+	StaleFor time.Duration
 	// DropEvent, when set, reports whether a watch event is lost on its way
 	// to the named controller.
 	DropEvent func(controller string, ev storage.WatchEvent) bool
@@ -40,6 +47,14 @@ func (f *Faults) staleness(controller string) int {
 	return f.StaleReads[controller]
 }
 
+// staleFor is how old a stale view may be.
+func (f *Faults) staleFor() time.Duration {
+	if f == nil || f.StaleFor <= 0 {
+		return time.Second
+	}
+	return f.StaleFor
+}
+
 func (f *Faults) dropsEvent(controller string, ev storage.WatchEvent) bool {
 	return f != nil && f.DropEvent != nil && f.DropEvent(controller, ev)
 }
@@ -56,30 +71,37 @@ func (f *Faults) crashPoint(controller string, key objects.Key, n int) int {
 // copy-on-write clones, cheap to keep.
 type viewHistory struct {
 	depth int
-	views []storage.Reader
+	views []view
+}
+
+// view is the store as it was after one change, and when that was.
+type view struct {
+	r  storage.Reader
+	at time.Time
 }
 
 func newViewHistory(depth int) *viewHistory { return &viewHistory{depth: depth} }
 
-// record remembers the store as it is now.
-func (h *viewHistory) record(s *storage.Store) {
+// record remembers the store as it is at now.
+func (h *viewHistory) record(s *storage.Store, now time.Time) {
 	if h.depth == 0 {
 		return
 	}
-	h.views = append(h.views, s.Snapshot())
+	h.views = append(h.views, view{r: s.Snapshot(), at: now})
 	if len(h.views) > h.depth+1 {
 		h.views = h.views[1:]
 	}
 }
 
-// ago returns the view from lag changes ago, or the oldest one kept.
-func (h *viewHistory) ago(lag int, live storage.Reader) storage.Reader {
+// ago returns the view from lag changes ago, skipping views older than
+// maxAge or more before now; it reports whether the view is behind the live store.
+func (h *viewHistory) ago(lag int, maxAge time.Duration, now time.Time, live storage.Reader) (storage.Reader, bool) {
 	if len(h.views) == 0 {
-		return live
+		return live, false
 	}
-	i := len(h.views) - 1 - lag
-	if i < 0 {
-		i = 0
+	i := max(len(h.views)-1-lag, 0)
+	for i < len(h.views)-1 && now.Sub(h.views[i].at) >= maxAge {
+		i++
 	}
-	return h.views[i]
+	return h.views[i].r, i < len(h.views)-1
 }

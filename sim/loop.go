@@ -45,8 +45,13 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 		l.parked[key] = true
 		return
 	}
-	res := l.ctrl.Reconcile(c.clock.Now(), c.viewFor(l), key)
+	view, stale := c.viewFor(l)
+	res := l.ctrl.Reconcile(c.clock.Now(), view, key)
 	c.apply(l, key, res)
+	if stale {
+		// The informer catches up: look again once the view is fresh.
+		c.enqueue(l, key, c.clock.Now().Add(c.cfg.Faults.staleFor()))
+	}
 }
 
 // Upstream's default controller rate limiter retries a failing key after
@@ -143,7 +148,7 @@ func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, err
 func (c *Cluster) dispatch() {
 	for _, ev := range c.store.DrainEvents() {
 		c.traceChange(ev)
-		c.views.record(c.store)
+		c.views.record(c.store, c.clock.Now())
 		for _, l := range c.loops {
 			if c.cfg.Faults.dropsEvent(l.ctrl.Name(), ev) {
 				c.traceNote(l.ctrl.Name(), "missed %s of %s", eventVerb(ev.Type), objects.KeyOf(ev.Object))
@@ -158,11 +163,11 @@ func (c *Cluster) dispatch() {
 
 // viewFor returns the store view l's controller reconciles against: the
 // live store, or an older snapshot when a stale-read fault says so.
-func (c *Cluster) viewFor(l *loop) storage.Reader {
+func (c *Cluster) viewFor(l *loop) (storage.Reader, bool) {
 	if lag := c.cfg.Faults.staleness(l.ctrl.Name()); lag > 0 {
-		return c.views.ago(lag, c.store)
+		return c.views.ago(lag, c.cfg.Faults.staleFor(), c.clock.Now(), c.store)
 	}
-	return c.store
+	return c.store, false
 }
 
 // SetControllerDown stops (down=true) or restarts the controller called

@@ -23,7 +23,9 @@ func job(ns, name string) *objects.Job {
 	}
 }
 
-func jobKey(name string) objects.Key { return objects.Key{Kind: "Job", Namespace: "default", Name: name} }
+func jobKey(name string) objects.Key {
+	return objects.Key{Kind: "Job", Namespace: "default", Name: name}
+}
 
 // Upstream's Job strategy generates the selector from the uid the store
 // assigned (strategy.go generateSelector) and the Job's labels follow its

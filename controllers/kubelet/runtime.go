@@ -3,6 +3,7 @@ package kubelet
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
@@ -241,7 +242,26 @@ func (pr *podRun) fieldValue(path string) string {
 	case "status.hostIP":
 		return pr.k.cfg.InternalIP
 	}
+	if key, ok := subscript(path, "metadata.labels"); ok {
+		return pod.Labels[key]
+	}
+	if key, ok := subscript(path, "metadata.annotations"); ok {
+		return pod.Annotations[key]
+	}
 	return ""
+}
+
+// subscript reads a downward-API path like metadata.labels['app'].
+func subscript(path, field string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, field+"[")
+	if !ok || !strings.HasSuffix(rest, "]") {
+		return "", false
+	}
+	key := strings.TrimSuffix(rest, "]")
+	if len(key) >= 2 && (key[0] == '\'' || key[0] == '"') && key[len(key)-1] == key[0] {
+		return key[1 : len(key)-1], true
+	}
+	return "", false
 }
 
 // hostname is the pod's hostname: spec.hostname, or its name cut to 63 characters.

@@ -1,0 +1,136 @@
+package job_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/kubesim/kubesim/controllers/job"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// fakeReader serves a fixed list of objects, so that tests can hold states
+// the store's validation would refuse.
+type fakeReader []objects.Object
+
+func (f fakeReader) Get(key objects.Key) (objects.Object, error) {
+	for _, o := range f {
+		if objects.KeyOf(o) == key {
+			return o.DeepCopyObject(), nil
+		}
+	}
+	return nil, storage.ErrNotFound
+}
+
+func (f fakeReader) List(kind, ns string, sel objects.Selector) []objects.Object {
+	var out []objects.Object
+	for _, o := range f {
+		k := objects.KeyOf(o)
+		if k.Kind == kind && (ns == "" || k.Namespace == ns) && (sel == nil || sel.Matches(o.GetObjectMeta().Labels)) {
+			out = append(out, o.DeepCopyObject())
+		}
+	}
+	return out
+}
+
+func (f fakeReader) ResourceVersion() int64 { return 1 }
+
+// invariantState returns a valid, defaulted Job with uid "u1" and a pod it owns.
+func invariantState() (*objects.Job, *objects.Pod) {
+	j := newJob(withCounts(2, 2))
+	j.UID = "u1"
+	objects.Default(j)
+	objects.GenerateJobSelector(j)
+	yes := true
+	p := &objects.Pod{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: objects.ObjectMeta{Namespace: "default", Name: "pi-a", Labels: j.Spec.Template.Labels,
+			OwnerReferences: []objects.OwnerReference{{APIVersion: "batch/v1", Kind: "Job", Name: "pi", UID: "u1", Controller: &yes}}},
+		Status: objects.PodStatus{Phase: objects.PodRunning}}
+	return j, p
+}
+
+func complete(j *objects.Job) {
+	j.Status.Conditions = []objects.JobCondition{{Type: objects.JobSuccessCriteriaMet, Status: objects.ConditionTrue},
+		{Type: objects.JobComplete, Status: objects.ConditionTrue}}
+	j.Status.CompletionTime = objects.NewTimePtr(t0)
+}
+
+func TestCheckInvariants(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(j *objects.Job, p *objects.Pod)
+		want   []string
+	}{
+		{"running job", func(j *objects.Job, p *objects.Pod) { j.Status.Active = 1 }, nil},
+		{"ready above active", func(j *objects.Job, p *objects.Pod) { j.Status.Ready = ptr(int32(1)) },
+			[]string{"job Job/default/pi: 1 ready pods but only 0 active"}},
+		{"too many successes", func(j *objects.Job, p *objects.Pod) { j.Status.Succeeded = 3 },
+			[]string{"job Job/default/pi: 3 succeeded, more than its 2 completions"}},
+		{"finished with an active pod", func(j *objects.Job, p *objects.Pod) { complete(j); j.Status.Succeeded = 2 },
+			[]string{"job Job/default/pi: finished with 1 active pods"}},
+		{"finished, pod done", func(j *objects.Job, p *objects.Pod) { complete(j); p.Status.Phase = objects.PodSucceeded }, nil},
+		{"complete without criteria", func(j *objects.Job, p *objects.Pod) {
+			complete(j)
+			j.Status.Conditions = j.Status.Conditions[1:]
+			p.Status.Phase = objects.PodSucceeded
+		}, []string{"job Job/default/pi: Complete without SuccessCriteriaMet"}},
+		{"failed without target", func(j *objects.Job, p *objects.Pod) {
+			j.Status.Conditions = []objects.JobCondition{{Type: objects.JobFailed, Status: objects.ConditionTrue}}
+			p.Status.Phase = objects.PodFailed
+		}, []string{"job Job/default/pi: Failed without FailureTarget"}},
+		{"indexed count", func(j *objects.Job, p *objects.Pod) {
+			j.Spec.CompletionMode = ptr(objects.IndexedCompletion)
+			j.Status.CompletedIndexes, j.Status.Succeeded = "0,1", 1
+		}, []string{`job Job/default/pi: succeeded is 1 but completedIndexes "0,1" holds 2`}},
+		{"another controller's job", func(j *objects.Job, p *objects.Pod) {
+			j.Spec.ManagedBy = ptr("example.com/x")
+			j.Status.Succeeded = 3
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			j, p := invariantState()
+			tc.mutate(j, p)
+			var got []string
+			for _, err := range job.CheckInvariants(fakeReader{j, p}) {
+				got = append(got, err.Error())
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestCheckSettled(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(j *objects.Job, p *objects.Pod)
+		want   []string
+	}{
+		{"in step", func(j *objects.Job, p *objects.Pod) { j.Status.Active = 1 }, nil},
+		{"status behind", func(j *objects.Job, p *objects.Pod) {}, []string{"job Job/default/pi: status.active is 0 but 1 pods are active"}},
+		{"suspended with a pod", func(j *objects.Job, p *objects.Pod) { j.Status.Active = 1; j.Spec.Suspend = ptr(true) },
+			[]string{"job Job/default/pi: suspended but 1 pods are active"}},
+		{"more than wanted", func(j *objects.Job, p *objects.Pod) { j.Status.Active = 1; j.Status.Succeeded = 2 },
+			[]string{"job Job/default/pi: 1 pods are active, more than the 0 it wants"}},
+		{"pod off the selector", func(j *objects.Job, p *objects.Pod) {
+			j.Status.Active = 1
+			p.Labels = map[string]string{"app": "x"}
+		}, []string{"job Job/default/pi: owns pod pi-a, which its selector does not match"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			j, p := invariantState()
+			p.Labels = map[string]string{}
+			for k, v := range j.Spec.Template.Labels {
+				p.Labels[k] = v
+			}
+			tc.mutate(j, p)
+			var got []string
+			for _, err := range job.CheckSettled(fakeReader{j, p}) {
+				got = append(got, err.Error())
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

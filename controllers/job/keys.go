@@ -1,0 +1,156 @@
+package job
+
+import (
+	"reflect"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// KeysFor maps a change to the keys to reconcile, as upstream's event
+// handlers enqueue them: a Job change syncs the Job (and, once it is
+// finished or gone, puts its tracked pods on the orphan queue); a pod
+// change syncs the Job controlling it, or, for an orphan, the Jobs whose
+// selector matches it (to adopt it); a tracked pod no live Job will
+// account for becomes a Pod key, whose reconcile removes the finalizer.
+func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
+	switch obj := ev.Object.(type) {
+	case *objects.Job:
+		key := objects.KeyOf(obj)
+		if ev.Type == storage.Deleted || objects.IsJobFinished(obj) {
+			return append([]objects.Key{key}, trackedPodKeys(obj, r)...)
+		}
+		return []objects.Key{key}
+	case *objects.Pod:
+		var old *objects.Pod
+		if o, ok := ev.Old.(*objects.Pod); ok {
+			old = o
+		}
+		return podKeys(ev.Type, obj, old, r)
+	}
+	return nil
+}
+
+// trackedPodKeys lists the pods the Job controls that still carry the
+// tracking finalizer (upstream's cleanupPodFinalizers).
+func trackedPodKeys(j *objects.Job, r storage.Reader) []objects.Key {
+	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+	if err != nil {
+		return nil
+	}
+	var keys []objects.Key
+	for _, o := range r.List("Pod", j.Namespace, sel) {
+		p := o.(*objects.Pod)
+		if controlledBy(p, j) && hasTrackingFinalizer(p) {
+			keys = append(keys, objects.KeyOf(p))
+		}
+	}
+	return keys
+}
+
+// podKeys is upstream's addPod, updatePod and deletePod.
+func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objects.Key {
+	var keys []objects.Key
+	ref := p.ControllerRef()
+	if old != nil {
+		if oldRef := old.ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
+			if j := resolveJob(r, old.Namespace, oldRef); j != nil {
+				keys = append(keys, objects.KeyOf(j))
+			}
+		}
+	}
+	deleting := t == storage.Deleted || p.DeletionTimestamp != nil
+	if ref != nil {
+		j := resolveJob(r, p.Namespace, ref)
+		switch {
+		case deleting && (j == nil || objects.IsJobFinished(j)):
+			if hasTrackingFinalizer(p) && t != storage.Deleted {
+				keys = append(keys, objects.KeyOf(p))
+			}
+		case j != nil:
+			keys = append(keys, objects.KeyOf(j))
+		}
+		return keys
+	}
+	if hasTrackingFinalizer(p) && t != storage.Deleted {
+		keys = append(keys, objects.KeyOf(p))
+	}
+	if t == storage.Deleted {
+		return keys
+	}
+	if old == nil || !reflect.DeepEqual(old.Labels, p.Labels) || old.ControllerRef() != nil {
+		keys = append(keys, matchingJobKeys(r, p)...)
+	}
+	return keys
+}
+
+// resolveJob returns the Job a controller reference names, if it exists
+// with that uid.
+func resolveJob(r storage.Reader, ns string, ref *objects.OwnerReference) *objects.Job {
+	if ref.Kind != "Job" {
+		return nil
+	}
+	obj, err := r.Get(objects.Key{Kind: "Job", Namespace: ns, Name: ref.Name})
+	if err != nil {
+		return nil
+	}
+	j := obj.(*objects.Job)
+	if j.UID != ref.UID {
+		return nil
+	}
+	return j
+}
+
+// matchingJobKeys lists the Jobs of the pod's namespace whose selector
+// matches its labels (GetPodJobs).
+func matchingJobKeys(r storage.Reader, p *objects.Pod) []objects.Key {
+	var keys []objects.Key
+	for _, o := range r.List("Job", p.Namespace, nil) {
+		j := o.(*objects.Job)
+		sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+		if err == nil && !sel.Empty() && sel.Matches(p.Labels) {
+			keys = append(keys, objects.KeyOf(j))
+		}
+	}
+	return keys
+}
+
+// syncOrphanPod removes the tracking finalizer of a pod no live Job
+// accounts for: its controller Job is gone or finished, or it has none.
+// A pod controlled by something other than a batch/v1 Job is left alone.
+func syncOrphanPod(r storage.Reader, key objects.Key) controllers.Result {
+	obj, err := r.Get(key)
+	if err != nil {
+		return controllers.Result{}
+	}
+	p := obj.(*objects.Pod)
+	if ref := p.ControllerRef(); ref != nil {
+		if ref.Kind != "Job" || ref.APIVersion != "batch/v1" {
+			return controllers.Result{}
+		}
+		if j := resolveJob(r, p.Namespace, ref); j != nil && (managedByOther(j) || !objects.IsJobFinished(j)) {
+			return controllers.Result{}
+		}
+	}
+	if !hasTrackingFinalizer(p) {
+		return controllers.Result{}
+	}
+	return controllers.Result{Actions: []controllers.Action{removeFinalizerAction(p, nil)}}
+}
+
+// removeFinalizerAction removes the tracking finalizer from p, as
+// upstream's strategic-merge patch does: whatever else changed meanwhile,
+// only for the same pod (uid precondition, no resourceVersion).
+func removeFinalizerAction(p *objects.Pod, then func(objects.Object, error) []controllers.Event) controllers.Action {
+	upd := p.DeepCopy()
+	upd.ResourceVersion = ""
+	var kept []string
+	for _, f := range upd.Finalizers {
+		if f != objects.JobTrackingFinalizer {
+			kept = append(kept, f)
+		}
+	}
+	upd.Finalizers = kept
+	return controllers.Action{Verb: controllers.Update, Object: upd, Then: then}
+}

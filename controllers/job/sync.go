@@ -1,0 +1,347 @@
+package job
+
+import (
+	"sort"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// syncer holds one sync of one Job: what it read, what it decided so far,
+// and the writes and events it will return. Its steps follow upstream's
+// syncJob; each step is a method below or in manage.go and track.go.
+type syncer struct {
+	c   *Controller
+	now time.Time
+	key objects.Key
+	// job is the working copy whose status the sync rewrites; orig is the
+	// status as read.
+	job  *objects.Job
+	orig objects.JobStatus
+	// pods are the pods the Job owns after adoption and release; active
+	// the ones that run or will.
+	pods   []*objects.Pod
+	active []*objects.Pod
+	// activeCount, ready and terminating are the counts the status will
+	// report, adjusted for this sync's creations and deletions.
+	activeCount, ready, terminating int32
+	uncounted                       uncountedSets
+	// succeeded and failed count finished pods, those not yet in the
+	// status counters included.
+	succeeded, failed int32
+	backoff           backoffRecord
+	// finished is the terminal (or interim) condition decided, nil if none.
+	finished *objects.JobCondition
+	// Indexed Jobs: completed indexes before and after this sync, failed
+	// indexes (with backoffLimitPerIndex), and per index the last failed
+	// pod whose finalizer waits for its replacement.
+	prevSucceededIdx, succeededIdx intervals
+	failedIdx                      *intervals
+	delayed                        map[int]*objects.Pod
+	suspendCondChanged             bool
+	// statusWritten is set once the sync emitted a status write, after
+	// which further status writes are unconditional.
+	statusWritten bool
+	actions       []controllers.Action
+	events        []controllers.Event
+	requeue       time.Duration
+}
+
+// uncountedSets are the UIDs of status.uncountedTerminatedPods.
+type uncountedSets struct{ succeeded, failed map[string]bool }
+
+// syncJob is upstream's syncJob.
+func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
+	obj, err := r.Get(key)
+	if err != nil {
+		c.forget(key)
+		return controllers.Result{}
+	}
+	job := obj.(*objects.Job)
+	switch {
+	case managedByOther(job):
+		return controllers.Result{}
+	case objects.IsJobFinished(job):
+		delete(c.backoff, key)
+		return controllers.Result{}
+	case !knownCompletionMode(job):
+		return controllers.Result{Events: []controllers.Event{
+			controllers.Warning(job, ReasonUnknownCompletionMode, msgUnknownCompletionMode)}}
+	case r.ResourceVersion() < c.written[key]:
+		return controllers.Requeue(staleRetry)
+	}
+	s := &syncer{c: c, now: now, key: key, job: job, orig: *job.Status.DeepCopy()}
+	s.claimPods(r)
+	s.count()
+	s.decideFailure()
+	if isIndexed(job) {
+		s.decideIndexed()
+	}
+	if s.finished != nil {
+		s.deleteActivePods()
+	} else {
+		manageCalled := job.DeletionTimestamp == nil
+		if manageCalled {
+			s.manage()
+		}
+		s.decideCompletion(manageCalled)
+	}
+	s.track()
+	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}
+}
+
+// requeueAfter asks for another sync after d, keeping the earliest request.
+func (s *syncer) requeueAfter(d time.Duration) {
+	if d > 0 && (s.requeue == 0 || d < s.requeue) {
+		s.requeue = d
+	}
+}
+
+// record returns a Then callback that remembers a successful write as the
+// Job's own, and adds the events ok returns on success or fail on error.
+func (s *syncer) record(ok func(objects.Object) []controllers.Event, fail func(error) []controllers.Event) func(objects.Object, error) []controllers.Event {
+	c, key := s.c, s.key
+	return func(written objects.Object, err error) []controllers.Event {
+		if err != nil {
+			if fail != nil {
+				return fail(err)
+			}
+			return nil
+		}
+		c.observeWrite(key, written)
+		if ok != nil {
+			return ok(written)
+		}
+		return nil
+	}
+}
+
+// claimPods is getPodsForJob: the pods of the namespace the Job controls
+// and whose labels still match its selector; orphans that match are
+// adopted, owned pods that no longer match are released.
+func (s *syncer) claimPods(r storage.Reader) {
+	j := s.job
+	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+	if err != nil {
+		sel = objects.Nothing()
+	}
+	for _, o := range r.List("Pod", j.Namespace, nil) {
+		p := o.(*objects.Pod)
+		ref := p.ControllerRef()
+		switch {
+		case ref != nil && ref.UID != j.UID:
+		case ref != nil && sel.Matches(p.Labels):
+			s.pods = append(s.pods, p)
+		case ref != nil:
+			if j.DeletionTimestamp == nil {
+				s.actions = append(s.actions, s.releaseAction(p))
+			}
+		case j.DeletionTimestamp == nil && p.DeletionTimestamp == nil && sel.Matches(p.Labels):
+			adopted := s.adopt(p)
+			s.pods = append(s.pods, adopted)
+		}
+	}
+}
+
+// adopt makes the Job the pod's controller and adds the tracking
+// finalizer, and returns the pod as the rest of the sync sees it.
+func (s *syncer) adopt(p *objects.Pod) *objects.Pod {
+	upd := p.DeepCopy()
+	upd.ResourceVersion = ""
+	upd.OwnerReferences = append(upd.OwnerReferences, controllerRefTo(s.job))
+	if !hasTrackingFinalizer(upd) {
+		upd.Finalizers = append(upd.Finalizers, objects.JobTrackingFinalizer)
+	}
+	s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: upd, Then: s.record(nil, nil)})
+	return upd.DeepCopy()
+}
+
+// releaseAction drops the Job's owner reference and tracking finalizer
+// from a pod that no longer matches the selector.
+func (s *syncer) releaseAction(p *objects.Pod) controllers.Action {
+	upd := p.DeepCopy()
+	upd.ResourceVersion = ""
+	var refs []objects.OwnerReference
+	for _, ref := range upd.OwnerReferences {
+		if ref.UID != s.job.UID {
+			refs = append(refs, ref)
+		}
+	}
+	upd.OwnerReferences = refs
+	var fins []string
+	for _, f := range upd.Finalizers {
+		if f != objects.JobTrackingFinalizer {
+			fins = append(fins, f)
+		}
+	}
+	upd.Finalizers = fins
+	return controllers.Action{Verb: controllers.Update, Object: upd, Then: s.record(nil, nil)}
+}
+
+// count classifies the pods: active, ready, terminating, and the finished
+// pods not yet counted; it sets the start time of a Job that runs and
+// updates the back-off record with the newly finished pods.
+func (s *syncer) count() {
+	st := &s.job.Status
+	if st.UncountedTerminatedPods == nil {
+		st.UncountedTerminatedPods = &objects.UncountedTerminatedPods{}
+	}
+	s.uncounted = uncountedSets{succeeded: toSet(st.UncountedTerminatedPods.Succeeded), failed: toSet(st.UncountedTerminatedPods.Failed)}
+	s.active = activePods(s.pods)
+	s.activeCount = int32(len(s.active))
+	s.ready = countReady(s.active)
+	s.terminating = int32(len(terminatingPods(s.pods)))
+	newSucceeded := s.newFinished(s.uncounted.succeeded, func(p *objects.Pod) bool { return p.Status.Phase == objects.PodSucceeded })
+	newFailed := s.newFinished(s.uncounted.failed, func(p *objects.Pod) bool { return isPodFailed(p, s.job) })
+	s.succeeded = st.Succeeded + int32(len(newSucceeded)) + int32(len(s.uncounted.succeeded))
+	s.failed = st.Failed + countedFailures(s.job, newFailed) + int32(len(s.uncounted.failed))
+	if st.StartTime == nil && !isSuspended(s.job) {
+		st.StartTime = objects.NewTimePtr(s.now)
+	}
+	s.backoff = nextBackoffRecord(s.c.backoff[s.key], newSucceeded, newFailed)
+}
+
+// toSet turns a UID list into a set.
+func toSet(uids []string) map[string]bool {
+	out := make(map[string]bool, len(uids))
+	for _, u := range uids {
+		out[u] = true
+	}
+	return out
+}
+
+// newFinished is getValidPodsWithFilter: pods still tracked (finalizer
+// present), not in the uncounted set, with a valid index for Indexed
+// Jobs, that pass keep.
+func (s *syncer) newFinished(uncounted map[string]bool, keep func(*objects.Pod) bool) []*objects.Pod {
+	var out []*objects.Pod
+	for _, p := range s.pods {
+		if !hasTrackingFinalizer(p) || uncounted[p.UID] {
+			continue
+		}
+		if isIndexed(s.job) && !validIndex(p, completionsOf(s.job)) {
+			continue
+		}
+		if keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// decideFailure picks the finish condition carried over from an earlier
+// sync (SuccessCriteriaMet, or FailureTarget turned into Failed), a
+// FailJob match, the backoff limit or the active deadline; while the
+// deadline is ahead it asks to look again when it falls.
+func (s *syncer) decideFailure() {
+	j := s.job
+	if c := objects.FindJobCondition(j.Status.Conditions, objects.JobSuccessCriteriaMet); c != nil && c.Status == objects.ConditionTrue {
+		s.finished = c
+		return
+	}
+	if c := objects.FindJobCondition(j.Status.Conditions, objects.JobFailureTarget); c != nil && c.Status == objects.ConditionTrue {
+		s.finished = newCondition(objects.JobFailed, objects.ConditionTrue, c.Reason, c.Message, s.now)
+		return
+	}
+	if msg := failJobMessage(j, s.pods); msg != "" {
+		s.finished = s.failureTarget(objects.JobReasonPodFailurePolicy, msg)
+		return
+	}
+	switch {
+	case s.failed > backoffLimitOf(j) || pastBackoffLimitOnFailure(j, s.pods):
+		s.finished = s.failureTarget(objects.JobReasonBackoffLimitExceeded, msgBackoffLimitExceeded)
+	case pastActiveDeadline(j, s.now):
+		s.finished = s.failureTarget(objects.JobReasonDeadlineExceeded, msgDeadlineExceeded)
+	case j.Spec.ActiveDeadlineSeconds != nil && !isSuspended(j) && j.Status.StartTime != nil:
+		s.requeueAfter(time.Duration(*j.Spec.ActiveDeadlineSeconds)*time.Second - s.now.Sub(j.Status.StartTime.Time))
+	}
+}
+
+// failureTarget is the interim FailureTarget=True condition.
+func (s *syncer) failureTarget(reason, message string) *objects.JobCondition {
+	return newCondition(objects.JobFailureTarget, objects.ConditionTrue, reason, message, s.now)
+}
+
+// decideIndexed counts completed (and failed) indexes, fails the Job on
+// failed indexes, and checks the success policy.
+func (s *syncer) decideIndexed() {
+	j := s.job
+	completions := int(completionsOf(j))
+	s.prevSucceededIdx = parseIntervals(j.Status.CompletedIndexes, completions)
+	var newIdx []int
+	for _, p := range s.pods {
+		if p.Status.Phase == objects.PodSucceeded && validIndex(p, completionsOf(j)) && hasTrackingFinalizer(p) {
+			newIdx = append(newIdx, completionIndex(p))
+		}
+	}
+	s.succeededIdx = s.prevSucceededIdx.withIndexes(sortedUnique(newIdx))
+	s.succeeded = int32(s.succeededIdx.total())
+	if hasBackoffLimitPerIndex(j) {
+		s.failedIdx = s.failedIndexes()
+		failed := s.failedIdx.total()
+		if s.finished == nil {
+			switch {
+			case j.Spec.MaxFailedIndexes != nil && failed > int(*j.Spec.MaxFailedIndexes):
+				s.finished = s.failureTarget(objects.JobReasonMaxFailedIndexesExceeded, msgMaxFailedIndexesExceeded)
+			case failed > 0 && failed+s.succeededIdx.total() >= completions:
+				s.finished = s.failureTarget(objects.JobReasonFailedIndexes, msgFailedIndexes)
+			}
+		}
+		s.delayed = s.podsWithDelayedDeletion()
+	}
+	if s.finished == nil {
+		if msg, met := matchSuccessPolicy(j.Spec.SuccessPolicy, completionsOf(j), s.succeededIdx); met {
+			s.finished = newCondition(objects.JobSuccessCriteriaMet, objects.ConditionTrue, objects.JobReasonSuccessPolicy, msg, s.now)
+		}
+	}
+}
+
+// decideCompletion declares success once enough pods succeeded and none
+// runs; otherwise, when manageJob ran, it keeps the Suspended condition
+// in step with spec.suspend.
+func (s *syncer) decideCompletion(manageCalled bool) {
+	j := s.job
+	var complete bool
+	if j.Spec.Completions == nil {
+		complete = s.succeeded > 0 && s.activeCount == 0
+	} else {
+		complete = s.succeeded >= *j.Spec.Completions && s.activeCount == 0
+	}
+	switch {
+	case complete:
+		s.finished = newCondition(objects.JobSuccessCriteriaMet, objects.ConditionTrue, objects.JobReasonCompletionsReached, msgCompletionsReached, s.now)
+	case manageCalled && isSuspended(j):
+		var changed bool
+		j.Status.Conditions, changed = ensureCondition(j.Status.Conditions, objects.JobSuspended, objects.ConditionTrue, reasonJobSuspended, msgJobSuspended, s.now)
+		if changed {
+			s.suspendCondChanged = true
+			s.events = append(s.events, controllers.Normal(j, ReasonSuspended, msgJobSuspended))
+			// Since 1.36 (MutableSchedulingDirectivesForSuspendedJobs) a
+			// suspended Job's clock stops: the start time is cleared.
+			j.Status.StartTime = nil
+		}
+	case manageCalled:
+		var changed bool
+		j.Status.Conditions, changed = ensureCondition(j.Status.Conditions, objects.JobSuspended, objects.ConditionFalse, reasonJobResumed, msgJobResumed, s.now)
+		if changed {
+			s.suspendCondChanged = true
+			s.events = append(s.events, controllers.Normal(j, ReasonResumed, msgJobResumed))
+			// Upstream: a resumed Job's activeDeadlineSeconds counts from now.
+			j.Status.StartTime = objects.NewTimePtr(s.now)
+		}
+	}
+}
+
+// sortedUnique sorts ints and drops repeats.
+func sortedUnique(xs []int) []int {
+	sort.Ints(xs)
+	var out []int
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
