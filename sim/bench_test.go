@@ -2,6 +2,9 @@ package sim_test
 
 import (
 	"fmt"
+	"os"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -76,4 +79,72 @@ func clusterWith(b *testing.B, n int) *sim.Cluster {
 
 func deleteNow(grace *int64) storage.DeleteOptions {
 	return storage.DeleteOptions{GracePeriodSeconds: grace}
+}
+
+// BenchmarkJobs drives 1,000 Jobs (4 completions, parallelism 2) to
+// completion through the whole simulation — Job controller, scheduler,
+// kubelets, garbage of finished pods kept — and reports simulated pods per
+// second of wall time and allocations per pod:
+//
+//	go test -run '^$' -bench Jobs -benchmem ./sim/
+func BenchmarkJobs(b *testing.B) {
+	const completions = 4
+	jobs := benchJobCount
+	nodes := []sim.NodeConfig{
+		{Name: "k8s-master", ControlPlane: true, PodCIDR: "10.244.0.0/24", InternalIP: "192.168.122.24"},
+		{Name: "k8s-node1", PodCIDR: "10.244.0.0/16", InternalIP: "192.168.122.25", CPU: "64", Memory: "256Gi", MaxPods: 5000},
+		{Name: "k8s-node2", PodCIDR: "10.245.0.0/16", InternalIP: "192.168.122.26", CPU: "64", Memory: "256Gi", MaxPods: 5000},
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	b.ResetTimer()
+	for range b.N {
+		c, err := sim.New(sim.Config{Nodes: nodes})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range jobs {
+			if _, err := c.Create([]byte(fmt.Sprintf(benchJob, i))); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.Advance(15 * time.Minute) // each Job needs about two minutes
+		for _, obj := range c.Store().List("Job", "default", nil) {
+			if !objects.IsJobFinished(obj.(*objects.Job)) {
+				b.Fatalf("job %s did not finish", obj.GetObjectMeta().Name)
+			}
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms1)
+	pods := float64(b.N * jobs * completions)
+	b.ReportMetric(pods/b.Elapsed().Seconds(), "pods/s")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/pods, "allocs/pod")
+}
+
+const benchJob = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-%d
+spec:
+  completions: 4
+  parallelism: 2
+  template:
+    spec:
+      containers:
+      - name: work
+        image: busybox:1.36
+        command: ["sh", "-c", "echo working; sleep 30"]
+      restartPolicy: Never
+`
+
+// benchJobCount is how many Jobs BenchmarkJobs runs (1,000, the issue's
+// figure); a variable so a profile can be taken on fewer.
+var benchJobCount = envInt("KUBESIM_BENCH_JOBS", 1000)
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
 }

@@ -18,6 +18,13 @@ type Reader interface {
 	// ignored for cluster-scoped kinds) whose labels match sel (nil for
 	// everything), ordered by namespace then name.
 	List(kind, namespace string, sel objects.Selector) []objects.Object
+	// Scan visits the stored objects of kind in namespace (as List, without
+	// a selector) in key order until visit returns false. The objects are
+	// the stored ones, not copies: visit must not change them, and must
+	// DeepCopyObject any it keeps to change later. It lets a controller that
+	// must look at every object of a namespace (claiming pods by owner and
+	// selector) pay for copies of the few it keeps only.
+	Scan(kind, namespace string, visit func(objects.Object) bool)
 	// ResourceVersion returns the revision the reader reflects.
 	ResourceVersion() int64
 }
@@ -78,6 +85,12 @@ func (s *Store) List(kind, namespace string, sel objects.Selector) []objects.Obj
 	return listFrom(s.tree, kind, namespace, sel)
 }
 
+// Scan visits the stored objects of kind in namespace without copying them
+// (see Reader).
+func (s *Store) Scan(kind, namespace string, visit func(objects.Object) bool) {
+	scanFrom(s.tree, kind, namespace, visit)
+}
+
 // ResourceVersion returns the current revision: the resourceVersion of the
 // latest write, or 0 for a store never written.
 func (s *Store) ResourceVersion() int64 { return s.rev }
@@ -106,6 +119,11 @@ func (v *snapshot) List(kind, namespace string, sel objects.Selector) []objects.
 	return listFrom(v.tree, kind, namespace, sel)
 }
 
+// Scan visits the stored objects at the snapshot without copying them.
+func (v *snapshot) Scan(kind, namespace string, visit func(objects.Object) bool) {
+	scanFrom(v.tree, kind, namespace, visit)
+}
+
 // ResourceVersion returns the revision the snapshot was taken at.
 func (v *snapshot) ResourceVersion() int64 { return v.rev }
 
@@ -129,25 +147,33 @@ func getFrom(tree *btree.BTreeG[entry], key objects.Key) (objects.Object, error)
 	return e.obj.DeepCopyObject(), nil
 }
 
-// listFrom scans the range of kind (and namespace) in key order, so its cost
-// follows the size of the range, not of the tree.
+// listFrom returns deep copies of the objects of kind (and namespace) that
+// sel matches, in key order.
 func listFrom(tree *btree.BTreeG[entry], kind, namespace string, sel objects.Selector) []objects.Object {
+	matchAll := sel == nil || sel.Empty()
+	var out []objects.Object
+	scanFrom(tree, kind, namespace, func(obj objects.Object) bool {
+		if matchAll || sel.Matches(obj.GetObjectMeta().Labels) {
+			out = append(out, obj.DeepCopyObject())
+		}
+		return true
+	})
+	return out
+}
+
+// scanFrom walks the range of kind (and namespace) in key order, so its
+// cost follows the size of the range, not of the tree.
+func scanFrom(tree *btree.BTreeG[entry], kind, namespace string, visit func(objects.Object) bool) {
 	if !objects.KindInfoFor(kind, "").Namespaced {
 		namespace = ""
 	}
-	matchAll := sel == nil || sel.Empty()
-	var out []objects.Object
 	start := entry{key: objects.Key{Kind: kind, Namespace: namespace}}
 	tree.AscendGreaterOrEqual(start, func(e entry) bool {
 		if e.key.Kind != kind || (namespace != "" && e.key.Namespace != namespace) {
 			return false
 		}
-		if matchAll || sel.Matches(e.obj.GetObjectMeta().Labels) {
-			out = append(out, e.obj.DeepCopyObject())
-		}
-		return true
+		return visit(e.obj)
 	})
-	return out
 }
 
 // lookup returns the stored object under key (not a copy), or nil.

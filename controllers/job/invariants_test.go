@@ -34,6 +34,14 @@ func (f fakeReader) List(kind, ns string, sel objects.Selector) []objects.Object
 	return out
 }
 
+func (f fakeReader) Scan(kind, ns string, visit func(objects.Object) bool) {
+	for _, o := range f {
+		if k := objects.KeyOf(o); k.Kind == kind && (ns == "" || k.Namespace == ns) && !visit(o) {
+			return
+		}
+	}
+}
+
 func (f fakeReader) ResourceVersion() int64 { return 1 }
 
 // invariantState returns a valid, defaulted Job with uid "u1" and a pod it owns.

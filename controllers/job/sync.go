@@ -127,21 +127,29 @@ func (s *syncer) claimPods(r storage.Reader) {
 	if err != nil {
 		sel = objects.Nothing()
 	}
-	for _, o := range r.List("Pod", j.Namespace, nil) {
-		p := o.(*objects.Pod)
-		ref := p.ControllerRef()
-		switch {
-		case ref != nil && ref.UID != j.UID:
-		case ref != nil && sel.Matches(p.Labels):
-			s.pods = append(s.pods, p)
-		case ref != nil:
-			if j.DeletionTimestamp == nil {
-				s.actions = append(s.actions, s.releaseAction(p))
-			}
-		case j.DeletionTimestamp == nil && p.DeletionTimestamp == nil && sel.Matches(p.Labels):
-			adopted := s.adopt(p)
-			s.pods = append(s.pods, adopted)
+	r.Scan("Pod", j.Namespace, func(o objects.Object) bool {
+		stored := o.(*objects.Pod)
+		ref := stored.ControllerRef()
+		if !(ref != nil && ref.UID == j.UID) && !(ref == nil && sel.Matches(stored.Labels)) {
+			return true // another controller's pod, or one the Job does not select
 		}
+		s.claim(stored.DeepCopy(), sel)
+		return true
+	})
+}
+
+// claim sorts one pod the Job owns or may adopt: kept, released or adopted.
+func (s *syncer) claim(p *objects.Pod, sel objects.Selector) {
+	j := s.job
+	switch ref := p.ControllerRef(); {
+	case ref != nil && sel.Matches(p.Labels):
+		s.pods = append(s.pods, p)
+	case ref != nil:
+		if j.DeletionTimestamp == nil {
+			s.actions = append(s.actions, s.releaseAction(p))
+		}
+	case j.DeletionTimestamp == nil && p.DeletionTimestamp == nil:
+		s.pods = append(s.pods, s.adopt(p))
 	}
 }
 
