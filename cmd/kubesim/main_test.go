@@ -80,3 +80,10 @@ func TestSeedChangesNamesOnly(t *testing.T) {
 	assert.Equal(t, a.String(), b.String())
 	assert.NotEqual(t, a.String(), c.String())
 }
+
+func TestStartSetsTheVirtualClock(t *testing.T) {
+	file := write(t, "s.txt", "kubectl get ns default -o jsonpath='{.metadata.creationTimestamp}'\n")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"run", "--start", "2024-02-29T12:00:00Z", file}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "2024-02-29T12:00:00Z")
+}
