@@ -8,6 +8,7 @@ require (
 )
 
 require (
+	github.com/robfig/cron/v3 v3.0.1
 	go.yaml.in/yaml/v2 v2.4.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect

@@ -70,6 +70,8 @@ func Default(obj Object) {
 		defaultPodOnCreate(o)
 	case *Namespace:
 		defaultNamespaceOnCreate(o)
+	case *Service:
+		defaultServiceOnCreate(o)
 	}
 }
 
@@ -85,6 +87,16 @@ func SchemeDefault(obj Object) {
 		defaultNamespace(o)
 	case *Job:
 		defaultJob(o)
+	case *Service:
+		defaultService(o)
+	case *Deployment:
+		defaultDeployment(o)
+	case *ReplicaSet:
+		defaultReplicaSet(o)
+	case *CronJob:
+		defaultCronJob(o)
+	case *Secret:
+		defaultSecret(o)
 	}
 }
 

@@ -127,25 +127,28 @@ func init() {
 		New: func() Object { return &Node{} }})
 	register(KindInfo{Kind: "Namespace", Version: "v1", Resource: "namespaces", ShortNames: []string{"ns"},
 		New: func() Object { return &Namespace{} }})
+	register(KindInfo{Kind: "Service", Version: "v1", Resource: "services", ShortNames: []string{"svc"}, Namespaced: true,
+		New: func() Object { return &Service{} }})
+	register(KindInfo{Kind: "Endpoints", Version: "v1", Resource: "endpoints", Singular: "endpoints", ShortNames: []string{"ep"}, Namespaced: true,
+		New: func() Object { return &Endpoints{} }})
+	register(KindInfo{Kind: "EndpointSlice", Group: "discovery.k8s.io", Version: "v1", Resource: "endpointslices", Namespaced: true,
+		New: func() Object { return &EndpointSlice{} }})
 	register(KindInfo{Kind: "Event", Version: "v1", Resource: "events", ShortNames: []string{"ev"}, Namespaced: true,
 		New: func() Object { return &Event{} }})
+	register(KindInfo{Kind: "Secret", Version: "v1", Resource: "secrets", Namespaced: true,
+		New: func() Object { return &Secret{} }})
+	register(KindInfo{Kind: "ConfigMap", Version: "v1", Resource: "configmaps", ShortNames: []string{"cm"}, Namespaced: true,
+		New: func() Object { return &ConfigMap{} }})
 
 	// Kinds tutorials apply that kubesim stores without modelling. Their scope
 	// matters: it decides whether a namespace is defaulted.
 	for _, k := range []KindInfo{
 		{Kind: "ServiceAccount", Version: "v1", Resource: "serviceaccounts", ShortNames: []string{"sa"}, Namespaced: true},
-		{Kind: "Secret", Version: "v1", Resource: "secrets", Namespaced: true},
-		{Kind: "ConfigMap", Version: "v1", Resource: "configmaps", ShortNames: []string{"cm"}, Namespaced: true},
-		{Kind: "Service", Version: "v1", Resource: "services", ShortNames: []string{"svc"}, Namespaced: true},
-		{Kind: "Endpoints", Version: "v1", Resource: "endpoints", ShortNames: []string{"ep"}, Namespaced: true},
 		{Kind: "PersistentVolume", Version: "v1", Resource: "persistentvolumes", ShortNames: []string{"pv"}},
 		{Kind: "PersistentVolumeClaim", Version: "v1", Resource: "persistentvolumeclaims", ShortNames: []string{"pvc"}, Namespaced: true},
 		{Kind: "StorageClass", Group: "storage.k8s.io", Version: "v1", Resource: "storageclasses", ShortNames: []string{"sc"}},
-		{Kind: "Deployment", Group: "apps", Version: "v1", Resource: "deployments", ShortNames: []string{"deploy"}, Namespaced: true},
-		{Kind: "ReplicaSet", Group: "apps", Version: "v1", Resource: "replicasets", ShortNames: []string{"rs"}, Namespaced: true},
 		{Kind: "StatefulSet", Group: "apps", Version: "v1", Resource: "statefulsets", ShortNames: []string{"sts"}, Namespaced: true},
 		{Kind: "DaemonSet", Group: "apps", Version: "v1", Resource: "daemonsets", ShortNames: []string{"ds"}, Namespaced: true},
-		{Kind: "CronJob", Group: "batch", Version: "v1", Resource: "cronjobs", ShortNames: []string{"cj"}, Namespaced: true},
 		{Kind: "LimitRange", Version: "v1", Resource: "limitranges", ShortNames: []string{"limits"}, Namespaced: true},
 		{Kind: "ResourceQuota", Version: "v1", Resource: "resourcequotas", ShortNames: []string{"quota"}, Namespaced: true},
 		{Kind: "Role", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles", Namespaced: true},

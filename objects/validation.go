@@ -62,6 +62,16 @@ func ValidateCreate(obj Object) ErrorList {
 		return validateObjectMeta(&o.ObjectMeta, true, nameIsDNSSubdomain, "metadata")
 	case *Job:
 		return validateJobCreate(o)
+	case *CronJob:
+		return validateCronJobCreate(o)
+	case *Secret:
+		return validateSecret(o)
+	case *ConfigMap:
+		return validateConfigMap(o)
+	case *Deployment:
+		return validateDeployment(o, nil)
+	case *ReplicaSet:
+		return validateReplicaSet(o, nil)
 	}
 	return nil
 }
@@ -80,6 +90,22 @@ func ValidateUpdate(obj, old Object) ErrorList {
 	}
 	if j, ok := obj.(*Job); ok {
 		return append(errs, validateJobUpdate(j, old.(*Job))...)
+	}
+	if cj, ok := obj.(*CronJob); ok {
+		return append(errs, validateCronJobUpdate(cj, old.(*CronJob))...)
+	}
+	if s, ok := obj.(*Service); ok {
+		return append(errs, validateServiceUpdate(s, old.(*Service))...)
+	}
+	switch o := obj.(type) {
+	case *Secret:
+		return append(errs, validateSecretUpdate(o, old.(*Secret))...)
+	case *ConfigMap:
+		return append(errs, validateConfigMapUpdate(o, old.(*ConfigMap))...)
+	case *Deployment:
+		return append(errs, validateDeployment(o, old.(*Deployment))...)
+	case *ReplicaSet:
+		return append(errs, validateReplicaSet(o, old.(*ReplicaSet))...)
 	}
 	return append(errs, ValidateCreate(obj)...)
 }

@@ -6,12 +6,18 @@ import (
 
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/cronjob"
+	"github.com/kubesim/kubesim/controllers/deployment"
+	"github.com/kubesim/kubesim/controllers/endpoints"
+	"github.com/kubesim/kubesim/controllers/endpointslice"
 	"github.com/kubesim/kubesim/controllers/garbagecollector"
 	"github.com/kubesim/kubesim/controllers/job"
 	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/controllers/nodelifecycle"
+	"github.com/kubesim/kubesim/controllers/replicaset"
 	"github.com/kubesim/kubesim/controllers/scheduler"
 	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
+	"github.com/kubesim/kubesim/internal/network"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -19,16 +25,18 @@ import (
 // Cluster is a simulated Kubernetes cluster: a store, a virtual clock and
 // the control loops that act on them. It is not safe for concurrent use.
 type Cluster struct {
-	cfg      Config
-	clock    *clock.Fake
-	rand     *rand.Rand
-	store    *storage.Store
-	loops    []*loop
-	kubelets map[string]*kubelet.Kubelet
-	events   *recorder
-	trace    []TraceEntry
-	views    *viewHistory
-	machines *machines
+	cfg   Config
+	clock *clock.Fake
+	rand  *rand.Rand
+	// storeRand is the store's random source (see randSwitch).
+	storeRand *randSwitch
+	store     *storage.Store
+	loops     []*loop
+	kubelets  map[string]*kubelet.Kubelet
+	events    *recorder
+	trace     []TraceEntry
+	views     *viewHistory
+	machines  *machines
 	// actor names who is writing, for the trace.
 	actor string
 }
@@ -46,7 +54,8 @@ func New(cfg Config) (*Cluster, error) {
 		rand:     rand.New(rand.NewPCG(cfg.Seed, seedStream)),
 		kubelets: map[string]*kubelet.Kubelet{},
 	}
-	c.store = storage.New(c.clock, c.rand)
+	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
+	c.store = storage.New(c.clock, c.storeRand)
 	c.events = newRecorder(c)
 	c.views = newViewHistory(cfg.Faults.staleDepth())
 	c.actor = "cluster-bootstrap"
@@ -59,9 +68,16 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(nodelifecycle.NewEviction())
 	c.addLoop(garbagecollector.New())
 	c.addLoop(job.New())
+	c.addLoop(deployment.New())
+	c.addLoop(replicaset.New())
 	c.addLoop(ttlafterfinished.New())
+	c.addLoop(cronjob.New(cfg.TimeZone))
+	c.addLoop(endpoints.New())
+	c.addLoop(endpointslice.New())
+	clusterNet := network.New(c.store, podServers{c})
 	for _, n := range cfg.Nodes {
-		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP})
+		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP,
+			Network: clusterNet})
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,9 @@ type Config struct {
 	Nodes []NodeConfig
 	// Faults injects control-plane faults; nil injects none.
 	Faults *Faults
+	// TimeZone is kube-controller-manager's local zone, in which CronJobs
+	// without spec.timeZone are scheduled. Nil means UTC.
+	TimeZone *time.Location
 }
 
 // NodeConfig describes one simulated machine.
