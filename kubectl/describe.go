@@ -52,6 +52,10 @@ func (k *Kubectl) describe(inv *invocation) error {
 					AcquireTime: node.CreationTimestamp.Time, RenewTime: renewed}
 			}
 		}
+		k.addControlled(obj, &opts)
+		if svc, ok := obj.(*objects.Service); ok {
+			opts.EndpointSlices = k.endpointSlicesOf(svc)
+		}
 		if err := printers.Describe(&inv.out, obj, opts); err != nil {
 			return wrapPrint(err)
 		}
@@ -87,6 +91,26 @@ func (k *Kubectl) eventsAbout(obj objects.Object) []*objects.Event {
 	return out
 }
 
+// addControlled adds what describe prints about a workload's dependents:
+// a Deployment's ReplicaSets, a ReplicaSet's pods.
+func (k *Kubectl) addControlled(obj objects.Object, opts *printers.DescribeOptions) {
+	m := obj.GetObjectMeta()
+	switch obj.(type) {
+	case *objects.Deployment:
+		for _, o := range k.c.Store().List("ReplicaSet", m.Namespace, nil) {
+			if ref := o.GetObjectMeta().ControllerRef(); ref != nil && ref.UID == m.UID {
+				opts.ReplicaSets = append(opts.ReplicaSets, o.(*objects.ReplicaSet))
+			}
+		}
+	case *objects.ReplicaSet:
+		for _, o := range k.c.Store().List("Pod", m.Namespace, nil) {
+			if ref := o.GetObjectMeta().ControllerRef(); ref != nil && ref.UID == m.UID {
+				opts.Pods = append(opts.Pods, o.(*objects.Pod))
+			}
+		}
+	}
+}
+
 // podsOn lists the pods bound to a node, for describe node.
 func (k *Kubectl) podsOn(node string) []*objects.Pod {
 	var out []*objects.Pod
@@ -105,4 +129,15 @@ func noResources(inv *invocation, info objects.KindInfo) string {
 		ns = ""
 	}
 	return printers.NoResourcesMessage(ns, inv.p.bool("all-namespaces"))
+}
+
+// endpointSlicesOf lists a Service's EndpointSlices, as kubectl describe
+// finds them by the kubernetes.io/service-name label.
+func (k *Kubectl) endpointSlicesOf(svc *objects.Service) []*objects.EndpointSlice {
+	sel := objects.SelectorFromSet(map[string]string{objects.LabelServiceName: svc.Name})
+	var out []*objects.EndpointSlice
+	for _, o := range k.c.Store().List("EndpointSlice", svc.Namespace, sel) {
+		out = append(out, o.(*objects.EndpointSlice))
+	}
+	return out
 }

@@ -117,9 +117,21 @@ type KeySelector struct {
 
 // EnvFromSource imports every key of a ConfigMap or Secret as variables.
 type EnvFromSource struct {
-	Prefix       string                `json:"prefix,omitempty"`
-	ConfigMapRef *LocalObjectReference `json:"configMapRef,omitempty"`
-	SecretRef    *LocalObjectReference `json:"secretRef,omitempty"`
+	Prefix       string              `json:"prefix,omitempty"`
+	ConfigMapRef *ConfigMapEnvSource `json:"configMapRef,omitempty"`
+	SecretRef    *SecretEnvSource    `json:"secretRef,omitempty"`
+}
+
+// ConfigMapEnvSource names the ConfigMap whose keys envFrom imports.
+type ConfigMapEnvSource struct {
+	LocalObjectReference `json:",inline"`
+	Optional             *bool `json:"optional,omitempty"`
+}
+
+// SecretEnvSource names the Secret whose keys envFrom imports.
+type SecretEnvSource struct {
+	LocalObjectReference `json:",inline"`
+	Optional             *bool `json:"optional,omitempty"`
 }
 
 // ResourceRequirements are a container's resource requests and limits.
@@ -217,6 +229,7 @@ type DownwardAPIVolumeSource struct {
 type DownwardAPIVolumeFile struct {
 	Path     string               `json:"path"`
 	FieldRef *ObjectFieldSelector `json:"fieldRef,omitempty"`
+	Mode     *int32               `json:"mode,omitempty"`
 }
 
 // Probe checks a container's health or readiness.

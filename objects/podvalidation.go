@@ -545,10 +545,17 @@ func validateEnvFrom(list []EnvFromSource, fld FieldPath) ErrorList {
 			}
 		}
 		n := 0
-		for _, ref := range []struct {
+		refs := []struct {
 			name string
 			ref  *LocalObjectReference
-		}{{"configMapRef", ef.ConfigMapRef}, {"secretRef", ef.SecretRef}} {
+		}{{"configMapRef", nil}, {"secretRef", nil}}
+		if ef.ConfigMapRef != nil {
+			refs[0].ref = &ef.ConfigMapRef.LocalObjectReference
+		}
+		if ef.SecretRef != nil {
+			refs[1].ref = &ef.SecretRef.LocalObjectReference
+		}
+		for _, ref := range refs {
 			if ref.ref == nil {
 				continue
 			}

@@ -72,6 +72,12 @@ func ValidateCreate(obj Object) ErrorList {
 		return validateDeployment(o, nil)
 	case *ReplicaSet:
 		return validateReplicaSet(o, nil)
+	case *Service:
+		return validateService(o)
+	case *Endpoints:
+		return validateEndpoints(o)
+	case *EndpointSlice:
+		return validateEndpointSlice(o)
 	}
 	return nil
 }
@@ -95,7 +101,8 @@ func ValidateUpdate(obj, old Object) ErrorList {
 		return append(errs, validateCronJobUpdate(cj, old.(*CronJob))...)
 	}
 	if s, ok := obj.(*Service); ok {
-		return append(errs, validateServiceUpdate(s, old.(*Service))...)
+		errs = append(errs, validateServiceUpdate(s, old.(*Service))...)
+		return append(errs, validateService(s)...)
 	}
 	switch o := obj.(type) {
 	case *Secret:

@@ -12,8 +12,8 @@ var systemNamespaces = []string{"default", "kube-node-lease", "kube-public", "ku
 // kubeletVersion is the Kubernetes release kubesim models.
 const kubeletVersion = "v1.37.0"
 
-// bootstrap creates what a freshly installed cluster has: its namespaces
-// and its nodes, registered and Ready.
+// bootstrap creates what a freshly installed cluster has: its namespaces,
+// its nodes, registered and Ready, and the kubernetes and kube-dns Services.
 func (c *Cluster) bootstrap() error {
 	for _, ns := range systemNamespaces {
 		obj := &objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
@@ -38,7 +38,7 @@ func (c *Cluster) bootstrap() error {
 			return fmt.Errorf("sim: reporting node %s ready: %w", n.Name, err)
 		}
 	}
-	return nil
+	return c.bootstrapNetwork()
 }
 
 // nodeObject builds the Node a kubelet registers for n.

@@ -52,6 +52,11 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	m := in.GetObjectMeta()
 	requestedRV := m.ResourceVersion
 	objects.Default(in)
+	if svc, ok := in.(*objects.Service); ok {
+		if err := s.allocateService(svc, info); err != nil {
+			return nil, err
+		}
+	}
 	s.fillSystemFields(m)
 	if needsUIDToPrepare(in) {
 		m.UID = newUID(s.rnd)

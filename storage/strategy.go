@@ -63,12 +63,14 @@ func defaultGCPolicy(kind string) gcPolicy {
 }
 
 // prepareForCreate applies the strategy's PrepareForCreate: status kinds
-// start from an empty status, pods as Pending with their QoS class, and
-// namespaces as Active with the kubernetes finalizer.
+// start from an empty status, pods as Pending with their QoS class,
+// namespaces as Active with the kubernetes finalizer, and Secrets have their
+// stringData merged into data.
 func prepareForCreate(obj objects.Object) {
 	if HasStatusSubresource(obj) && !keepStatusOnCreate[obj.GetTypeMeta().Kind] {
 		clearPart(obj, partStatus)
 	}
+	prepareSecret(obj)
 	switch o := obj.(type) {
 	case *objects.Pod:
 		o.Status.Phase = objects.PodPending
@@ -85,13 +87,18 @@ func prepareForCreate(obj objects.Object) {
 
 // prepareForUpdate applies the main endpoint's PrepareForUpdate to obj,
 // given the stored old: status is the status endpoint's business, and a
-// namespace's spec.finalizers the finalize endpoint's.
+// namespace's spec.finalizers the finalize endpoint's. A Secret's
+// stringData is merged into data.
 func prepareForUpdate(obj, old objects.Object) {
+	prepareSecret(obj)
 	if HasStatusSubresource(obj) {
 		copyPart(obj, old, partStatus)
 	}
 	if ns, ok := obj.(*objects.Namespace); ok {
 		ns.Spec.Finalizers = old.(*objects.Namespace).Spec.Finalizers
+	}
+	if svc, ok := obj.(*objects.Service); ok {
+		keepAllocatedValues(svc, old.(*objects.Service))
 	}
 }
 

@@ -85,7 +85,7 @@ func (s *Store) update(obj objects.Object, ep endpoint) (objects.Object, error) 
 	}
 	objects.SchemeDefault(in) // create-only defaults (Default) must not come back
 	ep.prepare(in, old)
-	keepSystemFields(in, old)
+	keepSystemFields(in, old, ep)
 	if errs := objects.ValidateUpdate(in, old); len(errs) > 0 {
 		return nil, newInvalid(info, key.Name, errs)
 	}
@@ -156,7 +156,7 @@ func storageKey(info objects.KindInfo, key objects.Key) string {
 
 // keepSystemFields restores the metadata an update cannot change, as
 // upstream's BeforeUpdate does, and bumps generation on a spec change.
-func keepSystemFields(in, old objects.Object) {
+func keepSystemFields(in, old objects.Object, ep endpoint) {
 	m, om := in.GetObjectMeta(), old.GetObjectMeta()
 	m.UID = om.UID
 	m.CreationTimestamp = om.CreationTimestamp
@@ -164,7 +164,7 @@ func keepSystemFields(in, old objects.Object) {
 	m.DeletionGracePeriodSeconds = om.DeletionGracePeriodSeconds
 	m.ResourceVersion = om.ResourceVersion
 	m.Generation = om.Generation
-	if !partsEqual(in, old, partSpec) {
+	if !partsEqual(in, old, partSpec) || (ep == mainEndpoint && annotationsBumpGeneration(in, old)) {
 		m.Generation++
 	}
 }

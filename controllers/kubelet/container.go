@@ -56,6 +56,13 @@ type container struct {
 	crashLoop      bool
 	waitingMessage string
 	neverPull      bool
+	// configErr, when set, is why the container's configuration could not
+	// be generated (a missing Secret, ConfigMap or key); the kubelet tries
+	// again at configRetryAt.
+	configErr     string
+	configRetryAt time.Time
+	// env is the environment of the current run, fixed when it started.
+	env []workload.EnvVar
 	// replace marks a container killed because its definition changed: it
 	// starts again at once, whatever the restart policy and back-off.
 	replace bool
@@ -110,7 +117,7 @@ func (c *container) step(now time.Time, mayStart bool, res *controllers.Result) 
 // wantsStart reports whether c should start now: its first start, or a
 // restart whose back-off has ended.
 func (c *container) wantsStart(now time.Time) bool {
-	if c.neverPull {
+	if c.neverPull || now.Before(c.configRetryAt) {
 		return false
 	}
 	if !c.everStarted {
@@ -162,6 +169,12 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 	if c.pullNote != "" {
 		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled, c.pullNote))
 	}
+	env, err := c.pr.env(c.spec)
+	if err != nil {
+		c.configFailed(now, err, res)
+		return
+	}
+	c.env, c.configErr, c.configRetryAt = env, "", time.Time{}
 	res.Events = append(res.Events,
 		controllers.Normal(pod, ReasonCreated, "Created container: "+c.spec.Name),
 		controllers.Normal(pod, ReasonStarted, "Started container "+c.spec.Name))
@@ -184,15 +197,28 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 	}
 }
 
+// configFailed records a container whose configuration could not be
+// generated, as kuberuntime's startContainer does: a Failed event, the
+// CreateContainerConfigError waiting state, and another try after the pod
+// worker's back-off.
+func (c *container) configFailed(now time.Time, err error, res *controllers.Result) {
+	c.pulling, c.crashLoop, c.pullNote = false, false, ""
+	c.configErr = err.Error()
+	c.configRetryAt = now.Add(configRetry)
+	res.Events = append(res.Events, controllers.Warning(c.pr.pod, ReasonFailed, "Error: "+c.configErr))
+}
+
 // process describes the container's main process to the workload model.
 func (c *container) process(start time.Time) workload.Process {
 	p := workload.Process{
-		Argv:     workload.ResolveArgv(c.image, c.spec.Command, c.spec.Args),
-		Env:      c.pr.env(c.spec),
-		Hostname: c.pr.hostname(),
-		FS:       c.fs,
-		Start:    start,
-		Image:    c.image,
+		Argv:      workload.ResolveArgv(c.image, c.spec.Command, c.spec.Args),
+		Env:       c.env,
+		Hostname:  c.pr.hostname(),
+		FS:        c.fs,
+		Start:     start,
+		Image:     c.image,
+		Net:       c.pr.k.cfg.Network,
+		DNSSearch: dnsSearch(c.pr.pod),
 	}
 	if s, ok := c.pr.pod.Annotations[DurationAnnotation]; ok {
 		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
@@ -300,7 +326,7 @@ func podDesc(pod *objects.Pod) string {
 // running as PID 1 has no SIGTERM handler, so it runs on until killAt.
 func (c *container) terminate(now, killAt time.Time, res *controllers.Result) {
 	c.pulling, c.crashLoop = false, false
-	c.restartAt = time.Time{}
+	c.restartAt, c.configRetryAt = time.Time{}, time.Time{}
 	if !c.running {
 		return
 	}
@@ -340,8 +366,8 @@ func (c *container) probe(now time.Time, res *controllers.Result) {
 func (c *container) probeSucceeds(p *objects.Probe, now time.Time) bool {
 	switch {
 	case p.Exec != nil:
-		proc := workload.Process{Argv: p.Exec.Command, Env: c.pr.env(c.spec), Hostname: c.pr.hostname(),
-			FS: c.fs, Start: now, Image: c.image}
+		proc := workload.Process{Argv: p.Exec.Command, Env: c.env, Hostname: c.pr.hostname(),
+			FS: c.fs, Start: now, Image: c.image, Net: c.pr.k.cfg.Network, DNSSearch: dnsSearch(c.pr.pod)}
 		r := workload.Run(proc, time.Duration(max(p.TimeoutSeconds, 1))*time.Second)
 		return r.Exited && r.ExitCode == 0
 	case p.HTTPGet != nil, p.TCPSocket != nil:
@@ -370,6 +396,9 @@ func (c *container) dueTimes() []time.Time {
 	}
 	if !c.restartAt.IsZero() {
 		out = append(out, c.restartAt)
+	}
+	if !c.running && !c.configRetryAt.IsZero() {
+		out = append(out, c.configRetryAt)
 	}
 	if c.running {
 		if !c.stopAt.IsZero() {

@@ -28,6 +28,20 @@
 // has stopped, the kubelet reports the terminal status and removes the pod
 // (a delete with grace period 0), freeing its name.
 //
+// # Secrets and ConfigMaps
+//
+// Before the sandbox starts, the pod's secret, configMap and downwardAPI
+// volumes are filled with one read-only file per key (mode 0644 unless
+// defaultMode or an item's mode says otherwise; downwardAPI label and
+// annotation files as sorted key="value" lines). A missing Secret or
+// ConfigMap leaves the pod ContainerCreating with FailedMount events,
+// retried after 500ms, doubling to 2m2s. A container's environment is
+// built when it starts: envFrom keys (with their prefix), then env values,
+// fields and secretKeyRef/configMapKeyRef keys. A missing object or key
+// that is not optional fails the start with a Failed event and the
+// CreateContainerConfigError waiting reason; the kubelet tries again every
+// 10 seconds. Volume contents are not refreshed when their source changes.
+//
 // # State
 //
 // The kubelet is the one controller with machine state: the images on the

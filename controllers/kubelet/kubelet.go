@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -15,6 +16,9 @@ type Config struct {
 	NodeName   string
 	PodCIDR    string // pod addresses come from here, e.g. "10.244.1.0/24"
 	InternalIP string // reported as the pods' hostIP
+	// Network is the cluster network containers and the node reach
+	// (nslookup, curl, wget); nil leaves them without one.
+	Network workload.Network
 }
 
 // Kubelet runs the pods bound to one node. Not safe for concurrent use.
@@ -101,6 +105,8 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 		return controllers.Result{}
 	}
 	pr.pod = pod
+	pr.r = r
+	defer func() { pr.r = nil }()
 	var res controllers.Result
 	pr.advance(now, &res)
 	status := pr.status(now)

@@ -88,15 +88,15 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 	if err != nil {
 		return workload.Result{}, err
 	}
-	proc := workload.Process{Argv: argv, Env: c.pr.env(c.spec), Hostname: c.pr.hostname(), FS: fs,
-		Start: now, Stdin: stdin, Image: c.image}
+	proc := workload.Process{Argv: argv, Env: c.env, Hostname: c.pr.hostname(), FS: fs,
+		Start: now, Stdin: stdin, Image: c.image, Net: k.cfg.Network, DNSSearch: dnsSearch(c.pr.pod)}
 	return runAndApply(proc, fs, limit), nil
 }
 
 // HostExec runs argv on the node itself, against its own filesystem.
 func (k *Kubelet) HostExec(argv []string, now time.Time, limit time.Duration) workload.Result {
 	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now,
-		Image: workload.LookupImage("centos:7")}
+		Image: workload.LookupImage("centos:7"), Net: k.cfg.Network}
 	return runAndApply(proc, k.host, limit)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
 )
 
 // Timing of the node's machinery. Chosen to match what a small real cluster
@@ -43,6 +44,14 @@ type podRun struct {
 	ip         netip.Addr
 	containers []*container
 	volumes    map[string]*vfs.FS
+	// readOnlyVolumes are the projected volumes (secret, configMap,
+	// downwardAPI), which the kubelet mounts read-only.
+	readOnlyVolumes map[string]bool
+	// mountBackoff is the volume manager's current wait after a failed mount.
+	mountBackoff time.Duration
+	// r is the store view of the Reconcile in progress, which Secrets and
+	// ConfigMaps are read from; it is only used during that Reconcile.
+	r storage.Reader
 	// stopping is set once the pod is being deleted or its deadline passed.
 	stopping bool
 	deadline bool // the pod's activeDeadlineSeconds ran out
@@ -52,7 +61,7 @@ type podRun struct {
 // admit starts tracking a pod newly bound to the node.
 func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay),
-		volumes: map[string]*vfs.FS{}}
+		volumes: map[string]*vfs.FS{}, readOnlyVolumes: map[string]bool{}}
 	for _, v := range pod.Spec.Volumes {
 		if v.EmptyDir != nil {
 			pr.volumes[v.Name] = vfs.New()
@@ -70,7 +79,7 @@ func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 func (pr *podRun) advance(now time.Time, res *controllers.Result) {
 	pr.checkStopping(now, res)
 	pr.checkSpecChanges(now, res)
-	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping {
+	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping && pr.mountVolumes(now, res) {
 		pr.startSandbox(now, res)
 	}
 	for progressed := true; progressed; {
@@ -199,11 +208,45 @@ func (pr *podRun) nextWake(now time.Time) (time.Time, bool) {
 	return best, !best.IsZero()
 }
 
-// env builds a container's environment: the kubernetes Service variables
-// every container gets, then the container's own (literal values and pod
-// fields), as the kubelet orders them.
-func (pr *podRun) env(c objects.Container) []workload.EnvVar {
-	vars := []workload.EnvVar{
+// env builds a container's environment as makeEnvironmentVariables does:
+// the kubernetes Service variables every container gets, then envFrom's
+// keys, then the container's own variables (literal values, pod fields,
+// Secret and ConfigMap keys), a later definition replacing an earlier one.
+// Upstream's order comes from a map; kubesim's is the definition order. A
+// missing Secret, ConfigMap or key that is not optional is an error.
+func (pr *podRun) env(c objects.Container) ([]workload.EnvVar, error) {
+	var l envList
+	for _, v := range serviceEnv() {
+		l.set(v.Name, v.Value)
+	}
+	s := sources{r: pr.r, namespace: pr.pod.Namespace}
+	if err := s.envFromVars(c, &l); err != nil {
+		return nil, err
+	}
+	for _, e := range c.Env {
+		value := e.Value
+		switch src := e.ValueFrom; {
+		case value != "" || src == nil:
+		case src.FieldRef != nil:
+			value = pr.fieldValue(src.FieldRef.FieldPath)
+		case src.ConfigMapKeyRef != nil || src.SecretKeyRef != nil:
+			v, skip, err := s.keyRefValue(src, pr.pod.Namespace)
+			if err != nil {
+				return nil, err
+			}
+			if skip {
+				continue
+			}
+			value = v
+		}
+		l.set(e.Name, value)
+	}
+	return l.vars, nil
+}
+
+// serviceEnv is the kubernetes Service's variables, which every container gets.
+func serviceEnv() []workload.EnvVar {
+	return []workload.EnvVar{
 		{Name: "KUBERNETES_SERVICE_HOST", Value: "10.96.0.1"},
 		{Name: "KUBERNETES_SERVICE_PORT", Value: "443"},
 		{Name: "KUBERNETES_SERVICE_PORT_HTTPS", Value: "443"},
@@ -213,14 +256,6 @@ func (pr *podRun) env(c objects.Container) []workload.EnvVar {
 		{Name: "KUBERNETES_PORT_443_TCP_PORT", Value: "443"},
 		{Name: "KUBERNETES_PORT_443_TCP_ADDR", Value: "10.96.0.1"},
 	}
-	for _, e := range c.Env {
-		value := e.Value
-		if e.ValueFrom != nil && e.ValueFrom.FieldRef != nil {
-			value = pr.fieldValue(e.ValueFrom.FieldRef.FieldPath)
-		}
-		vars = append(vars, workload.EnvVar{Name: e.Name, Value: value})
-	}
-	return vars
 }
 
 // fieldValue resolves a downward-API field path of the pod.
@@ -287,7 +322,7 @@ func (pr *podRun) view(c objects.Container, img workload.Image, now time.Time) *
 			continue // a volume source kubesim does not model yet mounts nothing
 		}
 		_ = root.MkdirAll(m.MountPath, 0o755, now)
-		_ = v.Mount(m.MountPath, fs, joinPath(base, m.SubPath), m.ReadOnly)
+		_ = v.Mount(m.MountPath, fs, joinPath(base, m.SubPath), m.ReadOnly || pr.readOnlyVolumes[m.Name])
 	}
 	return v
 }

@@ -163,6 +163,9 @@ func (c *container) status() objects.ContainerStatus {
 	case c.crashLoop:
 		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingCrashLoopBackOff, Message: c.waitingMessage}
 		cs.LastState.Terminated = c.terminated
+	case c.configErr != "" && !c.pulling:
+		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingCreateContainerConfigError, Message: c.configErr}
+		cs.LastState.Terminated = c.terminated
 	case c.terminated != nil && c.restartAt.IsZero() && !c.pulling:
 		cs.State.Terminated = c.terminated
 		cs.ContainerID = c.terminated.ContainerID

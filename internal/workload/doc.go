@@ -26,6 +26,10 @@
 //     mysql run as servers until stopped and log what they log at startup;
 //     busybox, ubuntu and resouer/ubuntu-bc have their shells; unknown images
 //     get a busybox-like userland.
+//   - The mysql client (mysqlclient.go), in the mysql image: it checks the
+//     root password against the hash the entrypoint stored when it
+//     initialised /var/lib/mysql, and keeps each database as a directory
+//     there (CREATE/DROP/USE/SHOW DATABASES).
 //
 // # Time
 //

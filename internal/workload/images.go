@@ -109,6 +109,7 @@ func LookupImage(ref string) Image {
 		img.Lacks = []string{"bc"}
 	case "busybox":
 		img.SizeBytes = 4_300_000
+		img.Lacks = []string{"curl"}
 	case "ubuntu", "debian":
 		img.Cmd = []string{"/bin/bash"}
 		img.SizeBytes = 78 << 20
@@ -145,7 +146,7 @@ func nginxImage(img Image) Image {
 	img.Server = Nginx
 	img.SizeBytes = 187 << 20
 	img.Shell = "dash"
-	img.Lacks = []string{"bc"}
+	img.Lacks = []string{"bc", "nslookup", "wget"} // Debian-based: curl, no busybox applets
 	version := nginxVersion(img.Tag)
 	img.Env = append(img.Env, EnvVar{"NGINX_VERSION", version})
 	img.Cmd = []string{"nginx", "-g", "daemon off;"}

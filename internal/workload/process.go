@@ -37,6 +37,13 @@ type Process struct {
 	// whether argv starts a server. The zero Image is an unknown image
 	// with a busybox-like userland.
 	Image Image
+	// Net is the cluster network the process reaches (nslookup, curl,
+	// wget); nil means no network: names do not resolve and nothing
+	// answers.
+	Net Network
+	// DNSSearch is the search path of the process's resolv.conf, e.g.
+	// ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"].
+	DNSSearch []string
 }
 
 // Stream is the output stream a line was written to.

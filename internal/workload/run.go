@@ -44,7 +44,8 @@ func newRun(p Process, limit time.Duration) (*shRun, *shell, *shIO) {
 	if p.FS != nil {
 		base = p.FS.Fork()
 	}
-	run := &shRun{start: p.Start, horizon: limit, image: p.Image, hostname: p.Hostname}
+	run := &shRun{start: p.Start, horizon: limit, image: p.Image, hostname: p.Hostname,
+		net: p.Net, search: p.DNSSearch}
 	root := newShell(run, containerEnv(p), dialectFor("sh", p.Image))
 	run.fs = &recorder{fs: base, start: p.Start}
 	io := &shIO{stdin: &shInput{data: p.Stdin}, stdout: logSink{stream: Stdout}, stderr: logSink{stream: Stderr}}

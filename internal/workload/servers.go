@@ -3,6 +3,7 @@ package workload
 import (
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 )
@@ -162,18 +163,11 @@ func (sh *shell) mysqlInitialize(version string, note func(level, msg string), i
 	}
 	sum := sha256.Sum256([]byte(sh.run.hostname))
 	uuid := fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
-	fsys := sh.files()
-	for _, err := range []error{
-		fsys.MkdirAll(mysqlDataDir+"/mysql", 0o750, time.Time{}),
-		fsys.WriteFile(mysqlDataDir+"/auto.cnf", []byte("[auto]\nserver-uuid="+uuid+"\n"), 0o640, time.Time{}),
-		fsys.WriteFile(mysqlDataDir+"/ibdata1", []byte("simulated InnoDB system tablespace\n"), 0o640, time.Time{}),
-		fsys.WriteFile(mysqlDataDir+"/mysql/db.opt", []byte("default-character-set=utf8mb4\n"), 0o640, time.Time{}),
-	} {
-		if err != nil {
-			io.stderr.write(sh, sh.mysqldStamp()+" 0 [ERROR] [MY-010187] [Server] Could not open file '"+mysqlDataDir+"': "+errnoText(err)+"\n")
-			sh.status = 1
-			return &shExit{code: 1}
-		}
+	password, _ := sh.getVar("MYSQL_ROOT_PASSWORD")
+	if err := sh.writeMysqlDataDir(uuid, password); err != nil {
+		io.stderr.write(sh, sh.mysqldStamp()+" 0 [ERROR] [MY-010187] [Server] Could not open file '"+mysqlDataDir+"': "+errnoText(err)+"\n")
+		sh.status = 1
+		return &shExit{code: 1}
 	}
 	note("Note", "Database files initialized")
 	note("Note", "Starting temporary server")
@@ -192,6 +186,62 @@ func (sh *shell) mysqlInitialize(version string, note func(level, msg string), i
 
 func (sh *shell) mysqldStamp() string {
 	return sh.wallClock().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// mysqlDataFile is one file the server's initialisation writes.
+type mysqlDataFile struct {
+	name string
+	mode fs.FileMode // fs.ModeDir marks a directory
+	data string
+}
+
+// mysqlDataFiles lists what MySQL 5.7's --initialize leaves in the data
+// directory (the tutorial's `ll /mnt/data`), with stand-in contents: the
+// real files are megabytes of InnoDB pages and generated keys.
+func mysqlDataFiles(uuid, password string) []mysqlDataFile {
+	const key, cert = "-----BEGIN RSA PRIVATE KEY-----\n(simulated)\n-----END RSA PRIVATE KEY-----\n",
+		"-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n"
+	return []mysqlDataFile{
+		{"mysql", fs.ModeDir | 0o750, ""},
+		{"performance_schema", fs.ModeDir | 0o750, ""},
+		{"sys", fs.ModeDir | 0o750, ""},
+		{"auto.cnf", 0o640, "[auto]\nserver-uuid=" + uuid + "\n"},
+		{"ca-key.pem", 0o600, key},
+		{"ca.pem", 0o644, cert},
+		{"client-cert.pem", 0o644, cert},
+		{"client-key.pem", 0o600, key},
+		{"ib_buffer_pool", 0o640, "0,1\n"},
+		{"ibdata1", 0o640, "simulated InnoDB system tablespace\n"},
+		{"ib_logfile0", 0o640, "simulated InnoDB redo log\n"},
+		{"ib_logfile1", 0o640, "simulated InnoDB redo log\n"},
+		{"ibtmp1", 0o640, "simulated InnoDB temporary tablespace\n"},
+		{"private_key.pem", 0o600, key},
+		{"public_key.pem", 0o644, "-----BEGIN PUBLIC KEY-----\n(simulated)\n-----END PUBLIC KEY-----\n"},
+		{"server-cert.pem", 0o644, cert},
+		{"server-key.pem", 0o600, key},
+		{"mysql/user.MYD", 0o640, mysqlUserTable(password)},
+	}
+}
+
+// writeMysqlDataDir writes the initialised data directory.
+func (sh *shell) writeMysqlDataDir(uuid, password string) error {
+	fsys := sh.files()
+	if err := fsys.MkdirAll(mysqlDataDir, 0o755, time.Time{}); err != nil {
+		return err
+	}
+	for _, f := range mysqlDataFiles(uuid, password) {
+		name := mysqlDataDir + "/" + f.name
+		var err error
+		if f.mode.IsDir() {
+			err = fsys.MkdirAll(name, f.mode.Perm(), time.Time{})
+		} else {
+			err = fsys.WriteFile(name, []byte(f.data), f.mode.Perm(), time.Time{})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // progMysqld is the server: it starts in a second and runs until stopped.

@@ -21,6 +21,8 @@ type shRun struct {
 	nextPID   int
 	image     Image
 	hostname  string
+	net       Network  // the process's network, or nil
+	search    []string // the resolv.conf search path
 }
 
 // shVar is a shell variable; seq orders the environment (first set, first

@@ -19,9 +19,10 @@ func init() {
 		"wc": progWc, "seq": progSeq, "uname": progUname, "whoami": progWhoami, "id": progID,
 		"basename": progBasename, "dirname": progDirname, "grep": progGrep, "tr": progTr,
 		"sh": progShell, "bash": progShell, "ash": progShell, "dash": progShell,
-		"nginx": progNginx, "mysqld": progMysqld, "docker-entrypoint.sh": progEntrypoint,
+		"nginx": progNginx, "mysqld": progMysqld, "mysql": progMysql, "docker-entrypoint.sh": progEntrypoint,
 		"true": builtinTrue, "false": builtinFalse, "echo": builtinEcho, "printf": builtinPrintf,
 		"test": builtinTest, "[": builtinTest, "pwd": builtinPwd, "kill": builtinTrue,
+		"nslookup": progNslookup, "curl": progCurl, "wget": progWget,
 	}
 }
 

@@ -186,7 +186,7 @@ func (sh *shell) imageHas(name string) bool {
 	switch name {
 	case "nginx":
 		return sh.run.image.Server == Nginx
-	case "mysqld":
+	case "mysqld", "mysql":
 		return sh.run.image.Server == MySQL
 	case "docker-entrypoint.sh":
 		return sh.run.image.Server != NoServer

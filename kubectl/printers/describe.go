@@ -36,6 +36,13 @@ type DescribeOptions struct {
 	// LimitRange objects, for describing a namespace.
 	ResourceQuotas []objects.Object
 	LimitRanges    []objects.Object
+	// ReplicaSets are the ReplicaSets a Deployment controls, for its
+	// OldReplicaSets and NewReplicaSet lines, in name order. Pods, for a
+	// ReplicaSet, are the pods it controls, for its Pods Status line.
+	ReplicaSets []*objects.ReplicaSet
+	// EndpointSlices are a Service's slices (labelled
+	// kubernetes.io/service-name), for its Endpoints lines.
+	EndpointSlices []*objects.EndpointSlice
 }
 
 // Lease is the part of a node's coordination.k8s.io Lease that kubectl

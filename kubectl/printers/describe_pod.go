@@ -275,18 +275,17 @@ func describeProbe(p *objects.Probe) string {
 func describeContainerEnvFrom(w *prefixWriter, c objects.Container) {
 	w.write(2, "Environment Variables from:\n")
 	for _, e := range c.EnvFrom {
-		from, name := "", ""
+		from, name, optional := "", "", false
 		switch {
 		case e.ConfigMapRef != nil:
-			from, name = "ConfigMap", e.ConfigMapRef.Name
+			from, name, optional = "ConfigMap", e.ConfigMapRef.Name, e.ConfigMapRef.Optional != nil && *e.ConfigMapRef.Optional
 		case e.SecretRef != nil:
-			from, name = "Secret", e.SecretRef.Name
+			from, name, optional = "Secret", e.SecretRef.Name, e.SecretRef.Optional != nil && *e.SecretRef.Optional
 		}
-		// kubesim's envFrom references carry no "optional": it is false.
 		if e.Prefix == "" {
-			w.write(3, "%s\t%s\tOptional: %t\n", name, from, false)
+			w.write(3, "%s\t%s\tOptional: %t\n", name, from, optional)
 		} else {
-			w.write(3, "%s\t%s with prefix '%s'\tOptional: %t\n", name, from, e.Prefix, false)
+			w.write(3, "%s\t%s with prefix '%s'\tOptional: %t\n", name, from, e.Prefix, optional)
 		}
 	}
 }

@@ -1,0 +1,237 @@
+package deployment
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Name is the controller's name, the source of its events.
+const Name = "deployment-controller"
+
+// Event reasons (deployment_controller.go, sync.go).
+const (
+	ReasonScalingReplicaSet = "ScalingReplicaSet"
+	ReasonSelectingAll      = "SelectingAll"
+	msgSelectingAll         = "This deployment is selecting all pods. A non-empty selector is required."
+	// msgScaled is "Scaled up replica set web-66b6c48dd5 from 1 to 3".
+	msgScaled = "Scaled %s replica set %s from %d to %d"
+)
+
+// staleRetry is how soon a sync that found its own writes missing from
+// its view looks again.
+const staleRetry = time.Second
+
+// Controller is kube-controller-manager's Deployment controller. Its only
+// state is the resourceVersion of the last write it made for each
+// Deployment. Not safe for concurrent use.
+type Controller struct {
+	written map[objects.Key]int64
+}
+
+var _ controllers.Controller = (*Controller)(nil)
+
+// New returns a Deployment controller with no memory of any Deployment.
+func New() *Controller { return &Controller{written: map[objects.Key]int64{}} }
+
+// Name returns "deployment-controller".
+func (c *Controller) Name() string { return Name }
+
+// Reconcile syncs the Deployment at key, as upstream's syncDeployment does.
+func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
+	obj, err := r.Get(key)
+	if err != nil {
+		delete(c.written, key)
+		return controllers.Result{}
+	}
+	if r.ResourceVersion() < c.written[key] {
+		return controllers.Requeue(staleRetry)
+	}
+	d := obj.(*objects.Deployment)
+	s := &syncer{c: c, now: now, key: key, d: d.DeepCopy(), orig: d}
+	if sel := d.Spec.Selector; sel != nil && len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
+		s.events = append(s.events, controllers.Warning(d, ReasonSelectingAll, msgSelectingAll))
+		s.d.Status.ObservedGeneration = d.Generation
+		s.flushDeployment()
+		return s.result()
+	}
+	s.rsList = s.claimReplicaSets(r)
+	s.pods = podsByOwner(r, d, s.rsList)
+	s.syncDeployment()
+	return s.result()
+}
+
+// syncDeployment dispatches as syncDeployment does: status only for a
+// Deployment being deleted, scaling for a paused one or a scaling event,
+// otherwise a rollout by strategy.
+func (s *syncer) syncDeployment() {
+	d := s.d
+	switch {
+	case d.DeletionTimestamp != nil:
+		s.syncStatusOnly()
+	case d.Spec.Paused:
+		s.sync()
+	default:
+		newRS, oldRSs := s.newAndOld(false)
+		if s.isScalingEvent(newRS, oldRSs) {
+			s.sync()
+			return
+		}
+		if d.Spec.Strategy.Type == objects.RecreateDeploymentStrategyType {
+			s.rolloutRecreate()
+		} else {
+			s.rolloutRolling()
+		}
+	}
+	s.flushDeployment()
+}
+
+// syncer holds one sync's working copies and decisions. d is the
+// Deployment as this sync changes it; rsList its ReplicaSets as this sync
+// changes them (a created one has no uid yet).
+type syncer struct {
+	c      *Controller
+	now    time.Time
+	key    objects.Key
+	d      *objects.Deployment
+	orig   *objects.Deployment
+	rsList []*objects.ReplicaSet
+	pods   map[string][]*objects.Pod
+	// taken holds the names of the namespace's ReplicaSets.
+	taken   map[string]bool
+	actions []controllers.Action
+	events  []controllers.Event
+	requeue time.Duration
+	// stop is set once a write decided that the sync goes no further.
+	stop bool
+}
+
+// result returns what the sync decided.
+func (s *syncer) result() controllers.Result {
+	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}
+}
+
+// requeueAfter asks for another sync after d, keeping the earliest request.
+func (s *syncer) requeueAfter(d time.Duration) {
+	if d > 0 && (s.requeue == 0 || d < s.requeue) {
+		s.requeue = d
+	}
+}
+
+// record returns a Then callback that remembers a successful write as
+// the Deployment's own and returns the events ok gives for it.
+func (s *syncer) record(ok func(objects.Object) []controllers.Event) func(objects.Object, error) []controllers.Event {
+	c, key := s.c, s.key
+	return func(written objects.Object, err error) []controllers.Event {
+		if err != nil {
+			return nil
+		}
+		if rv := parseRV(written.GetObjectMeta().ResourceVersion); rv > c.written[key] {
+			c.written[key] = rv
+		}
+		if ok != nil {
+			return ok(written)
+		}
+		return nil
+	}
+}
+
+// flushDeployment writes the Deployment's annotations and status through
+// the status endpoint when the sync changed them. Upstream writes twice
+// when a sync both records a revision and updates status; one write
+// carries both here.
+func (s *syncer) flushDeployment() {
+	if reflect.DeepEqual(s.d.Annotations, s.orig.Annotations) && reflect.DeepEqual(s.d.Status, s.orig.Status) {
+		return
+	}
+	s.actions = append(s.actions, controllers.Action{Verb: controllers.UpdateStatus, Object: s.d.DeepCopy(), Then: s.record(nil)})
+}
+
+// updateReplicaSet writes rs (a working copy) and returns it; later
+// writes of the same ReplicaSet in this sync are unconditional.
+func (s *syncer) updateReplicaSet(rs *objects.ReplicaSet, events func(objects.Object) []controllers.Event) {
+	s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: rs.DeepCopy(), Then: s.record(events)})
+	rs.ResourceVersion = ""
+}
+
+// claimReplicaSets is getReplicaSetsForDeployment: the namespace's
+// ReplicaSets the Deployment controls and its selector matches, adopting
+// matching orphans and releasing owned ones that no longer match.
+func (s *syncer) claimReplicaSets(r storage.Reader) []*objects.ReplicaSet {
+	d := s.d
+	sel, err := objects.LabelSelectorAsSelector(d.Spec.Selector)
+	if err != nil {
+		return nil
+	}
+	var out []*objects.ReplicaSet
+	s.taken = map[string]bool{}
+	for _, o := range r.List("ReplicaSet", d.Namespace, nil) {
+		rs := o.(*objects.ReplicaSet)
+		s.taken[rs.Name] = true
+		matches := sel.Matches(rs.Labels)
+		ref := rs.ControllerRef()
+		switch {
+		case ref != nil && ref.UID == d.UID && matches:
+			out = append(out, rs)
+		case ref != nil && ref.UID == d.UID && d.DeletionTimestamp == nil:
+			rel := rs.DeepCopy()
+			rel.ResourceVersion = ""
+			rel.OwnerReferences = withoutOwner(rel.OwnerReferences, d.UID)
+			s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: rel, Then: s.record(nil)})
+		case ref == nil && matches && d.DeletionTimestamp == nil && rs.DeletionTimestamp == nil:
+			adopted := rs.DeepCopy()
+			adopted.ResourceVersion = ""
+			adopted.OwnerReferences = append(adopted.OwnerReferences, controllerRefTo(d))
+			s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: adopted.DeepCopy(), Then: s.record(nil)})
+			out = append(out, adopted)
+		}
+	}
+	return out
+}
+
+// withoutOwner drops the references to uid.
+func withoutOwner(refs []objects.OwnerReference, uid string) []objects.OwnerReference {
+	var out []objects.OwnerReference
+	for _, r := range refs {
+		if r.UID != uid {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// podsByOwner is getPodMapForDeployment: the pods the Deployment's
+// selector matches, by the uid of the claimed ReplicaSet controlling them.
+func podsByOwner(r storage.Reader, d *objects.Deployment, rsList []*objects.ReplicaSet) map[string][]*objects.Pod {
+	out := map[string][]*objects.Pod{}
+	sel, err := objects.LabelSelectorAsSelector(d.Spec.Selector)
+	if err != nil {
+		return out
+	}
+	owners := map[string]bool{}
+	for _, rs := range rsList {
+		owners[rs.UID] = true
+	}
+	for _, o := range r.List("Pod", d.Namespace, sel) {
+		p := o.(*objects.Pod)
+		if ref := p.ControllerRef(); ref != nil && owners[ref.UID] {
+			out[ref.UID] = append(out[ref.UID], p)
+		}
+	}
+	return out
+}
+
+// parseRV reads a resourceVersion, 0 when it is not a number.
+func parseRV(s string) int64 {
+	var n int64
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			return 0
+		}
+		n = n*10 + int64(ch-'0')
+	}
+	return n
+}

@@ -1,0 +1,132 @@
+package garbagecollector_test
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/garbagecollector"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+var t0 = time.Date(2023, 12, 22, 0, 0, 0, 0, time.UTC)
+
+// world is a store with a ConfigMap owner and a ConfigMap dependent, and a
+// collector that has seen every change.
+type world struct {
+	t     *testing.T
+	store *storage.Store
+	gc    *garbagecollector.Collector
+	keys  []objects.Key // keys the collector asked for, from the last feed
+}
+
+func newWorld(t *testing.T) (*world, objects.Object, objects.Key) {
+	w := &world{t: t, store: storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2))), gc: garbagecollector.New()}
+	w.create(&objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: objects.ObjectMeta{Name: "default"}})
+	owner := w.create(configMap("owner", nil))
+	yes := true
+	ref := objects.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: "owner", UID: owner.GetObjectMeta().UID,
+		Controller: &yes, BlockOwnerDeletion: &yes}
+	dep := w.create(configMap("dependent", []objects.OwnerReference{ref}))
+	return w, owner, objects.KeyOf(dep)
+}
+
+func configMap(name string, owners []objects.OwnerReference) objects.Object {
+	return &objects.ConfigMap{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: objects.ObjectMeta{Name: name, Namespace: "default", OwnerReferences: owners}}
+}
+
+func (w *world) create(obj objects.Object) objects.Object {
+	w.t.Helper()
+	out, err := w.store.Create(obj)
+	require.NoError(w.t, err)
+	w.feed()
+	return out
+}
+
+func (w *world) feed() {
+	w.keys = nil
+	for _, ev := range w.store.DrainEvents() {
+		w.keys = append(w.keys, w.gc.KeysFor(ev, w.store)...)
+	}
+}
+
+// settle reconciles every key asked for, applying the writes, until quiet.
+func (w *world) settle() {
+	for range 10 {
+		keys := w.keys
+		if len(keys) == 0 {
+			return
+		}
+		w.keys = nil
+		for _, k := range keys {
+			res := w.gc.Reconcile(t0, w.store, k)
+			for _, a := range res.Actions {
+				w.apply(a)
+			}
+		}
+	}
+}
+
+func (w *world) apply(a controllers.Action) {
+	var err error
+	switch a.Verb {
+	case controllers.Update:
+		_, err = w.store.Update(a.Object)
+	case controllers.Delete:
+		_, err = w.store.Delete(a.Key, a.DeleteOptions)
+	}
+	require.NoError(w.t, err)
+	keys := w.keys
+	w.feed()
+	w.keys = append(keys, w.keys...)
+}
+
+func TestCollectsDependentsOfAGoneOwner(t *testing.T) {
+	w, owner, dep := newWorld(t)
+	_, err := w.store.Delete(objects.KeyOf(owner), storage.DeleteOptions{PropagationPolicy: storage.DeletePropagationBackground})
+	require.NoError(t, err)
+	w.feed()
+	assert.Contains(t, w.keys, dep, "the owner's deletion wakes its dependents")
+	assert.NotEmpty(t, garbagecollector.CheckSettled(w.store, "ConfigMap"), "before the collector acts, the dependent outlives its owner")
+	w.settle()
+	_, err = w.store.Get(dep)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+	assert.Empty(t, garbagecollector.CheckSettled(w.store, "ConfigMap"))
+}
+
+func TestOrphanRemovesReferencesThenFinalizer(t *testing.T) {
+	w, owner, dep := newWorld(t)
+	_, err := w.store.Delete(objects.KeyOf(owner), storage.DeleteOptions{PropagationPolicy: storage.DeletePropagationOrphan})
+	require.NoError(t, err)
+	w.feed()
+	w.settle()
+	obj, err := w.store.Get(dep)
+	require.NoError(t, err)
+	assert.Empty(t, obj.GetObjectMeta().OwnerReferences)
+	_, err = w.store.Get(objects.KeyOf(owner))
+	assert.ErrorIs(t, err, storage.ErrNotFound, "the orphan finalizer is gone, so is the owner")
+}
+
+func TestForegroundDeletesDependentsFirst(t *testing.T) {
+	w, owner, dep := newWorld(t)
+	_, err := w.store.Delete(objects.KeyOf(owner), storage.DeleteOptions{PropagationPolicy: storage.DeletePropagationForeground})
+	require.NoError(t, err)
+	w.feed()
+	res := w.gc.Reconcile(t0, w.store, objects.KeyOf(owner))
+	require.Len(t, res.Actions, 1, "only the dependent's delete: the blocking dependent keeps the finalizer")
+	assert.Equal(t, controllers.Delete, res.Actions[0].Verb)
+	assert.Equal(t, dep, res.Actions[0].Key)
+	w.settle()
+	w.settle()
+	_, err = w.store.Get(objects.KeyOf(owner))
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = w.store.Get(dep)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+}

@@ -1,0 +1,19 @@
+package kubelet
+
+import "github.com/kubesim/kubesim/objects"
+
+// clusterDomain is the kubelet's --cluster-domain, as kubeadm sets it.
+const clusterDomain = "cluster.local"
+
+// dnsSearch is the search path the kubelet writes into a pod's
+// resolv.conf (pkg/kubelet/network/dns): the cluster domains under the
+// pod's namespace for ClusterFirst pods (and ClusterFirstWithHostNet
+// ones); none for pods using the node's resolver.
+func dnsSearch(pod *objects.Pod) []string {
+	policy := pod.Spec.DNSPolicy
+	if policy == objects.DNSDefault || policy == objects.DNSNone ||
+		(pod.Spec.HostNetwork && policy != objects.DNSClusterFirstWithHostNet) {
+		return nil
+	}
+	return []string{pod.Namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain}
+}

@@ -1,0 +1,200 @@
+package objects
+
+import (
+	"reflect"
+	"regexp"
+)
+
+// This file holds the core/v1 Secret and ConfigMap kinds (k8s.io/api core/v1
+// types.go), the Secret's defaulting (pkg/apis/core/v1/defaults.go
+// SetDefaults_Secret), the merge of stringData into data that upstream's
+// v1 → internal conversion performs, and their validation
+// (pkg/apis/core/validation ValidateSecret, ValidateConfigMap and their
+// update variants).
+
+// Secret holds a small amount of sensitive data (core/v1 Secret). Data
+// values are bytes, written in JSON and YAML as base64 as upstream does.
+type Secret struct {
+	TypeMeta   `json:",inline"`
+	ObjectMeta `json:"metadata"`
+	Immutable  *bool             `json:"immutable,omitempty"`
+	Data       map[string][]byte `json:"data,omitempty"`
+	// StringData is a write-only convenience: the store merges it into Data
+	// (its values winning) and drops it, so a stored Secret never has it.
+	StringData map[string]string `json:"stringData,omitempty"`
+	Type       string            `json:"type,omitempty"`
+}
+
+// DeepCopyObject returns an independent copy of the secret.
+func (s *Secret) DeepCopyObject() Object { return s.DeepCopy() }
+
+// ConfigMap holds configuration data for pods to consume (core/v1 ConfigMap).
+type ConfigMap struct {
+	TypeMeta   `json:",inline"`
+	ObjectMeta `json:"metadata"`
+	Immutable  *bool             `json:"immutable,omitempty"`
+	Data       map[string]string `json:"data,omitempty"`
+	BinaryData map[string][]byte `json:"binaryData,omitempty"`
+}
+
+// DeepCopyObject returns an independent copy of the config map.
+func (c *ConfigMap) DeepCopyObject() Object { return c.DeepCopy() }
+
+// Secret types (core/v1 SecretType values).
+const (
+	SecretTypeOpaque              = "Opaque"
+	SecretTypeServiceAccountToken = "kubernetes.io/service-account-token"
+	SecretTypeDockerConfigJSON    = "kubernetes.io/dockerconfigjson"
+	SecretTypeBasicAuth           = "kubernetes.io/basic-auth"
+	SecretTypeSSHAuth             = "kubernetes.io/ssh-auth"
+	SecretTypeTLS                 = "kubernetes.io/tls"
+)
+
+// MaxSecretSize is the most bytes a Secret's data, or a ConfigMap's data and
+// binaryData together, may hold (core.MaxSecretSize, 1 MiB).
+const MaxSecretSize = 1 * 1024 * 1024
+
+// Validation messages of Secrets and ConfigMaps, as upstream words them.
+const (
+	configMapKeyFmt          = `[-._a-zA-Z0-9]+`
+	configMapKeyErrMsg       = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
+	immutableWhenSetErrorMsg = "field is immutable when `immutable` is set"
+	duplicateBinaryKeyMsg    = "duplicate of key present in binaryData"
+	dnsSubdomainMaxLength    = 253
+)
+
+var configMapKeyRegexp = regexp.MustCompile("^" + configMapKeyFmt + "$")
+
+// IsConfigMapKey checks a key of a Secret or ConfigMap as upstream's
+// validation.IsConfigMapKey does, returning its messages.
+func IsConfigMapKey(value string) []string {
+	var errs []string
+	if len(value) > dnsSubdomainMaxLength {
+		errs = append(errs, maxLenChars(dnsSubdomainMaxLength))
+	}
+	if !configMapKeyRegexp.MatchString(value) {
+		errs = append(errs, regexError(configMapKeyErrMsg, configMapKeyFmt, "key.name", "KEY_NAME", "key-name"))
+	}
+	return append(errs, hasChDirPrefix(value)...)
+}
+
+// hasChDirPrefix rejects keys that would name "." or ".." as a file.
+func hasChDirPrefix(value string) []string {
+	switch {
+	case value == ".":
+		return []string{"must not be '.'"}
+	case value == "..":
+		return []string{"must not be '..'"}
+	case len(value) >= 2 && value[:2] == "..":
+		return []string{"must not start with '..'"}
+	}
+	return nil
+}
+
+// defaultSecret is SetDefaults_Secret: an untyped Secret is Opaque.
+func defaultSecret(s *Secret) {
+	if s.Type == "" {
+		s.Type = SecretTypeOpaque
+	}
+}
+
+// MergeStringData folds stringData into data, stringData winning, and
+// clears it, as upstream's Convert_v1_Secret_To_core_Secret does on every
+// write.
+func MergeStringData(s *Secret) {
+	if len(s.StringData) == 0 {
+		s.StringData = nil
+		return
+	}
+	if s.Data == nil {
+		s.Data = make(map[string][]byte, len(s.StringData))
+	}
+	for k, v := range s.StringData {
+		s.Data[k] = []byte(v)
+	}
+	s.StringData = nil
+}
+
+// validateConfigKeys checks every key of m under path and returns the bytes
+// its values hold.
+func validateConfigKeys[V string | []byte](m map[string]V, path FieldPath) (ErrorList, int) {
+	var errs ErrorList
+	size := 0
+	for _, k := range sortedKeys(m) {
+		for _, msg := range IsConfigMapKey(k) {
+			errs = append(errs, InvalidError(path.Key(k), k, msg))
+		}
+		size += len(m[k])
+	}
+	return errs, size
+}
+
+// validateSecret is ValidateSecret for the types kubesim knows: metadata,
+// data keys and the total size.
+func validateSecret(s *Secret) ErrorList {
+	errs := validateObjectMeta(&s.ObjectMeta, true, nameIsDNSSubdomain, "metadata")
+	keyErrs, size := validateConfigKeys(s.Data, "data")
+	errs = append(errs, keyErrs...)
+	if size > MaxSecretSize {
+		errs = append(errs, TooLongError("data", MaxSecretSize))
+	}
+	return errs
+}
+
+// validateSecretUpdate is ValidateSecretUpdate: the type never changes, and
+// an immutable Secret keeps its data and its immutability.
+func validateSecretUpdate(s, old *Secret) ErrorList {
+	var errs ErrorList
+	if s.Type != old.Type {
+		errs = append(errs, InvalidError("type", s.Type, fieldImmutableErrorMsg))
+	}
+	if isTrue(old.Immutable) {
+		if !isTrue(s.Immutable) {
+			errs = append(errs, ForbiddenError("immutable", immutableWhenSetErrorMsg))
+		}
+		if !reflect.DeepEqual(s.Data, old.Data) {
+			errs = append(errs, ForbiddenError("data", immutableWhenSetErrorMsg))
+		}
+	}
+	return append(errs, validateSecret(s)...)
+}
+
+// validateConfigMap is ValidateConfigMap: metadata, keys of both maps, no
+// key in both, and the total size.
+func validateConfigMap(c *ConfigMap) ErrorList {
+	errs := validateObjectMeta(&c.ObjectMeta, true, nameIsDNSSubdomain, "metadata")
+	keyErrs, size := validateConfigKeys(c.Data, "data")
+	for _, k := range sortedKeys(c.Data) {
+		if _, dup := c.BinaryData[k]; dup {
+			keyErrs = append(keyErrs, InvalidError(NewFieldPath("data").Key(k), k, duplicateBinaryKeyMsg))
+		}
+	}
+	errs = append(errs, keyErrs...)
+	binErrs, binSize := validateConfigKeys(c.BinaryData, "binaryData")
+	errs = append(errs, binErrs...)
+	if size+binSize > MaxSecretSize {
+		errs = append(errs, TooLongError("", MaxSecretSize))
+	}
+	return errs
+}
+
+// validateConfigMapUpdate is ValidateConfigMapUpdate: an immutable
+// ConfigMap keeps its data, binary data and immutability.
+func validateConfigMapUpdate(c, old *ConfigMap) ErrorList {
+	var errs ErrorList
+	if isTrue(old.Immutable) {
+		if !isTrue(c.Immutable) {
+			errs = append(errs, ForbiddenError("immutable", immutableWhenSetErrorMsg))
+		}
+		if !reflect.DeepEqual(c.Data, old.Data) {
+			errs = append(errs, ForbiddenError("data", immutableWhenSetErrorMsg))
+		}
+		if !reflect.DeepEqual(c.BinaryData, old.BinaryData) {
+			errs = append(errs, ForbiddenError("binaryData", immutableWhenSetErrorMsg))
+		}
+	}
+	return append(errs, validateConfigMap(c)...)
+}
+
+// isTrue reports whether an optional flag is set and true.
+func isTrue(b *bool) bool { return b != nil && *b }

@@ -1,0 +1,32 @@
+package storage
+
+import "github.com/kubesim/kubesim/objects"
+
+// The apps/v1 Deployment strategy's update-time rule
+// (pkg/registry/apps/deployment/strategy.go PrepareForUpdate): a change of
+// the annotations bumps a Deployment's generation as a spec change does,
+// because the controller copies a Deployment's annotations to its
+// ReplicaSets. Status updates (the controller writes the revision
+// annotation through the status endpoint) never bump it.
+
+// annotationsBumpGeneration reports whether in, a main-endpoint update of
+// old, changes the annotations of a kind whose generation follows them.
+func annotationsBumpGeneration(in, old objects.Object) bool {
+	if _, ok := in.(*objects.Deployment); !ok {
+		return false
+	}
+	return !stringMapsEqual(in.GetObjectMeta().Annotations, old.GetObjectMeta().Annotations)
+}
+
+// stringMapsEqual compares two string maps; nil and empty are equal.
+func stringMapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
