@@ -65,6 +65,8 @@ func init() {
 		"wait": {flags: waitFlags, run: (*Kubectl).wait},
 		// kubectl label pod web tier=front
 		"label": {flags: labelFlags, run: (*Kubectl).label},
+		// kubectl rollout status deployment/nginx-deployment
+		"rollout": {flags: rolloutFlags, run: (*Kubectl).rollout},
 	}
 }
 

@@ -13,6 +13,7 @@
 //
 //   - meta.go: TypeMeta, ObjectMeta, OwnerReference, the Object interface and Key.
 //   - pod.go, node.go, namespace.go, event.go: the core kinds.
+//   - apps.go, appsvalidation.go: apps/v1 Deployment and ReplicaSet.
 //   - unstructured.go: objects of kinds kubesim does not model (RBAC, ServiceAccounts...),
 //     kept as JSON trees so a tutorial that applies them is never rejected.
 //   - scheme.go: the registry of kinds (group, version, resource, short names).

@@ -195,13 +195,13 @@ func TestPropagationPolicyFinalizers(t *testing.T) {
 		wantGone  bool
 		wantError string
 	}{
-		{name: "background deletes", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: storage.DeletePropagationBackground, wantGone: true},
-		{name: "kind default for deployments", obj: unstructured("apps/v1", "Deployment", "default", "d"), wantGone: true},
-		{name: "foreground", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: storage.DeletePropagationForeground, want: []string{storage.FinalizerDeleteDependents}},
-		{name: "orphan", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: storage.DeletePropagationOrphan, want: []string{storage.FinalizerOrphanDependents}},
+		{name: "background deletes", obj: deploymentObj("default", "d"), policy: storage.DeletePropagationBackground, wantGone: true},
+		{name: "kind default for deployments", obj: deploymentObj("default", "d"), wantGone: true},
+		{name: "foreground", obj: deploymentObj("default", "d"), policy: storage.DeletePropagationForeground, want: []string{storage.FinalizerDeleteDependents}},
+		{name: "orphan", obj: deploymentObj("default", "d"), policy: storage.DeletePropagationOrphan, want: []string{storage.FinalizerOrphanDependents}},
 		{name: "jobs orphan by default", obj: job("default", "pi"), want: []string{storage.FinalizerOrphanDependents}},
 		{name: "events ignore propagation", obj: &objects.Event{ObjectMeta: objects.ObjectMeta{Name: "e"}}, policy: storage.DeletePropagationForeground, wantGone: true},
-		{name: "unsupported policy", obj: unstructured("apps/v1", "Deployment", "default", "d"), policy: "Sideways",
+		{name: "unsupported policy", obj: deploymentObj("default", "d"), policy: "Sideways",
 			wantError: `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"`},
 	}
 	for _, tt := range tests {

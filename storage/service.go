@@ -211,6 +211,19 @@ func (s *Store) allocateNodePorts(svc *objects.Service, used map[int32]bool) obj
 	return errs
 }
 
+// sameStrings reports whether a and b hold the same strings in order.
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // keepAllocatedValues is upstream's patchAllocatedValues: an update that
 // leaves clusterIP, the IP families or a port's nodePort empty keeps the
 // stored values, as `kubectl apply` of the original manifest expects.
@@ -218,6 +231,11 @@ func keepAllocatedValues(svc, old *objects.Service) {
 	sp, op := &svc.Spec, &old.Spec
 	if sp.ClusterIP == "" && len(sp.ClusterIPs) == 0 {
 		sp.ClusterIP, sp.ClusterIPs = op.ClusterIP, append([]string(nil), op.ClusterIPs...)
+	}
+	// Upstream's normalizeClusterIPs: a changed clusterIP with clusterIPs
+	// left as stored means the user changed the former only.
+	if sp.ClusterIP != op.ClusterIP && sameStrings(sp.ClusterIPs, op.ClusterIPs) && sp.ClusterIP != "" {
+		sp.ClusterIPs = []string{sp.ClusterIP}
 	}
 	if sp.IPFamilyPolicy == nil {
 		sp.IPFamilyPolicy = op.IPFamilyPolicy

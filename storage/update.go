@@ -155,7 +155,8 @@ func storageKey(info objects.KindInfo, key objects.Key) string {
 }
 
 // keepSystemFields restores the metadata an update cannot change, as
-// upstream's BeforeUpdate does, and bumps generation on a spec change.
+// upstream's BeforeUpdate does, and bumps generation on a spec change (and,
+// through the main endpoint, on a Deployment's annotation change).
 func keepSystemFields(in, old objects.Object, ep endpoint) {
 	m, om := in.GetObjectMeta(), old.GetObjectMeta()
 	m.UID = om.UID

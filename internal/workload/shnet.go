@@ -63,8 +63,8 @@ func nslookupReply(net Network, name string, aaaa bool) string {
 // curlOptions are the curl options modelled.
 type curlOptions struct {
 	silent, showError, fail, head, include bool
-	output, writeOut                      string
-	url                                   string
+	output, writeOut                       string
+	url                                    string
 }
 
 // parseCurlArgs reads curl's command line; an unknown option is an error.
