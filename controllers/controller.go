@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/kubesim/kubesim/objects"
@@ -138,4 +139,32 @@ func ComponentOf(ctrl Controller) string {
 // other than their name, like a kubelet's (component "kubelet", host the node).
 type EventSourcer interface {
 	EventSource() objects.EventSource
+}
+
+// Writer is the write side of the store an Action is carried out on.
+type Writer interface {
+	Create(obj objects.Object) (objects.Object, error)
+	Update(obj objects.Object) (objects.Object, error)
+	UpdateStatus(obj objects.Object) (objects.Object, error)
+	Delete(key objects.Key, opts storage.DeleteOptions) (objects.Object, error)
+	Bind(key objects.Key, nodeName string) (objects.Object, error)
+}
+
+// Perform carries out one action on w and returns the object as written.
+// It is the one place a Verb turns into a store call: the event loop and
+// controller tests both use it.
+func Perform(w Writer, a Action) (objects.Object, error) {
+	switch a.Verb {
+	case Create:
+		return w.Create(a.Object)
+	case Update:
+		return w.Update(a.Object)
+	case UpdateStatus:
+		return w.UpdateStatus(a.Object)
+	case Delete:
+		return w.Delete(a.Key, a.DeleteOptions)
+	case Bind:
+		return w.Bind(a.Key, a.NodeName)
+	}
+	return nil, fmt.Errorf("unknown action verb %d", a.Verb)
 }

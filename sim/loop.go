@@ -125,20 +125,7 @@ func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, err
 	prev := c.actor
 	c.actor = actor
 	defer func() { c.actor = prev }()
-	var out objects.Object
-	var err error
-	switch a.Verb {
-	case controllers.Create:
-		out, err = c.store.Create(a.Object)
-	case controllers.Update:
-		out, err = c.store.Update(a.Object)
-	case controllers.UpdateStatus:
-		out, err = c.store.UpdateStatus(a.Object)
-	case controllers.Delete:
-		out, err = c.store.Delete(a.Key, a.DeleteOptions)
-	case controllers.Bind:
-		out, err = c.store.Bind(a.Key, a.NodeName)
-	}
+	out, err := controllers.Perform(c.store, a)
 	c.dispatch()
 	return out, err
 }
