@@ -27,10 +27,13 @@ var allowedImports = map[string][]string{
 	"storage":           {"objects", "clock"},
 	"controllers":       {"objects", "storage"},
 	"controllers/*":     {"controllers", "objects", "storage", "internal/vfs", "internal/workload"},
-	"sim":               {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/network"},
-	"kubectl/printers":  {"objects"},
-	"kubectl":           {"sim", "storage", "objects", "kubectl/printers"},
-	"scenario":          {"sim", "kubectl"},
+	// controllertest is the harness controller tests share; only tests import it.
+	"controllers/controllertest": {"controllers", "objects", "storage", "clock"},
+	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/network"},
+	"kubectl/printers":           {"objects"},
+	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers"},
+	"scenario":                   {"sim", "kubectl"},
+	"propcheck":                  {"sim", "scenario", "storage", "objects", "controllers/*"},
 }
 
 // coreBans are calls and constructs the simulation core must not use: the

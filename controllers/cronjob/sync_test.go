@@ -1,7 +1,6 @@
 package cronjob_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/cronjob"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -30,10 +30,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, change func(*objects.CronJob)) *fixture {
 	t.Helper()
-	clk := clock.NewFake(t0)
-	st := storage.New(clk, rand.New(rand.NewPCG(1, 2)))
-	_, err := st.Create(&objects.Namespace{ObjectMeta: objects.ObjectMeta{Name: "default"}})
-	require.NoError(t, err)
+	st, clk := controllertest.NewStoreWithClock(t, t0)
 	cj := &objects.CronJob{
 		ObjectMeta: objects.ObjectMeta{Namespace: "default", Name: "hello"},
 		Spec: objects.CronJobSpec{Schedule: "*/1 * * * *", JobTemplate: objects.JobTemplateSpec{
@@ -44,7 +41,7 @@ func newFixture(t *testing.T, change func(*objects.CronJob)) *fixture {
 	if change != nil {
 		change(cj)
 	}
-	_, err = st.Create(cj)
+	_, err := st.Create(cj)
 	require.NoError(t, err)
 	f := &fixture{t: t, clk: clk, st: st, ctrl: cronjob.New(nil)}
 	f.watch()
@@ -53,9 +50,7 @@ func newFixture(t *testing.T, change func(*objects.CronJob)) *fixture {
 
 // watch feeds the store's pending watch events to the controller's index.
 func (f *fixture) watch() {
-	for _, ev := range f.st.DrainEvents() {
-		f.ctrl.KeysFor(ev, f.st)
-	}
+	controllertest.Feed(f.st, f.ctrl)
 }
 
 // cronJob returns the stored CronJob.
@@ -72,24 +67,9 @@ func (f *fixture) reconcile(now time.Time) (controllers.Result, []controllers.Ev
 	f.clk.AdvanceTo(now)
 	f.watch()
 	res := f.ctrl.Reconcile(now, f.st, helloKey)
-	var events []controllers.Event
-	for _, a := range res.Actions {
-		var out objects.Object
-		var err error
-		switch a.Verb {
-		case controllers.Create:
-			out, err = f.st.Create(a.Object)
-		case controllers.UpdateStatus:
-			out, err = f.st.UpdateStatus(a.Object)
-		case controllers.Delete:
-			out, err = f.st.Delete(a.Key, a.DeleteOptions)
-		}
-		if a.Then != nil {
-			events = append(events, a.Then(out, err)...)
-		}
-		require.NoError(f.t, err)
-	}
-	return res, append(events, res.Events...)
+	applied := controllertest.Apply(f.st, nil, res)
+	require.NoError(f.t, applied.Err)
+	return res, applied.Events
 }
 
 // finish marks the Job name Complete (or Failed), started at start.

@@ -29,13 +29,13 @@ const staleRetry = time.Second
 // state is the resourceVersion of the last write it made for each
 // Deployment. Not safe for concurrent use.
 type Controller struct {
-	written map[objects.Key]int64
+	written controllers.OwnWrites
 }
 
 var _ controllers.Controller = (*Controller)(nil)
 
 // New returns a Deployment controller with no memory of any Deployment.
-func New() *Controller { return &Controller{written: map[objects.Key]int64{}} }
+func New() *Controller { return &Controller{written: controllers.OwnWrites{}} }
 
 // Name returns "deployment-controller".
 func (c *Controller) Name() string { return Name }
@@ -44,10 +44,10 @@ func (c *Controller) Name() string { return Name }
 func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
 	obj, err := r.Get(key)
 	if err != nil {
-		delete(c.written, key)
+		c.written.Forget(key)
 		return controllers.Result{}
 	}
-	if r.ResourceVersion() < c.written[key] {
+	if c.written.Stale(r, key) {
 		return controllers.Requeue(staleRetry)
 	}
 	d := obj.(*objects.Deployment)
@@ -124,19 +124,7 @@ func (s *syncer) requeueAfter(d time.Duration) {
 // record returns a Then callback that remembers a successful write as
 // the Deployment's own and returns the events ok gives for it.
 func (s *syncer) record(ok func(objects.Object) []controllers.Event) func(objects.Object, error) []controllers.Event {
-	c, key := s.c, s.key
-	return func(written objects.Object, err error) []controllers.Event {
-		if err != nil {
-			return nil
-		}
-		if rv := parseRV(written.GetObjectMeta().ResourceVersion); rv > c.written[key] {
-			c.written[key] = rv
-		}
-		if ok != nil {
-			return ok(written)
-		}
-		return nil
-	}
+	return s.c.written.Record(s.key, ok, nil)
 }
 
 // flushDeployment writes the Deployment's annotations and status through
@@ -222,16 +210,4 @@ func podsByOwner(r storage.Reader, d *objects.Deployment, rsList []*objects.Repl
 		}
 	}
 	return out
-}
-
-// parseRV reads a resourceVersion, 0 when it is not a number.
-func parseRV(s string) int64 {
-	var n int64
-	for _, ch := range s {
-		if ch < '0' || ch > '9' {
-			return 0
-		}
-		n = n*10 + int64(ch-'0')
-	}
-	return n
 }

@@ -1,14 +1,13 @@
 package deployment_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/deployment"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -24,10 +23,7 @@ type env struct {
 }
 
 func newEnv(t *testing.T) *env {
-	e := &env{t: t, store: storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2))), c: deployment.New()}
-	_, err := e.store.Create(&objects.Namespace{ObjectMeta: objects.ObjectMeta{Name: "default"}})
-	require.NoError(t, err)
-	return e
+	return &env{t: t, store: controllertest.NewStore(t, t0), c: deployment.New()}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -69,25 +65,9 @@ func (e *env) replicaSets() []*objects.ReplicaSet {
 func (e *env) sync(now time.Time) controllers.Result {
 	e.events = nil
 	res := e.c.Reconcile(now, e.store, objects.Key{Kind: "Deployment", Namespace: "default", Name: "nginx-deployment"})
-	for _, a := range res.Actions {
-		var out objects.Object
-		var err error
-		switch a.Verb {
-		case controllers.Create:
-			out, err = e.store.Create(a.Object)
-		case controllers.Update:
-			out, err = e.store.Update(a.Object)
-		case controllers.UpdateStatus:
-			out, err = e.store.UpdateStatus(a.Object)
-		case controllers.Delete:
-			out, err = e.store.Delete(a.Key, a.DeleteOptions)
-		}
-		require.NoError(e.t, err)
-		if a.Then != nil {
-			e.events = append(e.events, a.Then(out, err)...)
-		}
-	}
-	e.events = append(e.events, res.Events...)
+	applied := controllertest.Apply(e.store, nil, res)
+	require.NoError(e.t, applied.Err)
+	e.events = append(e.events, applied.Events...)
 	return res
 }
 

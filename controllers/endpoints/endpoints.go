@@ -27,37 +27,15 @@ func New() *Controller { return &Controller{} }
 // Name returns "endpoint-controller".
 func (c *Controller) Name() string { return Name }
 
-// KeysFor maps a Service change to its key, an Endpoints change to its
-// Service's key, and a pod change to the Services in its namespace whose
-// selector matches the pod before or after the change.
+// KeysFor maps an Endpoints change to its Service's key, and a Service or
+// pod change as controllers.ServiceKeysFor does: a Service to its key, a
+// pod to the Services in its namespace whose selector matches the pod
+// before or after the change.
 func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
-	switch obj := ev.Object.(type) {
-	case *objects.Service:
-		return []objects.Key{objects.KeyOf(obj)}
-	case *objects.Endpoints:
-		return []objects.Key{{Kind: "Service", Namespace: obj.Namespace, Name: obj.Name}}
-	case *objects.Pod:
-		old, _ := ev.Old.(*objects.Pod)
-		return ServicesSelecting(r, obj, old)
+	if ep, ok := ev.Object.(*objects.Endpoints); ok {
+		return []objects.Key{{Kind: "Service", Namespace: ep.Namespace, Name: ep.Name}}
 	}
-	return nil
-}
-
-// ServicesSelecting lists the keys of the Services in pod's namespace whose
-// selector matches pod's labels or, when old is not nil, old's.
-func ServicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
-	var keys []objects.Key
-	for _, o := range r.List("Service", pod.Namespace, nil) {
-		svc := o.(*objects.Service)
-		if len(svc.Spec.Selector) == 0 {
-			continue
-		}
-		sel := objects.SelectorFromSet(svc.Spec.Selector)
-		if sel.Matches(pod.Labels) || (old != nil && sel.Matches(old.Labels)) {
-			keys = append(keys, objects.KeyOf(svc))
-		}
-	}
-	return keys
+	return controllers.ServiceKeysFor(ev, r)
 }
 
 // Reconcile brings the Endpoints of the Service key up to date: created,
@@ -80,7 +58,7 @@ func (c *Controller) Reconcile(_ time.Time, r storage.Reader, key objects.Key) c
 		// Endpoints of a Service without a selector are the user's to manage.
 		return controllers.Result{}
 	}
-	want := Desired(svc, podsFor(r, svc))
+	want := Desired(svc, controllers.PodsForService(r, svc))
 	switch {
 	case current == nil:
 		return controllers.Result{Actions: []controllers.Action{{Verb: controllers.Create, Object: want}}}
@@ -90,15 +68,6 @@ func (c *Controller) Reconcile(_ time.Time, r storage.Reader, key objects.Key) c
 	updated := current.DeepCopy()
 	updated.Subsets, updated.Labels = want.Subsets, want.Labels
 	return controllers.Result{Actions: []controllers.Action{{Verb: controllers.Update, Object: updated}}}
-}
-
-// podsFor lists the pods in svc's namespace its selector matches.
-func podsFor(r storage.Reader, svc *objects.Service) []*objects.Pod {
-	var pods []*objects.Pod
-	for _, o := range r.List("Pod", svc.Namespace, objects.SelectorFromSet(svc.Spec.Selector)) {
-		pods = append(pods, o.(*objects.Pod))
-	}
-	return pods
 }
 
 // Desired is the Endpoints object upstream's syncService computes for svc

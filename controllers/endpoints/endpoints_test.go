@@ -1,18 +1,16 @@
 package endpoints_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/endpoints"
 	"github.com/kubesim/kubesim/objects"
-	"github.com/kubesim/kubesim/storage"
 )
 
 var t0 = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -74,19 +72,15 @@ func TestHostnameNeedsMatchingSubdomain(t *testing.T) {
 }
 
 func TestReconcileCreatesThenSettles(t *testing.T) {
-	s := storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2)))
-	_, err := s.Create(&objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: objects.ObjectMeta{Name: "default"}})
-	require.NoError(t, err)
-	_, err = s.Create(webService())
+	s := controllertest.NewStore(t, t0)
+	_, err := s.Create(webService())
 	require.NoError(t, err)
 	c := endpoints.New()
 	key := objects.Key{Kind: "Service", Namespace: "default", Name: "web"}
 	res := c.Reconcile(t0, s, key)
 	require.Len(t, res.Actions, 1)
 	assert.Equal(t, controllers.Create, res.Actions[0].Verb)
-	_, err = s.Create(res.Actions[0].Object)
-	require.NoError(t, err)
+	require.NoError(t, controllertest.Apply(s, nil, res).Err)
 	assert.Empty(t, c.Reconcile(t0, s, key).Actions)
 	assert.Empty(t, endpoints.CheckInvariants(s))
 }

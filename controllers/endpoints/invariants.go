@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -22,7 +23,7 @@ func CheckInvariants(r storage.Reader) []error {
 		if svc.Spec.Selector == nil {
 			continue
 		}
-		want := strings.Join(wantReadyIPs(svc, podsFor(r, svc)), ",")
+		want := strings.Join(wantReadyIPs(svc, controllers.PodsForService(r, svc)), ",")
 		epObj, err := r.Get(objects.Key{Kind: "Endpoints", Namespace: svc.Namespace, Name: svc.Name})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("service %s/%s has no Endpoints", svc.Namespace, svc.Name))

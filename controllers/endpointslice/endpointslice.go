@@ -27,37 +27,17 @@ func New() *Controller { return &Controller{} }
 // Name returns "endpointslice-controller".
 func (c *Controller) Name() string { return Name }
 
-// KeysFor maps a Service change to its key, a slice change to its
-// Service's key, and a pod change to the Services selecting the pod.
+// KeysFor maps a slice change to its Service's key (by its service-name
+// label), and a Service or pod change as controllers.ServiceKeysFor does: a
+// Service to its key, a pod to the Services selecting the pod.
 func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
-	switch obj := ev.Object.(type) {
-	case *objects.Service:
-		return []objects.Key{objects.KeyOf(obj)}
-	case *objects.EndpointSlice:
-		if svc := obj.Labels[objects.LabelServiceName]; svc != "" {
-			return []objects.Key{{Kind: "Service", Namespace: obj.Namespace, Name: svc}}
+	if slice, ok := ev.Object.(*objects.EndpointSlice); ok {
+		if svc := slice.Labels[objects.LabelServiceName]; svc != "" {
+			return []objects.Key{{Kind: "Service", Namespace: slice.Namespace, Name: svc}}
 		}
-	case *objects.Pod:
-		old, _ := ev.Old.(*objects.Pod)
-		return servicesSelecting(r, obj, old)
+		return nil
 	}
-	return nil
-}
-
-// servicesSelecting lists the Services whose selector matches pod or old.
-func servicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
-	var keys []objects.Key
-	for _, o := range r.List("Service", pod.Namespace, nil) {
-		svc := o.(*objects.Service)
-		if len(svc.Spec.Selector) == 0 {
-			continue
-		}
-		sel := objects.SelectorFromSet(svc.Spec.Selector)
-		if sel.Matches(pod.Labels) || (old != nil && sel.Matches(old.Labels)) {
-			keys = append(keys, objects.KeyOf(svc))
-		}
-	}
-	return keys
+	return controllers.ServiceKeysFor(ev, r)
 }
 
 // Reconcile brings the Service's slices up to date: one per distinct port
@@ -71,11 +51,7 @@ func (c *Controller) Reconcile(_ time.Time, r storage.Reader, key objects.Key) c
 	if svc.Spec.Selector == nil {
 		return controllers.Result{}
 	}
-	var pods []*objects.Pod
-	for _, p := range r.List("Pod", svc.Namespace, objects.SelectorFromSet(svc.Spec.Selector)) {
-		pods = append(pods, p.(*objects.Pod))
-	}
-	want := Desired(svc, pods)
+	want := Desired(svc, controllers.PodsForService(r, svc))
 	have := managedSlices(r, svc)
 	var res controllers.Result
 	for i, w := range want {

@@ -1,15 +1,14 @@
 package garbagecollector_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/garbagecollector"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -27,8 +26,8 @@ type world struct {
 }
 
 func newWorld(t *testing.T) (*world, objects.Object, objects.Key) {
-	w := &world{t: t, store: storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2))), gc: garbagecollector.New()}
-	w.create(&objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: objects.ObjectMeta{Name: "default"}})
+	w := &world{t: t, store: controllertest.NewStore(t, t0), gc: garbagecollector.New()}
+	w.feed()
 	owner := w.create(configMap("owner", nil))
 	yes := true
 	ref := objects.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: "owner", UID: owner.GetObjectMeta().UID,
@@ -51,10 +50,7 @@ func (w *world) create(obj objects.Object) objects.Object {
 }
 
 func (w *world) feed() {
-	w.keys = nil
-	for _, ev := range w.store.DrainEvents() {
-		w.keys = append(w.keys, w.gc.KeysFor(ev, w.store)...)
-	}
+	w.keys = controllertest.Feed(w.store, w.gc)
 }
 
 // settle reconciles every key asked for, applying the writes, until quiet.
@@ -66,26 +62,11 @@ func (w *world) settle() {
 		}
 		w.keys = nil
 		for _, k := range keys {
-			res := w.gc.Reconcile(t0, w.store, k)
-			for _, a := range res.Actions {
-				w.apply(a)
-			}
+			applied := controllertest.Apply(w.store, w.gc, w.gc.Reconcile(t0, w.store, k))
+			require.NoError(w.t, applied.Err)
+			w.keys = append(w.keys, applied.Keys...)
 		}
 	}
-}
-
-func (w *world) apply(a controllers.Action) {
-	var err error
-	switch a.Verb {
-	case controllers.Update:
-		_, err = w.store.Update(a.Object)
-	case controllers.Delete:
-		_, err = w.store.Delete(a.Key, a.DeleteOptions)
-	}
-	require.NoError(w.t, err)
-	keys := w.keys
-	w.feed()
-	w.keys = append(keys, w.keys...)
 }
 
 func TestCollectsDependentsOfAGoneOwner(t *testing.T) {

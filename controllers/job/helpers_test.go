@@ -1,7 +1,6 @@
 package job_test
 
 import (
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/job"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -34,10 +34,8 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	clk := clock.NewFake(t0)
-	e := &env{t: t, clk: clk, store: storage.New(clk, rand.New(rand.NewPCG(1, 2))), c: job.New()}
-	_, err := e.store.Create(&objects.Namespace{ObjectMeta: objects.ObjectMeta{Name: "default"}})
-	require.NoError(t, err)
+	store, clk := controllertest.NewStoreWithClock(t, t0)
+	e := &env{t: t, clk: clk, store: store, c: job.New()}
 	e.store.DrainEvents()
 	return e
 }
@@ -234,35 +232,14 @@ func (e *env) reconcile(name string) controllers.Result {
 	return e.c.Reconcile(e.clk.Now(), e.store, objects.Key{Kind: "Job", Namespace: "default", Name: name})
 }
 
-// apply carries out a result as package sim does: writes in order until
-// one fails, each write's Then events, then the result's events. It
+// apply carries out a result as package sim does (controllertest.Apply),
+// queueing the keys its writes give and remembering its events. It
 // returns the first error.
 func (e *env) apply(res controllers.Result) error {
-	var firstErr error
-	for _, a := range res.Actions {
-		var out objects.Object
-		var err error
-		switch a.Verb {
-		case controllers.Create:
-			out, err = e.store.Create(a.Object)
-		case controllers.Update:
-			out, err = e.store.Update(a.Object)
-		case controllers.UpdateStatus:
-			out, err = e.store.UpdateStatus(a.Object)
-		case controllers.Delete:
-			out, err = e.store.Delete(a.Key, a.DeleteOptions)
-		}
-		e.drain()
-		if a.Then != nil {
-			e.events = append(e.events, a.Then(out, err)...)
-		}
-		if err != nil {
-			firstErr = err
-			break
-		}
-	}
-	e.events = append(e.events, res.Events...)
-	return firstErr
+	applied := controllertest.Apply(e.store, e.c, res)
+	e.queued = append(e.queued, applied.Keys...)
+	e.events = append(e.events, applied.Events...)
+	return applied.Err
 }
 
 // sync reconciles the Job and applies the result, which must succeed.
@@ -275,9 +252,7 @@ func (e *env) sync(name string) controllers.Result {
 
 // drain feeds pending watch events to KeysFor and remembers the keys.
 func (e *env) drain() {
-	for _, ev := range e.store.DrainEvents() {
-		e.queued = append(e.queued, e.c.KeysFor(ev, e.store)...)
-	}
+	e.queued = append(e.queued, controllertest.Feed(e.store, e.c)...)
 }
 
 // takeEvents returns the recorded events as "Type Reason Message" and forgets them.

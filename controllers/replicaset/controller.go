@@ -45,13 +45,13 @@ const (
 // state is the resourceVersion of the last write it made for each
 // ReplicaSet. Not safe for concurrent use.
 type Controller struct {
-	written map[objects.Key]int64
+	written controllers.OwnWrites
 }
 
 var _ controllers.Controller = (*Controller)(nil)
 
 // New returns a ReplicaSet controller with no memory of any ReplicaSet.
-func New() *Controller { return &Controller{written: map[objects.Key]int64{}} }
+func New() *Controller { return &Controller{written: controllers.OwnWrites{}} }
 
 // Name returns "replicaset-controller".
 func (c *Controller) Name() string { return Name }
@@ -61,10 +61,10 @@ func (c *Controller) Name() string { return Name }
 func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
 	obj, err := r.Get(key)
 	if err != nil {
-		delete(c.written, key)
+		c.written.Forget(key)
 		return controllers.Result{}
 	}
-	if r.ResourceVersion() < c.written[key] {
+	if c.written.Stale(r, key) {
 		return controllers.Requeue(staleRetry)
 	}
 	rs := obj.(*objects.ReplicaSet)
@@ -96,22 +96,7 @@ type syncer struct {
 // record returns a Then callback that remembers a successful write as
 // the ReplicaSet's own, with the events ok or fail return.
 func (s *syncer) record(ok func(objects.Object) []controllers.Event, fail func(error) []controllers.Event) func(objects.Object, error) []controllers.Event {
-	c, key := s.c, s.key
-	return func(written objects.Object, err error) []controllers.Event {
-		if err != nil {
-			if fail != nil {
-				return fail(err)
-			}
-			return nil
-		}
-		if rv := parseRV(written.GetObjectMeta().ResourceVersion); rv > c.written[key] {
-			c.written[key] = rv
-		}
-		if ok != nil {
-			return ok(written)
-		}
-		return nil
-	}
+	return s.c.written.Record(s.key, ok, fail)
 }
 
 // manageReplicas is upstream's manageReplicas: create or delete pods so
@@ -191,16 +176,4 @@ func replicasOf(rs *objects.ReplicaSet) int32 {
 		return 1
 	}
 	return *rs.Spec.Replicas
-}
-
-// parseRV reads a resourceVersion, 0 when it is not a number.
-func parseRV(s string) int64 {
-	var n int64
-	for _, ch := range s {
-		if ch < '0' || ch > '9' {
-			return 0
-		}
-		n = n*10 + int64(ch-'0')
-	}
-	return n
 }

@@ -1,15 +1,14 @@
 package scheduler_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/scheduler"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -26,10 +25,8 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	st := storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2)))
-	w := &world{t: t, store: st, s: scheduler.New()}
-	w.create(&objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: objects.ObjectMeta{Name: "default"}})
+	w := &world{t: t, store: controllertest.NewStore(t, t0), s: scheduler.New()}
+	w.feed()
 	return w
 }
 
@@ -43,9 +40,7 @@ func (w *world) create(obj objects.Object) objects.Object {
 
 // feed hands every pending watch event to the scheduler, as the loop does.
 func (w *world) feed() {
-	for _, ev := range w.store.DrainEvents() {
-		w.s.KeysFor(ev, w.store)
-	}
+	controllertest.Feed(w.store, w.s)
 }
 
 func (w *world) node(name, cpu string, labels map[string]string, taints ...objects.Taint) {
@@ -80,7 +75,7 @@ func (w *world) schedule(key objects.Key) (string, controllers.Result) {
 	res := w.s.Reconcile(t0, w.store, key)
 	for _, a := range res.Actions {
 		if a.Verb == controllers.Bind {
-			_, err := w.store.Bind(a.Key, a.NodeName)
+			_, err := controllers.Perform(w.store, a)
 			require.NoError(w.t, err)
 			w.feed()
 			return a.NodeName, res
@@ -109,7 +104,7 @@ func TestBindEmitsScheduledEvent(t *testing.T) {
 	require.Len(t, res.Actions, 1)
 	a := res.Actions[0]
 	assert.Equal(t, controllers.Bind, a.Verb)
-	written, err := w.store.Bind(a.Key, a.NodeName)
+	written, err := controllers.Perform(w.store, a)
 	require.NoError(t, err)
 	evs := a.Then(written, nil)
 	require.Len(t, evs, 1)
@@ -162,9 +157,6 @@ func TestUnschedulablePodIsRetriedWhenRoomAppears(t *testing.T) {
 	zero := int64(0)
 	_, err := w.store.Delete(hog, storage.DeleteOptions{GracePeriodSeconds: &zero})
 	require.NoError(t, err)
-	var retried []objects.Key
-	for _, ev := range w.store.DrainEvents() {
-		retried = append(retried, w.s.KeysFor(ev, w.store)...)
-	}
+	retried := controllertest.Feed(w.store, w.s)
 	assert.Contains(t, retried, waiting, "a departing pod frees room, so the waiting pod is tried again")
 }

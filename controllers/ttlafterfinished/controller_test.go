@@ -1,15 +1,14 @@
 package ttlafterfinished_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/controllertest"
 	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -22,9 +21,7 @@ var piKey = objects.Key{Kind: "Job", Namespace: "default", Name: "pi"}
 // setup stores a Job with the given TTL; finished says whether it completed at t0.
 func setup(t *testing.T, ttl *int32, finished bool) (*storage.Store, *objects.Job) {
 	t.Helper()
-	st := storage.New(clock.NewFake(t0), rand.New(rand.NewPCG(1, 2)))
-	_, err := st.Create(&objects.Namespace{ObjectMeta: objects.ObjectMeta{Name: "default"}})
-	require.NoError(t, err)
+	st := controllertest.NewStore(t, t0)
 	out, err := st.Create(&objects.Job{
 		ObjectMeta: objects.ObjectMeta{Namespace: "default", Name: "pi"},
 		Spec: objects.JobSpec{TTLSecondsAfterFinished: ttl, Template: objects.PodTemplateSpec{Spec: objects.PodSpec{
@@ -78,7 +75,7 @@ func TestTTLAfterFinished(t *testing.T) {
 			assert.Equal(t, storage.DeleteOptions{PropagationPolicy: storage.DeletePropagationForeground,
 				Preconditions: &storage.Preconditions{UID: j.UID}}, a.DeleteOptions)
 
-			out, err := st.Delete(a.Key, a.DeleteOptions)
+			out, err := controllers.Perform(st, a)
 			require.NoError(t, err)
 			assert.NotNil(t, out.GetObjectMeta().DeletionTimestamp)
 			assert.Equal(t, []string{storage.FinalizerDeleteDependents}, out.GetObjectMeta().Finalizers,

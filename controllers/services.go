@@ -1,0 +1,51 @@
+package controllers
+
+import (
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// ServiceKeysFor is the part of KeysFor that the controllers publishing a
+// Service's endpoints (Endpoints, EndpointSlices) share: a Service change
+// maps to its own key, a pod change to the Services selecting the pod
+// before or after the change (ServicesSelecting), any other change to none.
+// Each controller adds the mapping of its own output kind back to its
+// Service.
+func ServiceKeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
+	switch obj := ev.Object.(type) {
+	case *objects.Service:
+		return []objects.Key{objects.KeyOf(obj)}
+	case *objects.Pod:
+		old, _ := ev.Old.(*objects.Pod)
+		return ServicesSelecting(r, obj, old)
+	}
+	return nil
+}
+
+// ServicesSelecting lists the keys of the Services in pod's namespace whose
+// selector matches pod's labels or, when old is not nil, old's. A Service
+// with an empty selector selects nothing.
+func ServicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
+	var keys []objects.Key
+	for _, o := range r.List("Service", pod.Namespace, nil) {
+		svc := o.(*objects.Service)
+		if len(svc.Spec.Selector) == 0 {
+			continue
+		}
+		sel := objects.SelectorFromSet(svc.Spec.Selector)
+		if sel.Matches(pod.Labels) || (old != nil && sel.Matches(old.Labels)) {
+			keys = append(keys, objects.KeyOf(svc))
+		}
+	}
+	return keys
+}
+
+// PodsForService lists the pods in svc's namespace that its selector
+// matches, in the order the store lists them.
+func PodsForService(r storage.Reader, svc *objects.Service) []*objects.Pod {
+	var pods []*objects.Pod
+	for _, o := range r.List("Pod", svc.Namespace, objects.SelectorFromSet(svc.Spec.Selector)) {
+		pods = append(pods, o.(*objects.Pod))
+	}
+	return pods
+}
