@@ -7,6 +7,8 @@ require (
 	github.com/stretchr/testify v1.12.1
 )
 
+require pgregory.net/rapid v1.3.0 // indirect
+
 require (
 	github.com/robfig/cron/v3 v3.0.1
 	go.yaml.in/yaml/v2 v2.4.2 // indirect

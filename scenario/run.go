@@ -77,6 +77,9 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	case "host":
 		// Example: host k8s-master -- ls -l /mnt/data
 		return r.host(words, fail)
+	case "fault":
+		// Example: fault drop job-controller 3
+		return r.fault(words, fail)
 	}
 	return fail("unknown command %q", words[0])
 }
@@ -177,4 +180,24 @@ func endLine(out string) string {
 		return out + "\n"
 	}
 	return out
+}
+
+// fault turns on a control-plane fault: `fault stale|drop NAME N`,
+// `fault crash NAME`, `fault clear NAME`.
+func (r *Runner) fault(words []string, fail failFunc) (string, error) {
+	if len(words) < 3 || len(words) > 4 {
+		return fail("usage: fault stale|drop CONTROLLER N | fault crash|clear CONTROLLER")
+	}
+	n := 0
+	if len(words) == 4 {
+		v, err := strconv.Atoi(words[3])
+		if err != nil {
+			return fail("fault: count %q is not a number", words[3])
+		}
+		n = v
+	}
+	if err := r.c.InjectFault(words[1], words[2], n); err != nil {
+		return fail("fault: %v", err)
+	}
+	return "", nil
 }

@@ -37,6 +37,8 @@ type Cluster struct {
 	trace     []TraceEntry
 	views     *viewHistory
 	machines  *machines
+	// injected holds the faults scenarios turned on, by controller name.
+	injected map[string]*injected
 	// actor names who is writing, for the trace.
 	actor string
 }
@@ -53,6 +55,7 @@ func New(cfg Config) (*Cluster, error) {
 		clock:    clock.NewFake(cfg.Start),
 		rand:     rand.New(rand.NewPCG(cfg.Seed, seedStream)),
 		kubelets: map[string]*kubelet.Kubelet{},
+		injected: map[string]*injected{},
 	}
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
 	c.store = storage.New(c.clock, c.storeRand)

@@ -74,7 +74,7 @@ func retryDelay(failures int) time.Duration {
 // requeue request.
 func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result) {
 	name := l.ctrl.Name()
-	crashAt := c.cfg.Faults.crashPoint(name, key, len(res.Actions))
+	crashAt := c.crashPoint(name, key, len(res.Actions))
 	failed := false
 	for i, a := range res.Actions {
 		if i == crashAt {
@@ -137,7 +137,7 @@ func (c *Cluster) dispatch() {
 		c.traceChange(ev)
 		c.views.record(c.store, c.clock.Now())
 		for _, l := range c.loops {
-			if c.cfg.Faults.dropsEvent(l.ctrl.Name(), ev) {
+			if c.dropsEvent(l.ctrl.Name(), ev) {
 				c.traceNote(l.ctrl.Name(), "missed %s of %s", eventVerb(ev.Type), objects.KeyOf(ev.Object))
 				continue
 			}
@@ -151,7 +151,7 @@ func (c *Cluster) dispatch() {
 // viewFor returns the store view l's controller reconciles against: the
 // live store, or an older snapshot when a stale-read fault says so.
 func (c *Cluster) viewFor(l *loop) (storage.Reader, bool) {
-	if lag := c.cfg.Faults.staleness(l.ctrl.Name()); lag > 0 {
+	if lag := c.staleness(l.ctrl.Name()); lag > 0 {
 		return c.views.ago(lag, c.cfg.Faults.staleFor(), c.clock.Now(), c.store)
 	}
 	return c.store, false
