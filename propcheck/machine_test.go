@@ -27,6 +27,7 @@ type machine struct {
 	jobs    []string
 	deploys []string
 	down    map[string]bool // nodes and controllers taken down
+	faulted map[string]bool // controllers with injected faults
 }
 
 func newMachine(t *rapid.T) *machine {
@@ -34,7 +35,7 @@ func newMachine(t *rapid.T) *machine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &machine{t: t, runner: r, history: NewHistory(), down: map[string]bool{}}
+	return &machine{t: t, runner: r, history: NewHistory(), down: map[string]bool{}, faulted: map[string]bool{}}
 }
 
 // do runs one scenario command (with a heredoc body, if any) and records it.
@@ -210,6 +211,23 @@ func (m *machine) toggle(t *rapid.T) {
 	m.do(fmt.Sprintf("%s %s %s", kind, state, name), "")
 }
 
+// faultControllers are the controllers the machine injects faults into.
+var faultControllers = []string{"job-controller", "deployment-controller", "replicaset-controller",
+	"garbage-collector-controller", "endpoint-controller", "default-scheduler"}
+
+// fault injects a control-plane fault: a stale view, lost watch events, or
+// a crash between two writes of one reconcile.
+func (m *machine) fault(t *rapid.T) {
+	ctrl := rapid.SampledFrom(faultControllers).Draw(t, "controller")
+	switch kind := rapid.SampledFrom([]string{"stale", "drop", "crash"}).Draw(t, "fault"); kind {
+	case "crash":
+		m.do(fmt.Sprintf("fault crash %s", ctrl), "")
+	default:
+		m.do(fmt.Sprintf("fault %s %s %d", kind, ctrl, rapid.IntRange(1, 4).Draw(t, "count")), "")
+	}
+	m.faulted[ctrl] = true
+}
+
 // settle brings everything back and lets the controllers catch up, then
 // checks the invariants of a quiet cluster.
 func (m *machine) settle(t *rapid.T) {
@@ -220,6 +238,15 @@ func (m *machine) settle(t *rapid.T) {
 		}
 	}
 	sort.Strings(back)
+	var faulted []string
+	for ctrl := range m.faulted {
+		faulted = append(faulted, ctrl)
+	}
+	sort.Strings(faulted)
+	for _, ctrl := range faulted {
+		m.do("fault clear "+ctrl, "")
+	}
+	m.faulted = map[string]bool{}
 	for _, what := range back {
 		kind, name, _ := strings.Cut(what, " ")
 		m.do(fmt.Sprintf("%s up %s", kind, name), "")
@@ -259,6 +286,7 @@ func TestControllersKeepTheirInvariants(t *testing.T) {
 			"kill":             m.killPod,
 			"toggle":           m.toggle,
 			"settle":           m.settle,
+			"fault":            m.fault,
 			"":                 func(*rapid.T) { m.check() },
 		})
 		m.settle(t)

@@ -21,7 +21,9 @@ type Faults struct {
 	// view. Zero means one second.
 	StaleFor time.Duration
 	// DropEvent, when set, reports whether a watch event is lost on its way
-	// to the named controller.
+	// to the named controller. As a reflector whose watch broke, the
+	// controller relists a second later and sees every object again, so a
+	// lost event delays a reaction rather than erasing it.
 	DropEvent func(controller string, ev storage.WatchEvent) bool
 	// CrashAfter, when set, returns after how many of a reconcile's n
 	// writes the named controller crashes (0 ≤ i < n), or -1 for no crash.

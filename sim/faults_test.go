@@ -12,7 +12,7 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
-func TestDroppedWatchEventsLeaveThePodUnscheduled(t *testing.T) {
+func TestDroppedWatchEventsDelayTheReactionUntilARelist(t *testing.T) {
 	faults := &sim.Faults{DropEvent: func(controller string, ev storage.WatchEvent) bool {
 		return controller == "default-scheduler" && ev.Object.GetTypeMeta().Kind == "Pod"
 	}}
@@ -20,9 +20,13 @@ func TestDroppedWatchEventsLeaveThePodUnscheduled(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Apply([]byte(podManifest("lost", "Never", "sleep 1")))
 	require.NoError(t, err)
-	c.Advance(time.Minute)
+	c.Advance(500 * time.Millisecond)
 	assert.Empty(t, getPod(t, c, "lost").Spec.NodeName, "the scheduler never heard of the pod")
 	assert.Contains(t, c.TraceText(), "default-scheduler missed create of Pod/default/lost")
+	c.Advance(500 * time.Millisecond)
+	assert.Equal(t, "k8s-node1", getPod(t, c, "lost").Spec.NodeName,
+		"a second later its informer relists, and the pod is bound")
+	assert.Contains(t, c.TraceText(), "default-scheduler relisted after lost watch events")
 }
 
 func TestCrashBetweenWritesIsRecoveredByTheRestartedController(t *testing.T) {

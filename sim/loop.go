@@ -19,6 +19,8 @@ type loop struct {
 	down     bool
 	// parked holds keys that fell due while the controller was down.
 	parked map[objects.Key]bool
+	// relisting is set while a relist after lost watch events is pending.
+	relisting bool
 }
 
 func newLoop(ctrl controllers.Controller) *loop {
@@ -139,6 +141,7 @@ func (c *Cluster) dispatch() {
 		for _, l := range c.loops {
 			if c.dropsEvent(l.ctrl.Name(), ev) {
 				c.traceNote(l.ctrl.Name(), "missed %s of %s", eventVerb(ev.Type), objects.KeyOf(ev.Object))
+				c.relistLater(l)
 				continue
 			}
 			for _, key := range l.ctrl.KeysFor(ev, c.store) {
@@ -201,4 +204,32 @@ func (c *Cluster) ControllerNames() []string {
 		out[i] = l.ctrl.Name()
 	}
 	return out
+}
+
+// relistDelay is how long a controller's informer takes to notice a broken
+// watch and list again (client-go's reflector backs off about a second).
+const relistDelay = time.Second
+
+// relistLater schedules a relist for a controller that lost watch events:
+// as a reflector does after a broken watch, it lists everything again and
+// the controller sees every object as changed, so a lost event delays a
+// reaction but does not erase it.
+func (c *Cluster) relistLater(l *loop) {
+	if l.relisting {
+		return
+	}
+	l.relisting = true
+	c.clock.AfterFunc(relistDelay, func() {
+		l.relisting = false
+		c.traceNote(l.ctrl.Name(), "relisted after lost watch events")
+		var keys []objects.Key
+		c.store.ScanAll(func(obj objects.Object) bool {
+			ev := storage.WatchEvent{Type: storage.Modified, Object: obj.DeepCopyObject(), Old: obj.DeepCopyObject()}
+			keys = append(keys, l.ctrl.KeysFor(ev, c.store)...)
+			return true
+		})
+		for _, key := range keys {
+			c.enqueue(l, key, c.clock.Now())
+		}
+	})
 }

@@ -85,6 +85,12 @@ func (s *Store) List(kind, namespace string, sel objects.Selector) []objects.Obj
 	return listFrom(s.tree, kind, namespace, sel)
 }
 
+// ScanAll visits every stored object, of every kind, in key order, without
+// copying them; visit must not change them. A reflector's relist uses it.
+func (s *Store) ScanAll(visit func(objects.Object) bool) {
+	s.tree.Ascend(func(e entry) bool { return visit(e.obj) })
+}
+
 // Scan visits the stored objects of kind in namespace without copying them
 // (see Reader).
 func (s *Store) Scan(kind, namespace string, visit func(objects.Object) bool) {
