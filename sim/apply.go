@@ -63,8 +63,9 @@ func (c *Cluster) Create(manifest []byte) ([]objects.Object, error) {
 	if err != nil {
 		return nil, &ApplyError{Index: -1, Err: err}
 	}
+	declared := declaredNamespaces(objs)
 	for i, obj := range objs {
-		if err := c.check(obj, false); err != nil {
+		if err := c.check(obj, false, declared); err != nil {
 			return nil, &ApplyError{Index: i, Object: obj, Err: err}
 		}
 	}
@@ -81,8 +82,9 @@ func (c *Cluster) Create(manifest []byte) ([]objects.Object, error) {
 
 // ApplyObjects is Apply for decoded objects.
 func (c *Cluster) ApplyObjects(objs ...objects.Object) ([]Applied, error) {
+	declared := declaredNamespaces(objs)
 	for i, obj := range objs {
-		if err := c.check(obj, true); err != nil {
+		if err := c.check(obj, true, declared); err != nil {
 			return nil, &ApplyError{Index: i, Object: obj, Err: err}
 		}
 	}
@@ -135,7 +137,7 @@ func (c *Cluster) applyOne(obj objects.Object) (Applied, error) {
 
 // check verifies, without writing, that obj could be written: it decodes to
 // a valid object in an existing namespace, and (for create) does not exist.
-func (c *Cluster) check(obj objects.Object, mayExist bool) error {
+func (c *Cluster) check(obj objects.Object, mayExist bool, declared map[string]bool) error {
 	probe := obj.DeepCopyObject()
 	key := c.keyOf(probe)
 	info := objects.KindInfoFor(key.Kind, probe.GetTypeMeta().APIVersion)
@@ -144,7 +146,7 @@ func (c *Cluster) check(obj objects.Object, mayExist bool) error {
 		// The store completes the name; any valid suffix stands in for it.
 		m.Name = m.GenerateName + "x"
 	}
-	if info.Namespaced {
+	if info.Namespaced && !declared[key.Namespace] {
 		if _, err := c.store.Get(objects.Key{Kind: "Namespace", Name: key.Namespace}); err != nil {
 			return err
 		}
@@ -170,6 +172,19 @@ func (c *Cluster) check(obj objects.Object, mayExist bool) error {
 		return storage.NewInvalid(info, key.Name, errs)
 	}
 	return nil
+}
+
+// declaredNamespaces lists the namespaces a manifest itself creates, so
+// that objects later in it may live there (a Namespace document before the
+// Deployment that uses it, as kubectl applies them in order).
+func declaredNamespaces(objs []objects.Object) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range objs {
+		if o.GetTypeMeta().Kind == "Namespace" {
+			out[o.GetObjectMeta().Name] = true
+		}
+	}
+	return out
 }
 
 // keyOf returns where obj will be stored: namespaced kinds default to the

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,4 +83,18 @@ func TestApplyKeepsWhatTheClusterFilledIn(t *testing.T) {
 	require.NoError(t, err, "re-applying a scheduled pod keeps its node")
 	assert.Equal(t, "unchanged", string(applied[0].Outcome))
 	assert.Equal(t, node, getPod(t, c, "keep").Spec.NodeName)
+}
+
+func TestManifestMayCreateTheNamespaceItsObjectsUse(t *testing.T) {
+	c := newCluster(t)
+	m := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: nfs\n---\n" +
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: provisioner\n  namespace: nfs\n"
+	applied, err := c.Apply([]byte(m))
+	require.NoError(t, err, "the namespace is created first, as kubectl applies documents in order")
+	require.Len(t, applied, 2)
+	_, err = c.Get(objects.Key{Kind: "ServiceAccount", Namespace: "nfs", Name: "provisioner"})
+	require.NoError(t, err)
+
+	_, err = c.Create([]byte(strings.Replace(m, "nfs", "other", -1)))
+	require.NoError(t, err, "create -f too")
 }
