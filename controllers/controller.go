@@ -49,6 +49,9 @@ const (
 	// Bind assigns a pod to a node, as the scheduler's binding subresource
 	// does: it sets spec.nodeName and the PodScheduled condition at once.
 	Bind
+	// Finalize writes a Namespace's spec.finalizers through its finalize
+	// subresource, as the namespace controller does once it is empty.
+	Finalize
 )
 
 // String returns the verb in lower case, as traces print it.
@@ -64,6 +67,8 @@ func (v Verb) String() string {
 		return "delete"
 	case Bind:
 		return "bind"
+	case Finalize:
+		return "finalize"
 	}
 	return "unknown"
 }
@@ -148,6 +153,7 @@ type Writer interface {
 	UpdateStatus(obj objects.Object) (objects.Object, error)
 	Delete(key objects.Key, opts storage.DeleteOptions) (objects.Object, error)
 	Bind(key objects.Key, nodeName string) (objects.Object, error)
+	FinalizeNamespace(ns *objects.Namespace) (*objects.Namespace, error)
 }
 
 // Perform carries out one action on w and returns the object as written.
@@ -165,6 +171,12 @@ func Perform(w Writer, a Action) (objects.Object, error) {
 		return w.Delete(a.Key, a.DeleteOptions)
 	case Bind:
 		return w.Bind(a.Key, a.NodeName)
+	case Finalize:
+		ns, ok := a.Object.(*objects.Namespace)
+		if !ok {
+			return nil, fmt.Errorf("finalize needs a Namespace, not %T", a.Object)
+		}
+		return w.FinalizeNamespace(ns)
 	}
 	return nil, fmt.Errorf("unknown action verb %d", a.Verb)
 }

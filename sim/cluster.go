@@ -13,6 +13,7 @@ import (
 	"github.com/kubesim/kubesim/controllers/garbagecollector"
 	"github.com/kubesim/kubesim/controllers/job"
 	"github.com/kubesim/kubesim/controllers/kubelet"
+	"github.com/kubesim/kubesim/controllers/namespace"
 	"github.com/kubesim/kubesim/controllers/nodelifecycle"
 	"github.com/kubesim/kubesim/controllers/replicaset"
 	"github.com/kubesim/kubesim/controllers/scheduler"
@@ -70,6 +71,7 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(nodelifecycle.NewLifecycle(c.machines))
 	c.addLoop(nodelifecycle.NewEviction())
 	c.addLoop(garbagecollector.New())
+	c.addLoop(namespace.New())
 	c.addLoop(job.New())
 	c.addLoop(deployment.New())
 	c.addLoop(replicaset.New())

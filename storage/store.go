@@ -125,6 +125,11 @@ func (v *snapshot) List(kind, namespace string, sel objects.Selector) []objects.
 	return listFrom(v.tree, kind, namespace, sel)
 }
 
+// ScanAll visits every object at the snapshot without copying them.
+func (v *snapshot) ScanAll(visit func(objects.Object) bool) {
+	v.tree.Ascend(func(e entry) bool { return visit(e.obj) })
+}
+
 // Scan visits the stored objects at the snapshot without copying them.
 func (v *snapshot) Scan(kind, namespace string, visit func(objects.Object) bool) {
 	scanFrom(v.tree, kind, namespace, visit)
