@@ -24,28 +24,36 @@ func ServiceKeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 
 // ServicesSelecting lists the keys of the Services in pod's namespace whose
 // selector matches pod's labels or, when old is not nil, old's. A Service
-// with an empty selector selects nothing.
+// with an empty selector selects nothing. It runs on every pod change, so
+// it scans the Services rather than copying them.
 func ServicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
 	var keys []objects.Key
-	for _, o := range r.List("Service", pod.Namespace, nil) {
+	r.Scan("Service", pod.Namespace, func(o objects.Object) bool {
 		svc := o.(*objects.Service)
 		if len(svc.Spec.Selector) == 0 {
-			continue
+			return true
 		}
 		sel := objects.SelectorFromSet(svc.Spec.Selector)
 		if sel.Matches(pod.Labels) || (old != nil && sel.Matches(old.Labels)) {
 			keys = append(keys, objects.KeyOf(svc))
 		}
-	}
+		return true
+	})
 	return keys
 }
 
 // PodsForService lists the pods in svc's namespace that its selector
-// matches, in the order the store lists them.
+// matches, in the order the store lists them. They are the stored pods,
+// not copies (see storage.Reader.Scan): callers read them and must not
+// change them.
 func PodsForService(r storage.Reader, svc *objects.Service) []*objects.Pod {
+	sel := objects.SelectorFromSet(svc.Spec.Selector)
 	var pods []*objects.Pod
-	for _, o := range r.List("Pod", svc.Namespace, objects.SelectorFromSet(svc.Spec.Selector)) {
-		pods = append(pods, o.(*objects.Pod))
-	}
+	r.Scan("Pod", svc.Namespace, func(o objects.Object) bool {
+		if p := o.(*objects.Pod); sel.Matches(p.Labels) {
+			pods = append(pods, p)
+		}
+		return true
+	})
 	return pods
 }

@@ -118,15 +118,10 @@ func sameRef(a, b *objects.OwnerReference) bool {
 // appendOwner adds the key of the CronJob ref names, if it exists with
 // that uid (upstream's resolveControllerRef).
 func appendOwner(keys []objects.Key, r storage.Reader, ns string, ref *objects.OwnerReference) []objects.Key {
-	if ref.Kind != cronJobKind {
-		return keys
+	if cj := controllers.ResolveControllerRef(r, cronJobKind, ns, ref); cj != nil {
+		return append(keys, objects.KeyOf(cj))
 	}
-	key := objects.Key{Kind: cronJobKind, Namespace: ns, Name: ref.Name}
-	obj, err := r.Get(key)
-	if err != nil || obj.GetObjectMeta().UID != ref.UID {
-		return keys
-	}
-	return append(keys, key)
+	return keys
 }
 
 // Reconcile syncs the CronJob at key at now: history cleanup, then the

@@ -147,7 +147,9 @@ func (s *syncer) updateReplicaSet(rs *objects.ReplicaSet, events func(objects.Ob
 
 // claimReplicaSets is getReplicaSetsForDeployment: the namespace's
 // ReplicaSets the Deployment controls and its selector matches, adopting
-// matching orphans and releasing owned ones that no longer match.
+// matching orphans and releasing owned ones that no longer match. It scans
+// the stored ReplicaSets and copies only those it keeps or writes, which
+// the sync changes as working copies.
 func (s *syncer) claimReplicaSets(r storage.Reader) []*objects.ReplicaSet {
 	d := s.d
 	sel, err := objects.LabelSelectorAsSelector(d.Spec.Selector)
@@ -156,14 +158,14 @@ func (s *syncer) claimReplicaSets(r storage.Reader) []*objects.ReplicaSet {
 	}
 	var out []*objects.ReplicaSet
 	s.taken = map[string]bool{}
-	for _, o := range r.List("ReplicaSet", d.Namespace, nil) {
+	r.Scan("ReplicaSet", d.Namespace, func(o objects.Object) bool {
 		rs := o.(*objects.ReplicaSet)
 		s.taken[rs.Name] = true
 		matches := sel.Matches(rs.Labels)
 		ref := rs.ControllerRef()
 		switch {
 		case ref != nil && ref.UID == d.UID && matches:
-			out = append(out, rs)
+			out = append(out, rs.DeepCopy())
 		case ref != nil && ref.UID == d.UID && d.DeletionTimestamp == nil:
 			rel := rs.DeepCopy()
 			rel.ResourceVersion = ""
@@ -176,7 +178,8 @@ func (s *syncer) claimReplicaSets(r storage.Reader) []*objects.ReplicaSet {
 			s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: adopted.DeepCopy(), Then: s.record(nil)})
 			out = append(out, adopted)
 		}
-	}
+		return true
+	})
 	return out
 }
 
@@ -193,6 +196,7 @@ func withoutOwner(refs []objects.OwnerReference, uid string) []objects.OwnerRefe
 
 // podsByOwner is getPodMapForDeployment: the pods the Deployment's
 // selector matches, by the uid of the claimed ReplicaSet controlling them.
+// They are the stored pods, not copies: the sync only reads them.
 func podsByOwner(r storage.Reader, d *objects.Deployment, rsList []*objects.ReplicaSet) map[string][]*objects.Pod {
 	out := map[string][]*objects.Pod{}
 	sel, err := objects.LabelSelectorAsSelector(d.Spec.Selector)
@@ -203,11 +207,15 @@ func podsByOwner(r storage.Reader, d *objects.Deployment, rsList []*objects.Repl
 	for _, rs := range rsList {
 		owners[rs.UID] = true
 	}
-	for _, o := range r.List("Pod", d.Namespace, sel) {
+	r.Scan("Pod", d.Namespace, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
+		if !sel.Matches(p.Labels) {
+			return true
+		}
 		if ref := p.ControllerRef(); ref != nil && owners[ref.UID] {
 			out[ref.UID] = append(out[ref.UID], p)
 		}
-	}
+		return true
+	})
 	return out
 }

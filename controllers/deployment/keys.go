@@ -3,6 +3,7 @@ package deployment
 import (
 	"reflect"
 
+	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -34,13 +35,13 @@ func replicaSetKeys(t storage.EventType, rs, old *objects.ReplicaSet, r storage.
 	ref := rs.ControllerRef()
 	if old != nil {
 		if oldRef := old.ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
-			if d := resolveDeployment(r, old.Namespace, oldRef); d != nil {
+			if d := controllers.ResolveControllerRef(r, "Deployment", old.Namespace, oldRef); d != nil {
 				keys = append(keys, objects.KeyOf(d))
 			}
 		}
 	}
 	if ref != nil {
-		if d := resolveDeployment(r, rs.Namespace, ref); d != nil {
+		if d := controllers.ResolveControllerRef(r, "Deployment", rs.Namespace, ref); d != nil {
 			keys = append(keys, objects.KeyOf(d))
 		}
 		return keys
@@ -49,7 +50,7 @@ func replicaSetKeys(t storage.EventType, rs, old *objects.ReplicaSet, r storage.
 		return keys
 	}
 	if old == nil || !reflect.DeepEqual(old.Labels, rs.Labels) || old.ControllerRef() != nil {
-		keys = append(keys, matchingDeploymentKeys(r, rs)...)
+		keys = append(keys, controllers.KeysSelecting(r, "Deployment", rs.Namespace, rs.Labels, deploymentSelector)...)
 	}
 	return keys
 }
@@ -57,50 +58,26 @@ func replicaSetKeys(t storage.EventType, rs, old *objects.ReplicaSet, r storage.
 // podKeys maps a deleted pod to the Deployment controlling its ReplicaSet.
 func podKeys(p *objects.Pod, r storage.Reader) []objects.Key {
 	ref := p.ControllerRef()
-	if ref == nil || ref.Kind != "ReplicaSet" {
+	if ref == nil {
 		return nil
 	}
-	obj, err := r.Get(objects.Key{Kind: "ReplicaSet", Namespace: p.Namespace, Name: ref.Name})
-	if err != nil || obj.GetObjectMeta().UID != ref.UID {
+	rs := controllers.ResolveControllerRef(r, "ReplicaSet", p.Namespace, ref)
+	if rs == nil {
 		return nil
 	}
-	rsRef := obj.GetObjectMeta().ControllerRef()
+	rsRef := rs.GetObjectMeta().ControllerRef()
 	if rsRef == nil {
 		return nil
 	}
-	if d := resolveDeployment(r, p.Namespace, rsRef); d != nil {
+	if d := controllers.ResolveControllerRef(r, "Deployment", p.Namespace, rsRef); d != nil {
 		return []objects.Key{objects.KeyOf(d)}
 	}
 	return nil
 }
 
-// resolveDeployment returns the Deployment a controller reference names,
-// if it exists with that uid.
-func resolveDeployment(r storage.Reader, ns string, ref *objects.OwnerReference) *objects.Deployment {
-	if ref.Kind != "Deployment" {
-		return nil
-	}
-	obj, err := r.Get(objects.Key{Kind: "Deployment", Namespace: ns, Name: ref.Name})
-	if err != nil {
-		return nil
-	}
-	d := obj.(*objects.Deployment)
-	if d.UID != ref.UID {
-		return nil
-	}
-	return d
-}
-
-// matchingDeploymentKeys lists the Deployments of the namespace whose
-// selector matches the ReplicaSet's labels (getDeploymentsForReplicaSet).
-func matchingDeploymentKeys(r storage.Reader, rs *objects.ReplicaSet) []objects.Key {
-	var keys []objects.Key
-	for _, o := range r.List("Deployment", rs.Namespace, nil) {
-		d := o.(*objects.Deployment)
-		sel, err := objects.LabelSelectorAsSelector(d.Spec.Selector)
-		if err == nil && !sel.Empty() && sel.Matches(rs.Labels) {
-			keys = append(keys, objects.KeyOf(d))
-		}
-	}
-	return keys
+// deploymentSelector reads a Deployment's label selector, for the
+// Deployments that may adopt an orphan ReplicaSet
+// (getDeploymentsForReplicaSet).
+func deploymentSelector(o objects.Object) *objects.LabelSelector {
+	return o.(*objects.Deployment).Spec.Selector
 }

@@ -63,14 +63,14 @@ const (
 // concurrent use.
 type Controller struct {
 	backoff map[objects.Key]backoffRecord
-	written map[objects.Key]int64
+	written controllers.OwnWrites
 }
 
 var _ controllers.Controller = (*Controller)(nil)
 
 // New returns a Job controller with no memory of any Job.
 func New() *Controller {
-	return &Controller{backoff: map[objects.Key]backoffRecord{}, written: map[objects.Key]int64{}}
+	return &Controller{backoff: map[objects.Key]backoffRecord{}, written: controllers.OwnWrites{}}
 }
 
 // Name returns "job-controller".
@@ -88,29 +88,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 // forget drops what the controller remembers of a Job.
 func (c *Controller) forget(key objects.Key) {
 	delete(c.backoff, key)
-	delete(c.written, key)
-}
-
-// observeWrite remembers the resourceVersion of a write made for the Job at key.
-func (c *Controller) observeWrite(key objects.Key, written objects.Object) {
-	if written == nil {
-		return
-	}
-	if rv := parseRV(written.GetObjectMeta().ResourceVersion); rv > c.written[key] {
-		c.written[key] = rv
-	}
-}
-
-// parseRV reads a resourceVersion, 0 when it is not a number.
-func parseRV(s string) int64 {
-	var n int64
-	for _, ch := range s {
-		if ch < '0' || ch > '9' {
-			return 0
-		}
-		n = n*10 + int64(ch-'0')
-	}
-	return n
+	c.written.Forget(key)
 }
 
 // managedByOther reports whether the Job's managedBy names another controller.

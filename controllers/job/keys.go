@@ -40,12 +40,13 @@ func trackedPodKeys(j *objects.Job, r storage.Reader) []objects.Key {
 		return nil
 	}
 	var keys []objects.Key
-	for _, o := range r.List("Pod", j.Namespace, sel) {
+	r.Scan("Pod", j.Namespace, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
-		if controlledBy(p, j) && hasTrackingFinalizer(p) {
+		if sel.Matches(p.Labels) && controlledBy(p, j) && hasTrackingFinalizer(p) {
 			keys = append(keys, objects.KeyOf(p))
 		}
-	}
+		return true
+	})
 	return keys
 }
 
@@ -88,33 +89,20 @@ func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objec
 // resolveJob returns the Job a controller reference names, if it exists
 // with that uid.
 func resolveJob(r storage.Reader, ns string, ref *objects.OwnerReference) *objects.Job {
-	if ref.Kind != "Job" {
-		return nil
+	if obj := controllers.ResolveControllerRef(r, "Job", ns, ref); obj != nil {
+		return obj.(*objects.Job)
 	}
-	obj, err := r.Get(objects.Key{Kind: "Job", Namespace: ns, Name: ref.Name})
-	if err != nil {
-		return nil
-	}
-	j := obj.(*objects.Job)
-	if j.UID != ref.UID {
-		return nil
-	}
-	return j
+	return nil
 }
 
 // matchingJobKeys lists the Jobs of the pod's namespace whose selector
 // matches its labels (GetPodJobs).
 func matchingJobKeys(r storage.Reader, p *objects.Pod) []objects.Key {
-	var keys []objects.Key
-	for _, o := range r.List("Job", p.Namespace, nil) {
-		j := o.(*objects.Job)
-		sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
-		if err == nil && !sel.Empty() && sel.Matches(p.Labels) {
-			keys = append(keys, objects.KeyOf(j))
-		}
-	}
-	return keys
+	return controllers.KeysSelecting(r, "Job", p.Namespace, p.Labels, jobSelector)
 }
+
+// jobSelector reads a Job's label selector.
+func jobSelector(o objects.Object) *objects.LabelSelector { return o.(*objects.Job).Spec.Selector }
 
 // syncOrphanPod removes the tracking finalizer of a pod no live Job
 // accounts for: its controller Job is gone or finished, or it has none.

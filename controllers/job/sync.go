@@ -69,7 +69,7 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 	case !knownCompletionMode(job):
 		return controllers.Result{Events: []controllers.Event{
 			controllers.Warning(job, ReasonUnknownCompletionMode, msgUnknownCompletionMode)}}
-	case r.ResourceVersion() < c.written[key]:
+	case c.written.Stale(r, key):
 		return controllers.Requeue(staleRetry)
 	}
 	s := &syncer{c: c, now: now, key: key, job: job, orig: *job.Status.DeepCopy()}
@@ -102,20 +102,7 @@ func (s *syncer) requeueAfter(d time.Duration) {
 // record returns a Then callback that remembers a successful write as the
 // Job's own, and adds the events ok returns on success or fail on error.
 func (s *syncer) record(ok func(objects.Object) []controllers.Event, fail func(error) []controllers.Event) func(objects.Object, error) []controllers.Event {
-	c, key := s.c, s.key
-	return func(written objects.Object, err error) []controllers.Event {
-		if err != nil {
-			if fail != nil {
-				return fail(err)
-			}
-			return nil
-		}
-		c.observeWrite(key, written)
-		if ok != nil {
-			return ok(written)
-		}
-		return nil
-	}
+	return s.c.written.Record(s.key, ok, fail)
 }
 
 // claimPods is getPodsForJob: the pods of the namespace the Job controls

@@ -40,11 +40,12 @@ func (e *Eviction) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Ke
 			return nil
 		}
 		var keys []objects.Key
-		for _, obj := range r.List("Pod", "", nil) {
+		r.Scan("Pod", "", func(obj objects.Object) bool {
 			if obj.(*objects.Pod).Spec.NodeName == o.Name {
 				keys = append(keys, objects.KeyOf(obj))
 			}
-		}
+			return true
+		})
 		return keys
 	}
 	return nil

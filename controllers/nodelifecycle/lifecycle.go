@@ -116,13 +116,14 @@ func markUnreachable(now time.Time, r storage.Reader, node *objects.Node) contro
 }
 
 // markPodsNotReady sets Ready=False on every pod of the node, as upstream's
-// MarkPodsNotReady does, with a NodeNotReady event on each.
+// MarkPodsNotReady does, with a NodeNotReady event on each. It scans the
+// cluster's pods and copies only those of the node.
 func markPodsNotReady(now time.Time, r storage.Reader, node string, res *controllers.Result) []controllers.Action {
 	var out []controllers.Action
-	for _, obj := range r.List("Pod", "", nil) {
+	r.Scan("Pod", "", func(obj objects.Object) bool {
 		pod := obj.(*objects.Pod)
 		if pod.Spec.NodeName != node {
-			continue
+			return true
 		}
 		updated := pod.DeepCopy()
 		changed := false
@@ -138,7 +139,8 @@ func markPodsNotReady(now time.Time, r storage.Reader, node string, res *control
 			out = append(out, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
 			res.Events = append(res.Events, controllers.Warning(pod, ReasonNodeNotReady, "Node is not ready"))
 		}
-	}
+		return true
+	})
 	return out
 }
 

@@ -73,9 +73,9 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 		return controllers.Result{}
 	}
 	s := &syncer{c: c, key: key, rs: rs, now: now}
-	s.pods = s.claimPods(r.List("Pod", rs.Namespace, nil), sel)
+	s.pods = s.claimPods(r, sel)
 	if rs.DeletionTimestamp == nil {
-		s.manageReplicas(relatedPods(r, rs))
+		s.manageReplicas(r)
 	}
 	s.updateStatus()
 	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}
@@ -100,8 +100,9 @@ func (s *syncer) record(ok func(objects.Object) []controllers.Event, fail func(e
 }
 
 // manageReplicas is upstream's manageReplicas: create or delete pods so
-// that the active pods number spec.replicas.
-func (s *syncer) manageReplicas(related []*objects.Pod) {
+// that the active pods number spec.replicas. Only a scale-down reads the
+// related pods, as upstream's does.
+func (s *syncer) manageReplicas(r storage.Reader) {
 	diff := len(s.pods) - int(replicasOf(s.rs))
 	switch {
 	case diff < 0:
@@ -109,7 +110,7 @@ func (s *syncer) manageReplicas(related []*objects.Pod) {
 			s.actions = append(s.actions, s.createAction(PodFromTemplate(s.rs)))
 		}
 	case diff > 0:
-		for _, p := range PodsToDelete(s.pods, related, min(diff, BurstReplicas), s.now) {
+		for _, p := range PodsToDelete(s.pods, relatedPods(r, s.rs), min(diff, BurstReplicas), s.now) {
 			s.actions = append(s.actions, s.deleteAction(p))
 		}
 	}

@@ -3,6 +3,7 @@ package replicaset
 import (
 	"reflect"
 
+	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -29,13 +30,13 @@ func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objec
 	ref := p.ControllerRef()
 	if old != nil {
 		if oldRef := old.ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
-			if rs := resolveReplicaSet(r, old.Namespace, oldRef); rs != nil {
+			if rs := controllers.ResolveControllerRef(r, "ReplicaSet", old.Namespace, oldRef); rs != nil {
 				keys = append(keys, objects.KeyOf(rs))
 			}
 		}
 	}
 	if ref != nil {
-		if rs := resolveReplicaSet(r, p.Namespace, ref); rs != nil {
+		if rs := controllers.ResolveControllerRef(r, "ReplicaSet", p.Namespace, ref); rs != nil {
 			keys = append(keys, objects.KeyOf(rs))
 		}
 		return keys
@@ -44,38 +45,13 @@ func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objec
 		return keys
 	}
 	if old == nil || !reflect.DeepEqual(old.Labels, p.Labels) || old.ControllerRef() != nil {
-		keys = append(keys, matchingReplicaSetKeys(r, p)...)
+		keys = append(keys, controllers.KeysSelecting(r, "ReplicaSet", p.Namespace, p.Labels, replicaSetSelector)...)
 	}
 	return keys
 }
 
-// resolveReplicaSet returns the ReplicaSet a controller reference names,
-// if it exists with that uid.
-func resolveReplicaSet(r storage.Reader, ns string, ref *objects.OwnerReference) *objects.ReplicaSet {
-	if ref.Kind != "ReplicaSet" {
-		return nil
-	}
-	obj, err := r.Get(objects.Key{Kind: "ReplicaSet", Namespace: ns, Name: ref.Name})
-	if err != nil {
-		return nil
-	}
-	rs := obj.(*objects.ReplicaSet)
-	if rs.UID != ref.UID {
-		return nil
-	}
-	return rs
-}
-
-// matchingReplicaSetKeys lists the ReplicaSets of the pod's namespace
-// whose selector matches its labels (GetPodReplicaSets).
-func matchingReplicaSetKeys(r storage.Reader, p *objects.Pod) []objects.Key {
-	var keys []objects.Key
-	for _, o := range r.List("ReplicaSet", p.Namespace, nil) {
-		rs := o.(*objects.ReplicaSet)
-		sel, err := objects.LabelSelectorAsSelector(rs.Spec.Selector)
-		if err == nil && !sel.Empty() && sel.Matches(p.Labels) {
-			keys = append(keys, objects.KeyOf(rs))
-		}
-	}
-	return keys
+// replicaSetSelector reads a ReplicaSet's label selector, for the
+// ReplicaSets that may adopt an orphan pod (GetPodReplicaSets).
+func replicaSetSelector(o objects.Object) *objects.LabelSelector {
+	return o.(*objects.ReplicaSet).Spec.Selector
 }

@@ -18,14 +18,16 @@ const PodDeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost"
 // claimPods is upstream's claimPods over the namespace's active pods: the
 // pods the ReplicaSet controls that its selector matches, plus matching
 // orphans it adopts. Owned pods that no longer match are released. A
-// ReplicaSet being deleted adopts and releases nothing.
-func (s *syncer) claimPods(all []objects.Object, sel objects.Selector) []*objects.Pod {
+// ReplicaSet being deleted adopts and releases nothing. The pods it keeps
+// are the stored ones (the sync only reads them); an adopted pod is a copy
+// carrying the new controller reference.
+func (s *syncer) claimPods(r storage.Reader, sel objects.Selector) []*objects.Pod {
 	rs := s.rs
 	var out []*objects.Pod
-	for _, o := range all {
+	r.Scan("Pod", rs.Namespace, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
 		if !IsPodActive(p) {
-			continue
+			return true
 		}
 		matches := sel.Matches(p.Labels)
 		ref := p.ControllerRef()
@@ -42,7 +44,8 @@ func (s *syncer) claimPods(all []objects.Object, sel objects.Selector) []*object
 			adopted.OwnerReferences = append(adopted.OwnerReferences, controllerRefTo(rs))
 			out = append(out, adopted)
 		}
-	}
+		return true
+	})
 	return out
 }
 
@@ -68,23 +71,25 @@ func (s *syncer) ownerAction(p *objects.Pod, adopt bool) controllers.Action {
 
 // relatedPods is getIndirectlyRelatedPods: the pods controlled by the
 // ReplicaSet or by the ReplicaSets that share its controller (a
-// Deployment's other revisions).
+// Deployment's other revisions). They are the stored pods, only read.
 func relatedPods(r storage.Reader, rs *objects.ReplicaSet) []*objects.Pod {
 	owners := map[string]bool{rs.UID: true}
 	if ref := rs.ControllerRef(); ref != nil {
-		for _, o := range r.List("ReplicaSet", rs.Namespace, nil) {
-			if sib := o.(*objects.ReplicaSet).ControllerRef(); sib != nil && sib.UID == ref.UID {
+		r.Scan("ReplicaSet", rs.Namespace, func(o objects.Object) bool {
+			if sib := o.GetObjectMeta().ControllerRef(); sib != nil && sib.UID == ref.UID {
 				owners[o.GetObjectMeta().UID] = true
 			}
-		}
+			return true
+		})
 	}
 	var out []*objects.Pod
-	for _, o := range r.List("Pod", rs.Namespace, nil) {
+	r.Scan("Pod", rs.Namespace, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
 		if ref := p.ControllerRef(); ref != nil && owners[ref.UID] {
 			out = append(out, p)
 		}
-	}
+		return true
+	})
 	return out
 }
 
