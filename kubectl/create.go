@@ -167,8 +167,3 @@ func (k *Kubectl) createObject(inv *invocation, obj objects.Object) error {
 	}
 	return nil
 }
-
-// resourceInfo describes obj's kind.
-func resourceInfo(obj objects.Object) objects.KindInfo {
-	return objects.KindInfoFor(obj.GetTypeMeta().Kind, obj.GetTypeMeta().APIVersion)
-}

@@ -33,7 +33,6 @@ const waitCap = 24 * time.Hour
 type deleted struct {
 	key objects.Key
 	uid string
-	obj objects.Object
 }
 
 // delete handles `delete -f FILE`, `delete KIND NAME...`, `delete KIND/NAME`
@@ -66,7 +65,7 @@ func (k *Kubectl) delete(inv *invocation) error {
 			continue
 		}
 		inv.printf("%s\n", deletedMessage(obj))
-		gone = append(gone, deleted{key: key, uid: obj.GetObjectMeta().UID, obj: obj})
+		gone = append(gone, deleted{key: key, uid: obj.GetObjectMeta().UID})
 	}
 	if err := k.waitGone(inv, gone); err != nil {
 		errs = append(errs, err)
@@ -76,7 +75,7 @@ func (k *Kubectl) delete(inv *invocation) error {
 
 // deletedMessage is kubectl's line for a deleted object.
 func deletedMessage(obj objects.Object) string {
-	info := objects.KindInfoFor(obj.GetTypeMeta().Kind, obj.GetTypeMeta().APIVersion)
+	info := resourceInfo(obj)
 	m := obj.GetObjectMeta()
 	if info.Namespaced {
 		return fmt.Sprintf("%s %q deleted from %s namespace", qualifiedSingular(info), m.Name, m.Namespace)
@@ -133,7 +132,7 @@ func (k *Kubectl) deleteKeys(inv *invocation) ([]objects.Key, string, error) {
 			}
 			source = src.name
 			for _, o := range objs {
-				info := objects.KindInfoFor(o.GetTypeMeta().Kind, o.GetTypeMeta().APIVersion)
+				info := resourceInfo(o)
 				ns := o.GetObjectMeta().Namespace
 				if ns == "" {
 					ns = inv.namespace()
@@ -196,21 +195,26 @@ func (k *Kubectl) waitGone(inv *invocation, gone []deleted) error {
 		limit = d
 	}
 	allGone := func(r storage.Reader) bool {
-		for _, g := range gone {
-			if obj, err := r.Get(g.key); err == nil && obj.GetObjectMeta().UID == g.uid {
-				return false
-			}
-		}
-		return true
+		_, _, left := firstLeft(r, gone)
+		return !left
 	}
 	if k.c.RunUntil(allGone, limit) {
 		return nil
 	}
-	for _, g := range gone {
-		if obj, err := k.c.Get(g.key); err == nil && obj.GetObjectMeta().UID == g.uid {
-			info := objects.KindInfoFor(g.key.Kind, obj.GetTypeMeta().APIVersion)
-			return plainError("timed out waiting for the condition on %s/%s", info.Resource, g.key.Name)
-		}
+	if g, obj, left := firstLeft(k.c.Store(), gone); left {
+		info := objects.KindInfoFor(g.key.Kind, obj.GetTypeMeta().APIVersion)
+		return plainError("timed out waiting for the condition on %s/%s", info.Resource, g.key.Name)
 	}
 	return nil
+}
+
+// firstLeft returns the first deleted object that r still holds (the same
+// object, by UID, not a new one of the same name).
+func firstLeft(r storage.Reader, gone []deleted) (deleted, objects.Object, bool) {
+	for _, g := range gone {
+		if obj, err := r.Get(g.key); err == nil && obj.GetObjectMeta().UID == g.uid {
+			return g, obj, true
+		}
+	}
+	return deleted{}, nil, false
 }

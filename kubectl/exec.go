@@ -2,7 +2,6 @@ package kubectl
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -27,36 +26,14 @@ func (k *Kubectl) exec(inv *invocation) error {
 	if len(command) == 0 {
 		return &usageError{msg: "you must specify at least one command for the container", verb: "exec"}
 	}
-	typ, name, typed := strings.Cut(inv.p.args[0], "/")
-	if !typed {
-		typ, name = "pod", inv.p.args[0]
-	}
-	obj, err := k.getObject(inv, typ, name)
+	pod, err := k.podNamed(inv, inv.p.args[0])
 	if err != nil {
 		return err
-	}
-	pod, ok := obj.(*objects.Pod)
-	if !ok {
-		pods, err := k.podFor(inv, obj)
-		if err != nil {
-			return err
-		}
-		pod = pods[0]
 	}
 	if pod.Status.Phase == objects.PodSucceeded || pod.Status.Phase == objects.PodFailed {
 		return plainError("cannot exec into a container in a completed pod; current phase is %s", pod.Status.Phase)
 	}
-	container := inv.p.get("container")
-	if container == "" && len(pod.Spec.Containers) > 0 {
-		if len(pod.Spec.Containers) > 1 {
-			names := make([]string, len(pod.Spec.Containers))
-			for i, c := range pod.Spec.Containers {
-				names[i] = c.Name
-			}
-			inv.printf("Defaulted container %q out of: %s\n", names[0], strings.Join(names, ", "))
-		}
-		container = pod.Spec.Containers[0].Name
-	}
+	container := defaultContainer(inv, pod)
 	stdin := ""
 	if inv.p.bool("stdin") {
 		stdin = inv.stdin

@@ -79,7 +79,7 @@ func (k *Kubectl) targetsOf(inv *invocation) ([]target, error) {
 			return nil, applyFailure(err, "reading", src.name)
 		}
 		for _, o := range objs {
-			info := objects.KindInfoFor(o.GetTypeMeta().Kind, o.GetTypeMeta().APIVersion)
+			info := resourceInfo(o)
 			out = append(out, target{info: info, names: []string{o.GetObjectMeta().Name}})
 		}
 	}

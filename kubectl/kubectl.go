@@ -279,8 +279,12 @@ func (k *Kubectl) readPath(f string) ([]manifest, error) {
 // resourceName is how kubectl names an object in messages:
 // "job.batch/pi", "pod/pi-rq5rl".
 func resourceName(obj objects.Object) string {
-	info := objects.KindInfoFor(obj.GetTypeMeta().Kind, obj.GetTypeMeta().APIVersion)
-	return qualifiedSingular(info) + "/" + obj.GetObjectMeta().Name
+	return qualifiedSingular(resourceInfo(obj)) + "/" + obj.GetObjectMeta().Name
+}
+
+// resourceInfo describes obj's kind.
+func resourceInfo(obj objects.Object) objects.KindInfo {
+	return objects.KindInfoFor(obj.GetTypeMeta().Kind, obj.GetTypeMeta().APIVersion)
 }
 
 // qualifiedSingular is the kind's singular resource with its group: "job.batch".

@@ -56,16 +56,26 @@ func (k *Kubectl) logPods(inv *invocation) ([]*objects.Pod, error) {
 	if len(args) == 0 {
 		return nil, &usageError{msg: "expected POD or TYPE/NAME is a required argument for the logs command", verb: "logs"}
 	}
-	typ, name, typed := strings.Cut(args[0], "/")
+	pod, err := k.podNamed(inv, args[0])
+	if err != nil {
+		return nil, err
+	}
+	return []*objects.Pod{pod}, nil
+}
+
+// podNamed resolves the POD or TYPE/NAME argument of logs and exec: the
+// pod itself, or the pod kubectl picks for a controller object.
+func (k *Kubectl) podNamed(inv *invocation, arg string) (*objects.Pod, error) {
+	typ, name, typed := strings.Cut(arg, "/")
 	if !typed {
-		typ, name = "pod", args[0]
+		typ, name = "pod", arg
 	}
 	obj, err := k.getObject(inv, typ, name)
 	if err != nil {
 		return nil, err
 	}
 	if pod, ok := obj.(*objects.Pod); ok {
-		return []*objects.Pod{pod}, nil
+		return pod, nil
 	}
 	return k.podFor(inv, obj)
 }
@@ -73,7 +83,7 @@ func (k *Kubectl) logPods(inv *invocation) ([]*objects.Pod, error) {
 // podFor picks the pod kubectl attaches to for a controller object: among
 // the pods its selector matches, the most active one (kubectl's
 // ActivePods order), telling which when there were several.
-func (k *Kubectl) podFor(inv *invocation, owner objects.Object) ([]*objects.Pod, error) {
+func (k *Kubectl) podFor(inv *invocation, owner objects.Object) (*objects.Pod, error) {
 	sel, err := ownerSelector(owner)
 	if err != nil {
 		return nil, err
@@ -89,7 +99,7 @@ func (k *Kubectl) podFor(inv *invocation, owner objects.Object) ([]*objects.Pod,
 	if len(pods) > 1 {
 		inv.printf("Found %d pods, using pod/%s\n", len(pods), pods[0].Name)
 	}
-	return pods[:1], nil
+	return pods[0], nil
 }
 
 // ownerSelector reads spec.selector of any controller object.
@@ -112,16 +122,7 @@ func moreActive(a, b *objects.Pod) bool {
 	if (a.Spec.NodeName != "") != (b.Spec.NodeName != "") {
 		return a.Spec.NodeName != ""
 	}
-	rank := map[string]int{objects.PodRunning: 0, objects.PodUnknown: 1, objects.PodPending: 2}
-	ra, oka := rank[a.Status.Phase]
-	rb, okb := rank[b.Status.Phase]
-	if !oka {
-		ra = 3
-	}
-	if !okb {
-		rb = 3
-	}
-	if ra != rb {
+	if ra, rb := phaseRank(a.Status.Phase), phaseRank(b.Status.Phase); ra != rb {
 		return ra < rb
 	}
 	if podReady(a) != podReady(b) {
@@ -131,6 +132,20 @@ func moreActive(a, b *objects.Pod) bool {
 		return a.CreationTimestamp.After(b.CreationTimestamp.Time)
 	}
 	return a.Name < b.Name
+}
+
+// phaseRank orders pod phases for moreActive: running, unknown, pending,
+// then the rest.
+func phaseRank(phase string) int {
+	switch phase {
+	case objects.PodRunning:
+		return 0
+	case objects.PodUnknown:
+		return 1
+	case objects.PodPending:
+		return 2
+	}
+	return 3
 }
 
 func podReady(p *objects.Pod) bool {
@@ -144,17 +159,7 @@ func podReady(p *objects.Pod) bool {
 
 // podLogs prints one pod's log, choosing the container as kubectl does.
 func (k *Kubectl) podLogs(inv *invocation, pod *objects.Pod) error {
-	container := inv.p.get("container")
-	if container == "" && len(pod.Spec.Containers) > 1 {
-		names := make([]string, len(pod.Spec.Containers))
-		for i, c := range pod.Spec.Containers {
-			names[i] = c.Name
-		}
-		inv.printf("Defaulted container %q out of: %s\n", names[0], strings.Join(names, ", "))
-	}
-	if container == "" && len(pod.Spec.Containers) > 0 {
-		container = pod.Spec.Containers[0].Name
-	}
+	container := defaultContainer(inv, pod)
 	lines, err := k.c.Logs(pod.Namespace, pod.Name, container, inv.p.bool("previous"))
 	if err != nil {
 		return fmt.Errorf("Error from server (BadRequest): %v", err)
@@ -169,4 +174,23 @@ func (k *Kubectl) podLogs(inv *invocation, pod *objects.Pod) error {
 		inv.printf("%s\n", l)
 	}
 	return nil
+}
+
+// defaultContainer is the -c flag or, without it, the pod's first
+// container, telling which when the pod has several (logs and exec).
+func defaultContainer(inv *invocation, pod *objects.Pod) string {
+	if container := inv.p.get("container"); container != "" {
+		return container
+	}
+	if len(pod.Spec.Containers) == 0 {
+		return ""
+	}
+	if len(pod.Spec.Containers) > 1 {
+		names := make([]string, len(pod.Spec.Containers))
+		for i, c := range pod.Spec.Containers {
+			names[i] = c.Name
+		}
+		inv.printf("Defaulted container %q out of: %s\n", names[0], strings.Join(names, ", "))
+	}
+	return pod.Spec.Containers[0].Name
 }

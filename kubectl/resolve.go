@@ -14,6 +14,10 @@ type target struct {
 	names []string
 }
 
+// msgTypeWithSlashName is kubectl's complaint about a resource type given
+// both on its own and in resource/name form.
+const msgTypeWithSlashName = "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
+
 // resolveTargets reads kubectl's ways of naming objects: `pods`, `pod a b`,
 // `pod/a job/b`, `pods,jobs`.
 func resolveTargets(args []string) ([]target, error) {
@@ -25,7 +29,7 @@ func resolveTargets(args []string) ([]target, error) {
 		for _, a := range args {
 			typ, name, ok := strings.Cut(a, "/")
 			if !ok || name == "" {
-				return nil, plainError("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
+				return nil, plainError("%s", msgTypeWithSlashName)
 			}
 			info, err := lookupKind(typ)
 			if err != nil {
@@ -45,7 +49,7 @@ func resolveTargets(args []string) ([]target, error) {
 	}
 	for _, a := range args[1:] {
 		if strings.Contains(a, "/") {
-			return nil, plainError("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
+			return nil, plainError("%s", msgTypeWithSlashName)
 		}
 	}
 	if len(out) > 1 && len(args) > 1 {

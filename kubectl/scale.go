@@ -52,14 +52,13 @@ func (k *Kubectl) scaleOne(inv *invocation, info objects.KindInfo, name string, 
 	if !scalable[info.Kind] {
 		return fmt.Errorf("Error from server (NotFound): the server could not find the requested resource")
 	}
+	tree, err := toTree(obj)
 	if cur := inv.p.get("current-replicas"); cur != "" {
-		tree, _ := toTree(obj)
 		have, _ := field(tree, "spec", "replicas")
 		if fmt.Sprint(have) != strings.TrimSpace(cur) {
 			return plainError("Expected replicas to be %s, was %v", cur, have)
 		}
 	}
-	tree, err := toTree(obj)
 	if err != nil {
 		return plainError("%v", err)
 	}

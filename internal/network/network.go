@@ -144,12 +144,18 @@ func (n *Network) readyEndpoints(svc *objects.Service) []objects.Endpoint {
 	var out []objects.Endpoint
 	for _, s := range n.slices(svc) {
 		for _, ep := range s.Endpoints {
-			if ep.Conditions.Ready == nil || *ep.Conditions.Ready {
+			if ready(ep) {
 				out = append(out, ep)
 			}
 		}
 	}
 	return out
+}
+
+// ready reports whether an endpoint is ready; an endpoint that does not
+// say counts as ready, as EndpointConditions documents.
+func ready(ep objects.Endpoint) bool {
+	return ep.Conditions.Ready == nil || *ep.Conditions.Ready
 }
 
 // slices lists svc's EndpointSlices by name.
@@ -203,7 +209,7 @@ func (n *Network) pickBackend(svc *objects.Service, portName string) (string, in
 			continue
 		}
 		for _, ep := range s.Endpoints {
-			if (ep.Conditions.Ready == nil || *ep.Conditions.Ready) && len(ep.Addresses) > 0 {
+			if ready(ep) && len(ep.Addresses) > 0 {
 				return ep.Addresses[0], port, true
 			}
 		}

@@ -40,9 +40,13 @@ func Run(p Process, horizon time.Duration) Result {
 // newRun prepares the shared run state, a root "runtime" shell holding the
 // container's environment, and the process's standard streams.
 func newRun(p Process, limit time.Duration) (*shRun, *shell, *shIO) {
-	var base vfs.Filesystem = p.Image.RootFS(p.Start)
+	// The image's root filesystem is built only when the caller brings no
+	// files of its own: Run is called at every container start and re-run.
+	var base vfs.Filesystem
 	if p.FS != nil {
 		base = p.FS.Fork()
+	} else {
+		base = p.Image.RootFS(p.Start)
 	}
 	run := &shRun{start: p.Start, horizon: limit, image: p.Image, hostname: p.Hostname,
 		net: p.Net, search: p.DNSSearch}

@@ -93,11 +93,7 @@ func int32OrUnset(v *int32) string {
 // describeJobTemplate is describe.go describeJobTemplate.
 func describeJobTemplate(w *prefixWriter, t *objects.JobTemplateSpec) {
 	if t.Spec.Selector != nil {
-		if sel, err := objects.LabelSelectorAsSelector(t.Spec.Selector); err == nil {
-			w.write(0, "Selector:\t%s\n", sel.String())
-		} else {
-			w.write(0, "Selector:\tFailed to get selector: %s\n", err)
-		}
+		printJobSelector(w, t.Spec.Selector)
 	} else {
 		w.write(0, "Selector:\t<unset>\n")
 	}

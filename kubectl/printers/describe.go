@@ -325,10 +325,10 @@ func stringOrNone(s string) string {
 	return s
 }
 
-// controlledBy returns "Kind/name" of the object's controller, or "".
-func controlledBy(m *objects.ObjectMeta) string {
+// printControlledBy writes the "Controlled By: Kind/name" line of an
+// object that has a controller.
+func printControlledBy(w *prefixWriter, m *objects.ObjectMeta) {
 	if ref := m.ControllerRef(); ref != nil {
-		return ref.Kind + "/" + ref.Name
+		w.write(0, "Controlled By:\t%s\n", ref.Kind+"/"+ref.Name)
 	}
-	return ""
 }

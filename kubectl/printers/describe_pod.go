@@ -79,9 +79,7 @@ func describePodStatus(w *prefixWriter, pod *objects.Pod, opts DescribeOptions) 
 			w.write(1, "IP:\t%s\n", ip.IP)
 		}
 	}
-	if c := controlledBy(&pod.ObjectMeta); c != "" {
-		w.write(0, "Controlled By:\t%s\n", c)
-	}
+	printControlledBy(w, &pod.ObjectMeta)
 }
 
 // deletionGracePeriod is the grace period of a pod being deleted. The

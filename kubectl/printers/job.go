@@ -101,16 +101,10 @@ const completedIndexesSoftLimit = 50
 func describeJob(w *prefixWriter, job *objects.Job, opts DescribeOptions) error {
 	w.write(0, "Name:\t%s\n", job.Name)
 	w.write(0, "Namespace:\t%s\n", job.Namespace)
-	if selector, err := objects.LabelSelectorAsSelector(job.Spec.Selector); err == nil {
-		w.write(0, "Selector:\t%s\n", selector.String())
-	} else {
-		w.write(0, "Selector:\tFailed to get selector: %s\n", err)
-	}
+	printJobSelector(w, job.Spec.Selector)
 	printLabelsMultiline(w, "Labels", job.Labels)
 	printAnnotationsMultiline(w, "Annotations", job.Annotations)
-	if c := controlledBy(&job.ObjectMeta); c != "" {
-		w.write(0, "Controlled By:\t%s\n", c)
-	}
+	printControlledBy(w, &job.ObjectMeta)
 	spec, status := &job.Spec, &job.Status
 	if spec.Parallelism != nil {
 		w.write(0, "Parallelism:\t%d\n", *spec.Parallelism)
@@ -175,4 +169,14 @@ func capIndexesListOrNone(indexes string, softLimit int) string {
 		return indexes
 	}
 	return indexes[:ix+1] + "..."
+}
+
+// printJobSelector writes a Job's Selector line as describeJob and
+// describeJobTemplate do, or why the selector cannot be read.
+func printJobSelector(w *prefixWriter, ls *objects.LabelSelector) {
+	if selector, err := objects.LabelSelectorAsSelector(ls); err == nil {
+		w.write(0, "Selector:\t%s\n", selector.String())
+	} else {
+		w.write(0, "Selector:\tFailed to get selector: %s\n", err)
+	}
 }

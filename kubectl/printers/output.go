@@ -23,11 +23,7 @@ func PrintName(w io.Writer, objs []objects.Object) error {
 		if err != nil {
 			return err
 		}
-		name := strings.ToLower(kind)
-		if group != "" {
-			name += "." + group
-		}
-		b.WriteString(name + "/" + obj.GetObjectMeta().Name + "\n")
+		b.WriteString(kindPrefix(group, kind) + "/" + obj.GetObjectMeta().Name + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

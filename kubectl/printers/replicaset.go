@@ -42,9 +42,7 @@ func describeReplicaSet(w *prefixWriter, rs *objects.ReplicaSet, opts DescribeOp
 	w.write(0, "Selector:\t%s\n", objects.FormatLabelSelector(rs.Spec.Selector))
 	printLabelsMultiline(w, "Labels", rs.Labels)
 	printAnnotationsMultiline(w, "Annotations", rs.Annotations)
-	if c := controlledBy(&rs.ObjectMeta); c != "" {
-		w.write(0, "Controlled By:\t%s\n", c)
-	}
+	printControlledBy(w, &rs.ObjectMeta)
 	w.write(0, "Replicas:\t%d current / %d desired\n", rs.Status.Replicas, int32OrZero(rs.Spec.Replicas))
 	running, waiting, succeeded, failed := podPhaseCounts(opts.Pods)
 	w.write(0, "Pods Status:\t")

@@ -1,7 +1,6 @@
 package printers
 
 import (
-	"sort"
 	"strconv"
 	"time"
 
@@ -48,7 +47,7 @@ func describeSecret(w *prefixWriter, s *objects.Secret, _ DescribeOptions) error
 	printAnnotationsMultiline(w, "Annotations", s.Annotations)
 	w.write(0, "\nType:\t%s\n", s.Type)
 	w.write(0, "\nData\n====\n")
-	for _, k := range sortedDataKeys(s.Data) {
+	for _, k := range sortedKeys(s.Data) {
 		if k == serviceAccountTokenKey && s.Type == objects.SecretTypeServiceAccountToken {
 			w.write(0, "%s:\t%s\n", k, string(s.Data[k]))
 			continue
@@ -66,25 +65,15 @@ func describeConfigMap(w *prefixWriter, c *objects.ConfigMap, opts DescribeOptio
 	printLabelsMultiline(w, "Labels", c.Labels)
 	printAnnotationsMultiline(w, "Annotations", c.Annotations)
 	w.write(0, "\nData\n====\n")
-	for _, k := range sortedDataKeys(c.Data) {
+	for _, k := range sortedKeys(c.Data) {
 		w.write(0, "%s:\n----\n", k)
 		w.write(0, "%s\n", c.Data[k])
 	}
 	w.write(0, "\nBinaryData\n====\n")
-	for _, k := range sortedDataKeys(c.BinaryData) {
+	for _, k := range sortedKeys(c.BinaryData) {
 		w.write(0, "%s: %s bytes\n", k, strconv.Itoa(len(c.BinaryData[k])))
 	}
 	w.write(0, "\n")
 	describeEventsUnlessHidden(w, opts)
 	return nil
-}
-
-// sortedDataKeys returns the keys of a data map in order.
-func sortedDataKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -161,10 +161,7 @@ func printGroup(w io.Writer, g kindGroup, opts Options) error {
 	if !opts.NoHeaders {
 		tw.line(strings.Join(headers(p.columns, showNS, opts), "\t"))
 	}
-	prefix := strings.ToLower(g.kind)
-	if g.group != "" {
-		prefix += "." + g.group
-	}
+	prefix := kindPrefix(g.group, g.kind)
 	for i, obj := range g.objs {
 		cells, err := p.row(obj, opts.Now)
 		if err != nil {
@@ -178,6 +175,15 @@ func printGroup(w io.Writer, g kindGroup, opts Options) error {
 		}
 	}
 	return tw.flush()
+}
+
+// kindPrefix is how kubectl prefixes a name with its kind: the lower-cased
+// kind, qualified by its API group ("pod", "job.batch").
+func kindPrefix(group, kind string) string {
+	if group == "" {
+		return strings.ToLower(kind)
+	}
+	return strings.ToLower(kind) + "." + group
 }
 
 // headers returns the header cells: NAMESPACE, the shown columns, LABELS.
