@@ -80,7 +80,7 @@ func (k *Kubectl) targetsOf(inv *invocation) ([]target, error) {
 		}
 		for _, o := range objs {
 			info := resourceInfo(o)
-			out = append(out, target{info: info, names: []string{o.GetObjectMeta().Name}})
+			out = append(out, target{info: info, names: []string{o.GetObjectMeta().Name}, namespace: o.GetObjectMeta().Namespace})
 		}
 	}
 	return out, nil
@@ -90,6 +90,9 @@ func (k *Kubectl) targetsOf(inv *invocation) ([]target, error) {
 // NotFound errors for names that do not exist.
 func (k *Kubectl) fetch(inv *invocation, t target, sel objects.Selector) ([]objects.Object, []error) {
 	ns := inv.namespace()
+	if t.namespace != "" {
+		ns = t.namespace
+	}
 	if len(t.names) == 0 {
 		if inv.p.bool("all-namespaces") || !t.info.Namespaced {
 			ns = ""

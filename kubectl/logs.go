@@ -117,7 +117,7 @@ func ownerSelector(owner objects.Object) (objects.Selector, error) {
 
 // moreActive orders pods as kubectl's ActivePods does: assigned before
 // unassigned, running before pending before unknown, ready before not
-// ready, more restarts... then newer first.
+// ready, then newer first.
 func moreActive(a, b *objects.Pod) bool {
 	if (a.Spec.NodeName != "") != (b.Spec.NodeName != "") {
 		return a.Spec.NodeName != ""

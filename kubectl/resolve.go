@@ -12,6 +12,9 @@ import (
 type target struct {
 	info  objects.KindInfo
 	names []string
+	// namespace, when set, is where a manifest (-f) placed the object; it
+	// wins over -n, as kubectl reads it from the file.
+	namespace string
 }
 
 // msgTypeWithSlashName is kubectl's complaint about a resource type given
