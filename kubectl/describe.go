@@ -92,7 +92,7 @@ func (k *Kubectl) eventsAbout(obj objects.Object) []*objects.Event {
 }
 
 // addControlled adds what describe prints about a workload's dependents:
-// a Deployment's ReplicaSets, a ReplicaSet's pods.
+// a Deployment's ReplicaSets, a ReplicaSet's or StatefulSet's pods.
 func (k *Kubectl) addControlled(obj objects.Object, opts *printers.DescribeOptions) {
 	m := obj.GetObjectMeta()
 	switch obj.(type) {
@@ -102,7 +102,11 @@ func (k *Kubectl) addControlled(obj objects.Object, opts *printers.DescribeOptio
 				opts.ReplicaSets = append(opts.ReplicaSets, o.(*objects.ReplicaSet))
 			}
 		}
-	case *objects.ReplicaSet:
+	case *objects.PersistentVolumeClaim:
+		for _, o := range k.c.Store().List("Pod", m.Namespace, nil) {
+			opts.Pods = append(opts.Pods, o.(*objects.Pod))
+		}
+	case *objects.ReplicaSet, *objects.StatefulSet:
 		for _, o := range k.c.Store().List("Pod", m.Namespace, nil) {
 			if ref := o.GetObjectMeta().ControllerRef(); ref != nil && ref.UID == m.UID {
 				opts.Pods = append(opts.Pods, o.(*objects.Pod))

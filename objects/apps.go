@@ -1,6 +1,6 @@
 package objects
 
-import "encoding/json"
+import "maps"
 
 // This file holds the apps/v1 Deployment and ReplicaSet kinds (k8s.io/api
 // apps/v1 types.go) and their defaulting (pkg/apis/apps/v1/defaults.go
@@ -184,12 +184,19 @@ func FindDeploymentCondition(conds []DeploymentCondition, t string) *DeploymentC
 // Semantic.DeepEqual, it treats nil and empty maps and lists alike (their
 // JSON encodings agree).
 func EqualIgnoreHash(a, b *PodTemplateSpec) bool {
-	ca, cb := a.DeepCopy(), b.DeepCopy()
-	delete(ca.Labels, DefaultDeploymentUniqueLabelKey)
-	delete(cb.Labels, DefaultDeploymentUniqueLabelKey)
-	ja, errA := json.Marshal(ca)
-	jb, errB := json.Marshal(cb)
-	return errA == nil && errB == nil && string(ja) == string(jb)
+	ca, cb := withoutHashLabel(a), withoutHashLabel(b)
+	return semanticDeepEqual(&ca, &cb)
+}
+
+// withoutHashLabel returns a shallow copy of t whose labels lack the
+// pod-template-hash; t and its maps are left as they are.
+func withoutHashLabel(t *PodTemplateSpec) PodTemplateSpec {
+	c := *t
+	if _, ok := c.Labels[DefaultDeploymentUniqueLabelKey]; ok {
+		c.Labels = maps.Clone(c.Labels)
+		delete(c.Labels, DefaultDeploymentUniqueLabelKey)
+	}
+	return c
 }
 
 // FindNewReplicaSet is upstream's FindNewReplicaSet: among list, the

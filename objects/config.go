@@ -144,18 +144,9 @@ func validateSecret(s *Secret) ErrorList {
 // validateSecretUpdate is ValidateSecretUpdate: the type never changes, and
 // an immutable Secret keeps its data and its immutability.
 func validateSecretUpdate(s, old *Secret) ErrorList {
-	var errs ErrorList
-	if s.Type != old.Type {
-		errs = append(errs, InvalidError("type", s.Type, fieldImmutableErrorMsg))
-	}
-	if isTrue(old.Immutable) {
-		if !isTrue(s.Immutable) {
-			errs = append(errs, ForbiddenError("immutable", immutableWhenSetErrorMsg))
-		}
-		if !reflect.DeepEqual(s.Data, old.Data) {
-			errs = append(errs, ForbiddenError("data", immutableWhenSetErrorMsg))
-		}
-	}
+	errs := validateImmutable(s.Type, old.Type, "type")
+	errs = append(errs, validateKeptWhenImmutable(s.Immutable, old.Immutable,
+		keptField{"data", s.Data, old.Data})...)
 	return append(errs, validateSecret(s)...)
 }
 
@@ -181,19 +172,34 @@ func validateConfigMap(c *ConfigMap) ErrorList {
 // validateConfigMapUpdate is ValidateConfigMapUpdate: an immutable
 // ConfigMap keeps its data, binary data and immutability.
 func validateConfigMapUpdate(c, old *ConfigMap) ErrorList {
+	errs := validateKeptWhenImmutable(c.Immutable, old.Immutable,
+		keptField{"data", c.Data, old.Data}, keptField{"binaryData", c.BinaryData, old.BinaryData})
+	return append(errs, validateConfigMap(c)...)
+}
+
+// keptField is a field an immutable Secret or ConfigMap must keep: its
+// name, and its new and stored values.
+type keptField struct {
+	name     FieldPath
+	now, was any
+}
+
+// validateKeptWhenImmutable is the rule Secrets and ConfigMaps share: once
+// immutable is set it stays set, and the kept fields do not change.
+func validateKeptWhenImmutable(now, was *bool, fields ...keptField) ErrorList {
+	if !isTrue(was) {
+		return nil
+	}
 	var errs ErrorList
-	if isTrue(old.Immutable) {
-		if !isTrue(c.Immutable) {
-			errs = append(errs, ForbiddenError("immutable", immutableWhenSetErrorMsg))
-		}
-		if !reflect.DeepEqual(c.Data, old.Data) {
-			errs = append(errs, ForbiddenError("data", immutableWhenSetErrorMsg))
-		}
-		if !reflect.DeepEqual(c.BinaryData, old.BinaryData) {
-			errs = append(errs, ForbiddenError("binaryData", immutableWhenSetErrorMsg))
+	if !isTrue(now) {
+		errs = append(errs, ForbiddenError("immutable", immutableWhenSetErrorMsg))
+	}
+	for _, f := range fields {
+		if !reflect.DeepEqual(f.now, f.was) {
+			errs = append(errs, ForbiddenError(f.name, immutableWhenSetErrorMsg))
 		}
 	}
-	return append(errs, validateConfigMap(c)...)
+	return errs
 }
 
 // isTrue reports whether an optional flag is set and true.

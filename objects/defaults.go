@@ -93,10 +93,18 @@ func SchemeDefault(obj Object) {
 		defaultDeployment(o)
 	case *ReplicaSet:
 		defaultReplicaSet(o)
+	case *StatefulSet:
+		defaultStatefulSet(o)
 	case *CronJob:
 		defaultCronJob(o)
 	case *Secret:
 		defaultSecret(o)
+	case *PersistentVolume:
+		defaultPersistentVolume(o)
+	case *PersistentVolumeClaim:
+		defaultPersistentVolumeClaim(o)
+	case *StorageClass:
+		defaultStorageClass(o)
 	}
 }
 

@@ -1,9 +1,6 @@
 package objects
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // Job status validation, after upstream's validateJobStatus and
 // ValidateJobStatusUpdate with the options the status strategy passes
@@ -11,12 +8,6 @@ import (
 // when a field it reads changed, so that a status valid before stays
 // writable, and so that updates through the main endpoint, which keep the
 // stored status, never trip them.
-
-// jsonEncode returns v's JSON text.
-func jsonEncode(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
 
 // jobStatusChanges says which parts of a Job's status an update changed.
 type jobStatusChanges struct {

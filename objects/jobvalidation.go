@@ -2,7 +2,6 @@ package objects
 
 import (
 	"fmt"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -581,25 +580,6 @@ func validateJobSpecUpdate(s, old *JobSpec, fld FieldPath, opts jobValidationOpt
 		errs = append(errs, validateImmutable(f.now, f.was, fld.Child(f.name))...)
 	}
 	return errs
-}
-
-// validateImmutable is upstream's ValidateImmutableField.
-func validateImmutable(now, was any, fld FieldPath) ErrorList {
-	if semanticDeepEqual(now, was) {
-		return nil
-	}
-	return ErrorList{InvalidError(fld, now, fieldImmutableErrorMsg)}
-}
-
-// semanticDeepEqual compares two values as their JSON encodings, so that a
-// nil and an empty list or map are equal, as apiequality.Semantic has them.
-func semanticDeepEqual(a, b any) bool {
-	if reflect.DeepEqual(a, b) {
-		return true
-	}
-	ja, errA := jsonEncode(a)
-	jb, errB := jsonEncode(b)
-	return errA == nil && errB == nil && ja == jb
 }
 
 // validateCompletionsUpdate allows completions to change only on an

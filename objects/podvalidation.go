@@ -152,11 +152,7 @@ func dns1123LabelErrors(v string, fld FieldPath) ErrorList {
 // validateVolumeSource checks one source is set, in upstream's order of
 // sources, and validates it; a second source is forbidden.
 func validateVolumeSource(v *Volume, fld FieldPath) ErrorList {
-	sources := []struct {
-		name  string
-		set   bool
-		check func(FieldPath) ErrorList
-	}{
+	return validateExactlyOne(fld, "volume type", []oneOf{
 		{"emptyDir", v.EmptyDir != nil, func(p FieldPath) ErrorList { return validateEmptyDir(v.EmptyDir, p) }},
 		{"hostPath", v.HostPath != nil, func(p FieldPath) ErrorList { return validateHostPath(v.HostPath, p) }},
 		{"secret", v.Secret != nil, func(p FieldPath) ErrorList { return validateSecretVolume(v.Secret, p) }},
@@ -164,22 +160,36 @@ func validateVolumeSource(v *Volume, fld FieldPath) ErrorList {
 		{"persistentVolumeClaim", v.PersistentVolumeClaim != nil, func(p FieldPath) ErrorList { return validatePVCSource(v.PersistentVolumeClaim, p) }},
 		{"downwardAPI", v.DownwardAPI != nil, func(p FieldPath) ErrorList { return validateDownwardAPIVolume(v.DownwardAPI, p) }},
 		{"configMap", v.ConfigMap != nil, func(p FieldPath) ErrorList { return validateConfigMapVolume(v.ConfigMap, p) }},
-	}
+	})
+}
+
+// oneOf is one member of a union of fields: its name, whether it is set,
+// and its own validation.
+type oneOf struct {
+	name  string
+	set   bool
+	check func(FieldPath) ErrorList
+}
+
+// validateExactlyOne checks that one member of a union is set and validates
+// it; every further member set is forbidden. what names the union in the
+// messages ("volume type", "handler type").
+func validateExactlyOne(fld FieldPath, what string, members []oneOf) ErrorList {
 	var errs ErrorList
 	n := 0
-	for _, s := range sources {
-		if !s.set {
+	for _, m := range members {
+		if !m.set {
 			continue
 		}
 		if n > 0 {
-			errs = append(errs, ForbiddenError(fld.Child(s.name), "may not specify more than 1 volume type"))
+			errs = append(errs, ForbiddenError(fld.Child(m.name), "may not specify more than 1 "+what))
 		} else {
-			errs = append(errs, s.check(fld.Child(s.name))...)
+			errs = append(errs, m.check(fld.Child(m.name))...)
 		}
 		n++
 	}
 	if n == 0 {
-		errs = append(errs, RequiredError(fld, "must specify a volume type"))
+		errs = append(errs, RequiredError(fld, "must specify a "+what))
 	}
 	return errs
 }
@@ -695,11 +705,7 @@ func validateLivenessProbe(p *Probe, fld FieldPath) ErrorList {
 
 // validateHandler checks exactly one of exec, httpGet and tcpSocket is set, and validates it.
 func validateHandler(p *Probe, fld FieldPath) ErrorList {
-	handlers := []struct {
-		name  string
-		set   bool
-		check func(FieldPath) ErrorList
-	}{
+	return validateExactlyOne(fld, "handler type", []oneOf{
 		{"exec", p.Exec != nil, func(f FieldPath) ErrorList {
 			if len(p.Exec.Command) == 0 {
 				return ErrorList{RequiredError(f.Child("command"), "")}
@@ -708,24 +714,7 @@ func validateHandler(p *Probe, fld FieldPath) ErrorList {
 		}},
 		{"httpGet", p.HTTPGet != nil, func(f FieldPath) ErrorList { return validateHTTPGet(p.HTTPGet, f) }},
 		{"tcpSocket", p.TCPSocket != nil, func(f FieldPath) ErrorList { return validatePortNumOrName(p.TCPSocket.Port, f.Child("port")) }},
-	}
-	var errs ErrorList
-	n := 0
-	for _, h := range handlers {
-		if !h.set {
-			continue
-		}
-		if n > 0 {
-			errs = append(errs, ForbiddenError(fld.Child(h.name), "may not specify more than 1 handler type"))
-		} else {
-			errs = append(errs, h.check(fld.Child(h.name))...)
-		}
-		n++
-	}
-	if n == 0 {
-		errs = append(errs, RequiredError(fld, "must specify a handler type"))
-	}
-	return errs
+	})
 }
 
 // validateHTTPGet checks an HTTP probe's path, port and scheme.

@@ -137,6 +137,12 @@ func init() {
 		New: func() Object { return &Event{} }})
 	register(KindInfo{Kind: "Secret", Version: "v1", Resource: "secrets", Namespaced: true,
 		New: func() Object { return &Secret{} }})
+	register(KindInfo{Kind: "PersistentVolume", Version: "v1", Resource: "persistentvolumes", ShortNames: []string{"pv"},
+		New: func() Object { return &PersistentVolume{} }})
+	register(KindInfo{Kind: "PersistentVolumeClaim", Version: "v1", Resource: "persistentvolumeclaims", ShortNames: []string{"pvc"}, Namespaced: true,
+		New: func() Object { return &PersistentVolumeClaim{} }})
+	register(KindInfo{Kind: "StorageClass", Group: "storage.k8s.io", Version: "v1", Resource: "storageclasses", ShortNames: []string{"sc"},
+		New: func() Object { return &StorageClass{} }})
 	register(KindInfo{Kind: "ConfigMap", Version: "v1", Resource: "configmaps", ShortNames: []string{"cm"}, Namespaced: true,
 		New: func() Object { return &ConfigMap{} }})
 
@@ -144,10 +150,6 @@ func init() {
 	// matters: it decides whether a namespace is defaulted.
 	for _, k := range []KindInfo{
 		{Kind: "ServiceAccount", Version: "v1", Resource: "serviceaccounts", ShortNames: []string{"sa"}, Namespaced: true},
-		{Kind: "PersistentVolume", Version: "v1", Resource: "persistentvolumes", ShortNames: []string{"pv"}},
-		{Kind: "PersistentVolumeClaim", Version: "v1", Resource: "persistentvolumeclaims", ShortNames: []string{"pvc"}, Namespaced: true},
-		{Kind: "StorageClass", Group: "storage.k8s.io", Version: "v1", Resource: "storageclasses", ShortNames: []string{"sc"}},
-		{Kind: "StatefulSet", Group: "apps", Version: "v1", Resource: "statefulsets", ShortNames: []string{"sts"}, Namespaced: true},
 		{Kind: "DaemonSet", Group: "apps", Version: "v1", Resource: "daemonsets", ShortNames: []string{"ds"}, Namespaced: true},
 		{Kind: "LimitRange", Version: "v1", Resource: "limitranges", ShortNames: []string{"limits"}, Namespaced: true},
 		{Kind: "ResourceQuota", Version: "v1", Resource: "resourcequotas", ShortNames: []string{"quota"}, Namespaced: true},

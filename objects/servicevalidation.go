@@ -15,10 +15,9 @@ import (
 
 // Validation messages, worded as upstream's.
 const (
-	msgFieldImmutable = "field is immutable"
-	msgInvalidIP      = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
-	dns1035LabelFmt   = "[a-z]([-a-z0-9]*[a-z0-9])?"
-	dns1035LabelMsg   = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"
+	msgInvalidIP    = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+	dns1035LabelFmt = "[a-z]([-a-z0-9]*[a-z0-9])?"
+	dns1035LabelMsg = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"
 )
 
 var dns1035LabelRegexp = regexp.MustCompile("^" + dns1035LabelFmt + "$")
@@ -148,7 +147,7 @@ func validateClusterIPs(sp *ServiceSpec, spec FieldPath) ErrorList {
 func validateServiceUpdate(s, old *Service) ErrorList {
 	var errs ErrorList
 	if old.Spec.Type != ServiceTypeExternalName && old.Spec.ClusterIP != "" && s.Spec.ClusterIP != old.Spec.ClusterIP {
-		errs = append(errs, InvalidError(NewFieldPath("spec").Child("clusterIP"), s.Spec.ClusterIP, msgFieldImmutable))
+		errs = append(errs, InvalidError(NewFieldPath("spec").Child("clusterIP"), s.Spec.ClusterIP, fieldImmutableErrorMsg))
 	}
 	return errs
 }

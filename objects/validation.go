@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -72,12 +73,20 @@ func ValidateCreate(obj Object) ErrorList {
 		return validateDeployment(o, nil)
 	case *ReplicaSet:
 		return validateReplicaSet(o, nil)
+	case *StatefulSet:
+		return validateStatefulSet(o)
 	case *Service:
 		return validateService(o)
 	case *Endpoints:
 		return validateEndpoints(o)
 	case *EndpointSlice:
 		return validateEndpointSlice(o)
+	case *PersistentVolume:
+		return validatePersistentVolume(o)
+	case *PersistentVolumeClaim:
+		return validatePersistentVolumeClaim(o)
+	case *StorageClass:
+		return validateStorageClass(o)
 	}
 	return nil
 }
@@ -113,6 +122,8 @@ func ValidateUpdate(obj, old Object) ErrorList {
 		return append(errs, validateDeployment(o, old.(*Deployment))...)
 	case *ReplicaSet:
 		return append(errs, validateReplicaSet(o, old.(*ReplicaSet))...)
+	case *StatefulSet:
+		return append(errs, validateStatefulSetUpdate(o, old.(*StatefulSet))...)
 	}
 	return append(errs, ValidateCreate(obj)...)
 }
@@ -314,6 +325,25 @@ func validateObjectMetaUpdate(m, old *ObjectMeta, path FieldPath) ErrorList {
 		}
 	}
 	return errs
+}
+
+// validateImmutable is upstream's ValidateImmutableField.
+func validateImmutable(now, was any, fld FieldPath) ErrorList {
+	if semanticDeepEqual(now, was) {
+		return nil
+	}
+	return ErrorList{InvalidError(fld, now, fieldImmutableErrorMsg)}
+}
+
+// semanticDeepEqual compares two values as their JSON encodings, so that a
+// nil and an empty list or map are equal, as apiequality.Semantic has them.
+func semanticDeepEqual(a, b any) bool {
+	if reflect.DeepEqual(a, b) {
+		return true
+	}
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
 }
 
 // validateNoNewFinalizers forbids adding finalizers to an object being deleted.

@@ -6,6 +6,7 @@ import (
 	"github.com/kubesim/kubesim/controllers/endpoints"
 	"github.com/kubesim/kubesim/controllers/garbagecollector"
 	"github.com/kubesim/kubesim/controllers/job"
+	"github.com/kubesim/kubesim/controllers/statefulset"
 	"github.com/kubesim/kubesim/storage"
 )
 
@@ -18,6 +19,7 @@ func Safety(r storage.Reader, history *History) []error {
 	errs = append(errs, cronjob.CheckInvariants(r)...)
 	errs = append(errs, history.cron.Check(r)...)
 	errs = append(errs, deployment.CheckInvariants(r)...)
+	errs = append(errs, statefulset.CheckInvariants(r)...)
 	return errs
 }
 

@@ -26,6 +26,7 @@ type machine struct {
 	next    int      // for object names
 	jobs    []string
 	deploys []string
+	sets    []string
 	down    map[string]bool // nodes and controllers taken down
 	faulted map[string]bool // controllers with injected faults
 }
@@ -135,6 +136,40 @@ spec:
 	m.deploys = append(m.deploys, name)
 }
 
+func (m *machine) createStatefulSet(t *rapid.T) {
+	name := m.name("db")
+	m.do("kubectl apply -f -", fmt.Sprintf(`apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: %s
+spec:
+  serviceName: %s
+  replicas: %d
+  podManagementPolicy: %s
+  selector:
+    matchLabels:
+      app: %s
+  template:
+    metadata:
+      labels:
+        app: %s
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+`, name, name, rapid.IntRange(0, 3).Draw(t, "replicas"),
+		rapid.SampledFrom([]string{"OrderedReady", "Parallel"}).Draw(t, "policy"), name, name))
+	m.sets = append(m.sets, name)
+}
+
+func (m *machine) scaleStatefulSet(t *rapid.T) {
+	if len(m.sets) == 0 {
+		t.Skip("no statefulset")
+	}
+	s := rapid.SampledFrom(m.sets).Draw(t, "statefulset")
+	m.do(fmt.Sprintf("kubectl scale statefulset/%s --replicas=%d", s, rapid.IntRange(0, 4).Draw(t, "replicas")), "")
+}
+
 func (m *machine) scaleDeployment(t *rapid.T) {
 	if len(m.deploys) == 0 {
 		t.Skip("no deployment")
@@ -201,6 +236,7 @@ func (m *machine) killPod(t *rapid.T) {
 func (m *machine) toggle(t *rapid.T) {
 	what := rapid.SampledFrom([]string{"node k8s-node1", "node k8s-node2", "controller job-controller",
 		"controller deployment-controller", "controller replicaset-controller", "controller garbage-collector-controller",
+		"controller statefulset-controller",
 		"controller all"}).Draw(t, "what")
 	state := "down"
 	if m.down[what] {
@@ -213,7 +249,7 @@ func (m *machine) toggle(t *rapid.T) {
 
 // faultControllers are the controllers the machine injects faults into.
 var faultControllers = []string{"job-controller", "deployment-controller", "replicaset-controller",
-	"garbage-collector-controller", "endpoint-controller", "default-scheduler"}
+	"garbage-collector-controller", "endpoint-controller", "default-scheduler", "statefulset-controller"}
 
 // fault injects a control-plane fault: a stale view, lost watch events, or
 // a crash between two writes of one reconcile.
@@ -277,17 +313,19 @@ func TestControllersKeepTheirInvariants(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := newMachine(t)
 		t.Repeat(map[string]func(*rapid.T){
-			"createJob":        m.createJob,
-			"createDeployment": m.createDeployment,
-			"scale":            m.scaleDeployment,
-			"roll":             m.rollDeployment,
-			"delete":           m.deleteSomething,
-			"sleep":            m.sleep,
-			"kill":             m.killPod,
-			"toggle":           m.toggle,
-			"settle":           m.settle,
-			"fault":            m.fault,
-			"":                 func(*rapid.T) { m.check() },
+			"createJob":         m.createJob,
+			"createDeployment":  m.createDeployment,
+			"scale":             m.scaleDeployment,
+			"createStatefulSet": m.createStatefulSet,
+			"scaleStatefulSet":  m.scaleStatefulSet,
+			"roll":              m.rollDeployment,
+			"delete":            m.deleteSomething,
+			"sleep":             m.sleep,
+			"kill":              m.killPod,
+			"toggle":            m.toggle,
+			"settle":            m.settle,
+			"fault":             m.fault,
+			"":                  func(*rapid.T) { m.check() },
 		})
 		m.settle(t)
 	})

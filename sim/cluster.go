@@ -17,7 +17,9 @@ import (
 	"github.com/kubesim/kubesim/controllers/nodelifecycle"
 	"github.com/kubesim/kubesim/controllers/replicaset"
 	"github.com/kubesim/kubesim/controllers/scheduler"
+	"github.com/kubesim/kubesim/controllers/statefulset"
 	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
+	"github.com/kubesim/kubesim/controllers/volume"
 	"github.com/kubesim/kubesim/internal/network"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -75,14 +77,19 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(job.New())
 	c.addLoop(deployment.New())
 	c.addLoop(replicaset.New())
+	c.addLoop(statefulset.New())
 	c.addLoop(ttlafterfinished.New())
 	c.addLoop(cronjob.New(cfg.TimeZone))
 	c.addLoop(endpoints.New())
 	c.addLoop(endpointslice.New())
+	c.addLoop(volume.NewBinder())
+	c.addLoop(volume.NewPVCProtection())
+	c.addLoop(volume.NewPVProtection())
+	c.addLoop(volume.NewProvisioner(volumes{c}))
 	clusterNet := network.New(c.store, podServers{c})
 	for _, n := range cfg.Nodes {
 		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP,
-			Network: clusterNet})
+			Network: clusterNet, Volumes: volumes{c}})
 		if err != nil {
 			return nil, err
 		}

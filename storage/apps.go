@@ -1,6 +1,10 @@
 package storage
 
-import "github.com/kubesim/kubesim/objects"
+import (
+	"maps"
+
+	"github.com/kubesim/kubesim/objects"
+)
 
 // The apps/v1 Deployment strategy's update-time rule
 // (pkg/registry/apps/deployment/strategy.go PrepareForUpdate): a change of
@@ -15,18 +19,6 @@ func annotationsBumpGeneration(in, old objects.Object) bool {
 	if _, ok := in.(*objects.Deployment); !ok {
 		return false
 	}
-	return !stringMapsEqual(in.GetObjectMeta().Annotations, old.GetObjectMeta().Annotations)
-}
-
-// stringMapsEqual compares two string maps; nil and empty are equal.
-func stringMapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
+	// maps.Equal holds a nil and an empty map equal.
+	return !maps.Equal(in.GetObjectMeta().Annotations, old.GetObjectMeta().Annotations)
 }

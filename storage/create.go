@@ -62,6 +62,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 		m.UID = newUID(s.rnd)
 	}
 	prepareForCreate(in)
+	s.prepareVolumeForCreate(in)
 	if errs := validateCreate(in); len(errs) > 0 {
 		return nil, newInvalid(info, m.Name, errs)
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kubesim/kubesim/objects"
@@ -291,12 +292,12 @@ func shouldDeleteInForeground(finalizers []string, policy string) bool {
 // order and repetition.
 func sameStringSet(a, b []string) bool {
 	for _, x := range a {
-		if !containsString(b, x) {
+		if !slices.Contains(b, x) {
 			return false
 		}
 	}
 	for _, x := range b {
-		if !containsString(a, x) {
+		if !slices.Contains(a, x) {
 			return false
 		}
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -86,7 +87,7 @@ func namespaceGCFinalizers(current []string, policy string) []string {
 		}
 	}
 	for _, f := range []string{FinalizerOrphanDependents, FinalizerDeleteDependents} {
-		if want[f] && !containsString(out, f) {
+		if want[f] && !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -104,12 +105,8 @@ func pickFree(r Rand, size, band int, used func(int) bool) (int, bool) {
 // serviceAllocations lists the cluster IPs and node ports stored Services hold.
 func (s *Store) serviceAllocations() (ips map[netip.Addr]bool, ports map[int32]bool) {
 	ips, ports = map[netip.Addr]bool{}, map[int32]bool{}
-	start := entry{key: objects.Key{Kind: "Service"}}
-	s.tree.AscendGreaterOrEqual(start, func(e entry) bool {
-		if e.key.Kind != "Service" {
-			return false
-		}
-		svc, ok := e.obj.(*objects.Service)
+	s.Scan("Service", "", func(obj objects.Object) bool {
+		svc, ok := obj.(*objects.Service)
 		if !ok {
 			return true
 		}
@@ -211,19 +208,6 @@ func (s *Store) allocateNodePorts(svc *objects.Service, used map[int32]bool) obj
 	return errs
 }
 
-// sameStrings reports whether a and b hold the same strings in order.
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // keepAllocatedValues is upstream's patchAllocatedValues: an update that
 // leaves clusterIP, the IP families or a port's nodePort empty keeps the
 // stored values, as `kubectl apply` of the original manifest expects.
@@ -234,7 +218,7 @@ func keepAllocatedValues(svc, old *objects.Service) {
 	}
 	// Upstream's normalizeClusterIPs: a changed clusterIP with clusterIPs
 	// left as stored means the user changed the former only.
-	if sp.ClusterIP != op.ClusterIP && sameStrings(sp.ClusterIPs, op.ClusterIPs) && sp.ClusterIP != "" {
+	if sp.ClusterIP != op.ClusterIP && slices.Equal(sp.ClusterIPs, op.ClusterIPs) && sp.ClusterIP != "" {
 		sp.ClusterIPs = []string{sp.ClusterIP}
 	}
 	if sp.IPFamilyPolicy == nil {

@@ -1,6 +1,10 @@
 package storage
 
-import "github.com/kubesim/kubesim/objects"
+import (
+	"slices"
+
+	"github.com/kubesim/kubesim/objects"
+)
 
 // This file holds the per-kind decisions upstream spreads over its registry
 // strategies (pkg/registry/<group>/<kind>/strategy.go). Kinds are named here
@@ -77,7 +81,7 @@ func prepareForCreate(obj objects.Object) {
 		o.Status.QOSClass = objects.PodQOSClass(o)
 	case *objects.Namespace:
 		o.Status.Phase = objects.NamespaceActive
-		if !containsString(o.Spec.Finalizers, objects.FinalizerKubernetes) {
+		if !slices.Contains(o.Spec.Finalizers, objects.FinalizerKubernetes) {
 			o.Spec.Finalizers = append(o.Spec.Finalizers, objects.FinalizerKubernetes)
 		}
 	case *objects.Job:
@@ -114,14 +118,4 @@ func prepareForStatusUpdate(obj, old objects.Object) {
 			p.Status.QOSClass = oldPod.Status.QOSClass
 		}
 	}
-}
-
-// containsString reports whether list holds s.
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -85,6 +85,7 @@ func (s *Store) update(obj objects.Object, ep endpoint) (objects.Object, error) 
 	}
 	objects.SchemeDefault(in) // create-only defaults (Default) must not come back
 	ep.prepare(in, old)
+	s.stampVolumePhaseTransition(in, old)
 	keepSystemFields(in, old, ep)
 	if errs := objects.ValidateUpdate(in, old); len(errs) > 0 {
 		return nil, newInvalid(info, key.Name, errs)

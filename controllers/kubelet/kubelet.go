@@ -19,6 +19,9 @@ type Config struct {
 	// Network is the cluster network containers and the node reach
 	// (nslookup, curl, wget); nil leaves them without one.
 	Network workload.Network
+	// Volumes resolves nfs and persistentVolumeClaim volumes; nil leaves
+	// them unmounted.
+	Volumes VolumeResolver
 }
 
 // Kubelet runs the pods bound to one node. Not safe for concurrent use.

@@ -44,6 +44,9 @@ type podRun struct {
 	ip         netip.Addr
 	containers []*container
 	volumes    map[string]*vfs.FS
+	// volumeDirs are the directories of volumes that are part of a larger
+	// filesystem (nfs and claims); the others are their FS's root.
+	volumeDirs map[string]string
 	// readOnlyVolumes are the projected volumes (secret, configMap,
 	// downwardAPI), which the kubelet mounts read-only.
 	readOnlyVolumes map[string]bool
@@ -61,7 +64,7 @@ type podRun struct {
 // admit starts tracking a pod newly bound to the node.
 func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay),
-		volumes: map[string]*vfs.FS{}, readOnlyVolumes: map[string]bool{}}
+		volumes: map[string]*vfs.FS{}, volumeDirs: map[string]string{}, readOnlyVolumes: map[string]bool{}}
 	for _, v := range pod.Spec.Volumes {
 		if v.EmptyDir != nil {
 			pr.volumes[v.Name] = vfs.New()
@@ -79,7 +82,7 @@ func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 func (pr *podRun) advance(now time.Time, res *controllers.Result) {
 	pr.checkStopping(now, res)
 	pr.checkSpecChanges(now, res)
-	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping && pr.mountVolumes(now, res) {
+	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping && pr.mountVolumes(now, res) && pr.mountExternalVolumes(now, res) {
 		pr.startSandbox(now, res)
 	}
 	for progressed := true; progressed; {
@@ -331,6 +334,9 @@ func (pr *podRun) view(c objects.Container, img workload.Image, now time.Time) *
 // directory of it the volume is.
 func (pr *podRun) volumeFS(name string, now time.Time) (*vfs.FS, string) {
 	if fs, ok := pr.volumes[name]; ok {
+		if dir, ok := pr.volumeDirs[name]; ok {
+			return fs, dir
+		}
 		return fs, "/"
 	}
 	for _, v := range pr.pod.Spec.Volumes {

@@ -66,7 +66,7 @@ func (s *Scheduler) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 		if ev.Type == storage.Deleted || isTerminal(obj) {
 			return s.retryKeys()
 		}
-	case *objects.Node:
+	case *objects.Node, *objects.PersistentVolumeClaim:
 		return s.retryKeys()
 	}
 	return nil
@@ -95,6 +95,10 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 		return controllers.Result{}
 	}
 	nodes := r.List("Node", "", nil)
+	if reason := claimsBlocking(r, pod); reason != "" {
+		s.unschedulable[key] = true
+		return unschedulable(now, pod, preFilterMessage(reason, len(nodes)))
+	}
 	best, fit := choose(pod, nodes, s.cache.nodes)
 	if best == "" {
 		s.unschedulable[key] = true

@@ -115,6 +115,11 @@ func LookupImage(ref string) Image {
 		img.SizeBytes = 78 << 20
 		img.Shell = "dash"
 		img.Lacks = []string{"bc"}
+	case "external_storage/nfs-client-provisioner", "sig-storage/nfs-subdir-external-provisioner":
+		// The NFS provisioner is a Go binary that runs until stopped; its
+		// work is modelled by the provisioner controller, not here.
+		img.Cmd = []string{"sleep", "infinity"}
+		img.SizeBytes = 18 << 20
 	case "resouer/ubuntu-bc":
 		img.Cmd = []string{"/bin/bash"}
 		img.SizeBytes = 210 << 20

@@ -1,0 +1,72 @@
+package volume
+
+import (
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+)
+
+// bind is upstream's bind, in its write order: the volume's claimRef (and
+// bound-by-controller when the binder wrote it), the volume's Bound phase,
+// the claim's volumeName with bind-completed (and bound-by-controller when
+// the binder wrote it), and last the claim's Bound phase with the volume's
+// access modes and capacity. Writes already done are skipped, so a bind
+// interrupted half-way resumes on the next sync.
+func bind(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) controllers.Result {
+	var acts []controllers.Action
+	// Each write starts from the previous one's result: the status
+	// endpoint keeps the metadata it is given.
+	pv, c = pv.DeepCopy(), c.DeepCopy()
+	if !boundToClaim(pv, c) || pv.Spec.ClaimRef.UID != c.UID {
+		if !boundToClaim(pv, c) {
+			setAnnotation(&pv.ObjectMeta, objects.AnnBoundByController, objects.AnnYes)
+		}
+		pv.Spec.ClaimRef = claimRef(c)
+		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: unconditional(pv)})
+	}
+	if pv.Status.Phase != objects.VolumeBound {
+		acts = append(acts, volumePhaseAction(pv, objects.VolumeBound, ""))
+	}
+	if c.Spec.VolumeName != pv.Name || c.Annotations[objects.AnnBindCompleted] == "" {
+		if c.Spec.VolumeName != pv.Name {
+			c.Spec.VolumeName = pv.Name
+			setAnnotation(&c.ObjectMeta, objects.AnnBoundByController, objects.AnnYes)
+		}
+		setAnnotation(&c.ObjectMeta, objects.AnnBindCompleted, objects.AnnYes)
+		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: unconditional(c)})
+	}
+	acts = append(acts, claimStatusAction(c, objects.ClaimBound, pv)...)
+	return controllers.Result{Actions: acts}
+}
+
+// unconditional returns a copy of obj without its resourceVersion, so that
+// its write does not conflict with the write before it.
+func unconditional[T objects.Object](obj T) T {
+	out := obj.DeepCopyObject().(T)
+	out.GetObjectMeta().ResourceVersion = ""
+	return out
+}
+
+// claimRef is the reference a volume keeps to its claim (GetReference).
+func claimRef(c *objects.PersistentVolumeClaim) *objects.ObjectReference {
+	return &objects.ObjectReference{Kind: kindPVC, APIVersion: "v1", Namespace: c.Namespace, Name: c.Name,
+		UID: c.UID, ResourceVersion: c.ResourceVersion}
+}
+
+// boundToClaim is IsVolumeBoundToClaim: the claimRef names the claim and,
+// when it has a uid, that uid.
+func boundToClaim(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) bool {
+	ref := pv.Spec.ClaimRef
+	if ref == nil || ref.Name != c.Name || ref.Namespace != c.Namespace {
+		return false
+	}
+	return ref.UID == "" || ref.UID == c.UID
+}
+
+// volumePhaseAction writes a volume's phase and message.
+func volumePhaseAction(pv *objects.PersistentVolume, phase, message string) controllers.Action {
+	upd := pv.DeepCopy()
+	upd.ResourceVersion = ""
+	upd.Status.Phase = phase
+	upd.Status.Message = message
+	return controllers.Action{Verb: controllers.UpdateStatus, Object: upd}
+}

@@ -1,0 +1,94 @@
+package volume
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// syncVolume is upstream's syncVolume: a volume without a (bound) claim is
+// Available; a volume whose claim is gone is Released and reclaimed; a
+// volume its claim points at is Bound; a volume its claim left is unbound.
+func syncVolume(r storage.Reader, pv *objects.PersistentVolume) controllers.Result {
+	ref := pv.Spec.ClaimRef
+	if ref == nil || ref.UID == "" {
+		return phaseResult(pv, objects.VolumeAvailable)
+	}
+	c := getClaim(r, ref.Namespace, ref.Name)
+	if c != nil && c.UID != ref.UID {
+		c = nil
+	}
+	switch {
+	case c == nil:
+		return release(pv)
+	case c.Spec.VolumeName == "":
+		return controllers.Result{} // the claim's sync finishes the binding
+	case c.Spec.VolumeName == pv.Name:
+		return phaseResult(pv, objects.VolumeBound)
+	case pv.Annotations[objects.AnnDynamicallyProvisioned] != "" && pv.Spec.PersistentVolumeReclaimPolicy == objects.ReclaimDelete:
+		return release(pv)
+	}
+	return unbind(pv)
+}
+
+// phaseResult sets a volume's phase unless it has it already.
+func phaseResult(pv *objects.PersistentVolume, phase string) controllers.Result {
+	if pv.Status.Phase == phase {
+		return controllers.Result{}
+	}
+	return controllers.Result{Actions: []controllers.Action{volumePhaseAction(pv, phase, "")}}
+}
+
+// release marks a volume Released (a Failed one stays Failed) and reclaims it.
+func release(pv *objects.PersistentVolume) controllers.Result {
+	switch pv.Status.Phase {
+	case objects.VolumeFailed:
+		return controllers.Result{}
+	case objects.VolumeReleased:
+		return reclaim(pv)
+	}
+	return phaseResult(pv, objects.VolumeReleased) // the status write triggers reclaim
+}
+
+// reclaim is reclaimVolume for a Released volume: Retain keeps it; Delete
+// is an external provisioner's business when one provisioned it, and fails
+// otherwise, as no in-tree plugin deletes NFS or hostPath volumes outside
+// /tmp; Recycle is not modelled.
+func reclaim(pv *objects.PersistentVolume) controllers.Result {
+	switch pv.Spec.PersistentVolumeReclaimPolicy {
+	case objects.ReclaimRetain, objects.ReclaimRecycle:
+		return controllers.Result{}
+	case objects.ReclaimDelete:
+		if p := pv.Annotations[objects.AnnDynamicallyProvisioned]; p != "" && !strings.HasPrefix(p, "kubernetes.io/") {
+			return controllers.Result{} // left to the external provisioner
+		}
+		msg := fmt.Sprintf(msgNoDeletablePlugin, pv.Name)
+		return controllers.Result{Actions: []controllers.Action{volumePhaseAction(pv, objects.VolumeFailed, msg)},
+			Events: []controllers.Event{controllers.Warning(pv, ReasonVolumeFailedDelete, msg)}}
+	}
+	return controllers.Result{Actions: []controllers.Action{volumePhaseAction(pv, objects.VolumeFailed, msgUnknownReclaimPolicy)},
+		Events: []controllers.Event{controllers.Warning(pv, ReasonVolumeUnknownReclaim, msgUnknownReclaimPolicy)}}
+}
+
+// unbind is unbindVolume: a volume the binder bound loses its claimRef and
+// annotation; a volume the user pre-bound keeps its claimRef without the
+// uid. Either becomes Available.
+func unbind(pv *objects.PersistentVolume) controllers.Result {
+	upd := pv.DeepCopy()
+	if upd.Annotations[objects.AnnBoundByController] != "" {
+		upd.Spec.ClaimRef = nil
+		delete(upd.Annotations, objects.AnnBoundByController)
+		if len(upd.Annotations) == 0 {
+			upd.Annotations = nil
+		}
+	} else {
+		upd.Spec.ClaimRef.UID = ""
+	}
+	return controllers.Result{Actions: []controllers.Action{
+		{Verb: controllers.Update, Object: unconditional(upd)},
+		volumePhaseAction(upd, objects.VolumeAvailable, ""),
+	}}
+}
