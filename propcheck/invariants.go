@@ -7,6 +7,7 @@ import (
 	"github.com/kubesim/kubesim/controllers/garbagecollector"
 	"github.com/kubesim/kubesim/controllers/job"
 	"github.com/kubesim/kubesim/controllers/statefulset"
+	"github.com/kubesim/kubesim/controllers/volume"
 	"github.com/kubesim/kubesim/storage"
 )
 
@@ -20,6 +21,7 @@ func Safety(r storage.Reader, history *History) []error {
 	errs = append(errs, history.cron.Check(r)...)
 	errs = append(errs, deployment.CheckInvariants(r)...)
 	errs = append(errs, statefulset.CheckInvariants(r)...)
+	errs = append(errs, volume.CheckInvariants(r)...)
 	return errs
 }
 

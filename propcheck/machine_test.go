@@ -27,6 +27,7 @@ type machine struct {
 	jobs    []string
 	deploys []string
 	sets    []string
+	claims  []string
 	down    map[string]bool // nodes and controllers taken down
 	faulted map[string]bool // controllers with injected faults
 }
@@ -170,6 +171,50 @@ func (m *machine) scaleStatefulSet(t *rapid.T) {
 	m.do(fmt.Sprintf("kubectl scale statefulset/%s --replicas=%d", s, rapid.IntRange(0, 4).Draw(t, "replicas")), "")
 }
 
+// createVolume adds a static hostPath volume of a random size.
+func (m *machine) createVolume(t *rapid.T) {
+	name := m.name("pv")
+	m.do("kubectl apply -f -", fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: %s
+spec:
+  capacity:
+    storage: %dGi
+  accessModes: [%s]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath:
+    path: /data/%s
+`, name, rapid.IntRange(1, 5).Draw(t, "size"), rapid.SampledFrom([]string{"ReadWriteOnce", "ReadWriteMany"}).Draw(t, "mode"), name))
+}
+
+// createClaim asks for a volume, without a class so only static volumes fit.
+func (m *machine) createClaim(t *rapid.T) {
+	name := m.name("claim")
+	m.do("kubectl apply -f -", fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: %s
+spec:
+  storageClassName: ""
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: %dGi
+`, name, rapid.IntRange(1, 5).Draw(t, "size")))
+	m.claims = append(m.claims, name)
+}
+
+func (m *machine) deleteClaim(t *rapid.T) {
+	if len(m.claims) == 0 {
+		t.Skip("no claim")
+	}
+	i := rapid.IntRange(0, len(m.claims)-1).Draw(t, "which")
+	name := m.claims[i]
+	m.claims = append(m.claims[:i:i], m.claims[i+1:]...)
+	m.do(fmt.Sprintf("kubectl delete pvc %s --wait=false", name), "")
+}
+
 func (m *machine) scaleDeployment(t *rapid.T) {
 	if len(m.deploys) == 0 {
 		t.Skip("no deployment")
@@ -249,7 +294,8 @@ func (m *machine) toggle(t *rapid.T) {
 
 // faultControllers are the controllers the machine injects faults into.
 var faultControllers = []string{"job-controller", "deployment-controller", "replicaset-controller",
-	"garbage-collector-controller", "endpoint-controller", "default-scheduler", "statefulset-controller"}
+	"garbage-collector-controller", "endpoint-controller", "default-scheduler", "statefulset-controller",
+	"persistentvolume-binder-controller"}
 
 // fault injects a control-plane fault: a stale view, lost watch events, or
 // a crash between two writes of one reconcile.
@@ -317,6 +363,9 @@ func TestControllersKeepTheirInvariants(t *testing.T) {
 			"createDeployment":  m.createDeployment,
 			"scale":             m.scaleDeployment,
 			"createStatefulSet": m.createStatefulSet,
+			"createVolume":      m.createVolume,
+			"createClaim":       m.createClaim,
+			"deleteClaim":       m.deleteClaim,
 			"scaleStatefulSet":  m.scaleStatefulSet,
 			"roll":              m.rollDeployment,
 			"delete":            m.deleteSomething,
