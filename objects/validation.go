@@ -124,6 +124,12 @@ func ValidateUpdate(obj, old Object) ErrorList {
 		return append(errs, validateReplicaSet(o, old.(*ReplicaSet))...)
 	case *StatefulSet:
 		return append(errs, validateStatefulSetUpdate(o, old.(*StatefulSet))...)
+	case *PersistentVolume:
+		return append(errs, validatePersistentVolumeUpdate(o, old.(*PersistentVolume))...)
+	case *PersistentVolumeClaim:
+		return append(errs, validatePersistentVolumeClaimUpdate(o, old.(*PersistentVolumeClaim))...)
+	case *StorageClass:
+		return append(errs, validateStorageClassUpdate(o, old.(*StorageClass))...)
 	}
 	return append(errs, ValidateCreate(obj)...)
 }

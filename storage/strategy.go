@@ -54,13 +54,6 @@ func HasStatusSubresource(obj objects.Object) bool {
 	return statusSubresourceKinds[obj.GetTypeMeta().Kind] && hasStatusField(obj)
 }
 
-// gracefulDelete reports whether deleting obj goes through the graceful
-// path (a deletionTimestamp in the future first): only pods do.
-func gracefulDelete(obj objects.Object) bool {
-	_, ok := obj.(*objects.Pod)
-	return ok
-}
-
 // defaultGCPolicy returns the kind's garbage-collection default.
 func defaultGCPolicy(kind string) gcPolicy {
 	return defaultGCPolicies[kind] // the zero value is gcDeleteDependents

@@ -106,11 +106,11 @@ func slot(n int) time.Time { return t0.Add(time.Duration(n)*time.Minute + 100*ti
 
 func TestFirstRunCreatesJob(t *testing.T) {
 	f := newFixture(t, nil)
-	res, events := f.reconcile(t0.Add(30 * time.Second))
+	res, _ := f.reconcile(t0.Add(30 * time.Second))
 	assert.Empty(t, res.Actions)
 	assert.Equal(t, 30*time.Second+100*time.Millisecond, res.RequeueAfter)
 
-	res, events = f.reconcile(slot(1))
+	res, events := f.reconcile(slot(1))
 	assert.Equal(t, []string{"SuccessfulCreate: Created job hello-28386721"}, reasons(events))
 	assert.Equal(t, time.Minute, res.RequeueAfter)
 	obj, err := f.st.Get(objects.Key{Kind: "Job", Namespace: "default", Name: "hello-28386721"})

@@ -51,14 +51,6 @@ func (a *bcArith) divide(x, y bcNum, scale int) (bcNum, error) {
 	return a.div(x, y, scale), nil
 }
 
-// modulo is mod with bc's divide-by-zero error.
-func (a *bcArith) modulo(x, y bcNum, scale int) (bcNum, error) {
-	if y.isZero() {
-		return bcNum{}, errBCDivZero
-	}
-	return a.mod(x, y, scale), nil
-}
-
 // raise is bc_raise: x^y for the integer part of y. bc computes the power
 // exactly (its intermediate scales double with each squaring) and then
 // truncates to min(x.scale*|y|, max(scale, x.scale)); a negative exponent

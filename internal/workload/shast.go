@@ -30,19 +30,6 @@ type shPart struct {
 	cmd *shList // partCmd
 }
 
-// literal returns the word's text when it is all literal parts, and
-// whether any of it was quoted; ok is false when it has expansions.
-func (w *shWord) literal() (text string, quoted, ok bool) {
-	for _, p := range w.parts {
-		if p.kind != partLit {
-			return "", false, false
-		}
-		text += p.text
-		quoted = quoted || p.quoted
-	}
-	return text, quoted, true
-}
-
 // shList is a sequence of and-or lists separated by ; & or newlines.
 type shList struct {
 	items []*shAndOr
