@@ -195,6 +195,24 @@ func IsDefaultStorageClass(sc *StorageClass) bool {
 	return sc.Annotations[AnnIsDefaultStorageClass] == "true" || sc.Annotations[AnnBetaIsDefaultStorageClass] == "true"
 }
 
+// EffectiveDefaultStorageClass picks the default class among classes as
+// upstream's GetDefaultClass does: of those marked default, the newest,
+// ties going to the smallest name; nil when none is marked.
+func EffectiveDefaultStorageClass(classes []*StorageClass) *StorageClass {
+	var best *StorageClass
+	for _, sc := range classes {
+		if !IsDefaultStorageClass(sc) {
+			continue
+		}
+		newer := best == nil || sc.CreationTimestamp.After(best.CreationTimestamp.Time)
+		tie := best != nil && sc.CreationTimestamp.Equal(best.CreationTimestamp.Time) && sc.Name < best.Name
+		if newer || tie {
+			best = sc
+		}
+	}
+	return best
+}
+
 // PersistentVolumeClass returns a volume's class name; the beta annotation
 // wins over the spec field (GetPersistentVolumeClass).
 func PersistentVolumeClass(pv *PersistentVolume) string {

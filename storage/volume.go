@@ -46,17 +46,13 @@ func (s *Store) admitDefaultStorageClass(c *objects.PersistentVolumeClaim) {
 // upstream's GetDefaultClass picks it: among the classes marked default, the
 // newest, ties going to the smallest name; nil when none is marked.
 func DefaultStorageClass(r Reader) *objects.StorageClass {
-	var best *objects.StorageClass
+	var classes []*objects.StorageClass
 	for _, o := range r.List("StorageClass", "", nil) {
-		sc, ok := o.(*objects.StorageClass)
-		if !ok || !objects.IsDefaultStorageClass(sc) {
-			continue
-		}
-		if best == nil || sc.CreationTimestamp.After(best.CreationTimestamp.Time) {
-			best = sc // List is name-ordered, so equal times keep the smaller name
+		if sc, ok := o.(*objects.StorageClass); ok {
+			classes = append(classes, sc)
 		}
 	}
-	return best
+	return objects.EffectiveDefaultStorageClass(classes)
 }
 
 // stampVolumePhaseTransition records when a volume's phase changed, as the

@@ -32,7 +32,10 @@ func init() {
 	register("StorageClass", kindPrinter{
 		columns: []column{{name: "Name", isName: true}, {name: "Provisioner"}, {name: "ReclaimPolicy"},
 			{name: "VolumeBindingMode"}, {name: "AllowVolumeExpansion"}, {name: "Age"}},
-		row:      typedRow(storageClassRow),
+		row: typedRow(func(sc *objects.StorageClass, now time.Time) []string {
+			return storageClassRow(sc, objects.IsDefaultStorageClass(sc), now)
+		}),
+		listRow:  storageClassRows,
 		describe: typedDescribe(describeStorageClass),
 	})
 }
@@ -67,21 +70,42 @@ func persistentVolumeClaimRow(c *objects.PersistentVolumeClaim, now time.Time) [
 	if c.DeletionTimestamp != nil {
 		status = statusTerminating
 	}
-	capacity, modes := "", ""
-	if c.Spec.VolumeName != "" {
-		modes = objects.AccessModesAsString(c.Status.AccessModes)
-		if q, ok := c.Status.Capacity[objects.ResourceStorage]; ok {
-			capacity = q.String()
-		}
-	}
+	capacity, modes := claimCapacity(c)
 	return []string{c.Name, status, c.Spec.VolumeName, capacity, modes, objects.PersistentVolumeClaimClass(c),
 		orUnset(c.Spec.VolumeAttributesClassName), since(c.CreationTimestamp, now), volumeModeString(c.Spec.VolumeMode)}
 }
 
+// claimCapacity is the CAPACITY and ACCESS MODES of a claim: from its
+// status once it names a volume (an empty capacity then prints as 0, as
+// upstream's Quantity.String does), blank before.
+func claimCapacity(c *objects.PersistentVolumeClaim) (capacity, modes string) {
+	if c.Spec.VolumeName == "" {
+		return "", ""
+	}
+	q := c.Status.Capacity[objects.ResourceStorage]
+	return q.String(), objects.AccessModesAsString(c.Status.AccessModes)
+}
+
+// storageClassRows prints a list of classes, marking only the effective
+// default "(default)" (upstream's list printer since the newest-default
+// rule), and rows of single classes as printStorageClass does.
+func storageClassRows(list []objects.Object) func(objects.Object, time.Time) ([]string, error) {
+	var classes []*objects.StorageClass
+	for _, o := range list {
+		if sc, ok := o.(*objects.StorageClass); ok {
+			classes = append(classes, sc)
+		}
+	}
+	def := objects.EffectiveDefaultStorageClass(classes)
+	return typedRow(func(sc *objects.StorageClass, now time.Time) []string {
+		return storageClassRow(sc, def != nil && def.UID == sc.UID && def.Name == sc.Name, now)
+	})
+}
+
 // storageClassRow is upstream's printStorageClass.
-func storageClassRow(sc *objects.StorageClass, now time.Time) []string {
+func storageClassRow(sc *objects.StorageClass, isDefault bool, now time.Time) []string {
 	name := sc.Name
-	if objects.IsDefaultStorageClass(sc) {
+	if isDefault {
 		name += " (default)"
 	}
 	reclaim, binding := objects.ReclaimDelete, objects.VolumeBindingImmediate
@@ -169,13 +193,7 @@ func describePersistentVolumeClaim(w *prefixWriter, c *objects.PersistentVolumeC
 	printLabelsMultiline(w, "Labels", c.Labels)
 	printAnnotationsMultiline(w, "Annotations", c.Annotations)
 	w.write(0, "Finalizers:\t%v\n", finalizersString(c.Finalizers))
-	capacity, modes := "", ""
-	if c.Spec.VolumeName != "" {
-		modes = objects.AccessModesAsString(c.Status.AccessModes)
-		if q, ok := c.Status.Capacity[objects.ResourceStorage]; ok {
-			capacity = q.String()
-		}
-	}
+	capacity, modes := claimCapacity(c)
 	w.write(0, "Capacity:\t%s\n", capacity)
 	w.write(0, "Access Modes:\t%s\n", modes)
 	if c.Spec.VolumeMode != nil {
@@ -205,7 +223,8 @@ func claimUsers(c *objects.PersistentVolumeClaim, pods []*objects.Pod) string {
 		return "<none>"
 	}
 	sort.Strings(names)
-	return strings.Join(names, "\n               ")
+	// A tab starts each further line, so the names stay in describe's column.
+	return strings.Join(names, "\n\t")
 }
 
 // describeStorageClass follows describe.go describeStorageClass.

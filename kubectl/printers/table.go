@@ -49,6 +49,10 @@ type kindPrinter struct {
 	// column order: the apiserver always generates wide rows and kubectl
 	// drops the wide columns it does not show.
 	row func(obj objects.Object, now time.Time) ([]string, error)
+	// listRow, when set, replaces row for a printed list: it sees the whole
+	// list first, for columns that depend on the other objects (only the
+	// effective default StorageClass is marked "(default)").
+	listRow func(list []objects.Object) func(obj objects.Object, now time.Time) ([]string, error)
 	// describe writes the object's `kubectl describe` report.
 	describe func(w *prefixWriter, obj objects.Object, opts DescribeOptions) error
 }
@@ -162,8 +166,12 @@ func printGroup(w io.Writer, g kindGroup, opts Options) error {
 		tw.line(strings.Join(headers(p.columns, showNS, opts), "\t"))
 	}
 	prefix := kindPrefix(g.group, g.kind)
+	row := p.row
+	if p.listRow != nil {
+		row = p.listRow(g.objs)
+	}
 	for i, obj := range g.objs {
-		cells, err := p.row(obj, opts.Now)
+		cells, err := row(obj, opts.Now)
 		if err != nil {
 			return err
 		}
