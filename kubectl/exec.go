@@ -19,10 +19,12 @@ func (k *Kubectl) exec(inv *invocation) error {
 	if len(inv.p.args) == 0 {
 		return &usageError{msg: "expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command", verb: "exec"}
 	}
-	command := inv.p.dashArgs
-	if !inv.p.sawDash {
-		command = inv.p.args[1:]
+	if !inv.p.sawDash && len(inv.p.args) > 1 {
+		// The tutorial's `kubectl exec -it mysql-0 /bin/bash` form was
+		// removed from kubectl (1.31); it now refuses it so.
+		return plainError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead")
 	}
+	command := inv.p.dashArgs
 	if len(command) == 0 {
 		return &usageError{msg: "you must specify at least one command for the container", verb: "exec"}
 	}

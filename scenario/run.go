@@ -53,6 +53,10 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	switch words[0] {
 	case "kubectl":
 		// Example: kubectl get pods -o wide
+		// Example: kubectl get pv | grep mysql
+		if left, right, piped := splitPipe(cmd.Text); piped {
+			return r.pipe(file, cmd, left, right)
+		}
 		return endLine(r.k.Run(words[1:], cmd.Stdin).Output), nil
 	case "sleep":
 		// Example: sleep 1m54s
@@ -161,7 +165,7 @@ func (r *Runner) host(words []string, fail failFunc) (string, error) {
 	if len(words) < 4 || words[2] != "--" {
 		return fail("usage: host MACHINE -- COMMAND...")
 	}
-	res, err := r.c.HostExec(words[1], words[3:])
+	res, err := r.c.HostExec(words[1], words[3:], "")
 	if err != nil {
 		return fail("host: %v", err)
 	}
@@ -200,4 +204,30 @@ func (r *Runner) fault(words []string, fail failFunc) (string, error) {
 		return fail("fault: %v", err)
 	}
 	return "", nil
+}
+
+// splitPipe cuts a command line at its first unquoted "|".
+func splitPipe(line string) (left, right string, ok bool) {
+	for i := 0; i < len(line); i++ {
+		if line[i] == '|' && !inQuotes(line, i) && (i+1 >= len(line) || line[i+1] != '|') {
+			return strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:]), true
+		}
+	}
+	return "", "", false
+}
+
+// pipe runs `kubectl ... | COMMAND`: kubectl's output becomes the standard
+// input of COMMAND, run by the shell of the machine the user types on, as
+// in the tutorial's `kubectl get pv | grep mysql`.
+func (r *Runner) pipe(file string, cmd Command, left, right string) (string, error) {
+	words, err := Split(left)
+	if err != nil || len(words) < 1 {
+		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf("cannot read command %q", left)}
+	}
+	out := r.k.Run(words[1:], cmd.Stdin).Output
+	res, err := r.c.HostExec(r.c.ConsoleHost(), []string{"sh", "-c", right}, out)
+	if err != nil {
+		return "", &CommandError{File: file, Line: cmd.Line, Msg: err.Error()}
+	}
+	return endLine(strings.Join(res.Output, "\n")), nil
 }

@@ -131,13 +131,13 @@ func (c *Cluster) Exec(namespace, pod, container string, argv []string, stdin st
 
 // HostExec runs a command on a machine of the cluster outside any pod (the
 // tutorial's `ll /mnt/data` on the master), against the machine's own
-// filesystem.
-func (c *Cluster) HostExec(machine string, argv []string) (ExecResult, error) {
+// filesystem, with stdin as its standard input.
+func (c *Cluster) HostExec(machine string, argv []string, stdin string) (ExecResult, error) {
 	k := c.kubelets[machine]
 	if k == nil {
 		return ExecResult{}, fmt.Errorf("no machine named %q", machine)
 	}
-	res := k.HostExec(argv, c.clock.Now(), execLimit)
+	res := k.HostExec(argv, stdin, c.clock.Now(), execLimit)
 	c.clock.Advance(res.Duration)
 	return ExecResult{Output: lines(res), ExitCode: res.ExitCode}, nil
 }
@@ -159,4 +159,15 @@ func (c *Cluster) NodeHeartbeat(node string) (time.Time, bool) {
 	}
 	at, _ := c.machines.LastHeartbeat(node)
 	return at, true
+}
+
+// ConsoleHost is the machine a scenario's user types on: the first
+// control-plane node (the tutorial's k8s-master), or the first node.
+func (c *Cluster) ConsoleHost() string {
+	for _, n := range c.cfg.Nodes {
+		if n.ControlPlane {
+			return n.Name
+		}
+	}
+	return c.cfg.Nodes[0].Name
 }

@@ -93,9 +93,10 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 	return runAndApply(proc, fs, limit), nil
 }
 
-// HostExec runs argv on the node itself, against its own filesystem.
-func (k *Kubelet) HostExec(argv []string, now time.Time, limit time.Duration) workload.Result {
-	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now,
+// HostExec runs argv on the node itself, against its own filesystem, with
+// stdin as its standard input.
+func (k *Kubelet) HostExec(argv []string, stdin string, now time.Time, limit time.Duration) workload.Result {
+	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now, Stdin: stdin,
 		Image: workload.LookupImage("centos:7"), Net: k.cfg.Network}
 	return runAndApply(proc, k.host, limit)
 }
