@@ -21,7 +21,10 @@ func bind(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) contro
 			setAnnotation(&pv.ObjectMeta, objects.AnnBoundByController, objects.AnnYes)
 		}
 		pv.Spec.ClaimRef = claimRef(c)
-		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: unconditional(pv)})
+		// Conditional on the version read, as upstream's update is: a
+		// binder working from a stale view must not take a volume another
+		// claim has meanwhile been given.
+		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: pv.DeepCopy()})
 	}
 	if pv.Status.Phase != objects.VolumeBound {
 		acts = append(acts, volumePhaseAction(pv, objects.VolumeBound, ""))
@@ -32,7 +35,7 @@ func bind(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) contro
 			setAnnotation(&c.ObjectMeta, objects.AnnBoundByController, objects.AnnYes)
 		}
 		setAnnotation(&c.ObjectMeta, objects.AnnBindCompleted, objects.AnnYes)
-		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: unconditional(c)})
+		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: c.DeepCopy()})
 	}
 	acts = append(acts, claimStatusAction(c, objects.ClaimBound, pv)...)
 	return controllers.Result{Actions: acts}
