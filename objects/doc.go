@@ -12,8 +12,11 @@
 // # What lives here
 //
 //   - meta.go: TypeMeta, ObjectMeta, OwnerReference, the Object interface and Key.
-//   - pod.go, node.go, namespace.go, event.go: the core kinds.
-//   - apps.go, appsvalidation.go: apps/v1 Deployment and ReplicaSet.
+//   - one file per group of kinds, each with its <name>validation.go: pod.go,
+//     node.go, namespace.go, event.go (core); job.go and cronjob.go (batch);
+//     apps.go and statefulset.go (apps); service.go and serviceendpoints.go
+//     (Services, Endpoints, EndpointSlices); config.go (Secrets, ConfigMaps);
+//     storage.go (PersistentVolumes, claims, StorageClasses).
 //   - unstructured.go: objects of kinds kubesim does not model (RBAC, ServiceAccounts...),
 //     kept as JSON trees so a tutorial that applies them is never rejected.
 //   - scheme.go: the registry of kinds (group, version, resource, short names).
@@ -29,7 +32,10 @@
 //
 // # Imports
 //
-// objects is a leaf: it imports only the standard library and sigs.k8s.io/yaml.
+// objects is a leaf of kubesim: it imports only the standard library (with
+// time/tzdata, so time zones load the same on every machine),
+// sigs.k8s.io/yaml for manifests and github.com/robfig/cron/v3's parser for
+// CronJob schedules.
 //
 // # Determinism
 //
