@@ -19,8 +19,10 @@
 // # Imports
 //
 // controllers imports objects and storage (the read side). Sub-packages
-// import controllers, storage and objects, never sim, the clock or each
-// other.
+// import controllers, storage and objects (the kubelet also the internal
+// workload and vfs models), never sim, the clock or each other; the test
+// harness controllers/controllertest alone uses the clock, to build stores.
+// arch_test.go at the module root holds these rules.
 //
 // # Determinism
 //
