@@ -167,15 +167,21 @@ func (s *syncer) claimReplicaSets(r storage.Reader) []*objects.ReplicaSet {
 		case ref != nil && ref.UID == d.UID && matches:
 			out = append(out, rs.DeepCopy())
 		case ref != nil && ref.UID == d.UID && d.DeletionTimestamp == nil:
+			// Adoption and release are the sync's first write of the
+			// ReplicaSet: conditional on the version read, so that a sync
+			// working from a stale view gets a Conflict (and retries with a
+			// fresher one) rather than overwrite an owner reference, labels
+			// or a template written meanwhile. Upstream patches with a uid
+			// precondition; an update here rewrites the whole object.
 			rel := rs.DeepCopy()
-			rel.ResourceVersion = ""
 			rel.OwnerReferences = withoutOwner(rel.OwnerReferences, d.UID)
 			s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: rel, Then: s.record(nil)})
 		case ref == nil && matches && d.DeletionTimestamp == nil && rs.DeletionTimestamp == nil:
 			adopted := rs.DeepCopy()
-			adopted.ResourceVersion = ""
 			adopted.OwnerReferences = append(adopted.OwnerReferences, controllerRefTo(d))
 			s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: adopted.DeepCopy(), Then: s.record(nil)})
+			// Later writes of it in this sync follow the adoption.
+			adopted.ResourceVersion = ""
 			out = append(out, adopted)
 		}
 		return true

@@ -128,17 +128,24 @@ func syncOrphanPod(r storage.Reader, key objects.Key) controllers.Result {
 }
 
 // removeFinalizerAction removes the tracking finalizer from p, as
-// upstream's strategic-merge patch does: whatever else changed meanwhile,
-// only for the same pod (uid precondition, no resourceVersion).
+// upstream's strategic-merge patch does for the same pod (uid
+// precondition). An update here rewrites the whole pod, so it is
+// conditional on the resourceVersion read: from a stale view it gets a
+// Conflict, and the retry reads a fresher one, rather than overwrite what
+// was written meanwhile (another finalizer, an owner reference, labels).
 func removeFinalizerAction(p *objects.Pod, then func(objects.Object, error) []controllers.Event) controllers.Action {
 	upd := p.DeepCopy()
-	upd.ResourceVersion = ""
+	dropTrackingFinalizer(upd)
+	return controllers.Action{Verb: controllers.Update, Object: upd, Then: then}
+}
+
+// dropTrackingFinalizer removes the tracking finalizer from p.
+func dropTrackingFinalizer(p *objects.Pod) {
 	var kept []string
-	for _, f := range upd.Finalizers {
+	for _, f := range p.Finalizers {
 		if f != objects.JobTrackingFinalizer {
 			kept = append(kept, f)
 		}
 	}
-	upd.Finalizers = kept
-	return controllers.Action{Verb: controllers.Update, Object: upd, Then: then}
+	p.Finalizers = kept
 }

@@ -84,7 +84,7 @@ func activePodsForRemoval(j *objects.Job, pods []*objects.Pod, rmAtLeast int) []
 func (s *syncer) deleteJobPods(pods []*objects.Pod) {
 	for _, p := range pods {
 		if hasTrackingFinalizer(p) {
-			s.actions = append(s.actions, removeFinalizerAction(p, s.record(nil, nil)))
+			s.actions = append(s.actions, s.removeFinalizerAction(p))
 		}
 		s.actions = append(s.actions, s.deleteAction(p))
 	}
@@ -113,6 +113,7 @@ func (s *syncer) deleted(pods []*objects.Pod) {
 // SuccessfulDelete or FailedDelete.
 func (s *syncer) deleteAction(p *objects.Pod) controllers.Action {
 	j, name := s.job, p.Name
+	s.wrotePod(p)
 	return controllers.Action{Verb: controllers.Delete, Key: objects.KeyOf(p), Then: s.record(
 		func(objects.Object) []controllers.Event {
 			return []controllers.Event{controllers.Normal(j, ReasonSuccessfulDelete, "Deleted pod: "+name)}

@@ -44,9 +44,13 @@ type syncer struct {
 	// statusWritten is set once the sync emitted a status write, after
 	// which further status writes are unconditional.
 	statusWritten bool
-	actions       []controllers.Action
-	events        []controllers.Event
-	requeue       time.Duration
+	// podsWritten holds the uids of the pods this sync already wrote
+	// (updated or deleted): a later update of the same pod goes
+	// unconditionally, since the first write bumped its resourceVersion.
+	podsWritten map[string]bool
+	actions     []controllers.Action
+	events      []controllers.Event
+	requeue     time.Duration
 }
 
 // uncountedSets are the UIDs of status.uncountedTerminatedPods.
@@ -143,8 +147,7 @@ func (s *syncer) claim(p *objects.Pod, sel objects.Selector) {
 // adopt makes the Job the pod's controller and adds the tracking
 // finalizer, and returns the pod as the rest of the sync sees it.
 func (s *syncer) adopt(p *objects.Pod) *objects.Pod {
-	upd := p.DeepCopy()
-	upd.ResourceVersion = ""
+	upd := s.podUpdate(p)
 	upd.OwnerReferences = append(upd.OwnerReferences, controllerRefTo(s.job))
 	if !hasTrackingFinalizer(upd) {
 		upd.Finalizers = append(upd.Finalizers, objects.JobTrackingFinalizer)
@@ -153,11 +156,42 @@ func (s *syncer) adopt(p *objects.Pod) *objects.Pod {
 	return upd.DeepCopy()
 }
 
+// podUpdate returns a copy of p to write. The sync's first write of a pod
+// is conditional on the resourceVersion it read: upstream patches with a
+// uid precondition, but an update here rewrites the whole object, so a sync
+// working from a stale view must get a Conflict (and retry against a
+// fresher one) rather than overwrite an owner reference, labels or
+// finalizers written meanwhile. Later writes of the same pod in the sync
+// follow the first and go unconditionally.
+func (s *syncer) podUpdate(p *objects.Pod) *objects.Pod {
+	upd := p.DeepCopy()
+	if s.podsWritten[p.UID] {
+		upd.ResourceVersion = ""
+	}
+	s.wrotePod(p)
+	return upd
+}
+
+// wrotePod notes that the sync writes p.
+func (s *syncer) wrotePod(p *objects.Pod) {
+	if s.podsWritten == nil {
+		s.podsWritten = map[string]bool{}
+	}
+	s.podsWritten[p.UID] = true
+}
+
+// removeFinalizerAction removes the tracking finalizer from p, with the
+// sync's podUpdate rule for its resourceVersion.
+func (s *syncer) removeFinalizerAction(p *objects.Pod) controllers.Action {
+	upd := s.podUpdate(p)
+	dropTrackingFinalizer(upd)
+	return controllers.Action{Verb: controllers.Update, Object: upd, Then: s.record(nil, nil)}
+}
+
 // releaseAction drops the Job's owner reference and tracking finalizer
 // from a pod that no longer matches the selector.
 func (s *syncer) releaseAction(p *objects.Pod) controllers.Action {
-	upd := p.DeepCopy()
-	upd.ResourceVersion = ""
+	upd := s.podUpdate(p)
 	var refs []objects.OwnerReference
 	for _, ref := range upd.OwnerReferences {
 		if ref.UID != s.job.UID {

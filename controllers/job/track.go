@@ -177,7 +177,7 @@ func (s *syncer) flushAndRelease(release []*objects.Pod, withFinalizer map[strin
 		needsFlush = false
 	}
 	for _, p := range release {
-		s.actions = append(s.actions, removeFinalizerAction(p, s.record(nil, nil)))
+		s.actions = append(s.actions, s.removeFinalizerAction(p))
 		delete(withFinalizer, p.UID)
 	}
 	if cleanUncounted(&s.job.Status, withFinalizer) {

@@ -88,7 +88,9 @@ func restore(node *objects.Node) controllers.Result {
 // its pods not ready.
 func markUnreachable(now time.Time, r storage.Reader, node *objects.Node) controllers.Result {
 	var res controllers.Result
+	statusWritten := false
 	if readyStatus(node) != objects.ConditionUnknown {
+		statusWritten = true
 		st := node.DeepCopy()
 		for i := range st.Status.Conditions {
 			c := &st.Status.Conditions[i]
@@ -106,9 +108,14 @@ func markUnreachable(now time.Time, r storage.Reader, node *objects.Node) contro
 		tainted.Spec.Taints = append(tainted.Spec.Taints,
 			objects.Taint{Key: objects.TaintNodeUnreachable, Effect: objects.TaintNoSchedule},
 			objects.Taint{Key: objects.TaintNodeUnreachable, Effect: objects.TaintNoExecute, TimeAdded: added})
-		// The status write above bumps the resourceVersion; this write
-		// goes unconditionally, as upstream's taint patch does.
-		tainted.ResourceVersion = ""
+		// After the status write above, which bumps the resourceVersion,
+		// this write goes unconditionally, as upstream's taint patch does.
+		// As the first write of the node it is conditional on the version
+		// read: from a stale view it must not overwrite a spec (taints,
+		// unschedulable) written meanwhile.
+		if statusWritten {
+			tainted.ResourceVersion = ""
+		}
 		tainted.Status = objects.NodeStatus{}
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.Update, Object: tainted})
 	}

@@ -50,11 +50,14 @@ func (s *syncer) claimPods(r storage.Reader, sel objects.Selector) []*objects.Po
 }
 
 // ownerAction adopts (adds the controller reference) or releases (removes
-// it from) p, as the ControllerRefManager's patches do: for the same pod
-// (uid precondition), whatever else changed meanwhile.
+// it from) p, as the ControllerRefManager's patches do for the same pod
+// (uid precondition). An update here rewrites the whole pod, so it is
+// conditional on the resourceVersion read (it is the sync's only write of
+// the pod; deletions carry no version): a sync working from a stale view
+// gets a Conflict, and retries with a fresher one, rather than overwrite
+// an owner reference or labels written meanwhile.
 func (s *syncer) ownerAction(p *objects.Pod, adopt bool) controllers.Action {
 	upd := p.DeepCopy()
-	upd.ResourceVersion = ""
 	if adopt {
 		upd.OwnerReferences = append(upd.OwnerReferences, controllerRefTo(s.rs))
 	} else {
