@@ -51,7 +51,7 @@ func BenchmarkEventLoop(b *testing.B) {
 
 // clusterWith returns a cluster whose store holds n extra objects (config
 // objects no controller acts on) in a namespace of their own.
-func clusterWith(b *testing.B, n int) *sim.Cluster {
+func clusterWith(b testing.TB, n int) *sim.Cluster {
 	b.Helper()
 	c, err := sim.New(sim.Config{})
 	if err != nil {
@@ -64,12 +64,12 @@ func clusterWith(b *testing.B, n int) *sim.Cluster {
 		}
 	}
 	for i := range n {
-		u := &objects.Unstructured{
+		cm := &objects.ConfigMap{
 			TypeMeta:   objects.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 			ObjectMeta: objects.ObjectMeta{Name: fmt.Sprintf("filler-%06d", i), Namespace: "filler"},
-			Content:    map[string]any{"data": map[string]any{"k": "v"}},
+			Data:       map[string]string{"k": "v"},
 		}
-		if _, err := c.ApplyObjects(u); err != nil {
+		if _, err := c.ApplyObjects(cm); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -147,4 +147,22 @@ func envInt(name string, def int) int {
 		return n
 	}
 	return def
+}
+
+// TestBenchmarkFixturesStillBuild runs the benchmarks' setup at a tiny
+// size, so that a model change that breaks a benchmark's fixtures (as
+// typing ConfigMaps once did) fails go test rather than the next -bench run.
+func TestBenchmarkFixturesStillBuild(t *testing.T) {
+	c := clusterWith(t, 3)
+	if got := len(c.Store().List("ConfigMap", "filler", nil)); got != 3 {
+		t.Fatalf("filler has %d objects, want 3", got)
+	}
+	if _, err := c.Create([]byte(fmt.Sprintf(benchJob, 0))); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(5 * time.Minute)
+	obj, err := c.Get(objects.Key{Kind: "Job", Namespace: "default", Name: "job-0"})
+	if err != nil || !objects.IsJobFinished(obj.(*objects.Job)) {
+		t.Fatalf("the benchmark Job did not finish: %v", err)
+	}
 }
