@@ -14,20 +14,23 @@ import (
 func bind(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) controllers.Result {
 	var acts []controllers.Action
 	// Each write starts from the previous one's result: the status
-	// endpoint keeps the metadata it is given.
+	// endpoint keeps the metadata it is given. The first write of each
+	// object carries the version read, as upstream's updates do: a binder
+	// working from a stale view must not take a volume another claim has
+	// meanwhile been given. A write that follows one to the same object
+	// goes unconditionally (the first bumped the version).
 	pv, c = pv.DeepCopy(), c.DeepCopy()
+	pvWritten, claimWritten := false, false
 	if !boundToClaim(pv, c) || pv.Spec.ClaimRef.UID != c.UID {
 		if !boundToClaim(pv, c) {
 			setAnnotation(&pv.ObjectMeta, objects.AnnBoundByController, objects.AnnYes)
 		}
 		pv.Spec.ClaimRef = claimRef(c)
-		// Conditional on the version read, as upstream's update is: a
-		// binder working from a stale view must not take a volume another
-		// claim has meanwhile been given.
 		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: pv.DeepCopy()})
+		pvWritten = true
 	}
 	if pv.Status.Phase != objects.VolumeBound {
-		acts = append(acts, volumePhaseAction(pv, objects.VolumeBound, ""))
+		acts = append(acts, followUp(volumePhaseAction(pv, objects.VolumeBound, ""), pvWritten))
 	}
 	if c.Spec.VolumeName != pv.Name || c.Annotations[objects.AnnBindCompleted] == "" {
 		if c.Spec.VolumeName != pv.Name {
@@ -36,9 +39,21 @@ func bind(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) contro
 		}
 		setAnnotation(&c.ObjectMeta, objects.AnnBindCompleted, objects.AnnYes)
 		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: c.DeepCopy()})
+		claimWritten = true
 	}
-	acts = append(acts, claimStatusAction(c, objects.ClaimBound, pv)...)
+	for _, a := range claimStatusAction(c, objects.ClaimBound, pv) {
+		acts = append(acts, followUp(a, claimWritten))
+	}
 	return controllers.Result{Actions: acts}
+}
+
+// followUp makes a write unconditional when an earlier write of the same
+// reconcile already changed the object's version.
+func followUp(a controllers.Action, afterWrite bool) controllers.Action {
+	if afterWrite {
+		a.Object = unconditional(a.Object)
+	}
+	return a
 }
 
 // unconditional returns a copy of obj without its resourceVersion, so that
@@ -65,10 +80,10 @@ func boundToClaim(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim
 	return ref.UID == "" || ref.UID == c.UID
 }
 
-// volumePhaseAction writes a volume's phase and message.
+// volumePhaseAction writes a volume's phase and message, conditional on
+// the version read (see followUp for writes after another).
 func volumePhaseAction(pv *objects.PersistentVolume, phase, message string) controllers.Action {
 	upd := pv.DeepCopy()
-	upd.ResourceVersion = ""
 	upd.Status.Phase = phase
 	upd.Status.Message = message
 	return controllers.Action{Verb: controllers.UpdateStatus, Object: upd}

@@ -31,8 +31,7 @@ func syncUnboundClaim(r storage.Reader, c *objects.PersistentVolumeClaim) contro
 	}
 	if objects.ClaimHasNoClass(c) {
 		if def := storage.DefaultStorageClass(r); def != nil {
-			upd := c.DeepCopy()
-			upd.ResourceVersion = ""
+			upd := c.DeepCopy() // conditional: the first write of the claim
 			upd.Spec.StorageClassName = &def.Name
 			return controllers.Result{Actions: []controllers.Action{{Verb: controllers.Update, Object: upd}}}
 		}
@@ -62,8 +61,7 @@ func provisionClaim(class *objects.StorageClass, className string, c *objects.Pe
 	var res controllers.Result
 	if c.Annotations[objects.AnnStorageProvisioner] != class.Provisioner ||
 		c.Annotations[objects.AnnBetaStorageProvisioner] != class.Provisioner {
-		upd := c.DeepCopy()
-		upd.ResourceVersion = ""
+		upd := c.DeepCopy() // conditional: the first write of the claim
 		setAnnotation(&upd.ObjectMeta, objects.AnnStorageProvisioner, class.Provisioner)
 		setAnnotation(&upd.ObjectMeta, objects.AnnBetaStorageProvisioner, class.Provisioner)
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.Update, Object: upd})
@@ -137,8 +135,7 @@ func volumeUnsatisfying(pv *objects.PersistentVolume, c *objects.PersistentVolum
 // claimStatusAction writes a claim's phase (and, when pv is given, the
 // bound volume's modes and capacity), or nothing if already so.
 func claimStatusAction(c *objects.PersistentVolumeClaim, phase string, pv *objects.PersistentVolume) []controllers.Action {
-	upd := c.DeepCopy()
-	upd.ResourceVersion = ""
+	upd := c.DeepCopy() // conditional on the version read; see followUp
 	upd.Status.Phase = phase
 	if pv == nil {
 		upd.Status.AccessModes, upd.Status.Capacity = nil, nil

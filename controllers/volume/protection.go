@@ -123,9 +123,11 @@ func (p *PVProtection) Reconcile(_ time.Time, r storage.Reader, key objects.Key)
 		Object: withoutFinalizer(pv, objects.FinalizerPVProtection)}}}
 }
 
-// withoutFinalizer returns an unconditional copy of obj without finalizer f.
+// withoutFinalizer returns a copy of obj without finalizer f, conditional
+// on the version read: a stale view must not release an object that has
+// since come into use.
 func withoutFinalizer[T objects.Object](obj T, f string) T {
-	out := unconditional(obj)
+	out := obj.DeepCopyObject().(T)
 	m := out.GetObjectMeta()
 	var kept []string
 	for _, x := range m.Finalizers {

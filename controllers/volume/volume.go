@@ -88,7 +88,7 @@ func unbind(pv *objects.PersistentVolume) controllers.Result {
 		upd.Spec.ClaimRef.UID = ""
 	}
 	return controllers.Result{Actions: []controllers.Action{
-		{Verb: controllers.Update, Object: unconditional(upd)},
-		volumePhaseAction(upd, objects.VolumeAvailable, ""),
+		{Verb: controllers.Update, Object: upd},
+		followUp(volumePhaseAction(upd, objects.VolumeAvailable, ""), true),
 	}}
 }
