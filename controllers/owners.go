@@ -3,6 +3,7 @@ package controllers
 import (
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
+	"reflect"
 )
 
 // ResolveControllerRef returns the object of kind in namespace that the
@@ -34,5 +35,38 @@ func KeysSelecting(r storage.Reader, kind, namespace string, labels map[string]s
 		}
 		return true
 	})
+	return keys
+}
+
+// DependentKeys maps a change of a dependent (a pod, a ReplicaSet) to the
+// owners of ownerKind to sync, as upstream's add/update/delete handlers
+// for ReplicaSets and Deployments do: the owner its controller reference
+// names (and the previous one when the reference changed), or, for a live
+// orphan that is new, relabelled or just released, every owner whose
+// selector matches it, so one can adopt it. old is nil for an add.
+func DependentKeys(t storage.EventType, obj, old objects.Object, r storage.Reader, ownerKind string,
+	selectorOf func(objects.Object) *objects.LabelSelector) []objects.Key {
+	var keys []objects.Key
+	m := obj.GetObjectMeta()
+	ref := m.ControllerRef()
+	if old != nil {
+		if oldRef := old.GetObjectMeta().ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
+			if o := ResolveControllerRef(r, ownerKind, old.GetObjectMeta().Namespace, oldRef); o != nil {
+				keys = append(keys, objects.KeyOf(o))
+			}
+		}
+	}
+	if ref != nil {
+		if o := ResolveControllerRef(r, ownerKind, m.Namespace, ref); o != nil {
+			keys = append(keys, objects.KeyOf(o))
+		}
+		return keys
+	}
+	if t == storage.Deleted || m.DeletionTimestamp != nil {
+		return keys
+	}
+	if old == nil || !reflect.DeepEqual(old.GetObjectMeta().Labels, m.Labels) || old.GetObjectMeta().ControllerRef() != nil {
+		keys = append(keys, KeysSelecting(r, ownerKind, m.Namespace, m.Labels, selectorOf)...)
+	}
 	return keys
 }

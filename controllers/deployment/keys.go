@@ -1,8 +1,6 @@
 package deployment
 
 import (
-	"reflect"
-
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -31,28 +29,11 @@ func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.
 
 // replicaSetKeys is upstream's addReplicaSet, updateReplicaSet and deleteReplicaSet.
 func replicaSetKeys(t storage.EventType, rs, old *objects.ReplicaSet, r storage.Reader) []objects.Key {
-	var keys []objects.Key
-	ref := rs.ControllerRef()
+	var prev objects.Object
 	if old != nil {
-		if oldRef := old.ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
-			if d := controllers.ResolveControllerRef(r, "Deployment", old.Namespace, oldRef); d != nil {
-				keys = append(keys, objects.KeyOf(d))
-			}
-		}
+		prev = old
 	}
-	if ref != nil {
-		if d := controllers.ResolveControllerRef(r, "Deployment", rs.Namespace, ref); d != nil {
-			keys = append(keys, objects.KeyOf(d))
-		}
-		return keys
-	}
-	if t == storage.Deleted || rs.DeletionTimestamp != nil {
-		return keys
-	}
-	if old == nil || !reflect.DeepEqual(old.Labels, rs.Labels) || old.ControllerRef() != nil {
-		keys = append(keys, controllers.KeysSelecting(r, "Deployment", rs.Namespace, rs.Labels, deploymentSelector)...)
-	}
-	return keys
+	return controllers.DependentKeys(t, rs, prev, r, "Deployment", deploymentSelector)
 }
 
 // podKeys maps a deleted pod to the Deployment controlling its ReplicaSet.

@@ -1,8 +1,6 @@
 package replicaset
 
 import (
-	"reflect"
-
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -26,28 +24,11 @@ func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.
 
 // podKeys is upstream's addPod, updatePod and deletePod.
 func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objects.Key {
-	var keys []objects.Key
-	ref := p.ControllerRef()
+	var prev objects.Object
 	if old != nil {
-		if oldRef := old.ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
-			if rs := controllers.ResolveControllerRef(r, "ReplicaSet", old.Namespace, oldRef); rs != nil {
-				keys = append(keys, objects.KeyOf(rs))
-			}
-		}
+		prev = old
 	}
-	if ref != nil {
-		if rs := controllers.ResolveControllerRef(r, "ReplicaSet", p.Namespace, ref); rs != nil {
-			keys = append(keys, objects.KeyOf(rs))
-		}
-		return keys
-	}
-	if t == storage.Deleted || p.DeletionTimestamp != nil {
-		return keys
-	}
-	if old == nil || !reflect.DeepEqual(old.Labels, p.Labels) || old.ControllerRef() != nil {
-		keys = append(keys, controllers.KeysSelecting(r, "ReplicaSet", p.Namespace, p.Labels, replicaSetSelector)...)
-	}
-	return keys
+	return controllers.DependentKeys(t, p, prev, r, "ReplicaSet", replicaSetSelector)
 }
 
 // replicaSetSelector reads a ReplicaSet's label selector, for the
