@@ -14,9 +14,10 @@
 //     if/while/until/for/case, functions, subshells, background jobs and
 //     wait, set -e/-u/-x. Builtins and the usual commands of a busybox or
 //     Debian image (echo, printf, test, cat, ls, mkdir, rm, cp, mv, touch,
-//     chmod, sleep, date, env, hostname, head, tail, wc, grep, seq, tr, ...)
-//     are implemented in Go; error messages are worded as busybox, dash or
-//     bash word them, depending on the shell the image has.
+//     chmod, sleep, date, env, hostname, head, tail, wc, grep, seq, tr,
+//     find, ...) are implemented in Go; error messages are worded as
+//     busybox, dash or bash word them, depending on the shell the image
+//     has (find as busybox or GNU findutils does).
 //   - GNU bc 1.07 (the bc*.go files): arbitrary precision arithmetic with
 //     bc's exact scale and truncation rules, its language, its output
 //     format (70-column lines ending in a backslash) and the -l math

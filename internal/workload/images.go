@@ -120,6 +120,13 @@ func LookupImage(ref string) Image {
 		// work is modelled by the provisioner controller, not here.
 		img.Cmd = []string{"sleep", "infinity"}
 		img.SizeBytes = 18 << 20
+	case "build-image/debian-base":
+		// Kubernetes' minimal Debian, the PV recycler's image: dash, GNU
+		// coreutils and findutils, nothing networked.
+		img.Cmd = []string{"/bin/sh"}
+		img.SizeBytes = 29 << 20
+		img.Shell = "dash"
+		img.Lacks = []string{"bc", "curl", "wget", "nslookup"}
 	case "resouer/ubuntu-bc":
 		img.Cmd = []string{"/bin/bash"}
 		img.SizeBytes = 210 << 20
