@@ -204,8 +204,11 @@ func validatePersistentVolumeClaimUpdate(c, old *PersistentVolumeClaim) ErrorLis
 	if !reflect.DeepEqual(&c.Spec, was) {
 		return append(errs, ForbiddenError("spec", msgPVCSpecImmutable))
 	}
-	newSize, oldSize := c.Spec.Resources.Requests[ResourceStorage], old.Status.Capacity[ResourceStorage]
-	if old.Status.Phase == ClaimBound && len(old.Status.Capacity) > 0 && newSize.Cmp(oldSize) < 0 {
+	// A request may shrink (RecoverVolumeExpansionFailure, GA), but not to
+	// status.capacity or below; an update that keeps the request (a
+	// finalizer's removal) passes whatever the bound volume's size.
+	newSize, oldSize := c.Spec.Resources.Requests[ResourceStorage], old.Spec.Resources.Requests[ResourceStorage]
+	if status := old.Status.Capacity[ResourceStorage]; newSize.Cmp(oldSize) < 0 && newSize.Cmp(status) <= 0 {
 		errs = append(errs, ForbiddenError("spec.resources.requests.storage", msgPVCShrink))
 	}
 	return errs
