@@ -116,6 +116,9 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 	if !reflect.DeepEqual(status, pod.Status) {
 		updated := pod.DeepCopy()
 		updated.Status = status
+	if pr.finished() && isTerminalPhase(pr.phase()) {
+		pr.tearDown()
+	}
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
 	}
 	if pr.finished() && pod.DeletionTimestamp != nil {
@@ -135,13 +138,15 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 // forget drops the runtime state of a pod that is gone.
 func (k *Kubelet) forget(key objects.Key) {
 	if pr := k.pods[key]; pr != nil {
-		if pr.ip.IsValid() {
+		if pr.ip.IsValid() && !pr.sandboxGone {
 			k.ipam.release(pr.ip)
 		}
 		delete(k.pods, key)
 	}
 }
 
-func isTerminal(pod *objects.Pod) bool {
-	return pod.Status.Phase == objects.PodSucceeded || pod.Status.Phase == objects.PodFailed
+func isTerminal(pod *objects.Pod) bool { return isTerminalPhase(pod.Status.Phase) }
+
+func isTerminalPhase(phase string) bool {
+	return phase == objects.PodSucceeded || phase == objects.PodFailed
 }

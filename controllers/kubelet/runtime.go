@@ -41,7 +41,10 @@ type podRun struct {
 	seenAt     time.Time
 	sandboxAt  time.Time // when the sandbox is (or was) ready
 	sandboxUp  bool
-	ip         netip.Addr
+	// sandboxGone is set once a terminated pod's sandbox is torn down: its
+	// address is back in the node's pool while status.podIP keeps it.
+	sandboxGone bool
+	ip          netip.Addr
 	containers []*container
 	volumes    map[string]*vfs.FS
 	// volumeDirs are the directories of volumes that are part of a larger
@@ -82,7 +85,7 @@ func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 func (pr *podRun) advance(now time.Time, res *controllers.Result) {
 	pr.checkStopping(now, res)
 	pr.checkSpecChanges(now, res)
-	if !pr.sandboxUp && !now.Before(pr.sandboxAt) && !pr.stopping && pr.mountVolumes(now, res) && pr.mountExternalVolumes(now, res) {
+	if !pr.sandboxUp && !pr.sandboxGone && !now.Before(pr.sandboxAt) && !pr.stopping && pr.mountVolumes(now, res) && pr.mountExternalVolumes(now, res) {
 		pr.startSandbox(now, res)
 	}
 	for progressed := true; progressed; {
@@ -147,6 +150,20 @@ func (pr *podRun) startSandbox(now time.Time, res *controllers.Result) {
 // checkStopping notices a deletion or an expired activeDeadlineSeconds and
 // signals every container.
 func (pr *podRun) checkStopping(now time.Time, res *controllers.Result) {
+// tearDown removes the sandbox of a pod whose containers will never run
+// again, as the kubelet's syncTerminatedPod does: the CNI DEL returns the
+// address to the node's pool, while the pod's status keeps showing it.
+// It happens once; a later forget must not free the address again.
+func (pr *podRun) tearDown() {
+	if !pr.sandboxUp {
+		return
+	}
+	pr.sandboxUp, pr.sandboxGone = false, true
+	if pr.ip.IsValid() {
+		pr.k.ipam.release(pr.ip)
+	}
+}
+
 	if pr.stopping {
 		return
 	}
@@ -197,7 +214,7 @@ func (pr *podRun) nextWake(now time.Time) (time.Time, bool) {
 			best = t
 		}
 	}
-	if !pr.sandboxUp && !pr.stopping {
+	if !pr.sandboxUp && !pr.sandboxGone && !pr.stopping {
 		consider(pr.sandboxAt)
 	}
 	if d := pr.pod.Spec.ActiveDeadlineSeconds; d != nil && !pr.stopping {
