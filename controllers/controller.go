@@ -84,10 +84,46 @@ type Action struct {
 	NodeName string
 	// DeleteOptions are passed to the store's Delete.
 	DeleteOptions storage.DeleteOptions
+	// Batch groups writes that upstream issues at once, from the goroutines
+	// of one slow-start batch or of one parallel delete: consecutive actions
+	// with the same non-zero Batch are all attempted even when one of them
+	// fails, and the failure skips only the actions after the batch. Zero
+	// means the action is a batch of its own. See SlowStart.
+	Batch int
 	// Then, when set, returns the events to record once the write is done:
 	// written is the object as stored (nil on error). It lets an event name a
 	// generated name, as "Created pod: pi-rq5rl" does.
 	Then func(written objects.Object, err error) []Event
+}
+
+// SlowStartInitialBatchSize is the size of a slow start's first batch
+// (upstream's controller.SlowStartInitialBatchSize).
+const SlowStartInitialBatchSize = 1
+
+// SlowStart groups actions into upstream's slow-start batches
+// (slowStartBatch in the ReplicaSet and Job controllers): 1, 2, 4, ...
+// writes, each batch twice the last, numbered 1, 2, 3... in Batch. A batch
+// runs to its end, and a failure in it skips every later batch, so a
+// controller whose creates all fail (a full quota) makes one attempt, not
+// hundreds. The Result must not hold another batch right next to these.
+func SlowStart(actions []Action) {
+	size, batch := SlowStartInitialBatchSize, 1
+	for i := 0; i < len(actions); batch++ {
+		end := min(i+size, len(actions))
+		for ; i < end; i++ {
+			actions[i].Batch = batch
+		}
+		size *= 2
+	}
+}
+
+// Concurrently puts actions into one batch, numbered batch: upstream issues
+// them from a goroutine each and waits for all (the ReplicaSet controller's
+// pod deletions), so one failing does not stop the others.
+func Concurrently(actions []Action, batch int) {
+	for i := range actions {
+		actions[i].Batch = batch
+	}
 }
 
 // Event is an event a controller records about an object.

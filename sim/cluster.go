@@ -21,6 +21,7 @@ import (
 	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
 	"github.com/kubesim/kubesim/controllers/volume"
 	"github.com/kubesim/kubesim/internal/network"
+	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -44,6 +45,8 @@ type Cluster struct {
 	injected map[string]*injected
 	// actor names who is writing, for the trace.
 	actor string
+	// images is what the registries serve (Config.Images, AddImage).
+	images *workload.Catalog
 }
 
 // New builds a cluster from cfg: its namespaces, its nodes (Ready), a
@@ -86,10 +89,15 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(volume.NewPVCProtection())
 	c.addLoop(volume.NewPVProtection())
 	c.addLoop(volume.NewProvisioner(volumes{c}))
+	images, err := newCatalog(cfg.Images)
+	if err != nil {
+		return nil, err
+	}
+	c.images = images
 	clusterNet := network.New(c.store, podServers{c})
 	for _, n := range cfg.Nodes {
 		k, err := kubelet.New(kubelet.Config{NodeName: n.Name, PodCIDR: n.PodCIDR, InternalIP: n.InternalIP,
-			Network: clusterNet, Volumes: volumes{c}})
+			Network: clusterNet, Volumes: volumes{c}, Catalog: c.images})
 		if err != nil {
 			return nil, err
 		}
@@ -147,8 +155,10 @@ func (c *Cluster) RunUntil(cond func(storage.Reader) bool, timeout time.Duration
 func (c *Cluster) Quiet() bool { return c.clock.Pending() == 0 }
 
 // addLoop registers a controller with the loop.
+// Each controller has an API client, and so a rate limiter, of its own.
 func (c *Cluster) addLoop(ctrl controllers.Controller) {
-	c.loops = append(c.loops, newLoop(ctrl))
+	limit := c.cfg.APILimits.forComponent(controllers.ComponentOf(ctrl))
+	c.loops = append(c.loops, newLoop(ctrl, newTokenBucket(limit, c.cfg.Start)))
 }
 
 // loopNamed returns the loop of the controller called name, or nil.

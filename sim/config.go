@@ -23,6 +23,19 @@ type Config struct {
 	// TimeZone is kube-controller-manager's local zone, in which CronJobs
 	// without spec.timeZone are scheduled. Nil means UTC.
 	TimeZone *time.Location
+	// Images are images the simulated registries serve beyond the
+	// built-in ones, each pulling in a time set by its size and running
+	// like the image it names (see ImageConfig). Pods naming an image that
+	// is neither fail to pull it (ErrImagePull, ImagePullBackOff). Nil adds
+	// none.
+	Images []ImageConfig
+	// APILimits are the control plane's client-side rate limits: every
+	// write a controller, the scheduler or a kubelet makes takes a token
+	// from its client's bucket, and waits for one in virtual time when
+	// there is none. Zero fields mean upstream's defaults (20 writes a
+	// second with bursts of 30 for each controller of
+	// kube-controller-manager, 50 and 100 for the scheduler and each kubelet).
+	APILimits APILimits
 }
 
 // NodeConfig describes one simulated machine.
@@ -82,6 +95,7 @@ func (c Config) withDefaults() Config {
 		nodes[i] = n
 	}
 	c.Nodes = nodes
+	c.APILimits = c.APILimits.withDefaults()
 	return c
 }
 
@@ -89,6 +103,12 @@ func (c Config) withDefaults() Config {
 func (c Config) validate() error {
 	if len(c.Nodes) == 0 {
 		return errors.New("sim: config has no nodes")
+	}
+	if _, err := newCatalog(c.Images); err != nil {
+		return err
+	}
+	if err := c.APILimits.validate(); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, n := range c.Nodes {

@@ -13,6 +13,18 @@
 // [Cluster.Advance] and [Cluster.RunUntil] process every due item in order;
 // nothing runs between them.
 //
+// # Client rate limits
+//
+// Every controller writes through an API client of its own, with
+// client-go's token bucket in virtual time (Config.APILimits; 20 writes a
+// second with bursts of 30 for kube-controller-manager's controllers, 50
+// and 100 for the scheduler and each kubelet). A write that finds no token
+// waits for it: the rest of the reconcile's writes are carried out when
+// tokens come, in order, and the key is not reconciled again until they are
+// done, as a worker blocked in its sync. Consecutive writes of one batch
+// (controllers.Action.Batch, a slow-start batch) are all attempted even if
+// one fails; a failure skips what follows the batch.
+//
 // # Faults
 //
 // Because controllers only return what they want done, the loop decides how

@@ -21,16 +21,29 @@ type loop struct {
 	parked map[objects.Key]bool
 	// relisting is set while a relist after lost watch events is pending.
 	relisting bool
+	// bucket is the controller's API client rate limiter (nil: none).
+	bucket *tokenBucket
+	// busy holds the reconciles whose writes wait for client tokens, by
+	// key: a worker blocked in its sync.
+	busy map[objects.Key]*inflight
 }
 
-func newLoop(ctrl controllers.Controller) *loop {
+func newLoop(ctrl controllers.Controller, bucket *tokenBucket) *loop {
 	return &loop{ctrl: ctrl, queued: map[objects.Key]*clock.Timer{},
-		failures: map[objects.Key]int{}, parked: map[objects.Key]bool{}}
+		failures: map[objects.Key]int{}, parked: map[objects.Key]bool{},
+		bucket: bucket, busy: map[objects.Key]*inflight{}}
 }
 
 // enqueue asks for key to be reconciled by l at time at, unless it already
-// is at that time or earlier.
+// is at that time or earlier. A key whose last reconcile is still writing
+// is not reconciled again before those writes are done: as client-go's
+// work queue holds a key re-added while a worker processes it, the
+// request waits for the reconcile to finish.
 func (c *Cluster) enqueue(l *loop, key objects.Key, at time.Time) {
+	if f := l.busy[key]; f != nil {
+		f.again(at)
+		return
+	}
 	if t, ok := l.queued[key]; ok {
 		if !t.When().After(at) {
 			return
@@ -71,43 +84,143 @@ func retryDelay(failures int) time.Duration {
 	return min(d, retryMax)
 }
 
-// apply carries out a reconcile's result: its writes in order (stopping at
-// the first failure, or where a crash fault strikes), its events, and its
-// requeue request.
+// apply carries out a reconcile's result: its writes in order (stopping
+// after the batch of the first failure, or where a crash fault strikes),
+// its events, and its requeue request. Each write takes a token from the
+// controller's client rate limiter; a write that finds none waits for one,
+// and the rest of the result is carried out when it comes (see inflight).
 func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result) {
+	f := &inflight{key: key, res: res, crashAt: c.crashPoint(l.ctrl.Name(), key, len(res.Actions))}
+	c.proceed(l, f)
+}
+
+// proceed performs f's writes from the next one on until one must wait for
+// a token, then finishes the reconcile once all are done.
+func (c *Cluster) proceed(l *loop, f *inflight) {
 	name := l.ctrl.Name()
-	crashAt := c.crashPoint(name, key, len(res.Actions))
-	failed := false
-	for i, a := range res.Actions {
-		if i == crashAt {
-			c.traceNote(name, "crashed after %d of %d writes reconciling %s", i, len(res.Actions), key)
+	acts := f.res.Actions
+	for ; f.next < len(acts); f.next++ {
+		i := f.next
+		if i == f.crashAt {
+			c.traceNote(name, "crashed after %d of %d writes reconciling %s", i, len(acts), f.key)
 			// A crashed controller loses the rest of its decision; when it
 			// comes back it resyncs, which the requeue stands for.
-			c.enqueue(l, key, c.clock.Now().Add(crashRestartDelay))
+			c.release(l, f)
+			c.enqueue(l, f.key, c.clock.Now().Add(crashRestartDelay))
 			return
 		}
+		if !f.reserved {
+			f.reserved = true
+			if wait := l.bucket.reserve(c.clock.Now()); wait > 0 {
+				c.block(l, f, wait)
+				return
+			}
+		}
+		f.reserved = false
+		a := acts[i]
 		written, err := c.write(name, a)
 		if a.Then != nil {
 			c.events.recordAll(l.ctrl, a.Then(written, err))
 		}
 		if err != nil {
 			c.traceNote(name, "%s %s failed: %v", a.Verb, actionKey(a), err)
-			failed = true
+			f.failed = true
+		}
+		if f.failed && !sameBatch(acts, i) {
 			break
 		}
 	}
-	c.events.recordAll(l.ctrl, res.Events)
+	c.release(l, f)
+	c.finish(l, f)
+}
+
+// sameBatch reports whether the action after acts[i] belongs to its batch.
+func sameBatch(acts []controllers.Action, i int) bool {
+	return i+1 < len(acts) && acts[i].Batch != 0 && acts[i+1].Batch == acts[i].Batch
+}
+
+// block parks f until its reserved token arrives, wait from now.
+func (c *Cluster) block(l *loop, f *inflight, wait time.Duration) {
+	// The key is busy until the result is carried out: a reconcile of it
+	// asked for by the writes so far, or later, waits for the worker.
+	if t, ok := l.queued[f.key]; ok {
+		f.again(t.When())
+		t.Stop()
+		delete(l.queued, f.key)
+	}
+	l.busy[f.key] = f
+	c.clock.AfterFunc(wait, func() {
+		if l.down {
+			// kube-controller-manager stopped with the worker blocked: the
+			// process and its unsent writes are gone; it resyncs on restart.
+			c.traceNote(l.ctrl.Name(), "stopped with %d of %d writes unsent reconciling %s",
+				len(f.res.Actions)-f.next, len(f.res.Actions), f.key)
+			c.release(l, f)
+			l.parked[f.key] = true
+			return
+		}
+		c.proceed(l, f)
+	})
+}
+
+// release ends f's hold on its key and queues any reconcile asked for
+// while it was writing.
+func (c *Cluster) release(l *loop, f *inflight) {
+	if l.busy[f.key] != f {
+		return
+	}
+	delete(l.busy, f.key)
+	if f.wanted {
+		c.enqueue(l, f.key, maxTime(f.wantedAt, c.clock.Now()))
+	}
+}
+
+// finish records f's events and queues the retry or requeue it asks for.
+func (c *Cluster) finish(l *loop, f *inflight) {
+	key := f.key
+	c.events.recordAll(l.ctrl, f.res.Events)
 	now := c.clock.Now()
 	switch {
-	case failed:
+	case f.failed:
 		l.failures[key]++
 		c.enqueue(l, key, now.Add(retryDelay(l.failures[key])))
-	case res.RequeueAfter > 0:
+	case f.res.RequeueAfter > 0:
 		delete(l.failures, key)
-		c.enqueue(l, key, now.Add(res.RequeueAfter))
+		c.enqueue(l, key, now.Add(f.res.RequeueAfter))
 	default:
 		delete(l.failures, key)
 	}
+}
+
+// inflight is one reconcile's result being carried out: the writes done so
+// far, and whether the key was asked for again meanwhile.
+type inflight struct {
+	key     objects.Key
+	res     controllers.Result
+	crashAt int
+	// next is the index of the next write; reserved says its token is
+	// already taken (the write waited for it).
+	next     int
+	reserved bool
+	failed   bool
+	// wanted and wantedAt record the earliest reconcile of the key asked
+	// for while the writes were under way.
+	wanted   bool
+	wantedAt time.Time
+}
+
+// again remembers a request to reconcile f's key at at, once f is done.
+func (f *inflight) again(at time.Time) {
+	if !f.wanted || at.Before(f.wantedAt) {
+		f.wanted, f.wantedAt = true, at
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // crashRestartDelay is how long a crashed controller takes to come back.

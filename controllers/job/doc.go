@@ -35,9 +35,10 @@
 //
 // # Differences from upstream
 //
-// Pod creation is not split into slow-start batches: the simulation
-// applies a sync's writes in order and stops at the first failure, which
-// is what the batches achieve. A sync whose writes fail part way writes
+// Pods are created in upstream's slow-start batches (1, 2, 4... at most
+// 500 a sync): the simulation attempts every create of a batch and skips
+// the batches after a failure, one write at a time and in order where
+// upstream runs a batch's creates at once. A sync whose writes fail part way writes
 // no status; upstream still writes what it counted. Expectations are
 // replaced by the StaleControllerConsistencyJob check (beta in 1.36): a
 // sync whose view lacks the controller's own last write for the Job waits

@@ -127,9 +127,8 @@ func (s *syncer) deleteAction(p *objects.Pod) controllers.Action {
 }
 
 // createPods creates n pods from the template, one per index for Indexed
-// Jobs. Upstream creates them in slow-start batches of 1, 2, 4...; since
-// the store applies writes in order and stops at the first failure, the
-// batches would change nothing here, so the pods are simply listed.
+// Jobs, in upstream's slow-start batches of 1, 2, 4...: every create of a
+// batch is attempted, and a failure skips the batches after it.
 func (s *syncer) createPods(n int, indexes []int) {
 	j := s.job
 	tmpl := j.Spec.Template.DeepCopy()
@@ -146,6 +145,7 @@ func (s *syncer) createPods(n int, indexes []int) {
 		}
 		s.actions = append(s.actions, s.createAction(pod))
 	}
+	controllers.SlowStart(s.actions[len(s.actions)-n:])
 	s.activeCount += int32(n)
 }
 

@@ -104,15 +104,21 @@ func (s *syncer) record(ok func(objects.Object) []controllers.Event, fail func(e
 // related pods, as upstream's does.
 func (s *syncer) manageReplicas(r storage.Reader) {
 	diff := len(s.pods) - int(replicasOf(s.rs))
+	start := len(s.actions)
 	switch {
 	case diff < 0:
 		for range min(-diff, BurstReplicas) {
 			s.actions = append(s.actions, s.createAction(PodFromTemplate(s.rs)))
 		}
+		// Creates go out in slow-start batches: one failure (a full quota)
+		// stops the rest after its batch.
+		controllers.SlowStart(s.actions[start:])
 	case diff > 0:
 		for _, p := range PodsToDelete(s.pods, relatedPods(r, s.rs), min(diff, BurstReplicas), s.now) {
 			s.actions = append(s.actions, s.deleteAction(p))
 		}
+		// Upstream deletes every chosen pod from a goroutine of its own.
+		controllers.Concurrently(s.actions[start:], 1)
 	}
 }
 

@@ -28,9 +28,10 @@
 //
 // Expectations are replaced by the check the Job controller uses: a sync
 // whose view lacks the controller's own last write for the ReplicaSet
-// waits a second. Pod creation is not split into slow-start batches; the
-// simulation stops at the first failed write, which is what the batches
-// achieve. A pod is available once it has been ready for strictly more
+// waits a second. Pods are created in upstream's slow-start batches (1, 2,
+// 4...; a failure skips the batches after its own) and deleted as one
+// batch, every deletion attempted; the simulation makes a batch's writes
+// one at a time, in order, where upstream makes them at once. A pod is available once it has been ready for strictly more
 // than minReadySeconds, as upstream's IsPodAvailable says; the requeue for
 // it is therefore due one nanosecond after the boundary. Terminating
 // replicas (status.terminatingReplicas) are not reported.
