@@ -222,10 +222,3 @@ func createdBefore(a, b *ReplicaSet) bool {
 	}
 	return a.CreationTimestamp.Before(b.CreationTimestamp.Time)
 }
-
-func init() {
-	register(KindInfo{Kind: "Deployment", Group: "apps", Version: "v1", Resource: "deployments",
-		ShortNames: []string{"deploy"}, Namespaced: true, New: func() Object { return &Deployment{} }})
-	register(KindInfo{Kind: "ReplicaSet", Group: "apps", Version: "v1", Resource: "replicasets",
-		ShortNames: []string{"rs"}, Namespaced: true, New: func() Object { return &ReplicaSet{} }})
-}

@@ -101,12 +101,3 @@ func defaultCronJob(c *CronJob) {
 
 // IsCronJobSuspended reports whether spec.suspend is true.
 func IsCronJobSuspended(c *CronJob) bool { return c.Spec.Suspend != nil && *c.Spec.Suspend }
-
-// init registers CronJob. batch/v1beta1 (served until 1.25) is accepted on
-// input and stored as batch/v1, as a cluster that still served it did, so
-// that tutorials written for it replay.
-func init() {
-	register(KindInfo{Kind: "CronJob", Group: "batch", Version: "v1", OtherVersions: []string{"v1beta1"},
-		Resource: "cronjobs", ShortNames: []string{"cj"}, Namespaced: true,
-		New: func() Object { return &CronJob{} }})
-}

@@ -1,14 +1,11 @@
 package objects
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
-	"unicode"
 
 	"sigs.k8s.io/yaml"
 )
@@ -18,7 +15,8 @@ type DecodeErrorReason string
 
 // Reasons a DecodeError gives.
 const (
-	// DecodeSyntax means the text is not YAML or JSON, or a document is not an object.
+	// DecodeSyntax means the text is not YAML or JSON (or is a YAML bomb,
+	// whose aliases expand past what the apiserver would accept).
 	DecodeSyntax DecodeErrorReason = "Syntax"
 	// DecodeMissingKind means a document has no kind.
 	DecodeMissingKind DecodeErrorReason = "MissingKind"
@@ -30,11 +28,22 @@ const (
 	// type cannot parse (a bad quantity or timestamp), or apiVersion/kind are
 	// not strings.
 	DecodeInvalidType DecodeErrorReason = "InvalidType"
-	// DecodeStrict means unknown or duplicate fields, as the apiserver's strict
-	// field validation reports them.
+	// DecodeStrict means unknown fields, as the apiserver's strict field
+	// validation reports them.
 	DecodeStrict DecodeErrorReason = "Strict"
 	// DecodeObjectCount means DecodeOne was given no object, or several.
 	DecodeObjectCount DecodeErrorReason = "ObjectCount"
+	// DecodeNotObject means a document is a JSON or YAML value other than a
+	// mapping (a string, a list).
+	DecodeNotObject DecodeErrorReason = "NotObject"
+	// DecodeTypeMeta means apiVersion or kind is not a string.
+	DecodeTypeMeta DecodeErrorReason = "TypeMeta"
+	// DecodeTooLarge means a document is larger than the apiserver accepts
+	// in one request (MaxObjectBytes).
+	DecodeTooLarge DecodeErrorReason = "TooLarge"
+	// DecodeTooMany means the input holds more than MaxManifestObjects
+	// documents and List items.
+	DecodeTooMany DecodeErrorReason = "TooMany"
 )
 
 // DecodeError reports why a manifest could not be decoded. Error() gives the
@@ -52,8 +61,9 @@ type DecodeError struct {
 	// when the object is not a List item.
 	ListIndex int
 	// Line is the 1-based line of the input the problem was found on: exact
-	// for YAML syntax errors and duplicate fields, else the document's first
-	// line. 0 when unknown.
+	// for YAML syntax errors, else the document's first line. 0 when unknown.
+	// (Message, like kubectl's, counts a YAML syntax error's line from the
+	// start of its document.)
 	Line int
 	// Kind and Version are the object's kind and apiVersion as written ("" if
 	// absent); Name and Namespace its metadata, when they could be read.
@@ -65,6 +75,12 @@ type DecodeError struct {
 	// StrictErrors lists each strict-decoding problem (`unknown field
 	// "spec.foo"`) when Reason is DecodeStrict.
 	StrictErrors []string
+	// KindProblems lists, in the words of kubectl's client-side validation,
+	// what is wrong with the document's apiVersion and kind ("kind not
+	// set", "apiVersion isn't string type", "invalid object to validate"),
+	// for DecodeMissingKind, DecodeMissingVersion, DecodeTypeMeta and
+	// DecodeNotObject.
+	KindProblems []string
 	// Err is the underlying error, when there is one (a *json.UnmarshalTypeError...).
 	Err error
 }
@@ -97,13 +113,16 @@ func versionOf(apiVersion string) string {
 // Decode reads one or more YAML or JSON documents (separated by "---" lines;
 // empty documents skipped; a `kind: List` with `items` expands to its items)
 // and returns typed objects for modelled kinds (via scheme's NewObject) and
-// *Unstructured for others.
+// *Unstructured for others. It is [DecodeEach] made all or nothing: any
+// error fails the whole input and nothing is returned with it. The error is
+// always a *DecodeError: the first document's error, in input order.
 //
-// Decoding is strict, as `kubectl apply` against a current apiserver is:
-// unknown and duplicate fields are errors, as are values of the wrong type
-// and known kinds named with a version the API does not serve. Any error
-// fails the whole input: nothing is returned with it. The error is always a
-// *DecodeError.
+// Decoding is what `kubectl apply -f` and a current apiserver do together:
+// unknown fields are errors (kubectl sends fieldValidation=Strict), as are
+// values of the wrong type and known kinds named with a version the API does
+// not serve. A key given twice in one mapping is not an error: kubectl's
+// YAML-to-JSON conversion keeps the last value, so the apiserver never sees
+// the first.
 //
 // Typed objects come back with TypeMeta set to the kind's preferred
 // apiVersion (a CronJob given as batch/v1beta1 comes back as batch/v1, as the
@@ -112,17 +131,16 @@ func versionOf(apiVersion string) string {
 // maps of omitempty fields dropped. Unstructured objects keep their
 // apiVersion as written.
 func Decode(data []byte) ([]Object, error) {
-	docs, err := splitDocuments(data)
+	decoded, err := DecodeEach(data)
+	out := make([]Object, 0, len(decoded))
+	for _, d := range decoded {
+		if d.Err != nil {
+			return nil, d.Err
+		}
+		out = append(out, d.Object)
+	}
 	if err != nil {
 		return nil, err
-	}
-	var out []Object
-	for _, doc := range docs {
-		objs, err := decodeDocument(doc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, objs...)
 	}
 	return out, nil
 }
@@ -177,173 +195,9 @@ func kindOfType(t reflect.Type) (KindInfo, bool) {
 	return KindInfo{}, false
 }
 
-// document is one YAML document or JSON value of the input, as JSON.
-type document struct {
-	index int    // 0-based position in the input
-	line  int    // 1-based line of the input the document starts on
-	json  []byte // the document converted to JSON
-	yaml  []byte // the document's YAML text, nil when it was read as JSON
-}
-
-// splitDocuments cuts data into documents as kubectl's YAMLOrJSONDecoder
-// does: input starting with "{" is first tried as a stream of JSON values;
-// anything else, or JSON that fails to parse, is read as "---"-separated
-// YAML. When both fail, the JSON error is the one reported, as upstream.
-func splitDocuments(data []byte) ([]document, error) {
-	trimmed := bytes.TrimLeftFunc(data, unicode.IsSpace)
-	if !bytes.HasPrefix(trimmed, []byte("{")) {
-		return yamlDocuments(data)
-	}
-	docs, jsonErr := jsonDocuments(data)
-	if jsonErr == nil {
-		return docs, nil
-	}
-	if len(docs) > 1 {
-		// More than one JSON value parsed: unambiguously JSON.
-		return nil, jsonErr
-	}
-	docs, err := yamlDocuments(data)
-	if err != nil {
-		return nil, jsonErr
-	}
-	return docs, nil
-}
-
-// jsonDocuments reads data as a stream of JSON values. On error it returns
-// the values read so far with the error.
-func jsonDocuments(data []byte) ([]document, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var docs []document
-	for {
-		start := dec.InputOffset()
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if err == io.EOF {
-			return docs, nil
-		}
-		if err != nil {
-			return docs, jsonStreamError(err, len(docs), data)
-		}
-		skipped := len(data[start:]) - len(bytes.TrimLeftFunc(data[start:], unicode.IsSpace))
-		line := 1 + bytes.Count(data[:int(start)+skipped], []byte("\n"))
-		docs = append(docs, document{index: len(docs), line: line, json: raw})
-	}
-}
-
-// jsonStreamError wraps a JSON parse error as upstream's JSONSyntaxError
-// prints it ("json: offset 42: invalid character...").
-func jsonStreamError(err error, doc int, data []byte) *DecodeError {
-	e := &DecodeError{Reason: DecodeSyntax, Doc: doc, ListIndex: -1, Message: err.Error(), Err: err}
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) {
-		e.Message = fmt.Sprintf("json: offset %d: %s", syntax.Offset, syntax.Error())
-		if off := int(syntax.Offset); off >= 0 && off <= len(data) {
-			e.Line = 1 + bytes.Count(data[:off], []byte("\n"))
-		}
-	}
-	return e
-}
-
-// yamlDocuments splits data on "---" lines, as upstream's YAMLReader does,
-// and converts each non-empty document to JSON.
-func yamlDocuments(data []byte) ([]document, error) {
-	chunks, err := splitYAML(data)
-	if err != nil {
-		return nil, err
-	}
-	var docs []document
-	for _, c := range chunks {
-		j, err := yaml.YAMLToJSON(c.text)
-		if err != nil {
-			return nil, yamlError(err, len(docs), c.line, "error converting YAML to JSON: ")
-		}
-		if string(j) == "null" {
-			continue // empty document, or only comments
-		}
-		docs = append(docs, document{index: len(docs), line: c.line, json: j, yaml: c.text})
-	}
-	return docs, nil
-}
-
-// yamlChunk is the text of one YAML document and the line it starts on.
-type yamlChunk struct {
-	text []byte
-	line int
-}
-
-// splitYAML cuts data at lines that start with "---" followed only by spaces
-// or a comment. Like upstream, a "---" line followed by anything else is an
-// error rather than a silently merged document.
-func splitYAML(data []byte) ([]yamlChunk, error) {
-	var chunks []yamlChunk
-	var cur bytes.Buffer
-	start := 1
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	for i, line := range lines {
-		if !bytes.HasPrefix(line, []byte("---")) {
-			cur.Write(line)
-			continue
-		}
-		rest := strings.TrimSpace(string(line[3:]))
-		if rest != "" && rest[0] != '#' {
-			return nil, &DecodeError{Reason: DecodeSyntax, Doc: len(chunks), ListIndex: -1, Line: i + 1,
-				Message: "invalid Yaml document separator: " + rest}
-		}
-		chunks = append(chunks, yamlChunk{text: bytes.Clone(cur.Bytes()), line: start})
-		cur.Reset()
-		start = i + 2
-	}
-	return append(chunks, yamlChunk{text: cur.Bytes(), line: start}), nil
-}
-
-// decodeDocument decodes the object, or the List's items, one document holds.
-func decodeDocument(doc document) ([]Object, error) {
-	var tree any
-	if err := unmarshalJSONTree(doc.json, &tree); err != nil {
-		return nil, &DecodeError{Reason: DecodeSyntax, Doc: doc.index, ListIndex: -1, Line: doc.line, Message: err.Error(), Err: err}
-	}
-	if tree == nil {
-		return nil, nil // a JSON null in a stream
-	}
-	dups, err := duplicateFields(doc)
-	if err != nil {
-		return nil, err
-	}
-	at := location{doc: doc.index, listIndex: -1, line: doc.line, dups: dups}
-	return decodeValue(tree, doc.json, at)
-}
-
-// location says where an object sits in the input, for error reports, and
-// carries the duplicate-field errors found in its document.
-type location struct {
-	doc, listIndex, line int
-	dups                 []string
-}
-
-// errorf builds a DecodeError at this location.
-func (at location) errorf(reason DecodeErrorReason, format string, args ...any) *DecodeError {
-	return &DecodeError{Reason: reason, Doc: at.doc, ListIndex: at.listIndex, Line: at.line,
-		Message: fmt.Sprintf(format, args...)}
-}
-
-// duplicateFields finds fields given twice in the document, as the
-// apiserver's strict decoding does: through the YAML parser's strict mode for
-// YAML (its message names the line, which is made relative to the whole
-// input), by walking the tokens for JSON.
-func duplicateFields(doc document) ([]string, error) {
-	if doc.yaml == nil {
-		return jsonDuplicateFields(doc.json), nil
-	}
-	if _, err := yaml.YAMLToJSONStrict(doc.yaml); err != nil {
-		msg, _ := shiftYAMLLines(err.Error(), doc.line-1)
-		return []string{msg}, nil
-	}
-	return nil, nil
-}
-
 // decodeValue decodes one JSON value that must be an object: a List (whose
-// items are decoded in turn) or a single object.
-func decodeValue(tree any, raw []byte, at location) ([]Object, error) {
+// items are decoded in turn, each on its own) or a single object.
+func decodeValue(tree any, raw []byte, at location) []Decoded {
 	m, ok := tree.(map[string]any)
 	if !ok {
 		var target map[string]any
@@ -351,30 +205,68 @@ func decodeValue(tree any, raw []byte, at location) ([]Object, error) {
 		if err == nil {
 			err = errors.New("json: cannot unmarshal null into Go value of type map[string]interface {}")
 		}
-		e := at.errorf(DecodeSyntax, "%s", err.Error())
+		e := at.errorf(DecodeNotObject, "%s", err.Error())
 		e.Err = err
-		return nil, e
+		e.KindProblems = []string{notAnObjectProblem}
+		return failed(e)
 	}
 	var tm TypeMeta
 	if err := typeMetaFromTree(m, &tm); err != nil {
-		e := at.errorf(DecodeInvalidType, "%s", err.Error())
+		e := at.errorf(DecodeTypeMeta, "%s", err.Error())
 		e.Err = err
-		return nil, e
+		e.KindProblems = kindProblems(m)
+		return failed(e)
 	}
-	if tm.Kind == "" {
-		return nil, at.errorf(DecodeMissingKind, "Object 'Kind' is missing in '%s'", raw)
-	}
-	if tm.APIVersion == "" {
-		return nil, at.errorf(DecodeMissingVersion, "Object 'apiVersion' is missing in '%s'", raw)
+	if problems := kindProblems(m); tm.Kind == "" || tm.APIVersion == "" {
+		reason, format := DecodeMissingKind, "Object 'Kind' is missing in '%s'"
+		if tm.Kind != "" {
+			reason, format = DecodeMissingVersion, "Object 'apiVersion' is missing in '%s'"
+		}
+		e := at.errorf(reason, format, raw)
+		e.Kind, e.Version = tm.Kind, tm.APIVersion
+		e.KindProblems = problems
+		return failed(e)
 	}
 	if items, isList := m["items"]; isList && strings.HasSuffix(tm.Kind, "List") {
 		return decodeList(tm, items, at)
 	}
 	obj, err := decodeObject(tm, m, at)
 	if err != nil {
-		return nil, err
+		return failed(err)
 	}
-	return []Object{obj}, nil
+	return []Decoded{{Object: obj}}
+}
+
+// failed is the result of a document that did not decode.
+func failed(e *DecodeError) []Decoded { return []Decoded{{Err: e}} }
+
+// notAnObjectProblem is kubectl's validation message for a document that is
+// not a mapping.
+const notAnObjectProblem = "invalid object to validate"
+
+// kindProblems lists what kubectl's client-side validation (getObjectKind in
+// k8s.io/kubectl/pkg/validation) finds wrong with an object's apiVersion and
+// kind, in its words; empty when both are usable strings.
+func kindProblems(m map[string]any) []string {
+	var out []string
+	switch v := m[fieldAPIVersion].(type) {
+	case nil:
+		out = append(out, "apiVersion not set")
+	case string:
+		if strings.Count(v, "/") > 1 {
+			out = append(out, "unexpected GroupVersion string: "+v)
+		}
+	default:
+		out = append(out, "apiVersion isn't string type")
+	}
+	switch m[fieldKind].(type) {
+	case nil:
+		out = append(out, "kind not set")
+	case string:
+	default:
+		out = append(out, "kind isn't string type")
+	}
+	return out
 }
 
 // typeMetaFromTree reads apiVersion and kind, which must be strings when
@@ -400,41 +292,34 @@ func typeMetaFromTree(m map[string]any, tm *TypeMeta) error {
 	return nil
 }
 
-// decodeList decodes a List's items in order. Items that name neither kind
-// nor apiVersion take them from the list ("PodList" items are Pods), as
-// kubectl's unstructured list decoding does.
-func decodeList(list TypeMeta, items any, at location) ([]Object, error) {
+// decodeList decodes a List's items in order, each on its own: an item that
+// fails does not stop the next, as kubectl's FlattenListVisitor goes on.
+// Items that name neither kind nor apiVersion take them from the list
+// ("PodList" items are Pods), as kubectl's unstructured list decoding does.
+func decodeList(list TypeMeta, items any, at location) []Decoded {
 	arr, ok := items.([]any)
 	if !ok {
 		if items == nil {
-			return nil, nil
+			return nil
 		}
 		e := at.errorf(DecodeInvalidType, "json: cannot unmarshal %s into Go struct field List.items of type []runtime.RawExtension", jsonTypeName(items))
 		e.Kind, e.Version = list.Kind, list.APIVersion
-		return nil, e
-	}
-	if len(at.dups) > 0 {
-		e := strictError(at.dups, at)
-		e.Kind, e.Version = list.Kind, list.APIVersion
-		return nil, e
+		return failed(e)
 	}
 	itemKind := strings.TrimSuffix(list.Kind, "List")
-	var out []Object
+	var out []Decoded
 	for i, item := range arr {
 		raw, err := json.Marshal(item)
 		if err != nil {
-			return nil, at.errorf(DecodeSyntax, "%s", err.Error())
+			out = append(out, failed(at.errorf(DecodeSyntax, "%s", err.Error()))...)
+			continue
 		}
 		if m, ok := item.(map[string]any); ok && itemKind != "" && m[fieldKind] == nil && m[fieldAPIVersion] == nil {
 			item = withTypeMeta(m, list.APIVersion, itemKind)
 		}
-		objs, err := decodeValue(item, raw, location{doc: at.doc, listIndex: i, line: at.line})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, objs...)
+		out = append(out, decodeValue(item, raw, location{doc: at.doc, listIndex: i, line: at.line})...)
 	}
-	return out, nil
+	return out
 }
 
 // withTypeMeta returns a shallow copy of m with apiVersion and kind set.
@@ -450,7 +335,7 @@ func withTypeMeta(m map[string]any, apiVersion, kind string) map[string]any {
 // decodeObject decodes one object: typed when kubesim models its kind,
 // Unstructured otherwise. A registered kind must be named with a version the
 // API serves for it.
-func decodeObject(tm TypeMeta, m map[string]any, at location) (Object, error) {
+func decodeObject(tm TypeMeta, m map[string]any, at location) (Object, *DecodeError) {
 	info, registered := LookupKind(tm.Kind)
 	if registered && !servesVersion(info, tm.APIVersion) {
 		e := at.errorf(DecodeNoKindMatch, "no matches for kind %q in version %q", tm.Kind, tm.APIVersion)
@@ -506,8 +391,8 @@ func decodeTyped(info KindInfo, m map[string]any, at location) (Object, *DecodeE
 	if err := remarshalJSON(pruned, obj); err != nil {
 		return nil, typeError(err, at)
 	}
-	if strict := append(append([]string{}, at.dups...), c.unknown...); len(strict) > 0 {
-		return nil, strictError(strict, at)
+	if len(c.unknown) > 0 {
+		return nil, strictError(c.unknown, at)
 	}
 	*obj.GetTypeMeta() = TypeMeta{APIVersion: info.APIVersion(), Kind: info.Kind}
 	return obj, nil
@@ -539,8 +424,8 @@ func decodeUnstructured(tm TypeMeta, m map[string]any, at location) (Object, *De
 		return nil, typeError(err, at)
 	}
 	u.Content = content
-	if strict := append(append([]string{}, at.dups...), c.unknown...); len(strict) > 0 {
-		return nil, strictError(strict, at)
+	if len(c.unknown) > 0 {
+		return nil, strictError(c.unknown, at)
 	}
 	return u, nil
 }
@@ -556,15 +441,10 @@ func typeError(err error, at location) *DecodeError {
 	return e
 }
 
-// strictError reports unknown and duplicate fields as the apiserver's
-// strict decoding error lists them.
+// strictError reports unknown fields as the apiserver's strict decoding
+// error lists them.
 func strictError(problems []string, at location) *DecodeError {
 	e := at.errorf(DecodeStrict, "strict decoding error: %s", strings.Join(problems, ", "))
 	e.StrictErrors = problems
-	if len(at.dups) > 0 {
-		if _, line := shiftYAMLLines(at.dups[0], 0); line > 0 {
-			e.Line = line
-		}
-	}
 	return e
 }

@@ -1,7 +1,6 @@
 package objects
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -308,85 +307,21 @@ func dominantField(cs []fieldCandidate) (jsonField, bool) {
 	return jsonField{}, false
 }
 
-// jsonDuplicateFields lists fields given twice in a JSON document, as
-// `duplicate field "metadata.name"`, in document order. The document is
-// known to be valid JSON.
-func jsonDuplicateFields(doc []byte) []string {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	var dups []string
-	_ = walkJSONTokens(dec, "", &dups) // errors cannot happen on valid JSON
-	return dups
-}
-
-// walkJSONTokens reads one JSON value from dec, recording duplicate keys.
-func walkJSONTokens(dec *json.Decoder, path string, dups *[]string) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := kt.(string)
-			p := joinFieldPath(path, key)
-			if seen[key] && len(*dups) < maxStrictErrors {
-				*dups = append(*dups, "duplicate field "+strconv.Quote(p))
-			}
-			seen[key] = true
-			if err := walkJSONTokens(dec, p, dups); err != nil {
-				return err
-			}
-		}
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			if err := walkJSONTokens(dec, path+"["+strconv.Itoa(i)+"]", dups); err != nil {
-				return err
-			}
-		}
-	default:
-		return nil
-	}
-	_, err = dec.Token() // the closing delimiter
-	return err
-}
-
-// yamlLineRe finds the line numbers in the YAML parser's messages: "yaml:
-// line 7: ..." and, in strict-mode lists, "\n  line 7: key ... already set".
-var yamlLineRe = regexp.MustCompile(`(yaml: line |\n  line )(\d+)`)
-
-// shiftYAMLLines adds offset to every line number in a YAML parser message,
-// so that lines count from the start of the whole input rather than of the
-// document, and returns the first (shifted) line number, or 0.
-func shiftYAMLLines(msg string, offset int) (string, int) {
-	first := 0
-	shifted := yamlLineRe.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := yamlLineRe.FindStringSubmatch(m)
-		n, err := strconv.Atoi(sub[2])
-		if err != nil {
-			return m
-		}
-		if first == 0 {
-			first = n + offset
-		}
-		return sub[1] + strconv.Itoa(n+offset)
-	})
-	return shifted, first
-}
+// yamlLineRe finds the line number in the YAML parser's messages ("yaml:
+// line 7: ...").
+var yamlLineRe = regexp.MustCompile(`yaml: line (\d+)`)
 
 // yamlError reports a YAML syntax error of the document starting at
-// startLine, with lines counted from the start of the input.
+// startLine. The message keeps the parser's line, counted from the start of
+// the document as kubectl prints it; Line counts from the start of the input.
 func yamlError(err error, doc, startLine int, prefix string) *DecodeError {
-	msg, line := shiftYAMLLines(err.Error(), startLine-1)
-	if line == 0 {
-		line = startLine
+	line := startLine
+	if sub := yamlLineRe.FindStringSubmatch(err.Error()); sub != nil {
+		if n, convErr := strconv.Atoi(sub[1]); convErr == nil {
+			line = startLine - 1 + n
+		}
 	}
-	return &DecodeError{Reason: DecodeSyntax, Doc: doc, ListIndex: -1, Line: line, Message: prefix + msg, Err: err}
+	return &DecodeError{Reason: DecodeSyntax, Doc: doc, ListIndex: -1, Line: line, Message: prefix + err.Error(), Err: err}
 }
 
 // goTypeNames maps kubesim's Go type names to the names upstream's types

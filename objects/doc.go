@@ -19,13 +19,17 @@
 //     storage.go (PersistentVolumes, claims, StorageClasses).
 //   - unstructured.go: objects of kinds kubesim does not model (RBAC, ServiceAccounts...),
 //     kept as JSON trees so a tutorial that applies them is never rejected.
-//   - scheme.go: the registry of kinds (group, version, resource, short names).
+//   - served.go: the one list of the kinds the API serves (group, versions,
+//     resource, short names, scope; the modelled ones with their Go type);
+//     scheme.go: the registry built from it and its lookups.
 //   - quantity.go: resource quantities (resource.Quantity) and ResourceList accessors.
 //   - labels.go, labelparse.go: label selectors, structured and parsed from kubectl -l syntax.
 //   - names.go: name, label and port checks with upstream's messages.
 //   - zz_generated.deepcopy.go: DeepCopy/DeepCopyInto, generated (see go:generate
 //     below); deepcopy.go holds the few written by hand.
-//   - decode.go: manifest decoding (YAML or JSON, several documents).
+//   - decode.go, decodestream.go: manifest decoding (YAML or JSON, several
+//     documents, each decoded on its own as kubectl reads them; the
+//     apiserver's 3 MiB request limit; YAML bombs refused).
 //   - defaults.go: per-kind defaulting; Default on create, SchemeDefault on every write.
 //   - fielderror.go, validation.go, podvalidation.go, podupdate.go: field errors and
 //     per-kind validation with upstream's field paths and messages.
@@ -34,8 +38,9 @@
 //
 // objects is a leaf of kubesim: it imports only the standard library (with
 // time/tzdata, so time zones load the same on every machine),
-// sigs.k8s.io/yaml for manifests and github.com/robfig/cron/v3's parser for
-// CronJob schedules.
+// sigs.k8s.io/yaml for manifests (as kubectl converts them), go.yaml.in/yaml/v3
+// to size a YAML document's aliases before expanding them, and
+// github.com/robfig/cron/v3's parser for CronJob schedules.
 //
 // # Determinism
 //

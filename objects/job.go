@@ -322,8 +322,3 @@ func FindJobCondition(conds []JobCondition, t string) *JobCondition {
 	}
 	return nil
 }
-
-func init() {
-	register(KindInfo{Kind: "Job", Group: "batch", Version: "v1", Resource: "jobs", Namespaced: true,
-		New: func() Object { return &Job{} }})
-}

@@ -121,48 +121,7 @@ func NewObject(kind string) (Object, bool) {
 }
 
 func init() {
-	register(KindInfo{Kind: "Pod", Version: "v1", Resource: "pods", ShortNames: []string{"po"}, Namespaced: true,
-		New: func() Object { return &Pod{} }})
-	register(KindInfo{Kind: "Node", Version: "v1", Resource: "nodes", ShortNames: []string{"no"},
-		New: func() Object { return &Node{} }})
-	register(KindInfo{Kind: "Namespace", Version: "v1", Resource: "namespaces", ShortNames: []string{"ns"},
-		New: func() Object { return &Namespace{} }})
-	register(KindInfo{Kind: "Service", Version: "v1", Resource: "services", ShortNames: []string{"svc"}, Namespaced: true,
-		New: func() Object { return &Service{} }})
-	register(KindInfo{Kind: "Endpoints", Version: "v1", Resource: "endpoints", Singular: "endpoints", ShortNames: []string{"ep"}, Namespaced: true,
-		New: func() Object { return &Endpoints{} }})
-	register(KindInfo{Kind: "EndpointSlice", Group: "discovery.k8s.io", Version: "v1", Resource: "endpointslices", Namespaced: true,
-		New: func() Object { return &EndpointSlice{} }})
-	register(KindInfo{Kind: "Event", Version: "v1", Resource: "events", ShortNames: []string{"ev"}, Namespaced: true,
-		New: func() Object { return &Event{} }})
-	register(KindInfo{Kind: "Secret", Version: "v1", Resource: "secrets", Namespaced: true,
-		New: func() Object { return &Secret{} }})
-	register(KindInfo{Kind: "PersistentVolume", Version: "v1", Resource: "persistentvolumes", ShortNames: []string{"pv"},
-		New: func() Object { return &PersistentVolume{} }})
-	register(KindInfo{Kind: "PersistentVolumeClaim", Version: "v1", Resource: "persistentvolumeclaims", ShortNames: []string{"pvc"}, Namespaced: true,
-		New: func() Object { return &PersistentVolumeClaim{} }})
-	register(KindInfo{Kind: "StorageClass", Group: "storage.k8s.io", Version: "v1", Resource: "storageclasses", ShortNames: []string{"sc"},
-		New: func() Object { return &StorageClass{} }})
-	register(KindInfo{Kind: "ConfigMap", Version: "v1", Resource: "configmaps", ShortNames: []string{"cm"}, Namespaced: true,
-		New: func() Object { return &ConfigMap{} }})
-
-	// Kinds tutorials apply that kubesim stores without modelling. Their scope
-	// matters: it decides whether a namespace is defaulted.
-	for _, k := range []KindInfo{
-		{Kind: "ServiceAccount", Version: "v1", Resource: "serviceaccounts", ShortNames: []string{"sa"}, Namespaced: true},
-		{Kind: "DaemonSet", Group: "apps", Version: "v1", Resource: "daemonsets", ShortNames: []string{"ds"}, Namespaced: true},
-		{Kind: "LimitRange", Version: "v1", Resource: "limitranges", ShortNames: []string{"limits"}, Namespaced: true},
-		{Kind: "ResourceQuota", Version: "v1", Resource: "resourcequotas", ShortNames: []string{"quota"}, Namespaced: true},
-		{Kind: "Role", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles", Namespaced: true},
-		{Kind: "RoleBinding", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings", Namespaced: true},
-		{Kind: "ClusterRole", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"},
-		{Kind: "ClusterRoleBinding", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"},
-		{Kind: "PodDisruptionBudget", Group: "policy", Version: "v1", Resource: "poddisruptionbudgets", ShortNames: []string{"pdb"}, Namespaced: true},
-		{Kind: "NetworkPolicy", Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies", ShortNames: []string{"netpol"}, Namespaced: true},
-		{Kind: "Ingress", Group: "networking.k8s.io", Version: "v1", Resource: "ingresses", ShortNames: []string{"ing"}, Namespaced: true},
-		{Kind: "PriorityClass", Group: "scheduling.k8s.io", Version: "v1", Resource: "priorityclasses", ShortNames: []string{"pc"}},
-		{Kind: "CustomResourceDefinition", Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions", ShortNames: []string{"crd", "crds"}},
-	} {
+	for _, k := range servedKinds {
 		register(k)
 	}
 }

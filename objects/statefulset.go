@@ -179,8 +179,3 @@ func defaultStatefulSetRollingUpdate(u *StatefulSetUpdateStrategy) {
 		u.RollingUpdate.MaxUnavailable = ptrTo(FromInt(DefaultStatefulSetMaxUnavailable))
 	}
 }
-
-func init() {
-	register(KindInfo{Kind: "StatefulSet", Group: "apps", Version: "v1", Resource: "statefulsets",
-		ShortNames: []string{"sts"}, Namespaced: true, New: func() Object { return &StatefulSet{} }})
-}
