@@ -1,0 +1,36 @@
+package storage
+
+// Checkpoint is the store's state at one moment, to which Rollback returns
+// it. It is what lets a caller make several writes all or nothing, as a
+// transaction would: kubesim's manifest apply (sim.Cluster.Apply) writes
+// each object and, when one fails, rolls the others back.
+type Checkpoint struct {
+	// saved is the Store as it was, its index cloned: every field a write
+	// changes (index, revision, counters) is restored from it, including
+	// fields added to Store later.
+	saved Store
+	// events is how many watch events were pending.
+	events int
+}
+
+// Checkpoint records the store's state: its objects (an O(1) copy-on-write
+// clone of the index), its revision and its undrained watch events.
+func (s *Store) Checkpoint() Checkpoint {
+	saved := *s
+	saved.tree = s.tree.Clone()
+	saved.events = nil
+	return Checkpoint{saved: saved, events: len(s.events)}
+}
+
+// Rollback returns the store to cp: every object as it was, the revision
+// counter where it was (the resourceVersions written since are handed out
+// again) and the watch events emitted since dropped, so no watcher ever
+// sees the writes. The events must not have been drained since cp was
+// taken, and cp is used up: take a new one to roll back again. Random draws
+// (generated names, UIDs) are the caller's to restore: the store does not
+// own its random source.
+func (s *Store) Rollback(cp Checkpoint) {
+	events := s.events[:cp.events]
+	*s = cp.saved
+	s.events = events
+}
