@@ -51,10 +51,13 @@ func (v volumes) machineAt(ip string) *vfs.FS {
 	return nil
 }
 
-// ResolveVolume mounts nfs volumes and claims bound to NFS or hostPath
-// volumes, as the kubelet's nfs and host_path plugins do.
+// ResolveVolume mounts nfs and hostPath volumes and claims bound to NFS or
+// hostPath volumes, as the kubelet's nfs and host_path plugins do.
 func (v volumes) ResolveVolume(r storage.Reader, pod *objects.Pod, vol objects.Volume, now time.Time) (kubelet.VolumeMount, bool, error) {
 	switch {
+	case vol.HostPath != nil:
+		m, err := v.mountHostPath(pod, vol.Name, vol.HostPath.Path, now)
+		return m, true, err
 	case vol.NFS != nil:
 		m, err := v.mountNFS(pod, vol.Name, vol.NFS)
 		m.ReadOnly = m.ReadOnly || vol.NFS.ReadOnly

@@ -46,9 +46,12 @@ const (
 	kindPV, kindPVC, kindSC, kindPod = "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Pod"
 )
 
-// Binder is the PV controller's binder and reclaimer. It is stateless and
-// not safe for concurrent use.
-type Binder struct{}
+// Binder is the PV controller's binder and reclaimer. Its one piece of
+// state is when each volume whose recycle failed is tried again (upstream's
+// next resync). Not safe for concurrent use.
+type Binder struct {
+	retryAt map[string]time.Time // by volume name
+}
 
 var (
 	_ controllers.Controller   = (*Binder)(nil)
@@ -56,7 +59,7 @@ var (
 )
 
 // NewBinder returns a PV binder.
-func NewBinder() *Binder { return &Binder{} }
+func NewBinder() *Binder { return &Binder{retryAt: map[string]time.Time{}} }
 
 // Name returns "persistentvolume-binder-controller".
 func (b *Binder) Name() string { return BinderName }
@@ -68,7 +71,9 @@ func (b *Binder) EventSource() objects.EventSource {
 
 // KeysFor maps claim, volume and class changes to the claims and volumes to
 // sync: a claim to itself and its volume; a volume to itself, its claim
-// and, when it is Available, every Pending claim; a class to every Pending claim.
+// and, when it is Available, every Pending claim; a class to every Pending
+// claim; a recycler pod's change, and each new event about it, to the
+// volume it scrubs.
 func (b *Binder) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	switch o := ev.Object.(type) {
 	case *objects.PersistentVolumeClaim:
@@ -88,6 +93,14 @@ func (b *Binder) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key 
 		return keys
 	case *objects.StorageClass:
 		return pendingClaims(r)
+	case *objects.Pod:
+		if name, ok := recycledVolume(o); ok {
+			return []objects.Key{{Kind: kindPV, Name: name}}
+		}
+	case *objects.Event:
+		if name, ok := recyclerEventVolume(o); ok && ev.Type == storage.Added {
+			return []objects.Key{{Kind: kindPV, Name: name}}
+		}
 	}
 	return nil
 }
@@ -106,7 +119,7 @@ func pendingClaims(r storage.Reader) []objects.Key {
 
 // Reconcile syncs the claim or volume at key, as upstream's syncClaim and
 // syncVolume do.
-func (b *Binder) Reconcile(_ time.Time, r storage.Reader, key objects.Key) controllers.Result {
+func (b *Binder) Reconcile(now time.Time, r storage.Reader, key objects.Key) controllers.Result {
 	obj, err := r.Get(key)
 	if err != nil {
 		return controllers.Result{}
@@ -115,7 +128,7 @@ func (b *Binder) Reconcile(_ time.Time, r storage.Reader, key objects.Key) contr
 	case *objects.PersistentVolumeClaim:
 		return syncClaim(r, o)
 	case *objects.PersistentVolume:
-		return syncVolume(r, o)
+		return b.syncVolume(now, r, o)
 	}
 	return controllers.Result{}
 }

@@ -46,6 +46,10 @@ type env struct {
 	clk    *clock.Fake
 	ctrls  []controllers.Controller
 	events []recorded
+	// storeEvents also writes each recorded event to the store as an Event
+	// object, a repeat bumping the count, as package sim's recorder does;
+	// the recycler reads them back.
+	storeEvents bool
 }
 
 // newEnv returns an env running ctrls, in that order within a round.
@@ -92,8 +96,38 @@ func (e *env) apply(c controllers.Controller, res controllers.Result) controller
 	}
 	for _, ev := range applied.Events {
 		e.events = append(e.events, recorded{source: src, Event: ev})
+		if e.storeEvents {
+			e.storeEvent(src, ev)
+		}
 	}
 	return applied
+}
+
+// storeEvent writes ev as an Event object in namespace default (where
+// events about cluster-scoped objects live), or bumps the count of an
+// equal one.
+func (e *env) storeEvent(src string, ev controllers.Event) {
+	e.t.Helper()
+	now := objects.NewTime(e.clk.Now())
+	for _, o := range e.store.List("Event", "default", nil) {
+		x := o.(*objects.Event)
+		if x.Source.Component == src && x.InvolvedObject.UID == ev.Regarding.UID && x.InvolvedObject.Name == ev.Regarding.Name &&
+			x.Type == ev.Type && x.Reason == ev.Reason && x.Message == ev.Message {
+			x.Count++
+			x.LastTimestamp = now
+			_, err := e.store.Update(x)
+			require.NoError(e.t, err)
+			return
+		}
+	}
+	ref := ev.Regarding
+	ref.ResourceVersion = ""
+	seq := len(e.store.List("Event", "default", nil))
+	_, err := e.store.Create(&objects.Event{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Event"},
+		ObjectMeta:     objects.ObjectMeta{Name: fmt.Sprintf("%s.%d", ref.Name, seq), Namespace: "default"},
+		InvolvedObject: ref, Reason: ev.Reason, Message: ev.Message, Type: ev.Type, Count: 1,
+		Source: objects.EventSource{Component: src}, FirstTimestamp: now, LastTimestamp: now})
+	require.NoError(e.t, err)
 }
 
 // eventsAbout returns the recorded events about the object named name, as strings.

@@ -3,6 +3,7 @@ package volume
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
@@ -12,7 +13,7 @@ import (
 // syncVolume is upstream's syncVolume: a volume without a (bound) claim is
 // Available; a volume whose claim is gone is Released and reclaimed; a
 // volume its claim points at is Bound; a volume its claim left is unbound.
-func syncVolume(r storage.Reader, pv *objects.PersistentVolume) controllers.Result {
+func (b *Binder) syncVolume(now time.Time, r storage.Reader, pv *objects.PersistentVolume) controllers.Result {
 	ref := pv.Spec.ClaimRef
 	if ref == nil || ref.UID == "" {
 		return phaseResult(pv, objects.VolumeAvailable)
@@ -23,13 +24,13 @@ func syncVolume(r storage.Reader, pv *objects.PersistentVolume) controllers.Resu
 	}
 	switch {
 	case c == nil:
-		return release(pv)
+		return b.release(now, r, pv)
 	case c.Spec.VolumeName == "":
 		return controllers.Result{} // the claim's sync finishes the binding
 	case c.Spec.VolumeName == pv.Name:
 		return phaseResult(pv, objects.VolumeBound)
 	case pv.Annotations[objects.AnnDynamicallyProvisioned] != "" && pv.Spec.PersistentVolumeReclaimPolicy == objects.ReclaimDelete:
-		return release(pv)
+		return b.release(now, r, pv)
 	}
 	return unbind(pv)
 }
@@ -42,25 +43,33 @@ func phaseResult(pv *objects.PersistentVolume, phase string) controllers.Result 
 	return controllers.Result{Actions: []controllers.Action{volumePhaseAction(pv, phase, "")}}
 }
 
-// release marks a volume Released (a Failed one stays Failed) and reclaims it.
-func release(pv *objects.PersistentVolume) controllers.Result {
+// release marks a volume Released (a Failed one stays Failed) and reclaims
+// it. Upstream reclaims Failed volumes again on every resync; kubesim does
+// so for Recycle only, where a retry is visible (a new scrubber pod), and
+// leaves a failed Delete, whose retries change nothing, alone.
+func (b *Binder) release(now time.Time, r storage.Reader, pv *objects.PersistentVolume) controllers.Result {
 	switch pv.Status.Phase {
 	case objects.VolumeFailed:
+		if pv.Spec.PersistentVolumeReclaimPolicy == objects.ReclaimRecycle {
+			return b.recycle(now, r, pv)
+		}
 		return controllers.Result{}
 	case objects.VolumeReleased:
-		return reclaim(pv)
+		return b.reclaim(now, r, pv)
 	}
 	return phaseResult(pv, objects.VolumeReleased) // the status write triggers reclaim
 }
 
-// reclaim is reclaimVolume for a Released volume: Retain keeps it; Delete
-// is an external provisioner's business when one provisioned it, and fails
-// otherwise, as no in-tree plugin deletes NFS or hostPath volumes outside
-// /tmp; Recycle is not modelled.
-func reclaim(pv *objects.PersistentVolume) controllers.Result {
+// reclaim is reclaimVolume for a Released volume: Retain keeps it; Recycle
+// scrubs it (recycle.go); Delete is an external provisioner's business when
+// one provisioned it, and fails otherwise, as no in-tree plugin deletes NFS
+// or hostPath volumes outside /tmp.
+func (b *Binder) reclaim(now time.Time, r storage.Reader, pv *objects.PersistentVolume) controllers.Result {
 	switch pv.Spec.PersistentVolumeReclaimPolicy {
-	case objects.ReclaimRetain, objects.ReclaimRecycle:
+	case objects.ReclaimRetain:
 		return controllers.Result{}
+	case objects.ReclaimRecycle:
+		return b.recycle(now, r, pv)
 	case objects.ReclaimDelete:
 		if p := pv.Annotations[objects.AnnDynamicallyProvisioned]; p != "" && !strings.HasPrefix(p, "kubernetes.io/") {
 			return controllers.Result{} // left to the external provisioner
