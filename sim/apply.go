@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
@@ -33,7 +34,8 @@ type Applied struct {
 }
 
 // ApplyError is a manifest rejected as a whole: nothing of it was applied.
-// Index is the failing object's position in the manifest.
+// Index is the failing object's position in the manifest, -1 when the
+// manifest did not decode.
 type ApplyError struct {
 	Index  int
 	Object objects.Object // nil when the manifest did not decode
@@ -45,9 +47,16 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 
 // Apply creates each object of a YAML or JSON manifest (several documents
 // allowed), or updates it when it exists, like `kubectl apply -f`. The
-// manifest is all or nothing: every object is decoded, defaulted and
-// validated first, and if any fails nothing is written. (Real kubectl goes
-// document by document; kubesim's difference is deliberate.)
+// manifest is all or nothing: every object is decoded, its kind looked up
+// (an unknown kind, or a custom resource whose CustomResourceDefinition is
+// not stored yet, is refused as kubectl refuses it), defaulted and
+// validated first; then the objects are written in order, and if a write
+// fails (a cluster IP or node port already taken, two objects of one name)
+// the writes before it are rolled back, so that the store, its
+// resourceVersions and the random stream of names and UIDs are exactly as
+// before and no controller or trace has seen anything. Real kubectl goes
+// document by document; the kubectl package does too, applying one object
+// at a time.
 func (c *Cluster) Apply(manifest []byte) ([]Applied, error) {
 	objs, err := objects.Decode(manifest)
 	if err != nil {
@@ -56,47 +65,127 @@ func (c *Cluster) Apply(manifest []byte) ([]Applied, error) {
 	return c.ApplyObjects(objs...)
 }
 
-// Create creates each object of a manifest, failing (and creating nothing)
-// if any already exists, like `kubectl create -f`.
+// Create creates each object of a manifest, like `kubectl create -f`: all
+// or nothing as Apply, failing (and creating nothing) if any already
+// exists.
 func (c *Cluster) Create(manifest []byte) ([]objects.Object, error) {
 	objs, err := objects.Decode(manifest)
 	if err != nil {
 		return nil, &ApplyError{Index: -1, Err: err}
 	}
-	declared := declaredNamespaces(objs)
-	for i, obj := range objs {
-		if err := c.check(obj, false, declared); err != nil {
-			return nil, &ApplyError{Index: i, Object: obj, Err: err}
-		}
+	return c.CreateObjects(objs...)
+}
+
+// CreateObjects is Create for decoded objects.
+func (c *Cluster) CreateObjects(objs ...objects.Object) ([]objects.Object, error) {
+	if err := c.precheck(objs, false); err != nil {
+		return nil, err
 	}
 	out := make([]objects.Object, 0, len(objs))
-	for i, obj := range objs {
-		created, err := c.write(User, controllers.Action{Verb: controllers.Create, Object: obj})
-		if err != nil {
-			return out, &ApplyError{Index: i, Object: obj, Err: err}
+	err := c.allOrNothing(func() error {
+		for i, obj := range objs {
+			created, err := c.writeUndispatched(controllers.Action{Verb: controllers.Create, Object: obj})
+			if err != nil {
+				return &ApplyError{Index: i, Object: obj, Err: err}
+			}
+			out = append(out, created)
 		}
-		out = append(out, created)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 // ApplyObjects is Apply for decoded objects.
 func (c *Cluster) ApplyObjects(objs ...objects.Object) ([]Applied, error) {
-	declared := declaredNamespaces(objs)
-	for i, obj := range objs {
-		if err := c.check(obj, true, declared); err != nil {
-			return nil, &ApplyError{Index: i, Object: obj, Err: err}
-		}
+	if err := c.precheck(objs, true); err != nil {
+		return nil, err
 	}
 	out := make([]Applied, 0, len(objs))
-	for i, obj := range objs {
-		a, err := c.applyOne(obj)
-		if err != nil {
-			return out, &ApplyError{Index: i, Object: obj, Err: err}
+	err := c.allOrNothing(func() error {
+		for i, obj := range objs {
+			a, err := c.applyOne(obj)
+			if err != nil {
+				return &ApplyError{Index: i, Object: obj, Err: err}
+			}
+			out = append(out, a)
 		}
-		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// precheck runs every check that needs no write on every object, in order:
+// the kind is served, the object is valid in an existing namespace, and (for
+// create) it does not exist.
+func (c *Cluster) precheck(objs []objects.Object, mayExist bool) error {
+	mapper := c.Mapper()
+	declared := declaredNamespaces(objs)
+	for i, obj := range objs {
+		if err := mapper.Check(obj); err != nil {
+			return &ApplyError{Index: i, Object: obj, Err: err}
+		}
+		if err := c.check(obj, mayExist, declared); err != nil {
+			return &ApplyError{Index: i, Object: obj, Err: err}
+		}
+	}
+	return nil
+}
+
+// allOrNothing runs writes, which write through writeUndispatched, as one
+// transaction: if it fails, the store and the cluster's random stream are
+// rolled back to where they were; if it succeeds, the changes are traced and
+// offered to the controllers, in order.
+func (c *Cluster) allOrNothing(writes func() error) error {
+	cp := c.store.Checkpoint()
+	rnd, err := c.pcg.MarshalBinary()
+	if err != nil {
+		return err // cannot happen: a PCG always marshals
+	}
+	if err := writes(); err != nil {
+		c.store.Rollback(cp)
+		if uerr := c.pcg.UnmarshalBinary(rnd); uerr != nil {
+			panic("sim: restoring the random stream: " + uerr.Error())
+		}
+		return err
+	}
+	prev := c.actor
+	c.actor = User
+	defer func() { c.actor = prev }()
+	c.dispatch()
+	return nil
+}
+
+// writeUndispatched performs one store write for the user without telling
+// anyone: allOrNothing dispatches the writes once all have succeeded.
+func (c *Cluster) writeUndispatched(a controllers.Action) (objects.Object, error) {
+	if a.Verb == controllers.Create {
+		if err := checkRequestSize(a.Object); err != nil {
+			return nil, err
+		}
+	}
+	return controllers.Perform(c.store, a)
+}
+
+// requestEntityTooLarge is the apiserver's reason for a request body over
+// its limit.
+const requestEntityTooLarge storage.Reason = "RequestEntityTooLarge"
+
+// checkRequestSize refuses an object whose JSON, the body kubectl would
+// send to create it, is over the apiserver's limit (objects.MaxObjectBytes),
+// with the apiserver's 413 error.
+func checkRequestSize(obj objects.Object) error {
+	b, err := objects.Encode(obj)
+	if err != nil || len(b) <= objects.MaxObjectBytes {
+		return nil
+	}
+	return &storage.StatusError{Reason: requestEntityTooLarge, Code: 413,
+		Message: fmt.Sprintf("Request entity too large: limit is %d", objects.MaxObjectBytes)}
 }
 
 // applyOne creates obj or, when it exists, merges obj into the stored
@@ -112,7 +201,7 @@ func (c *Cluster) applyOne(obj objects.Object) (Applied, error) {
 		if err := setLastApplied(fresh, obj); err != nil {
 			return Applied{}, err
 		}
-		created, err := c.write(User, controllers.Action{Verb: controllers.Create, Object: fresh})
+		created, err := c.writeUndispatched(controllers.Action{Verb: controllers.Create, Object: fresh})
 		return Applied{Object: created, Outcome: Created}, err
 	}
 	if err != nil {
@@ -123,7 +212,7 @@ func (c *Cluster) applyOne(obj objects.Object) (Applied, error) {
 		return Applied{}, err
 	}
 	before := current.GetObjectMeta().ResourceVersion
-	updated, err := c.write(User, controllers.Action{Verb: controllers.Update, Object: desired})
+	updated, err := c.writeUndispatched(controllers.Action{Verb: controllers.Update, Object: desired})
 	if err != nil {
 		return Applied{}, err
 	}

@@ -32,6 +32,9 @@ type Cluster struct {
 	cfg   Config
 	clock *clock.Fake
 	rand  *rand.Rand
+	// pcg is rand's source, whose state all-or-nothing applies save and
+	// restore (see allOrNothing).
+	pcg *rand.PCG
 	// storeRand is the store's random source (see randSwitch).
 	storeRand *randSwitch
 	store     *storage.Store
@@ -59,10 +62,11 @@ func New(cfg Config) (*Cluster, error) {
 	c := &Cluster{
 		cfg:      cfg,
 		clock:    clock.NewFake(cfg.Start),
-		rand:     rand.New(rand.NewPCG(cfg.Seed, seedStream)),
+		pcg:      rand.NewPCG(cfg.Seed, seedStream),
 		kubelets: map[string]*kubelet.Kubelet{},
 		injected: map[string]*injected{},
 	}
+	c.rand = rand.New(c.pcg)
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
 	c.store = storage.New(c.clock, c.storeRand)
 	c.events = newRecorder(c)
