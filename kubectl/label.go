@@ -101,6 +101,7 @@ func (k *Kubectl) labelOne(inv *invocation, key objects.Key, set map[string]stri
 	if err != nil {
 		return serverError(err, "")
 	}
+	warner{}.about(inv, out)
 	switch {
 	case out.GetObjectMeta().ResourceVersion == before:
 		inv.printf("%s not labeled\n", resourceName(obj))

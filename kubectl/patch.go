@@ -71,6 +71,9 @@ func (k *Kubectl) patchOne(inv *invocation, obj objects.Object, patch map[string
 	if err != nil {
 		return serverError(err, "")
 	}
+	if inv.p.get("subresource") != "status" { // status strategies send no warnings
+		warner{}.about(inv, out)
+	}
 	suffix := ""
 	if out.GetObjectMeta().ResourceVersion == before {
 		suffix = " (no change)"
