@@ -69,6 +69,7 @@ func New(cfg Config) (*Cluster, error) {
 	c.rand = rand.New(c.pcg)
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
 	c.store = storage.New(c.clock, c.storeRand)
+	c.store.SetQuota(cfg.StoreQuotaBytes)
 	c.events = newRecorder(c)
 	c.views = newViewHistory(cfg.Faults.staleDepth())
 	c.actor = "cluster-bootstrap"

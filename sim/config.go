@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/kubesim/kubesim/storage"
 )
 
 // Config describes a simulated cluster. The zero value is the tutorial's
@@ -36,6 +38,13 @@ type Config struct {
 	// second with bursts of 30 for each controller of
 	// kube-controller-manager, 50 and 100 for the scheduler and each kubelet).
 	APILimits APILimits
+	// StoreQuotaBytes is the store's space quota, in bytes of stored
+	// objects (each object counted as the length of its JSON encoding,
+	// measured once per write). A create or update that would pass it
+	// fails with etcd's "etcdserver: mvcc: database space exceeded";
+	// deletes still work. Zero means etcd's default quota-backend-bytes,
+	// 2 GiB (storage.DefaultQuotaBytes); a negative value means no quota.
+	StoreQuotaBytes int64
 }
 
 // NodeConfig describes one simulated machine.
@@ -96,6 +105,9 @@ func (c Config) withDefaults() Config {
 	}
 	c.Nodes = nodes
 	c.APILimits = c.APILimits.withDefaults()
+	if c.StoreQuotaBytes == 0 {
+		c.StoreQuotaBytes = storage.DefaultQuotaBytes
+	}
 	return c
 }
 

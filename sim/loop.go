@@ -226,9 +226,10 @@ func maxTime(a, b time.Time) time.Time {
 // crashRestartDelay is how long a crashed controller takes to come back.
 const crashRestartDelay = 10 * time.Second
 
-// actionKey names the object an action writes.
+// actionKey names the object an action writes: deletes and binds name it
+// by key, the other verbs carry it.
 func actionKey(a controllers.Action) objects.Key {
-	if a.Verb == controllers.Delete {
+	if a.Verb == controllers.Delete || a.Object == nil {
 		return a.Key
 	}
 	return objects.KeyOf(a.Object)

@@ -30,7 +30,11 @@ func (s *Store) Bind(key objects.Key, nodeName string) (objects.Object, error) {
 	}
 	pod.Spec.NodeName = nodeName
 	setScheduled(&pod.Status, objects.NewTime(s.clk.Now()))
-	return s.write(pod, old).DeepCopyObject(), nil
+	out, err := s.writeWithinQuota(pod, old, info)
+	if err != nil {
+		return nil, err
+	}
+	return out.DeepCopyObject(), nil
 }
 
 // setScheduled sets condition PodScheduled=True, replacing an earlier one.

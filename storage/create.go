@@ -72,6 +72,10 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	if existing := s.lookup(objects.KeyOf(in)); existing != nil {
 		return nil, alreadyExists(existing, in, info)
 	}
+	size := objectSize(in)
+	if err := s.admitSize(size, info, m.Name); err != nil {
+		return nil, err
+	}
 	// The uid is drawn only once the object is sure to be stored, so that a
 	// rejected create leaves the random stream where it was.
 	if m.UID == "" {
@@ -79,7 +83,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	}
 	rev := s.nextRevision()
 	m.ResourceVersion = strconv.FormatInt(rev, 10)
-	s.put(in)
+	s.put(in, size)
 	s.emit(Added, in, nil, rev)
 	return in.DeepCopyObject(), nil
 }

@@ -35,6 +35,8 @@ type Reader interface {
 type entry struct {
 	key objects.Key
 	obj objects.Object
+	// size is obj's size as the quota counts it (see objectSize).
+	size int64
 }
 
 // entryLess orders entries by key: kind, namespace, name.
@@ -53,6 +55,9 @@ type Store struct {
 	tree   *btree.BTreeG[entry]
 	rev    int64
 	events []WatchEvent
+	// size is the total size of the stored objects and quota the most it
+	// may reach (0: no quota), in bytes; see SetQuota.
+	size, quota int64
 	// kindsByType maps the Go type of each modelled kind to its description,
 	// so that a typed object created without apiVersion and kind (as
 	// client-go callers leave them) is still recognised.
@@ -196,9 +201,12 @@ func (s *Store) lookup(key objects.Key) objects.Object {
 	return e.obj
 }
 
-// put stores obj under its key, replacing what was there.
-func (s *Store) put(obj objects.Object) {
-	s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj})
+// put stores obj, of size bytes, under its key, replacing what was there.
+func (s *Store) put(obj objects.Object, size int64) {
+	if old, replaced := s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj, size: size}); replaced {
+		s.size -= old.size
+	}
+	s.size += size
 }
 
 // nextRevision advances the global revision counter and returns the new value.

@@ -93,7 +93,11 @@ func (s *Store) update(obj objects.Object, ep endpoint) (objects.Object, error) 
 	if shouldDeleteDuringUpdate(in, old) {
 		return s.deleteDuringUpdate(in, old).DeepCopyObject(), nil
 	}
-	return s.write(in, old).DeepCopyObject(), nil
+	out, err := s.writeWithinQuota(in, old, info)
+	if err != nil {
+		return nil, err
+	}
+	return out.DeepCopyObject(), nil
 }
 
 // checkEndpoint rejects updates the endpoint cannot take: a status update
@@ -192,14 +196,37 @@ func shouldDeleteDuringUpdate(in, old objects.Object) bool {
 // write stores in as the new state of old, unless nothing changed (as etcd3's
 // GuaranteedUpdate skips writing identical bytes), and returns what is now
 // stored. Callers copy it before handing it out.
+//
+// It is the write of the delete paths (a deletion timestamp, finalizers),
+// which the quota lets through; updates go through writeWithinQuota.
 func (s *Store) write(in, old objects.Object) objects.Object {
 	in.GetObjectMeta().ResourceVersion = old.GetObjectMeta().ResourceVersion
 	if objectsEqual(in, old) {
 		return old
 	}
+	return s.store(in, old, objectSize(in))
+}
+
+// writeWithinQuota is write for creates' and updates' kin: a change that
+// would take the store past its quota fails with ErrNoSpace. An update
+// that changes nothing writes nothing, and so never fails for space.
+func (s *Store) writeWithinQuota(in, old objects.Object, info objects.KindInfo) (objects.Object, error) {
+	in.GetObjectMeta().ResourceVersion = old.GetObjectMeta().ResourceVersion
+	if objectsEqual(in, old) {
+		return old, nil
+	}
+	size := objectSize(in)
+	if err := s.admitSize(size, info, in.GetObjectMeta().Name); err != nil {
+		return nil, err
+	}
+	return s.store(in, old, size), nil
+}
+
+// store writes in, of size bytes, as the new state of old at a new revision.
+func (s *Store) store(in, old objects.Object, size int64) objects.Object {
 	rev := s.nextRevision()
 	in.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)
-	s.put(in)
+	s.put(in, size)
 	s.emit(Modified, in, old, rev)
 	return in
 }
@@ -217,7 +244,9 @@ func (s *Store) deleteDuringUpdate(in, old objects.Object) objects.Object {
 // the last state stamped with the deletion's resourceVersion.
 func (s *Store) remove(old objects.Object) objects.Object {
 	rev := s.nextRevision()
-	s.tree.Delete(entry{key: objects.KeyOf(old)})
+	if gone, ok := s.tree.Delete(entry{key: objects.KeyOf(old)}); ok {
+		s.size -= gone.size
+	}
 	last := old.DeepCopyObject()
 	last.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)
 	s.emit(Deleted, last, old, rev)

@@ -1,0 +1,82 @@
+package storage_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// sizeOf is the quota's measure of a stored object: its JSON length.
+func sizeOf(t *testing.T, obj objects.Object) int64 {
+	t.Helper()
+	b, err := json.Marshal(obj)
+	require.NoError(t, err)
+	return int64(len(b))
+}
+
+// Size is the sum of the stored objects' JSON lengths, each measured as it
+// is written (before the store stamps uid and resourceVersion), kept as
+// objects are created, updated and deleted.
+func TestSizeFollowsStoredObjects(t *testing.T) {
+	f := newFixture(t)
+	base := f.s.Size()
+	created, err := f.s.Create(pod("default", "web"))
+	require.NoError(t, err)
+	assert.InDelta(t, base+sizeOf(t, created), f.s.Size(), 80, "all but uid and resourceVersion")
+	created.(*objects.Pod).Labels = map[string]string{"app": "a-longer-label-value"}
+	updated, err := f.s.Update(created)
+	require.NoError(t, err)
+	stored, err := f.s.Get(objects.KeyOf(updated))
+	require.NoError(t, err)
+	assert.InDelta(t, base+sizeOf(t, stored), f.s.Size(), 2, "the uid is in, the new resourceVersion not yet")
+	_, err = f.s.Delete(objects.KeyOf(updated), storage.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+	require.NoError(t, err)
+	assert.Equal(t, base, f.s.Size())
+}
+
+// Past the quota, creates and updates fail with etcd's error as the
+// apiserver passes it on (a 500 without a reason) and change nothing;
+// deletes go through and free room for new writes.
+func TestQuotaRefusesWritesNotDeletes(t *testing.T) {
+	f := newFixture(t)
+	first, err := f.s.Create(boundPod("default", "a"))
+	require.NoError(t, err)
+	pending, err := f.s.Create(pod("default", "pending"))
+	require.NoError(t, err)
+	f.s.SetQuota(f.s.Size() + sizeOf(t, first)) // room for one more pod like it
+	_, err = f.s.Create(boundPod("default", "b"))
+	require.NoError(t, err)
+	rev := f.s.ResourceVersion()
+
+	_, err = f.s.Create(boundPod("default", "c"))
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, storage.ErrNoSpace))
+	assert.Equal(t, "etcdserver: mvcc: database space exceeded", err.Error())
+	var se *storage.StatusError
+	require.True(t, errors.As(err, &se))
+	assert.Equal(t, storage.ReasonUnknown, se.Reason)
+	assert.Equal(t, int32(500), se.Code)
+	assert.Equal(t, rev, f.s.ResourceVersion(), "nothing written")
+
+	upd := first.DeepCopyObject()
+	upd.GetObjectMeta().Labels = map[string]string{"x": "y"}
+	_, err = f.s.Update(upd)
+	assert.ErrorIs(t, err, storage.ErrNoSpace)
+	_, err = f.s.Bind(objects.KeyOf(pending), "node-1")
+	assert.ErrorIs(t, err, storage.ErrNoSpace, "a binding writes the pod")
+	_, err = f.s.Update(first)
+	assert.NoError(t, err, "an update that changes nothing writes nothing")
+
+	_, err = f.s.Delete(objects.KeyOf(first), storage.DeleteOptions{})
+	require.NoError(t, err, "a graceful deletion goes through")
+	_, err = f.s.Delete(objects.KeyOf(first), storage.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+	require.NoError(t, err)
+	_, err = f.s.Create(boundPod("default", "c"))
+	assert.NoError(t, err, "the deletion made room")
+}
