@@ -84,6 +84,9 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	case "fault":
 		// Example: fault drop job-controller 3
 		return r.fault(words, fail)
+	case "image":
+		// Example: image add myrepo/app:1.0 --size 50MB --like busybox
+		return r.image(words, fail)
 	}
 	return fail("unknown command %q", words[0])
 }

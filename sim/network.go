@@ -28,7 +28,7 @@ func (s podServers) ServerAt(ip string, port int) (network.Server, bool) {
 			continue
 		}
 		for _, ct := range p.Spec.Containers {
-			img := workload.LookupImage(ct.Image)
+			img := s.c.images.Lookup(ct.Image)
 			if img.Server != workload.Nginx || port != nginxPort || len(ct.Command) > 0 || !containerRunning(p, ct.Name) {
 				continue
 			}

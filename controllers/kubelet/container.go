@@ -56,9 +56,12 @@ type container struct {
 	crashLoop      bool
 	waitingMessage string
 	neverPull      bool
+	// pull is the image manager's record of the image (pull.go).
+	pull pullState
 	// configErr, when set, is why the container's configuration could not
-	// be generated (a missing Secret, ConfigMap or key); the kubelet tries
-	// again at configRetryAt.
+	// be generated (a missing Secret, ConfigMap or key). configRetryAt is
+	// the pod worker's next sync after one that failed to start the
+	// container (that, or its image could not be pulled).
 	configErr     string
 	configRetryAt time.Time
 	// env is the environment of the current run, fixed when it started.
@@ -102,7 +105,7 @@ func (c *container) step(now time.Time, mayStart bool, res *controllers.Result) 
 	case c.running && c.spec.ReadinessProbe != nil && !now.Before(c.nextProbe):
 		c.probe(now, res)
 	case c.pulling && !now.Before(c.pullDone):
-		c.start(now, res)
+		c.endPull(now, res)
 	case !c.running && !c.pulling && mayStart && c.wantsStart(now):
 		c.beginPull(now, res)
 	default:
@@ -129,37 +132,6 @@ func (c *container) wantsStart(now time.Time) bool {
 // willRun reports whether c is not running but will start (again).
 func (c *container) willRun() bool {
 	return !c.running && (!c.everStarted || c.pulling || !c.restartAt.IsZero())
-}
-
-// beginPull starts getting c's image: at once when the node has it and the
-// pull policy allows reuse, otherwise a download or a registry check.
-func (c *container) beginPull(now time.Time, res *controllers.Result) {
-	k, pod, ref := c.pr.k, c.pr.pod, c.spec.Image
-	present := k.images[ref]
-	policy := c.spec.ImagePullPolicy
-	switch {
-	case present && policy != objects.PullAlways:
-		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled,
-			fmt.Sprintf("Container image %q already present on machine", ref)))
-		c.pullNote = ""
-		c.pullDone = now
-	case !present && policy == objects.PullNever:
-		c.neverPull = true
-		res.Events = append(res.Events, controllers.Warning(pod, ReasonErrImageNeverPull,
-			fmt.Sprintf("Container image %q is not present with pull policy of Never", ref)))
-		return
-	default:
-		d := registryCheck
-		if !present {
-			d += time.Duration(c.image.SizeBytes * int64(time.Second) / pullBandwidth)
-		}
-		d = d.Round(time.Millisecond) // as the kubelet reports pull times
-		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulling, fmt.Sprintf("Pulling image %q", ref)))
-		c.pullNote = fmt.Sprintf("Successfully pulled image %q in %v (%v including waiting). Image size: %d bytes.",
-			ref, d, d, c.image.SizeBytes)
-		c.pullDone = now.Add(d)
-	}
-	c.pulling = true
 }
 
 // start creates and starts the container once its image is there.

@@ -22,6 +22,8 @@ type Config struct {
 	// Volumes resolves nfs and persistentVolumeClaim volumes; nil leaves
 	// them unmounted.
 	Volumes VolumeResolver
+	// Catalog is what the registries serve; nil serves the built-in images.
+	Catalog *workload.Catalog
 }
 
 // Kubelet runs the pods bound to one node. Not safe for concurrent use.
@@ -32,6 +34,8 @@ type Kubelet struct {
 	pods   map[objects.Key]*podRun
 	// host is the node's own filesystem, which hostPath volumes mount.
 	host *vfs.FS
+	// pullBackoff is the image pull back-off, by pod UID and image (pull.go).
+	pullBackoff map[string]*imageBackoff
 }
 
 var (

@@ -26,7 +26,7 @@ func (k *Kubelet) Logs(pod objects.Key, containerName string, previous bool, now
 		}
 	}
 	if inst == nil {
-		return nil, fmt.Errorf("container %q in pod %q is waiting to start: %s", containerName, pod.Name, WaitingContainerCreating)
+		return nil, c.waitingToStart(pod.Name)
 	}
 	if !previous {
 		c.followTo(now)

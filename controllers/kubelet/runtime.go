@@ -100,13 +100,14 @@ func (pr *podRun) advance(now time.Time, res *controllers.Result) {
 
 // mayStart reports whether container i may begin starting: the sandbox is
 // up, the pod is not stopping, and (for a first start) every container
-// before it has started, since the kubelet starts them in order.
+// before it has started or failed to get its image, since the kubelet
+// starts them in order and goes on past one it cannot start.
 func (pr *podRun) mayStart(i int) bool {
 	if !pr.sandboxUp || pr.stopping {
 		return false
 	}
 	for _, c := range pr.containers[:i] {
-		if !c.everStarted {
+		if !c.everStarted && c.pull.reason == "" {
 			return false
 		}
 	}
@@ -130,6 +131,8 @@ func (pr *podRun) checkSpecChanges(now time.Time, res *controllers.Result) {
 			res.Events = append(res.Events, controllers.Normal(pr.pod, ReasonKilling,
 				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name)))
 			c.stopAt, c.stopCode, c.replace = now, sigkillExit, true
+		} else {
+			c.imageChanged()
 		}
 	}
 }

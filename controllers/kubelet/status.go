@@ -166,6 +166,9 @@ func (c *container) status() objects.ContainerStatus {
 	case c.configErr != "" && !c.pulling:
 		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingCreateContainerConfigError, Message: c.configErr}
 		cs.LastState.Terminated = c.terminated
+	case c.pullWaiting() != nil:
+		cs.State.Waiting = c.pullWaiting()
+		cs.LastState.Terminated = c.terminated
 	case c.terminated != nil && c.restartAt.IsZero() && !c.pulling:
 		cs.State.Terminated = c.terminated
 		cs.ContainerID = c.terminated.ContainerID
