@@ -15,6 +15,8 @@
 //	kill pi-rq5rl --exit-code 1    the pod's container exits with that code
 //	controller down job-controller controller up all
 //	host k8s-master -- ls -l /mnt  run a command on a machine outside the cluster
+//	image add myrepo/app:1.0 --size 50MB --like busybox
+//	                               the registries serve that image from now on
 //
 // # Expected output
 //

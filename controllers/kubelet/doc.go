@@ -9,7 +9,32 @@
 // node has it and the pull policy allows reuse (a first pull takes time in
 // proportion to the image's size, a registry check for a cached image with
 // policy Always takes one second), then the container is created and
-// started. What the container does comes from the workload model
+// started.
+//
+// # Images that cannot be pulled
+//
+// Config.Catalog says which images exist (see internal/workload). A pull
+// of any other image fails after the registry check, as the image manager
+// (pkg/kubelet/images) reports it: a Pulling event, a Failed event with
+// containerd's error ("rpc error: code = NotFound desc = failed to pull
+// and unpack image ...: not found" for a missing tag; "pull access denied,
+// repository does not exist or may require authorization: ..." for a
+// Docker Hub repository that does not exist, its Unknown code stripped by
+// the CRI client) and Failed "Error: ErrImagePull". Each pod backs off
+// each image on its own (upstream's key is the pod UID and the image): 10
+// seconds after the first failure, doubling to 5 minutes, forgotten after
+// 10 minutes without a failure. A sync that finds the image backing off
+// records BackOff "Back-off pulling image" and Failed "Error:
+// ImagePullBackOff". The pod worker syncs again 10 seconds after a sync
+// that could not start a container, and at once after the first failure
+// of an image in a pod (that sync also created the sandbox or killed the
+// old container, which the PLEG reports). The container's waiting reason
+// is ErrImagePull or ImagePullBackOff (whose message repeats the last pull
+// error), shown from the sync after the one that met it, since SyncPod
+// generates the status before it acts. The pod stays Pending; a pod update
+// that fixes the image is synced at once. A reference that does not parse
+// gets InspectFailed and InvalidImageName, retried at every sync. A
+// container that cannot get its image does not hold back the next ones. What the container does comes from the workload model
 // (internal/workload): its output becomes the container log, its sleeps and
 // computations take virtual time, and its exit code decides what happens
 // next.
