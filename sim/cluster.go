@@ -41,7 +41,7 @@ type Cluster struct {
 	loops     []*loop
 	kubelets  map[string]*kubelet.Kubelet
 	events    *recorder
-	trace     []TraceEntry
+	trace     traceLog
 	views     *viewHistory
 	machines  *machines
 	// injected holds the faults scenarios turned on, by controller name.
@@ -70,6 +70,7 @@ func New(cfg Config) (*Cluster, error) {
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
 	c.store = storage.New(c.clock, c.storeRand)
 	c.store.SetQuota(cfg.StoreQuotaBytes)
+	c.trace.limit = cfg.TraceLimit
 	c.events = newRecorder(c)
 	c.views = newViewHistory(cfg.Faults.staleDepth())
 	c.actor = "cluster-bootstrap"

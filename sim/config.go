@@ -45,6 +45,12 @@ type Config struct {
 	// deletes still work. Zero means etcd's default quota-backend-bytes,
 	// 2 GiB (storage.DefaultQuotaBytes); a negative value means no quota.
 	StoreQuotaBytes int64
+	// TraceLimit is how many trace entries (Cluster.Trace) are kept: the
+	// latest ones, the oldest dropped first, so a long run's memory does
+	// not grow with its length. Zero means DefaultTraceLimit (10,000
+	// entries); a negative value keeps every entry, for callers that
+	// compare or print a whole long run.
+	TraceLimit int
 }
 
 // NodeConfig describes one simulated machine.
@@ -107,6 +113,9 @@ func (c Config) withDefaults() Config {
 	c.APILimits = c.APILimits.withDefaults()
 	if c.StoreQuotaBytes == 0 {
 		c.StoreQuotaBytes = storage.DefaultQuotaBytes
+	}
+	if c.TraceLimit == 0 {
+		c.TraceLimit = DefaultTraceLimit
 	}
 	return c
 }

@@ -35,8 +35,14 @@
 //
 // # Trace
 //
-// Every store change and every recorded event is kept with its virtual time
-// ([Cluster.Trace]); the same inputs and seed give a byte-identical trace.
+// Every store change and every recorded event is traced with its virtual
+// time ([Cluster.Trace]); the same inputs and seed give a byte-identical
+// trace. The trace keeps the latest Config.TraceLimit entries (10,000
+// unless told otherwise) in a ring, so a run of days holds as much memory
+// as its live objects need, not as its length: the hello CronJob's heap is
+// the same after one virtual day and after eight (BenchmarkCronJobMemory).
+// Which entries are kept depends only on how many were recorded, so replays
+// keep identical traces; a negative limit keeps every entry.
 //
 // # Imports
 //

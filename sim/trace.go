@@ -17,17 +17,60 @@ type TraceEntry struct {
 	Text  string
 }
 
-// Trace returns every entry recorded so far, oldest first.
-func (c *Cluster) Trace() []TraceEntry { return append([]TraceEntry(nil), c.trace...) }
+// Trace returns the entries kept so far, oldest first: every entry, unless
+// more than Config.TraceLimit were recorded, then the latest TraceLimit.
+func (c *Cluster) Trace() []TraceEntry { return c.trace.entries() }
+
+// TraceDropped returns how many of the oldest entries were dropped to keep
+// the trace within Config.TraceLimit.
+func (c *Cluster) TraceDropped() int { return c.trace.dropped }
 
 // TraceText prints the trace, one entry a line, times as offsets from the
-// cluster's start.
+// cluster's start. When old entries were dropped, a first line says how
+// many.
 func (c *Cluster) TraceText() string {
 	var b strings.Builder
-	for _, e := range c.trace {
+	if c.trace.dropped > 0 {
+		fmt.Fprintf(&b, "... %d earlier entries dropped (TraceLimit %d)\n", c.trace.dropped, c.trace.limit)
+	}
+	for _, e := range c.trace.entries() {
 		fmt.Fprintf(&b, "%s %s %s\n", FormatOffset(e.At.Sub(c.cfg.Start)), e.Actor, e.Text)
 	}
 	return b.String()
+}
+
+// DefaultTraceLimit is how many trace entries a cluster keeps unless
+// Config.TraceLimit says otherwise: about 1.5 MB of text, hours of a
+// tutorial's scene.
+const DefaultTraceLimit = 10_000
+
+// traceLog keeps the latest entries of the trace in a ring, so that a long
+// run's memory follows what lives in the cluster, not how long it ran.
+// Which entries are kept depends only on how many were recorded, so the
+// same run keeps the same entries.
+type traceLog struct {
+	limit   int // most entries kept; 0 or less: every entry
+	ring    []TraceEntry
+	next    int // where the next entry goes once the ring is full
+	dropped int
+}
+
+// add records e, dropping the oldest entry when the ring is full.
+func (t *traceLog) add(e TraceEntry) {
+	if t.limit <= 0 || len(t.ring) < t.limit {
+		t.ring = append(t.ring, e)
+		return
+	}
+	t.ring[t.next] = e
+	t.next = (t.next + 1) % t.limit
+	t.dropped++
+}
+
+// entries returns a copy of the kept entries, oldest first.
+func (t *traceLog) entries() []TraceEntry {
+	out := make([]TraceEntry, 0, len(t.ring))
+	out = append(out, t.ring[t.next:]...)
+	return append(out, t.ring[:t.next]...)
 }
 
 // FormatOffset prints a duration since the start as HH:MM:SS.mmm, hours
@@ -38,7 +81,7 @@ func FormatOffset(d time.Duration) string {
 }
 
 func (c *Cluster) traceNote(actor, format string, args ...any) {
-	c.trace = append(c.trace, TraceEntry{At: c.clock.Now(), Actor: actor, Text: fmt.Sprintf(format, args...)})
+	c.trace.add(TraceEntry{At: c.clock.Now(), Actor: actor, Text: fmt.Sprintf(format, args...)})
 }
 
 func eventVerb(t storage.EventType) string {
@@ -61,7 +104,7 @@ func (c *Cluster) traceChange(ev storage.WatchEvent) {
 	if s := summarize(ev.Object); s != "" {
 		text += " " + s
 	}
-	c.trace = append(c.trace, TraceEntry{At: c.clock.Now(), Actor: c.actor, Text: text})
+	c.trace.add(TraceEntry{At: c.clock.Now(), Actor: c.actor, Text: text})
 }
 
 // summarize picks the few fields that tell a change's story.

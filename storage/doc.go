@@ -29,6 +29,12 @@
 // [ErrNotFound], [ErrAlreadyExists], [ErrConflict], [ErrInvalid],
 // [ErrForbidden] and [ErrBadRequest].
 //
+// The store has etcd's space quota (SetQuota): a create or update that
+// would take the stored objects past it fails with etcd's "etcdserver:
+// mvcc: database space exceeded" (ErrNoSpace); deletes always go through.
+// Each object counts as the length of its JSON encoding, measured once
+// when it is written.
+//
 // Deleting a namespace does not delete its contents and no garbage
 // collector runs here: those are controllers acting through this store.
 //
