@@ -33,6 +33,8 @@
 //   - defaults.go: per-kind defaulting; Default on create, SchemeDefault on every write.
 //   - fielderror.go, validation.go, podvalidation.go, podupdate.go: field errors and
 //     per-kind validation with upstream's field paths and messages.
+//   - warnings.go: the apiserver's warnings about a write (deprecations), which
+//     never refuse it and which kubectl prints.
 //
 // # Imports
 //
