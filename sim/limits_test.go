@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,4 +116,34 @@ spec:
 	n := podCount(c)
 	assert.LessOrEqual(t, n, 30+20*120, "never more than the client allows")
 	assert.Greater(t, n, 30+20*120-10, "status writes take a few tokens from pod creates")
+}
+
+// A controller stopped while its writes wait for tokens loses them, as a
+// killed kube-controller-manager loses its blocked workers; started again,
+// it resyncs and its bucket, refilled while it was down, lets a burst out.
+func TestAPILimitsControllerDownWhileWriting(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Apply([]byte(hugeReplicaSet))
+	require.NoError(t, err)
+	c.Advance(5 * time.Second)
+	require.Equal(t, 130, podCount(c))
+	require.True(t, c.SetControllerDown("replicaset-controller", true))
+	c.Advance(5 * time.Second)
+	assert.Equal(t, 130, podCount(c), "no write after the stop")
+	assert.Equal(t, []string{"stopped", "stopped with 371 of 501 writes unsent reconciling ReplicaSet/default/huge"},
+		notesOf(c, "replicaset-controller", "stopped"))
+	require.True(t, c.SetControllerDown("replicaset-controller", false))
+	c.Advance(0)
+	assert.Equal(t, 160, podCount(c), "a full bucket's burst")
+}
+
+// notesOf returns the texts of actor's trace entries that start with prefix.
+func notesOf(c *sim.Cluster, actor, prefix string) []string {
+	var out []string
+	for _, e := range c.Trace() {
+		if e.Actor == actor && strings.HasPrefix(e.Text, prefix) {
+			out = append(out, e.Text)
+		}
+	}
+	return out
 }
