@@ -76,3 +76,50 @@ func countObjects(c *sim.Cluster) int {
 
 // benchDays is how many more days BenchmarkCronJobMemory runs after the first.
 var benchDays = time.Duration(envInt("KUBESIM_BENCH_DAYS", 7))
+
+// BenchmarkUnboundedReplicas applies a Deployment of a billion replicas and
+// lets ten virtual seconds pass, as testdata/unbounded-replicas.txt does:
+// the control plane's client rate limits make that 230 pods, and the wall
+// time and heap are those of 230 pods:
+//
+//	go test -run '^$' -bench UnboundedReplicas -benchmem ./sim/
+func BenchmarkUnboundedReplicas(b *testing.B) {
+	var pods, heap float64
+	for range b.N {
+		c, err := sim.New(sim.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Apply([]byte(hugeDeployment)); err != nil {
+			b.Fatal(err)
+		}
+		c.Advance(10 * time.Second)
+		pods = float64(podCount(c))
+		b.StopTimer()
+		heap = heapAfterGC()
+		runtime.KeepAlive(c)
+		b.StartTimer()
+	}
+	if pods != 230 {
+		b.Fatalf("%v pods after 10s, want 230", pods)
+	}
+	b.ReportMetric(pods, "pods@10s")
+	b.ReportMetric(heap, "heap-B@10s")
+}
+
+const hugeDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: huge
+spec:
+  replicas: 1000000000
+  selector:
+    matchLabels: {app: huge}
+  template:
+    metadata:
+      labels: {app: huge}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+`
