@@ -150,9 +150,6 @@ func (pr *podRun) startSandbox(now time.Time, res *controllers.Result) {
 	pr.sandboxUp = true
 }
 
-// checkStopping notices a deletion or an expired activeDeadlineSeconds and
-// signals every container.
-func (pr *podRun) checkStopping(now time.Time, res *controllers.Result) {
 // tearDown removes the sandbox of a pod whose containers will never run
 // again, as the kubelet's syncTerminatedPod does: the CNI DEL returns the
 // address to the node's pool, while the pod's status keeps showing it.
@@ -167,6 +164,9 @@ func (pr *podRun) tearDown() {
 	}
 }
 
+// checkStopping notices a deletion or an expired activeDeadlineSeconds and
+// signals every container.
+func (pr *podRun) checkStopping(now time.Time, res *controllers.Result) {
 	if pr.stopping {
 		return
 	}
