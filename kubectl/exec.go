@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/sim"
 )
 
 var execFlags = []flagSpec{
@@ -46,6 +47,10 @@ func (k *Kubectl) exec(inv *invocation) error {
 	}
 	for _, l := range res.Output {
 		inv.printf("%s\n", l)
+	}
+	if res.Unfinished {
+		// A real kubectl exec would wait for ever; kubesim stops waiting.
+		return plainError("kubesim: the command was still running after %v of virtual time, the longest kubesim waits for kubectl exec; it was stopped", sim.ExecLimit)
 	}
 	if res.ExitCode != 0 {
 		return &exitCodeError{msg: fmt.Sprintf("command terminated with exit code %d", res.ExitCode), code: res.ExitCode}

@@ -48,6 +48,8 @@ type Cluster struct {
 	injected map[string]*injected
 	// actor names who is writing, for the trace.
 	actor string
+	// execs counts exec sessions, which name them (execID).
+	execs int
 	// images is what the registries serve (Config.Images, AddImage).
 	images *workload.Catalog
 }

@@ -1,10 +1,13 @@
 package sim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
 )
@@ -104,14 +107,21 @@ func (c *Cluster) Kill(namespace, pod, container string, code int32) error {
 type ExecResult struct {
 	Output   []string
 	ExitCode int
+	// Unfinished is set when the command was still running after
+	// ExecLimit of virtual time, when Exec stops waiting for it (it is
+	// killed, as a closed kubectl exec's command is).
+	Unfinished bool
 }
 
-// execLimit bounds how long an exec'd command may run in virtual time.
-const execLimit = time.Hour
+// ExecLimit bounds how long Exec and HostExec wait, in virtual time, for a
+// command that does not end (`tail -f`, `sleep infinity`, a server).
+const ExecLimit = 24 * time.Hour
 
 // Exec runs a command in a running container, as `kubectl exec` does: it
-// sees the container's files and environment, and its writes land in them.
-// Virtual time passes while it runs. An empty container name means the
+// sees the container's files and environment, and its writes land in them
+// at the virtual time it makes them. Virtual time passes while it runs,
+// and the rest of the cluster goes on meanwhile; Exec returns when the
+// command ends (or after ExecLimit). An empty container name means the
 // pod's first container.
 func (c *Cluster) Exec(namespace, pod, container string, argv []string, stdin string) (ExecResult, error) {
 	k, key, name, err := c.kubeletFor(namespace, pod, container)
@@ -121,33 +131,72 @@ func (c *Cluster) Exec(namespace, pod, container string, argv []string, stdin st
 	if _, down := c.machines.down[k.NodeName()]; down {
 		return ExecResult{}, fmt.Errorf("error dialing backend: dial tcp %s:10250: connect: no route to host", k.NodeName())
 	}
-	res, err := k.Exec(key, name, argv, stdin, c.clock.Now(), execLimit)
+	s, err := k.Exec(key, name, argv, stdin, c.clock.Now())
 	if err != nil {
 		return ExecResult{}, err
 	}
-	c.clock.Advance(res.Duration)
-	return ExecResult{Output: lines(res), ExitCode: res.ExitCode}, nil
+	c.execs++
+	res := c.drive(s)
+	if msg := s.StartError(); msg != "" {
+		return ExecResult{}, fmt.Errorf("Internal error occurred: error executing command in container: "+
+			"failed to exec in container: failed to start exec %q: OCI runtime exec failed: exec failed: "+
+			"unable to start container process: %s: unknown", c.execID(key, name), msg)
+	}
+	return res, nil
+}
+
+// execID is the runtime's id of an exec session: 64 hex digits, the same
+// for the same pod, container and session count in every replay.
+func (c *Cluster) execID(pod objects.Key, container string) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%s/%d", pod, container, c.execs)))
+	return hex.EncodeToString(sum[:])
 }
 
 // HostExec runs a command on a machine of the cluster outside any pod (the
 // tutorial's `ll /mnt/data` on the master), against the machine's own
-// filesystem, with stdin as its standard input.
+// filesystem, with stdin as its standard input, letting virtual time pass
+// as Exec does.
 func (c *Cluster) HostExec(machine string, argv []string, stdin string) (ExecResult, error) {
 	k := c.kubelets[machine]
 	if k == nil {
 		return ExecResult{}, fmt.Errorf("no machine named %q", machine)
 	}
-	res := k.HostExec(argv, stdin, c.clock.Now(), execLimit)
-	c.clock.Advance(res.Duration)
-	return ExecResult{Output: lines(res), ExitCode: res.ExitCode}, nil
+	return c.drive(k.HostExec(argv, stdin, c.clock.Now())), nil
 }
 
-func lines(res workload.Result) []string {
-	out := make([]string, 0, len(res.Output))
-	for _, l := range res.Output {
-		out = append(out, l.Text)
+// drive runs a command session to its end, letting the cluster's time pass
+// up to each moment the command has something to do, for at most
+// ExecLimit.
+func (c *Cluster) drive(s *kubelet.Session) ExecResult {
+	deadline := c.clock.Now().Add(ExecLimit)
+	for {
+		s.RunUntil(c.clock.Now())
+		if code, at, ok := s.Done(); ok {
+			if at.After(c.clock.Now()) {
+				c.clock.AdvanceTo(at)
+			}
+			return ExecResult{Output: lines(s.Output()), ExitCode: code}
+		}
+		wake, ok := s.NextWake()
+		if !ok || wake.After(deadline) {
+			c.clock.AdvanceTo(deadline)
+			s.RunUntil(deadline)
+			if code, _, ok := s.Done(); ok {
+				return ExecResult{Output: lines(s.Output()), ExitCode: code}
+			}
+			s.Kill()
+			return ExecResult{Output: lines(s.Output()), Unfinished: true}
+		}
+		c.clock.AdvanceTo(wake)
 	}
-	return out
+}
+
+func lines(out []workload.Line) []string {
+	texts := make([]string, 0, len(out))
+	for _, l := range out {
+		texts = append(texts, l.Text)
+	}
+	return texts
 }
 
 // NodeHeartbeat returns when a node's kubelet last renewed its lease: now

@@ -30,13 +30,31 @@ const (
 )
 
 // instance is one run of a container: from start until it exited or was
-// killed (end zero while running).
+// killed (end zero while running). Its process runs live, as far as the
+// kubelet's clock: what it writes lands in the container's files at the
+// virtual time it writes it.
 type instance struct {
 	started time.Time
 	end     time.Time
-	result  workload.Result
-	horizon time.Duration
-	applied int // how many of result.Writes are on the filesystem
+	proc    *workload.Proc
+}
+
+// exited reports whether the process has exited by itself, with its
+// status and when.
+func (in *instance) exited() (code int32, at time.Time, ok bool) {
+	c, d, ok := in.proc.Exited()
+	return int32(c), in.started.Add(d), ok
+}
+
+// runTo lets the process run up to at.
+func (in *instance) runTo(at time.Time, net workload.Network) {
+	in.proc.RunUntil(at.Sub(in.started), net)
+}
+
+// wake is when the process next has something to do by itself.
+func (in *instance) wake() (time.Time, bool) {
+	d, ok := in.proc.NextWake()
+	return in.started.Add(d), ok
 }
 
 // container is the node's state for one container of a pod.
@@ -95,13 +113,13 @@ func newContainer(pr *podRun, spec objects.Container) *container {
 // reports whether it made one.
 func (c *container) step(now time.Time, mayStart bool, res *controllers.Result) bool {
 	switch {
+	case c.running && c.exitedBy(now):
+		code, at, _ := c.current.exited()
+		c.exit(at, code, res)
 	case c.running && !c.stopAt.IsZero() && !now.Before(c.stopAt):
 		c.exit(c.stopAt, c.stopCode, res)
-	case c.running && c.current.result.Exited && !now.Before(c.exitAt()):
-		c.exit(c.exitAt(), int32(c.current.result.ExitCode), res)
-	case c.running && !c.current.result.Exited && c.current.horizon < maxHorizon &&
-		!now.Before(c.current.started.Add(c.current.horizon)):
-		c.extend()
+	case c.running && c.wakeDue(now):
+		c.current.runTo(now, c.pr.k.cfg.Network)
 	case c.running && c.spec.ReadinessProbe != nil && !now.Before(c.nextProbe):
 		c.probe(now, res)
 	case c.pulling && !now.Before(c.pullDone):
@@ -109,12 +127,30 @@ func (c *container) step(now time.Time, mayStart bool, res *controllers.Result) 
 	case !c.running && !c.pulling && mayStart && c.wantsStart(now):
 		c.beginPull(now, res)
 	default:
-		if c.running {
-			c.applyWrites(now)
-		}
 		return false
 	}
 	return true
+}
+
+// exitedBy reports whether the running process exits by itself at or
+// before now (or before a pending kill), running it that far first.
+func (c *container) exitedBy(now time.Time) bool {
+	limit := now
+	if !c.stopAt.IsZero() && c.stopAt.Before(limit) {
+		limit = c.stopAt
+	}
+	if c.wakeDue(limit) {
+		c.current.runTo(limit, c.pr.k.cfg.Network)
+	}
+	_, at, ok := c.current.exited()
+	return ok && !at.After(limit)
+}
+
+// wakeDue reports whether the running process has something to do at or
+// before now.
+func (c *container) wakeDue(now time.Time) bool {
+	at, ok := c.current.wake()
+	return ok && !at.After(now)
 }
 
 // wantsStart reports whether c should start now: its first start, or a
@@ -158,9 +194,10 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 	c.restartAt = time.Time{}
 	c.terminated = nil
 	c.fs = c.pr.view(c.spec, c.image, now)
+	c.dropPrevious()
 	c.previous = c.current
-	c.current = &instance{started: now, horizon: firstHorizon}
-	c.current.result = workload.Run(c.process(now), c.current.horizon)
+	c.current = &instance{started: now, proc: workload.Start(c.process(now))}
+	c.current.runTo(now, c.pr.k.cfg.Network)
 	c.running = true
 	c.ready = c.spec.ReadinessProbe == nil
 	c.probeOK, c.probeFailures = 0, 0
@@ -200,32 +237,12 @@ func (c *container) process(start time.Time) workload.Process {
 	return p
 }
 
-// exitAt is when the current run exits by itself.
-func (c *container) exitAt() time.Time {
-	return c.current.started.Add(c.current.result.Duration)
-}
-
-// extend follows a still-running process further: the model is
-// deterministic, so a longer run repeats what was seen and adds to it.
-func (c *container) extend() {
-	cur := c.current
-	cur.horizon = min(cur.horizon*4, maxHorizon)
-	cur.result = workload.Run(c.process(cur.started), cur.horizon)
-}
-
-// applyWrites puts on the filesystem what the process wrote up to now.
-func (c *container) applyWrites(now time.Time) {
-	cur := c.current
-	if cur == nil {
-		return
-	}
-	limit := now.Sub(cur.started)
-	if !cur.end.IsZero() {
-		limit = cur.end.Sub(cur.started)
-	}
-	for cur.applied < len(cur.result.Writes) && cur.result.Writes[cur.applied].Offset <= limit {
-		_ = cur.result.Writes[cur.applied].Apply(c.fs, cur.started)
-		cur.applied++
+// dropPrevious frees the process of the run before the current one, which
+// a new start makes unreachable (kubectl logs --previous shows only the
+// last run).
+func (c *container) dropPrevious() {
+	if c.previous != nil {
+		c.previous.proc.Kill()
 	}
 }
 
@@ -233,11 +250,12 @@ func (c *container) applyWrites(now time.Time) {
 // restart policy.
 func (c *container) exit(at time.Time, code int32, res *controllers.Result) {
 	c.current.end = at
-	c.applyWrites(at)
+	run := c.current.proc.Result()
+	c.current.proc.Kill() // a kill ends it now; an exit has already ended it
 	reason, message := "Completed", ""
 	switch {
-	case c.current.result.Stop == workload.StopStartError && c.stopAt.IsZero():
-		reason, message = "StartError", c.current.result.StartError
+	case run.Stop == workload.StopStartError && c.stopAt.IsZero():
+		reason, message = "StartError", run.StartError
 	case code != 0:
 		reason = "Error"
 	}
@@ -307,15 +325,11 @@ func (c *container) terminate(now, killAt time.Time, res *controllers.Result) {
 	if c.image.Server != workload.NoServer && now.Add(serverStop).Before(killAt) {
 		c.stopAt, c.stopCode = now.Add(serverStop), 0
 	}
-	if c.current.result.Exited && c.exitAt().Before(c.stopAt) {
-		c.stopAt = time.Time{} // it ends by itself first
-	}
 }
 
 // probe runs the readiness probe at its due time and schedules the next.
 func (c *container) probe(now time.Time, res *controllers.Result) {
 	p := c.spec.ReadinessProbe
-	c.applyWrites(now)
 	if c.probeSucceeds(p, now) {
 		c.probeOK++
 		c.probeFailures = 0
@@ -376,10 +390,10 @@ func (c *container) dueTimes() []time.Time {
 		if !c.stopAt.IsZero() {
 			out = append(out, c.stopAt)
 		}
-		if c.current.result.Exited {
-			out = append(out, c.exitAt())
-		} else if c.current.horizon < maxHorizon {
-			out = append(out, c.current.started.Add(c.current.horizon))
+		if _, at, ok := c.current.exited(); ok {
+			out = append(out, at)
+		} else if at, ok := c.current.wake(); ok {
+			out = append(out, at)
 		}
 		if c.spec.ReadinessProbe != nil {
 			out = append(out, c.nextProbe)

@@ -116,13 +116,13 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 	defer func() { pr.r = nil }()
 	var res controllers.Result
 	pr.advance(now, &res)
+	if pr.finished() && isTerminalPhase(pr.phase()) {
+		pr.tearDown()
+	}
 	status := pr.status(now)
 	if !reflect.DeepEqual(status, pod.Status) {
 		updated := pod.DeepCopy()
 		updated.Status = status
-	if pr.finished() && isTerminalPhase(pr.phase()) {
-		pr.tearDown()
-	}
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
 	}
 	if pr.finished() && pod.DeletionTimestamp != nil {

@@ -28,14 +28,11 @@ func (k *Kubelet) Logs(pod objects.Key, containerName string, previous bool, now
 	if inst == nil {
 		return nil, c.waitingToStart(pod.Name)
 	}
-	if !previous {
-		c.followTo(now)
-	}
 	limit := now
 	if !inst.end.IsZero() && inst.end.Before(limit) {
 		limit = inst.end
 	}
-	return joinLines(inst.result.Output, inst.started, limit), nil
+	return joinLines(inst.proc.Output(), inst.started, limit), nil
 }
 
 // joinLines turns a process's output up to limit into log lines, joining
@@ -73,46 +70,84 @@ func (k *Kubelet) Kill(pod objects.Key, containerName string, code int32, now ti
 	return nil
 }
 
-// Exec runs argv in a running container, against its files as they are at
-// now, and puts what the command writes into them. It reports what the
-// command printed and how long it ran (at most limit).
-func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, stdin string, now time.Time, limit time.Duration) (workload.Result, error) {
+// Session is a command started in a container (Exec) or on the node
+// (HostExec). It runs live, as far as its caller's clock: the caller runs
+// it up to now, lets time pass until NextWake, and runs it again, until it
+// is done. What it writes lands in the files at the time it writes it.
+type Session struct {
+	proc  *workload.Proc
+	start time.Time
+	net   workload.Network
+	// c and inst are the container run the command belongs to; when that
+	// run ends, the runtime kills the command too (nil on a node).
+	c    *container
+	inst *instance
+	// killedAt is set when the container's end killed the command.
+	killedAt time.Time
+}
+
+// RunUntil runs the command up to now.
+func (s *Session) RunUntil(now time.Time) {
+	if s.c != nil && s.killedAt.IsZero() && (s.c.current != s.inst || !s.c.running) {
+		// The container stopped meanwhile: its processes went with it.
+		s.killedAt = s.inst.end
+		if s.killedAt.IsZero() {
+			s.killedAt = now
+		}
+		s.proc.Kill()
+		return
+	}
+	s.proc.RunUntil(now.Sub(s.start), s.net)
+}
+
+// Done reports whether the command has ended, its exit status and when.
+// A command killed with its container ends with status 137.
+func (s *Session) Done() (code int, at time.Time, ok bool) {
+	if !s.killedAt.IsZero() {
+		return int(sigkillExit), s.killedAt, true
+	}
+	c, d, ok := s.proc.Exited()
+	return c, s.start.Add(d), ok
+}
+
+// NextWake is when the command next has something to do, or false when it
+// waits for nothing that will come (it would run forever).
+func (s *Session) NextWake() (time.Time, bool) {
+	d, ok := s.proc.NextWake()
+	return s.start.Add(d), ok
+}
+
+// Output is what the command printed so far, partial pieces joined.
+func (s *Session) Output() []workload.Line { return mergePartial(s.proc.Output()) }
+
+// StartError is the runtime's message when the command could not start
+// (`exec: "foo": executable file not found in $PATH`), or "".
+func (s *Session) StartError() string { return s.proc.Result().StartError }
+
+// Kill ends the command, as a closed kubectl exec does.
+func (s *Session) Kill() { s.proc.Kill() }
+
+// Exec starts argv in a running container, against its files, with stdin
+// as its standard input.
+func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, stdin string, now time.Time) (*Session, error) {
 	c, err := k.container(pod, containerName)
 	if err != nil {
-		return workload.Result{}, err
+		return nil, err
 	}
 	if !c.running {
-		return workload.Result{}, fmt.Errorf("unable to upgrade connection: container not found (%q)", containerName)
+		return nil, fmt.Errorf("unable to upgrade connection: container not found (%q)", containerName)
 	}
-	fs, err := k.ContainerFS(pod, containerName, now)
-	if err != nil {
-		return workload.Result{}, err
-	}
-	proc := workload.Process{Argv: argv, Env: c.env, Hostname: c.pr.hostname(), FS: fs,
-		Start: now, Stdin: stdin, Image: c.image, Net: k.cfg.Network, DNSSearch: dnsSearch(c.pr.pod)}
-	return runAndApply(proc, fs, limit), nil
+	proc := workload.Process{Argv: argv, Env: c.env, Hostname: c.pr.hostname(), FS: c.fs,
+		Start: now, Stdin: stdin, Image: c.image, DNSSearch: dnsSearch(c.pr.pod)}
+	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network, c: c, inst: c.current}, nil
 }
 
-// HostExec runs argv on the node itself, against its own filesystem, with
-// stdin as its standard input.
-func (k *Kubelet) HostExec(argv []string, stdin string, now time.Time, limit time.Duration) workload.Result {
+// HostExec starts argv on the node itself, against its own filesystem,
+// with stdin as its standard input.
+func (k *Kubelet) HostExec(argv []string, stdin string, now time.Time) *Session {
 	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now, Stdin: stdin,
-		Image: workload.LookupImage("centos:7"), Net: k.cfg.Network}
-	return runAndApply(proc, k.host, limit)
-}
-
-// runAndApply runs a short-lived command to its end (or limit) and applies
-// its writes at once.
-func runAndApply(proc workload.Process, fs vfs.Filesystem, limit time.Duration) workload.Result {
-	res := workload.Run(proc, limit)
-	for _, w := range res.Writes {
-		_ = w.Apply(fs, proc.Start)
-	}
-	if !res.Exited {
-		res.Duration = limit
-	}
-	res.Output = mergePartial(res.Output)
-	return res
+		Image: workload.LookupImage("centos:7")}
+	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network}
 }
 
 // mergePartial joins partial output pieces into whole lines.
@@ -139,30 +174,16 @@ func mergePartial(out []workload.Line) []workload.Line {
 	return merged
 }
 
-// ContainerFS returns a running container's filesystem as it is at now.
+// ContainerFS returns a running container's filesystem as it is now.
 func (k *Kubelet) ContainerFS(pod objects.Key, containerName string, now time.Time) (*vfs.View, error) {
 	c, err := k.container(pod, containerName)
 	if err != nil {
 		return nil, err
 	}
 	if c.fs == nil {
-		return nil, fmt.Errorf("container %q in pod %q is waiting to start: %s", containerName, pod.Name, WaitingContainerCreating)
-	}
-	c.followTo(now)
-	if c.running {
-		c.applyWrites(now)
+		return nil, c.waitingToStart(pod.Name)
 	}
 	return c.fs, nil
-}
-
-// followTo makes sure the current run's model reaches now, for a reader
-// looking further ahead than the kubelet has had reason to.
-func (c *container) followTo(now time.Time) {
-	cur := c.current
-	for cur != nil && cur.end.IsZero() && !cur.result.Exited && cur.horizon < maxHorizon &&
-		now.After(cur.started.Add(cur.horizon)) {
-		c.extend()
-	}
 }
 
 // container finds a container of a pod on this node.

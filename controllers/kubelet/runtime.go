@@ -24,8 +24,6 @@ const (
 	backoffBase   = 10 * time.Second // the kubelet's crash-loop back-off starts here,
 	backoffMax    = 5 * time.Minute  // doubles up to here,
 	backoffReset  = 10 * time.Minute // and is forgotten after this much clean running
-	firstHorizon  = 24 * time.Hour   // how far ahead a process is first run
-	maxHorizon    = 1 << 62          // no process is followed past this
 	sigkillExit   = int32(137)       // 128 + SIGKILL
 )
 
@@ -35,18 +33,18 @@ const DurationAnnotation = "sim.kubesim.io/run-duration"
 
 // podRun is the node's state for one pod.
 type podRun struct {
-	k          *Kubelet
-	uid        string
-	pod        *objects.Pod
-	seenAt     time.Time
-	sandboxAt  time.Time // when the sandbox is (or was) ready
-	sandboxUp  bool
+	k         *Kubelet
+	uid       string
+	pod       *objects.Pod
+	seenAt    time.Time
+	sandboxAt time.Time // when the sandbox is (or was) ready
+	sandboxUp bool
 	// sandboxGone is set once a terminated pod's sandbox is torn down: its
 	// address is back in the node's pool while status.podIP keeps it.
 	sandboxGone bool
 	ip          netip.Addr
-	containers []*container
-	volumes    map[string]*vfs.FS
+	containers  []*container
+	volumes     map[string]*vfs.FS
 	// volumeDirs are the directories of volumes that are part of a larger
 	// filesystem (nfs and claims); the others are their FS's root.
 	volumeDirs map[string]string

@@ -18,6 +18,10 @@ type node struct {
 	data     []byte
 	kids     map[string]*node
 	uid, gid int
+	// shared marks data that a Clone may also hold: an append must copy
+	// it first. Data a node owns alone grows in place, so a loop appending
+	// to a file costs amortised O(1) per byte, not a copy of the file.
+	shared bool
 }
 
 func newDir(perm fs.FileMode, mtime time.Time) *node {
@@ -30,9 +34,10 @@ func (n *node) info(name string) Info {
 	return Info{Name: name, Size: int64(len(n.data)), Mode: n.mode, ModTime: n.mtime, UID: n.uid, GID: n.gid}
 }
 
-// clone copies the tree under n. File content is shared: every write
-// replaces a node's data slice instead of changing it in place.
+// clone copies the tree under n. File content is shared, and marked so
+// on both sides: a write replaces the slice, an append copies it first.
 func (n *node) clone() *node {
+	n.shared = true
 	c := *n
 	if n.kids != nil {
 		c.kids = make(map[string]*node, len(n.kids))
@@ -190,7 +195,7 @@ func (f *FS) WriteFile(name string, data []byte, perm fs.FileMode, mtime time.Ti
 	if err != nil {
 		return err
 	}
-	n.data = append([]byte(nil), data...)
+	n.data, n.shared = append([]byte(nil), data...), false
 	n.mtime = mtime
 	return nil
 }
@@ -202,9 +207,14 @@ func (f *FS) AppendFile(name string, data []byte, perm fs.FileMode, mtime time.T
 	if err != nil {
 		return err
 	}
-	// The three-index slice forces a copy, so a Clone sharing the old
-	// content never sees the append.
-	n.data = append(n.data[:len(n.data):len(n.data)], data...)
+	if n.shared {
+		// A Clone holds the old content: append to a copy of our own,
+		// with room to grow.
+		owned := make([]byte, len(n.data), 2*(len(n.data)+len(data)))
+		copy(owned, n.data)
+		n.data, n.shared = owned, false
+	}
+	n.data = append(n.data, data...)
 	n.mtime = mtime
 	return nil
 }

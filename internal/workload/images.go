@@ -109,7 +109,7 @@ func LookupImage(ref string) Image {
 		img.Lacks = []string{"bc"}
 	case "busybox":
 		img.SizeBytes = 4_300_000
-		img.Lacks = []string{"curl"}
+		img.Lacks = []string{"curl", "bash"}
 	case "ubuntu", "debian":
 		img.Cmd = []string{"/bin/bash"}
 		img.SizeBytes = 78 << 20

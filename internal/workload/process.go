@@ -166,11 +166,13 @@ const (
 	// StopStartError means the container could not start: argv names no
 	// program the image has (the runtime's "executable file not found").
 	StopStartError
+	// StopKilled means the process was killed (Proc.Kill) before it exited.
+	StopKilled
 )
 
 var stopNames = map[StopReason]string{
 	StopExited: "exited", StopHorizon: "horizon", StopSpinning: "spinning",
-	StopStepLimit: "step-limit", StopStartError: "start-error",
+	StopStepLimit: "step-limit", StopStartError: "start-error", StopKilled: "killed",
 }
 
 // String names the reason.
@@ -198,9 +200,14 @@ type Result struct {
 
 // Limits that keep every run bounded, whatever the script.
 const (
-	// MaxSteps is the most shell commands (and loop iterations) a run
-	// interprets; past it the process counts as still running.
-	MaxSteps = 1_000_000
+	// MaxSteps and StepsPerSecond bound the shell commands (and loop
+	// iterations) a process interprets: at most MaxSteps plus
+	// StepsPerSecond for each virtual second since its start. Past that the
+	// process counts as running on, burning CPU, and prints nothing more
+	// (StopStepLimit): `while true; do sleep 0.000001; done` would cost the
+	// simulator more than the time it covers.
+	MaxSteps       = 1_000_000
+	StepsPerSecond = 10_000
 	// MaxIdleSteps is the most commands that may run without virtual time
 	// passing before the process is declared spinning.
 	MaxIdleSteps = 100_000

@@ -8,15 +8,19 @@ import (
 	"github.com/kubesim/kubesim/internal/vfs"
 )
 
-// recorder wraps the run's private filesystem: every successful change is
-// applied there (so the script sees its own writes) and logged as a Write
-// stamped with the current virtual offset.
+// recorder wraps the process's filesystem: every successful change is
+// applied there (so the script sees its own writes) stamped with the
+// writing shell's virtual time, and, for Run's private copy, logged as a
+// Write.
 type recorder struct {
 	fs      vfs.Filesystem
 	start   time.Time
 	now     func() time.Duration
 	writes  []Write
 	written int
+	// live marks a live process's filesystem: its changes are not logged
+	// as Writes, since they are already where everyone sees them.
+	live bool
 }
 
 // shellFS is the filesystem as one shell uses it: changes are stamped
@@ -95,6 +99,9 @@ func (r *recorder) at() time.Time { return r.start.Add(r.now()) }
 // before it to the same path at the same instant, so a loop appending a
 // thousand lines at once logs one Write.
 func (r *recorder) log(w Write) {
+	if r.live {
+		return
+	}
 	w.Offset = r.now()
 	if n := len(r.writes); n > 0 && w.Op == OpAppend {
 		last := &r.writes[n-1]

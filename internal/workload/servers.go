@@ -8,10 +8,8 @@ import (
 	"time"
 )
 
-// runForever keeps a server running until the horizon.
-func (sh *shell) runForever() error {
-	return sh.sleep(sh.run.horizon - sh.now + 1)
-}
+// runForever keeps a server running until it is stopped.
+func (sh *shell) runForever() error { return sh.blockForever() }
 
 func (sh *shell) wallClock() time.Time { return sh.run.start.Add(sh.now).UTC() }
 

@@ -285,17 +285,13 @@ func builtinRead(sh *shell, argv []string, io *shIO) error {
 	return nil
 }
 
-// builtinWait waits for background jobs: until the last one ends, or
-// forever (the horizon) if one never does.
+// builtinWait waits for this shell's background jobs: until the last one
+// ends, or forever if one never does.
 func builtinWait(sh *shell, _ []string, _ *shIO) error {
 	sh.status = 0
-	if sh.bgForever {
-		return sh.sleep(sh.run.horizon - sh.now + 1)
-	}
-	if sh.bgEnd > sh.now {
-		return sh.sleep(sh.bgEnd - sh.now)
-	}
-	return nil
+	jobs := sh.children
+	sh.children = nil
+	return sh.waitFor(jobs)
 }
 
 func builtinEval(sh *shell, argv []string, io *shIO) error {
@@ -317,6 +313,10 @@ func builtinSource(sh *shell, argv []string, io *shIO) error {
 
 // runSource parses and runs text in the current shell (eval, .).
 func (sh *shell) runSource(src string, io *shIO) error {
+	if err := sh.enter(); err != nil {
+		return err
+	}
+	defer sh.leave()
 	list, err := newShParser(src).program()
 	if err != nil {
 		var syn *shSyntaxError

@@ -47,6 +47,17 @@ func (d shDialect) notFound(line int, cmd string) string {
 	return d.prefix(line) + cmd + ": not found"
 }
 
+// forkError is the message of a shell that cannot fork (MaxThreads).
+func (d shDialect) forkError(line int) string {
+	switch d.kind {
+	case "dash":
+		return d.prefix(line) + "Cannot fork"
+	case "bash":
+		return d.name + ": fork: Resource temporarily unavailable"
+	}
+	return d.name + ": can't fork: Resource temporarily unavailable"
+}
+
 // syntaxError is the message for a parse error. busybox and dash scripts
 // get dash's wording ("sh: 1: Syntax error: ..."), which is what most
 // tutorials show; bash gets its own.

@@ -12,11 +12,10 @@ import (
 type shRun struct {
 	fs        *recorder
 	start     time.Time
-	horizon   time.Duration
+	proc      *Proc
 	lines     []Line
 	outBytes  int
 	truncated bool
-	steps     int
 	work      int64
 	nextPID   int
 	image     Image
@@ -44,7 +43,6 @@ type shell struct {
 	arg0      string
 	status    int
 	now       time.Duration
-	idle      int // steps since this shell's time last advanced
 	cwd       string
 	dialect   shDialect
 	errexit   bool
@@ -53,10 +51,13 @@ type shell struct {
 	condDepth int // inside a condition, where set -e does not apply
 	funcDepth int
 	locals    []map[string]*shVar
-	bgEnd     time.Duration
-	bgForever bool
-	lastBg    int
-	line      int // line of the command running, for messages
+	// th is the thread this shell runs on; subshells share it, background
+	// jobs and pipeline stages get their own.
+	th *thread
+	// children are the background jobs this shell started, for wait.
+	children []*thread
+	lastBg   int
+	line     int // line of the command running, for messages
 	// substStatus is the status of the last command substitution, which
 	// is a command's status when it has no command name.
 	substStatus int
@@ -73,10 +74,16 @@ type (
 	}
 	// shReturn leaves a function.
 	shReturn struct{ code int }
-	// shHalt freezes the whole process: the horizon was reached, or it
-	// spins, or it ran out of steps.
+	// shHalt freezes the whole process: it spins, or ran out of budget, or
+	// it is being killed.
 	shHalt struct{ reason StopReason }
+	// shCrash is a stack overflow (MaxFrames): the process in which it
+	// happens dies of SIGSEGV.
+	shCrash struct{}
 )
+
+// crashStatus is a shell's status after a child died of SIGSEGV (128+11).
+const crashStatus = 139
 
 // Error implements error.
 func (e *shExit) Error() string { return "exit " + strconv.Itoa(e.code) }
@@ -89,6 +96,9 @@ func (e *shReturn) Error() string { return "return" }
 
 // Error implements error.
 func (e *shHalt) Error() string { return "halt: " + e.reason.String() }
+
+// Error implements error.
+func (e *shCrash) Error() string { return "segmentation fault" }
 
 // newShell starts a shell whose variables come from env, in order.
 func newShell(run *shRun, env []EnvVar, d shDialect) *shell {
@@ -115,6 +125,7 @@ func (sh *shell) subshell() *shell {
 	c.args = append([]string(nil), sh.args...)
 	c.locals = nil
 	c.funcDepth = 0
+	c.children = nil
 	return &c
 }
 
@@ -158,42 +169,130 @@ func (sh *shell) environ() []string {
 	return out
 }
 
-// step charges one command against the process's budgets.
+// step charges one command against the process's budgets: a process
+// that runs MaxIdleSteps commands, or does MaxWorkBytes of work, at one
+// virtual instant spins (it loops without time passing), and one that runs
+// more than MaxSteps plus StepsPerSecond for each virtual second it has
+// lived loops so fast that following it would cost more than the time it
+// covers (StopStepLimit).
 func (sh *shell) step() error {
-	sh.run.steps++
-	sh.idle++
-	if sh.idle > MaxIdleSteps {
+	t := sh.th
+	if t.killed {
+		return killedHalt
+	}
+	p := t.proc
+	if p.stop != 0 {
+		return &shHalt{reason: p.stop}
+	}
+	p.atInstant(sh.now, sh.run.work)
+	p.instantSteps++
+	p.steps++
+	if p.instantSteps > MaxIdleSteps {
 		return &shHalt{reason: StopSpinning}
 	}
-	if sh.run.steps > MaxSteps || sh.run.work > MaxWorkBytes {
+	if p.steps > MaxSteps+int64(sh.now/time.Second)*StepsPerSecond {
+		return &shHalt{reason: StopStepLimit}
+	}
+	if sh.run.work-p.instantWork > MaxWorkBytes {
 		return &shHalt{reason: StopStepLimit}
 	}
 	return nil
 }
 
 // charge counts n bytes of work (expansion, reading, writing) and fails
-// once the run is over MaxWorkBytes.
+// once the process did more than MaxWorkBytes at one instant.
 func (sh *shell) charge(n int) error {
 	sh.run.work += int64(n)
-	if sh.run.work > MaxWorkBytes {
+	p := sh.run.proc
+	p.atInstant(sh.now, sh.run.work-int64(n))
+	if sh.run.work-p.instantWork > MaxWorkBytes {
 		return &shHalt{reason: StopStepLimit}
 	}
 	return nil
 }
 
-// sleep advances this shell's virtual time, halting at the horizon.
+// sleep lets d of virtual time pass for this shell.
 func (sh *shell) sleep(d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
-	sh.idle = 0
-	if d > sh.run.horizon-sh.now {
-		sh.now = sh.run.horizon
-		return &shHalt{reason: StopHorizon}
+	if d > maxOffset-sh.now {
+		return sh.blockForever()
 	}
-	sh.now += d
+	return sh.blockUntil(sh.now + d)
+}
+
+// maxOffset is the furthest offset a process's clock can reach.
+const maxOffset = time.Duration(1<<63 - 1)
+
+// blockUntil waits until the offset at, giving the rest of the process
+// (and the caller, past its limit) the time in between.
+func (sh *shell) blockUntil(at time.Duration) error {
+	t := sh.th
+	if t.killed {
+		return killedHalt
+	}
+	if t.proc.mayRunOn(t, at) {
+		sh.now = at
+		return nil
+	}
+	t.state, t.wake = threadSleeping, at
+	if err := t.park(sh.now); err != nil {
+		return err
+	}
+	sh.now = at
 	return nil
 }
+
+// blockForever waits for something that never comes (a server serving, a
+// pipe whose writer never ends, sleep infinity): the thread runs until
+// the process is killed.
+func (sh *shell) blockForever() error {
+	t := sh.th
+	t.state = threadForever
+	if err := t.park(sh.now); err != nil {
+		return err
+	}
+	return killedHalt // nothing resumes a thread waiting forever but a kill
+}
+
+// waitFor blocks until every thread of ts has ended, then sets the clock
+// to the last one's end (or keeps it, if later).
+func (sh *shell) waitFor(ts []*thread) error {
+	t := sh.th
+	for _, c := range ts {
+		if c.state != threadDone {
+			c.joiners = append(c.joiners, t)
+			t.awaiting++
+		}
+	}
+	if t.awaiting == 0 {
+		for _, c := range ts {
+			sh.now = max(sh.now, c.now)
+		}
+		return nil
+	}
+	t.state = threadWaiting
+	if err := t.park(sh.now); err != nil {
+		return err
+	}
+	sh.now = max(sh.now, t.wake)
+	return nil
+}
+
+// enter counts one level of nesting (a function call, subshell, command
+// substitution, eval or nested shell) on this thread; past MaxFrames the
+// stack overflows. Every successful enter is paired with a leave.
+func (sh *shell) enter() error {
+	if sh.th.frames >= MaxFrames {
+		return &shCrash{}
+	}
+	sh.th.frames++
+	return nil
+}
+
+// leave undoes enter.
+func (sh *shell) leave() { sh.th.frames-- }
 
 // abs resolves a path against the working directory.
 func (sh *shell) abs(p string) string {

@@ -58,8 +58,13 @@ func progShell(parent *shell, argv []string, io *shIO) error {
 		parent.status = 2
 		return nil
 	}
+	if err := parent.enter(); err != nil {
+		return err
+	}
+	defer parent.leave()
 	sh := newShell(parent.run, envVars(parent.environ()), d)
-	sh.now, sh.idle, sh.cwd = parent.now, parent.idle, parent.cwd
+	sh.th = parent.th
+	sh.now, sh.cwd = parent.now, parent.cwd
 	sh.arg0, sh.args = inv.arg0, inv.args
 	if inv.arg0 == argv[0] {
 		sh.arg0 = d.name
@@ -87,11 +92,20 @@ func progShell(parent *shell, argv []string, io *shIO) error {
 		src = s
 	}
 	err := sh.runScript(src, io)
-	parent.now, parent.idle = sh.now, sh.idle
-	parent.bgForever = parent.bgForever || sh.bgForever
-	parent.bgEnd = max(parent.bgEnd, sh.bgEnd)
+	parent.now = sh.now
 	parent.status = sh.status
+	if crashed(err) {
+		// The shell is a process of its own: its stack overflow kills it,
+		// not its parent, which sees status 139.
+		parent.status, err = crashStatus, nil
+	}
 	return err
+}
+
+// crashed reports whether err is a stack overflow.
+func crashed(err error) bool {
+	var c *shCrash
+	return errors.As(err, &c)
 }
 
 // runScript parses and runs a whole script in sh; exit and set -e end it

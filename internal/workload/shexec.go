@@ -3,6 +3,7 @@ package workload
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // runList runs a list, returning the status of the last command.
@@ -21,32 +22,52 @@ func (sh *shell) runList(l *shList, io *shIO) error {
 	return nil
 }
 
-// runBackground runs `cmd &`. The job runs in a subshell from the current
-// instant; the parent's clock does not move. Its output and writes are
-// stamped with its own times. A job still running at the horizon (or
-// forever) is remembered so that `wait` never returns.
+// runBackground runs `cmd &`: a subshell on a thread of its own, from the
+// current instant, while this shell goes on. wait waits for it.
 func (sh *shell) runBackground(ao *shAndOr, io *shIO) error {
+	if !sh.mayFork(1, io) {
+		return nil
+	}
 	sub := sh.subshell()
-	sub.idle = 0
 	fg := *ao
 	fg.background = false
-	err := sub.runAndOr(&fg, io)
+	job := sh.th.proc.spawn(sh.now, func(t *thread) time.Duration {
+		sub.th = t
+		sub.endThread(sub.runAndOr(&fg, io))
+		return sub.now
+	})
+	sh.children = append(sh.children, job)
 	sh.run.nextPID++
 	sh.lastBg = sh.run.nextPID
-	var halt *shHalt
-	var exit *shExit
-	switch {
-	case errors.As(err, &halt) && halt.reason == StopStepLimit:
-		return err
-	case errors.As(err, &halt):
-		sh.bgForever = true
-	case err == nil || errors.As(err, &exit):
-		sh.bgEnd = max(sh.bgEnd, sub.now)
-	default:
-		sh.bgEnd = max(sh.bgEnd, sub.now)
-	}
 	sh.status = 0
 	return nil
+}
+
+// endThread settles how a background job or pipeline stage ended: exit
+// and crash only end it (its status stays in sh), while a spinning or
+// over-budget job freezes the whole process.
+func (sh *shell) endThread(err error) {
+	var exit *shExit
+	var halt *shHalt
+	switch {
+	case errors.As(err, &exit):
+		sh.status = exit.code
+	case crashed(err):
+		sh.status = crashStatus
+	case errors.As(err, &halt) && halt.reason != StopKilled:
+		sh.th.proc.freeze(halt.reason)
+	}
+}
+
+// mayFork reports whether n more threads fit in the process, printing
+// the shell's fork error (status 2) when they do not.
+func (sh *shell) mayFork(n int, io *shIO) bool {
+	if len(sh.th.proc.threads)+n <= MaxThreads {
+		return true
+	}
+	io.stderr.write(sh, sh.dialect.forkError(sh.line)+"\n")
+	sh.status = 2
+	return false
 }
 
 // runAndOr runs pipelines joined by && and ||. Every pipeline but the last
@@ -103,40 +124,43 @@ func (sh *shell) runStages(pl *shPipeline, io *shIO) error {
 	return sh.checkErrexit()
 }
 
+// runPipe runs each stage of a pipeline on a thread of its own, all from
+// the current instant, joined by pipes: a reader sees each piece of data
+// at the virtual time its writer wrote it, and end of input when the
+// writer's stage ends. The pipeline ends when its last stage to finish
+// does, with the status of the last stage.
 func (sh *shell) runPipe(pl *shPipeline, io *shIO) error {
-	start, end := sh.now, sh.now
+	if !sh.mayFork(len(pl.cmds), io) {
+		return nil
+	}
+	var stages []*thread
+	var last *shell
 	in := io.stdin
-	var halted error
 	for i, cmd := range pl.cmds {
 		sub := sh.subshell()
-		sub.now = start
 		stageIO := &shIO{stdin: in, stderr: io.stderr, stdout: io.stdout}
-		var buf bufSink
+		var out *shPipe
 		if i < len(pl.cmds)-1 {
-			buf = newBufSink()
-			stageIO.stdout = buf
+			out = &shPipe{writers: 1}
+			stageIO.stdout = pipeSink{out}
+			in = &shInput{pipe: out}
 		}
-		err := sub.runCommand(cmd, stageIO)
-		var halt *shHalt
-		switch {
-		case errors.As(err, &halt) && halt.reason != StopHorizon:
-			return err
-		case errors.As(err, &halt):
-			halted = err
-		case err != nil && !isExit(err):
-			return err
-		}
-		end = max(end, sub.now)
-		sh.status = sub.status
-		if e := (*shExit)(nil); errors.As(err, &e) {
-			sh.status = e.code
-		}
-		if i < len(pl.cmds)-1 {
-			in = &shInput{data: buf.b.String(), ready: sub.now, blocked: halted != nil}
-		}
+		stage := cmd
+		stages = append(stages, sh.th.proc.spawn(sh.now, func(t *thread) time.Duration {
+			sub.th = t
+			sub.endThread(sub.runCommand(stage, stageIO))
+			if out != nil {
+				out.close(sub.now)
+			}
+			return sub.now
+		}))
+		last = sub
 	}
-	sh.now = end
-	return halted
+	if err := sh.waitFor(stages); err != nil {
+		return err
+	}
+	sh.status = last.status
+	return nil
 }
 
 func isExit(err error) bool {
@@ -311,13 +335,22 @@ func (sh *shell) runGroup(c *shGroup, io *shIO) error {
 	if !c.subshell {
 		return sh.runList(c.body, io)
 	}
+	if err := sh.enter(); err != nil {
+		return err
+	}
+	defer sh.leave()
 	sub := sh.subshell()
 	err := sub.runList(c.body, io)
-	sh.now, sh.idle = sub.now, sub.idle
+	sh.now = sub.now
 	sh.status = sub.status
 	var exit *shExit
-	if errors.As(err, &exit) {
+	switch {
+	case errors.As(err, &exit):
 		sh.status = exit.code
+		return sh.checkErrexit()
+	case crashed(err):
+		// A subshell is a process: its stack overflow ends it alone.
+		sh.status = crashStatus
 		return sh.checkErrexit()
 	}
 	if err != nil {
@@ -337,10 +370,10 @@ func (sh *shell) checkErrexit() error {
 
 // runFunction calls a shell function with its own positional parameters.
 func (sh *shell) runFunction(body shCommand, argv []string, io *shIO) error {
-	if sh.funcDepth >= maxShFuncDepth {
-		sh.errorf(io, "%s: function nesting too deep", argv[0])
-		return &shExit{code: 2}
+	if err := sh.enter(); err != nil {
+		return err
 	}
+	defer sh.leave()
 	saved := sh.args
 	sh.args = append([]string(nil), argv[1:]...)
 	sh.funcDepth++
@@ -356,9 +389,6 @@ func (sh *shell) runFunction(body shCommand, argv []string, io *shIO) error {
 	}
 	return err
 }
-
-// maxShFuncDepth bounds function recursion.
-const maxShFuncDepth = 200
 
 // restoreLocals undoes the `local` declarations of the function returning.
 func (sh *shell) restoreLocals() {

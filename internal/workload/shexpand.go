@@ -146,15 +146,21 @@ func (sh *shell) expandPart(p shPart, io *shIO) (string, error) {
 // cmdSubst runs $(...) in a subshell and returns its output without
 // trailing newlines. The subshell's time is the parent's time afterwards.
 func (sh *shell) cmdSubst(l *shList, io *shIO) (string, error) {
+	if err := sh.enter(); err != nil {
+		return "", err
+	}
+	defer sh.leave()
 	sub := sh.subshell()
 	buf := newBufSink()
 	err := sub.runList(l, &shIO{stdin: io.stdin, stdout: buf, stderr: io.stderr})
-	sh.now, sh.idle = sub.now, sub.idle
-	sh.bgForever = sh.bgForever || sub.bgForever
+	sh.now = sub.now
 	status := sub.status
 	var exit *shExit
-	if errors.As(err, &exit) {
+	switch {
+	case errors.As(err, &exit):
 		status, err = exit.code, nil
+	case crashed(err):
+		status, err = crashStatus, nil // the substitution's subshell died alone
 	}
 	if err != nil {
 		return "", err

@@ -70,7 +70,7 @@ func progSleep(sh *shell, argv []string, io *shIO) error {
 	}
 	sh.status = 0
 	if total < 0 {
-		return sh.sleep(sh.run.horizon - sh.now + 1)
+		return sh.blockForever()
 	}
 	return sh.sleep(total)
 }

@@ -85,7 +85,7 @@ func (sh *shell) headTail(argv []string, io *shIO, head bool) error {
 		io.stdout.write(sh, strings.Join(lines, ""))
 	}
 	if follow && !head {
-		return sh.sleep(sh.run.horizon - sh.now + 1)
+		return sh.blockForever()
 	}
 	return nil
 }
