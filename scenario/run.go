@@ -1,7 +1,9 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -87,6 +89,9 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	case "image":
 		// Example: image add myrepo/app:1.0 --size 50MB --like busybox
 		return r.image(words, fail)
+	case "etcd":
+		// Example: etcd quota +2KB
+		return r.etcd(words, fail)
 	}
 	return fail("unknown command %q", words[0])
 }
@@ -96,17 +101,36 @@ type failFunc func(format string, args ...any) (string, error)
 // parseSleep reads a sleep duration: Go units (30s, 4m, 1m54s, 2h) or bare
 // seconds, as sleep(1) takes.
 func parseSleep(s string) (time.Duration, error) {
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		if n < 0 {
-			return 0, fmt.Errorf("invalid time interval %q", s)
+	if n, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// ParseFloat also reads "inf", "NaN" and "1e10": a number of
+		// seconds must be finite and within the range.
+		if math.IsNaN(n) || n < 0 || n > maxSleep.Seconds() {
+			return 0, fmt.Errorf("%s is out of range: a duration from 0 to %v", s, maxSleep)
 		}
-		return time.Duration(n * float64(time.Second)), nil
+		return time.Duration(math.Round(n * float64(time.Second))), nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
+	if err != nil {
+		if strings.Contains(err.Error(), "invalid duration") && !strings.Contains(err.Error(), "unknown unit") &&
+			!strings.Contains(err.Error(), "missing unit") && durationLike(s) {
+			return 0, fmt.Errorf("%s is out of range: a duration from 0 to %v", s, maxSleep)
+		}
 		return 0, fmt.Errorf("invalid time interval %q", s)
 	}
+	if d < 0 || d > maxSleep {
+		return 0, fmt.Errorf("%s is out of range: a duration from 0 to %v", s, maxSleep)
+	}
 	return d, nil
+}
+
+// maxSleep is the longest a scenario's sleep may let virtual time pass:
+// ten years, beyond which a run would not end in any useful time.
+const maxSleep = 10 * 365 * 24 * time.Hour
+
+// durationLike reports whether s is made of a Go duration's characters,
+// so that a parse failure is an overflow, not a typo.
+func durationLike(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789.nsuµmh") == ""
 }
 
 func (r *Runner) node(words []string, fail failFunc) (string, error) {
