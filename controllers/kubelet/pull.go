@@ -136,7 +136,7 @@ func (c *container) beginPull(now time.Time, res *controllers.Result) {
 		return
 	default:
 		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulling, fmt.Sprintf("Pulling image %q", ref)))
-		c.pullDone = now.Add(c.download(now, present))
+		c.pullDone = now.Add(c.download(present))
 	}
 	c.pulling = true
 }
@@ -144,7 +144,7 @@ func (c *container) beginPull(now time.Time, res *controllers.Result) {
 // download starts fetching c's image and returns how long it takes: a
 // registry check (the time to learn that the image does not exist, too),
 // plus the transfer when the node lacks the image.
-func (c *container) download(now time.Time, present bool) time.Duration {
+func (c *container) download(present bool) time.Duration {
 	k, ref := c.pr.k, c.spec.Image
 	c.pull.failure = k.cfg.Catalog.Resolve(ref)
 	if c.pull.failure != nil {
