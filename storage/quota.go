@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -21,11 +22,13 @@ var ErrNoSpace = errors.New("etcdserver: mvcc: database space exceeded")
 // SetQuota sets the store's space quota in bytes of stored objects; zero
 // or less means none (a new store has none). A create or update that would
 // take Size past the quota fails with ErrNoSpace and changes nothing, as
-// etcd refuses a put past its quota; deletes always go through.
+// etcd refuses a put past its quota; deletes always go through, and so do
+// updates that do not grow the store.
 func (s *Store) SetQuota(bytes int64) { s.quota = max(bytes, 0) }
 
 // Size returns the total size of the stored objects in bytes: the length
-// of each object's JSON encoding, measured once when it is written.
+// of each object's JSON encoding as stored, measured once when it is
+// written.
 func (s *Store) Size() int64 { return s.size }
 
 // objectSize is the length of obj's JSON encoding. etcd stores protobuf,
@@ -48,14 +51,42 @@ func (n *byteCount) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// admitSize refuses a write of size bytes that would take the store past
-// its quota. An update is charged its whole new size, the old version
-// still counted, as etcd keeps the old revision until it is compacted.
-func (s *Store) admitSize(size int64, info objects.KindInfo, name string) error {
-	if s.quota > 0 && s.size+size > s.quota {
+// admitSize refuses a write that would take the store past its quota:
+// one storing size bytes in place of replaced bytes (0 for a create). The
+// quota counts live objects only, so an update that shrinks an object or
+// changes nothing passes; etcd, which keeps old revisions until the
+// apiserver compacts them, charges an update its whole new size.
+func (s *Store) admitSize(size, replaced int64, info objects.KindInfo, name string) error {
+	if s.quota > 0 && size > replaced && s.size-replaced+size > s.quota {
 		e := newStatusError(ReasonUnknown, 500, info, name, ErrNoSpace.Error())
 		e.cause = ErrNoSpace
 		return e
 	}
 	return nil
+}
+
+// uidPlaceholder stands for a uid not drawn yet when a create is measured:
+// a uid is drawn only once the object is sure to be stored.
+const uidPlaceholder = "00000000-0000-0000-0000-000000000000"
+
+// sizeAsStored measures in as it will be stored at the next revision: with
+// that resourceVersion and, when it has none yet, a uid of a uid's length.
+// Measuring every version the same way keeps the sizes of an object's
+// versions comparable.
+func (s *Store) sizeAsStored(in objects.Object) int64 {
+	m := in.GetObjectMeta()
+	uid, rv := m.UID, m.ResourceVersion
+	if m.UID == "" {
+		m.UID = uidPlaceholder
+	}
+	m.ResourceVersion = strconv.FormatInt(s.rev+1, 10)
+	size := objectSize(in)
+	m.UID, m.ResourceVersion = uid, rv
+	return size
+}
+
+// storedSize returns the size counted for the object stored under key.
+func (s *Store) storedSize(key objects.Key) int64 {
+	e, _ := s.tree.Get(entry{key: key})
+	return e.size
 }

@@ -21,37 +21,39 @@ func sizeOf(t *testing.T, obj objects.Object) int64 {
 }
 
 // Size is the sum of the stored objects' JSON lengths, each measured as it
-// is written (before the store stamps uid and resourceVersion), kept as
-// objects are created, updated and deleted.
+// is stored, kept as objects are created, updated and deleted.
 func TestSizeFollowsStoredObjects(t *testing.T) {
 	f := newFixture(t)
 	base := f.s.Size()
 	created, err := f.s.Create(pod("default", "web"))
 	require.NoError(t, err)
-	assert.InDelta(t, base+sizeOf(t, created), f.s.Size(), 80, "all but uid and resourceVersion")
+	assert.Equal(t, base+sizeOf(t, created), f.s.Size())
 	created.(*objects.Pod).Labels = map[string]string{"app": "a-longer-label-value"}
 	updated, err := f.s.Update(created)
 	require.NoError(t, err)
 	stored, err := f.s.Get(objects.KeyOf(updated))
 	require.NoError(t, err)
-	assert.InDelta(t, base+sizeOf(t, stored), f.s.Size(), 2, "the uid is in, the new resourceVersion not yet")
+	assert.Equal(t, base+sizeOf(t, stored), f.s.Size())
 	_, err = f.s.Delete(objects.KeyOf(updated), storage.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
 	require.NoError(t, err)
 	assert.Equal(t, base, f.s.Size())
 }
 
-// Past the quota, creates and updates fail with etcd's error as the
-// apiserver passes it on (a 500 without a reason) and change nothing;
-// deletes go through and free room for new writes.
+// Past the quota, creates and growing updates fail with etcd's error as
+// the apiserver passes it on (a 500 without a reason) and change nothing;
+// shrinking updates and deletes go through and free room for new writes.
 func TestQuotaRefusesWritesNotDeletes(t *testing.T) {
 	f := newFixture(t)
-	first, err := f.s.Create(boundPod("default", "a"))
+	padded := boundPod("default", "a")
+	padded.Labels = map[string]string{"pad": "0123456789012345678901234567890123456789"}
+	first, err := f.s.Create(padded)
 	require.NoError(t, err)
 	pending, err := f.s.Create(pod("default", "pending"))
 	require.NoError(t, err)
 	f.s.SetQuota(f.s.Size() + sizeOf(t, first)) // room for one more pod like it
 	_, err = f.s.Create(boundPod("default", "b"))
 	require.NoError(t, err)
+	f.s.SetQuota(f.s.Size()) // full to the byte
 	rev := f.s.ResourceVersion()
 
 	_, err = f.s.Create(boundPod("default", "c"))
@@ -65,13 +67,17 @@ func TestQuotaRefusesWritesNotDeletes(t *testing.T) {
 	assert.Equal(t, rev, f.s.ResourceVersion(), "nothing written")
 
 	upd := first.DeepCopyObject()
-	upd.GetObjectMeta().Labels = map[string]string{"x": "y"}
+	upd.GetObjectMeta().Labels["x"] = "y"
 	_, err = f.s.Update(upd)
 	assert.ErrorIs(t, err, storage.ErrNoSpace)
 	_, err = f.s.Bind(objects.KeyOf(pending), "node-1")
 	assert.ErrorIs(t, err, storage.ErrNoSpace, "a binding writes the pod")
 	_, err = f.s.Update(first)
 	assert.NoError(t, err, "an update that changes nothing writes nothing")
+	shrunk := first.DeepCopyObject()
+	shrunk.GetObjectMeta().Labels = nil
+	first, err = f.s.Update(shrunk)
+	assert.NoError(t, err, "an update that shrinks the object frees space")
 
 	_, err = f.s.Delete(objects.KeyOf(first), storage.DeleteOptions{})
 	require.NoError(t, err, "a graceful deletion goes through")

@@ -204,7 +204,7 @@ func (s *Store) write(in, old objects.Object) objects.Object {
 	if objectsEqual(in, old) {
 		return old
 	}
-	return s.store(in, old, objectSize(in))
+	return s.store(in, old, s.sizeAsStored(in))
 }
 
 // writeWithinQuota is write for creates' and updates' kin: a change that
@@ -215,8 +215,8 @@ func (s *Store) writeWithinQuota(in, old objects.Object, info objects.KindInfo) 
 	if objectsEqual(in, old) {
 		return old, nil
 	}
-	size := objectSize(in)
-	if err := s.admitSize(size, info, in.GetObjectMeta().Name); err != nil {
+	size := s.sizeAsStored(in)
+	if err := s.admitSize(size, s.storedSize(objects.KeyOf(old)), info, in.GetObjectMeta().Name); err != nil {
 		return nil, err
 	}
 	return s.store(in, old, size), nil
