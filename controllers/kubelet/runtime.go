@@ -336,6 +336,7 @@ func (pr *podRun) hostname() string {
 // volumes at their mount paths.
 func (pr *podRun) view(c objects.Container, img workload.Image, now time.Time) *vfs.View {
 	root := img.RootFS(now)
+	pr.writeEtcFiles(root, now)
 	v := vfs.NewView(root)
 	for _, m := range c.VolumeMounts {
 		fs, base := pr.volumeFS(m.Name, now)

@@ -108,10 +108,65 @@ func parseSleep(a string) (time.Duration, bool) {
 	return time.Duration(math.Round(secs * 1e9)), true
 }
 
-func progHostname(sh *shell, _ []string, io *shIO) error {
-	io.stdout.write(sh, sh.run.hostname+"\n")
+// progHostname is hostname [-s|-i|-f|-d]: the name, or what resolving it
+// through /etc/hosts gives (the kubelet writes the pod's address there).
+// -i prints each address followed by a space, as busybox and net-tools do.
+func progHostname(sh *shell, argv []string, io *shIO) error {
+	flags, _ := splitFlags(argv[1:])
+	name := sh.run.hostname
 	sh.status = 0
+	if flags == "" || strings.Contains(flags, "s") && !strings.ContainsAny(flags, "idf") {
+		short, _, _ := strings.Cut(name, ".")
+		if flags == "" {
+			short = name
+		}
+		io.stdout.write(sh, short+"\n")
+		return nil
+	}
+	canonical, addrs := sh.hostsLookup(name)
+	if len(addrs) == 0 {
+		sh.progErr(io, 1, "hostname", "bad address '%s'", name)
+		return nil
+	}
+	switch {
+	case strings.Contains(flags, "i"):
+		io.stdout.write(sh, strings.Join(addrs, " ")+" \n")
+	case strings.Contains(flags, "f"):
+		io.stdout.write(sh, canonical+"\n")
+	case strings.Contains(flags, "d"):
+		_, domain, _ := strings.Cut(canonical, ".")
+		io.stdout.write(sh, domain+"\n")
+	}
 	return nil
+}
+
+// hostsLookup looks name up in /etc/hosts as the resolver does: the
+// canonical name (the first of the line) and the addresses of every line
+// naming it.
+func (sh *shell) hostsLookup(name string) (string, []string) {
+	data, err := sh.files().ReadFile("/etc/hosts")
+	if err != nil {
+		return name, nil
+	}
+	canonical := name
+	var addrs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		fields := strings.Fields(line)
+		if len(fields) < 2 || strings.Contains(fields[0], ":") {
+			continue // IPv6 lines do not answer an IPv4 lookup
+		}
+		for _, n := range fields[1:] {
+			if n == name {
+				if len(addrs) == 0 {
+					canonical = fields[1]
+				}
+				addrs = append(addrs, fields[0])
+				break
+			}
+		}
+	}
+	return canonical, addrs
 }
 
 // progEnv prints the environment, or runs a command with NAME=value
