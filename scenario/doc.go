@@ -17,6 +17,8 @@
 //	host k8s-master -- ls -l /mnt  run a command on a machine outside the cluster
 //	image add myrepo/app:1.0 --size 50MB --like busybox
 //	                               the registries serve that image from now on
+//	etcd quota 2GiB                etcd's space quota (--quota-backend-bytes); +2KB: 2KB more
+//	                               than the store holds now
 //
 // # Expected output
 //
