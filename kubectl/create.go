@@ -36,50 +36,152 @@ func (k *Kubectl) create(inv *invocation) error {
 		}
 		return &usageError{msg: fmt.Sprintf("unknown command %q for \"kubectl create\"", inv.p.args[0]), verb: "create"}
 	}
+	validate, err := validationDirective(inv)
+	if err != nil {
+		return err
+	}
 	sources, err := k.readManifests(inv)
 	if err != nil {
 		return err
 	}
+	items, builderErrs := k.visit(inv, sources, validate)
 	warned := warner{}
-	for _, src := range sources {
-		created, err := k.c.Create(src.data)
+	// kubectl create visits document by document: each object is created
+	// (and printed) in turn, each failure is kept, and the builder's own
+	// errors (unknown kinds, unreadable documents) come last, after the
+	// objects' (ContinueOnErrorVisitor over EagerVisitorList).
+	var errs []error
+	count := 0
+	for _, it := range items {
+		if err := it.problem("creating"); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		created, err := k.c.CreateObjects(it.obj)
 		if err != nil {
-			return applyFailure(err, "creating", src.name)
+			errs = append(errs, withSource("creating", it.source, unwrapApplyError(err)))
+			continue
 		}
-		for _, obj := range created {
-			warned.about(inv, obj)
-			inv.printf("%s created\n", resourceName(obj))
-		}
+		count++
+		warned.about(inv, created[0])
+		inv.printf("%s created\n", resourceName(created[0]))
+	}
+	errs = append(errs, newAggregate(builderErrs))
+	if err := oneOrAggregate(nonNil(errs)); err != nil {
+		return errors.New(checkErr(err))
+	}
+	if count == 0 {
+		return plainError("no objects passed to create")
 	}
 	return nil
 }
 
 // apply handles `apply -f`: create or update each object.
 func (k *Kubectl) apply(inv *invocation) error {
+	validate, err := validationDirective(inv)
+	if err != nil {
+		return err
+	}
 	sources, err := k.readManifests(inv)
 	if err != nil {
 		return err
 	}
-	warned := warner{}
-	for _, src := range sources {
-		applied, err := k.c.Apply(src.data)
-		if err != nil {
-			return applyFailure(err, "applying", src.name)
-		}
-		for _, a := range applied {
-			if a.Outcome != sim.Unchanged { // kubectl sent no request for an unchanged object
-				warned.about(inv, a.Object)
-			}
-			if a.MissedLastApplied {
-				inv.printf("Warning: resource %s/%s is missing the %s annotation which is required by kubectl apply. "+
-					"kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. "+
-					"The missing annotation will be patched automatically.\n",
-					resourceInfo(a.Object).Resource, a.Object.GetObjectMeta().Name, sim.LastAppliedAnnotation)
-			}
-			inv.printf("%s %s\n", resourceName(a.Object), a.Outcome)
+	// kubectl apply reads every object first (GetObjects), then applies
+	// them one by one: the errors of reading come first, then each
+	// object's, in order.
+	items, builderErrs := k.visit(inv, sources, validate)
+	var visitErrs []error
+	for _, it := range items {
+		if it.nsErr != nil {
+			visitErrs = append(visitErrs, it.nsErr)
 		}
 	}
+	visitErrs = append(visitErrs, newAggregate(builderErrs))
+	var errs []error
+	if err := oneOrAggregate(nonNil(visitErrs)); err != nil {
+		errs = append(errs, err)
+	}
+	warned := warner{}
+	applied := 0
+	for _, it := range items {
+		if it.nsErr != nil {
+			continue
+		}
+		applied++
+		if err := k.applyItem(inv, it, warned); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if applied == 0 && len(errs) == 0 {
+		return plainError("no objects passed to apply")
+	}
+	if err := oneOrAggregate(errs); err != nil {
+		return errors.New(checkErr(err))
+	}
 	return nil
+}
+
+// applyItem applies one object as kubectl's applyOneObject does and prints
+// what happened.
+func (k *Kubectl) applyItem(inv *invocation, it item, warned warner) error {
+	verb := "creating"
+	if k.exists(it) {
+		// kubectl patches an existing object and quotes the patch in its
+		// error; kubesim names the source only.
+		verb = "applying"
+	}
+	if err := it.problem(verb); err != nil {
+		return err
+	}
+	if m := it.obj.GetObjectMeta(); m.Name == "" && m.GenerateName != "" {
+		return fmt.Errorf("from %s: cannot use generate name with apply", m.GenerateName)
+	}
+	applied, err := k.c.ApplyObjects(it.obj)
+	if err != nil {
+		return withSource(verb, it.source, unwrapApplyError(err))
+	}
+	a := applied[0]
+	if a.Outcome != sim.Unchanged { // kubectl sent no request for an unchanged object
+		warned.about(inv, a.Object)
+	}
+	if a.MissedLastApplied {
+		inv.printf("Warning: resource %s/%s is missing the %s annotation which is required by kubectl apply. "+
+			"kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. "+
+			"The missing annotation will be patched automatically.\n",
+			resourceInfo(a.Object).Resource, a.Object.GetObjectMeta().Name, sim.LastAppliedAnnotation)
+	}
+	inv.printf("%s %s\n", resourceName(a.Object), a.Outcome)
+	return nil
+}
+
+// exists reports whether the object an item names is stored.
+func (k *Kubectl) exists(it item) bool {
+	kind, name, ns := it.identity()
+	if name == "" {
+		return false
+	}
+	_, err := k.c.Get(keyFor(objects.KindInfoFor(kind, ""), ns, name))
+	return err == nil
+}
+
+// unwrapApplyError returns the cause of a refused apply.
+func unwrapApplyError(err error) error {
+	var ae *sim.ApplyError
+	if errors.As(err, &ae) {
+		return ae.Err
+	}
+	return err
+}
+
+// nonNil drops nil errors.
+func nonNil(errs []error) []error {
+	var out []error
+	for _, e := range errs {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // applyFailure formats a rejected manifest as kubectl reports it.

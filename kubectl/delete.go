@@ -126,6 +126,9 @@ func (k *Kubectl) deleteKeys(inv *invocation) ([]objects.Key, string, error) {
 		var keys []objects.Key
 		source := ""
 		for _, src := range sources {
+			if src.stop != nil {
+				return nil, "", errors.New(checkErr(src.stop.err(src.name)))
+			}
 			objs, err := objects.Decode(src.data)
 			if err != nil {
 				return nil, "", applyFailure(err, "deleting", src.name)

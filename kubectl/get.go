@@ -74,6 +74,9 @@ func (k *Kubectl) targetsOf(inv *invocation) ([]target, error) {
 	}
 	var out []target
 	for _, src := range sources {
+		if src.stop != nil {
+			return nil, errors.New(checkErr(src.stop.err(src.name)))
+		}
 		objs, err := objects.Decode(src.data)
 		if err != nil {
 			return nil, applyFailure(err, "reading", src.name)

@@ -3,9 +3,6 @@ package kubectl
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/kubesim/kubesim/objects"
@@ -207,73 +204,6 @@ func sourceOf(context string) string {
 		}
 	}
 	return `"STDIN"`
-}
-
-// readManifests reads every -f source: a file, a directory's .yaml/.yml/.json
-// files in name order, or "-" for stdin. It returns each source's name as
-// kubectl shows it and its bytes.
-func (k *Kubectl) readManifests(inv *invocation) ([]manifest, error) {
-	files := inv.p.all("filename")
-	if len(files) == 0 {
-		return nil, &usageError{msg: "must specify one of -f and -k", verb: inv.verb}
-	}
-	var out []manifest
-	for _, f := range files {
-		if f == "-" {
-			out = append(out, manifest{name: "STDIN", data: []byte(inv.stdin)})
-			continue
-		}
-		ms, err := k.readPath(f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ms...)
-	}
-	return out, nil
-}
-
-// manifest is one source of objects.
-type manifest struct {
-	name string
-	data []byte
-}
-
-func (k *Kubectl) readPath(f string) ([]manifest, error) {
-	full := f
-	if !filepath.IsAbs(full) {
-		full = filepath.Join(k.dir, f)
-	}
-	info, err := os.Stat(full)
-	if err != nil {
-		return nil, plainError("the path %q does not exist", f)
-	}
-	if !info.IsDir() {
-		data, err := os.ReadFile(full)
-		if err != nil {
-			return nil, plainError("%v", err)
-		}
-		return []manifest{{name: f, data: data}}, nil
-	}
-	entries, err := os.ReadDir(full)
-	if err != nil {
-		return nil, plainError("%v", err)
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".json") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	var out []manifest
-	for _, n := range names {
-		ms, err := k.readPath(filepath.Join(f, n))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ms...)
-	}
-	return out, nil
 }
 
 // resourceName is how kubectl names an object in messages:

@@ -13,7 +13,8 @@ var systemNamespaces = []string{"default", "kube-node-lease", "kube-public", "ku
 const kubeletVersion = "v1.37.0"
 
 // bootstrap creates what a freshly installed cluster has: its namespaces,
-// its nodes, registered and Ready, and the kubernetes and kube-dns Services.
+// its nodes, registered and Ready, the kubernetes and kube-dns Services,
+// and each namespace's default ServiceAccount and kube-root-ca.crt.
 func (c *Cluster) bootstrap() error {
 	for _, ns := range systemNamespaces {
 		obj := &objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
@@ -38,7 +39,10 @@ func (c *Cluster) bootstrap() error {
 			return fmt.Errorf("sim: reporting node %s ready: %w", n.Name, err)
 		}
 	}
-	return c.bootstrapNetwork()
+	if err := c.bootstrapNetwork(); err != nil {
+		return err
+	}
+	return c.bootstrapAccounts()
 }
 
 // nodeObject builds the Node a kubelet registers for n.

@@ -16,7 +16,9 @@ import (
 	"github.com/kubesim/kubesim/controllers/namespace"
 	"github.com/kubesim/kubesim/controllers/nodelifecycle"
 	"github.com/kubesim/kubesim/controllers/replicaset"
+	"github.com/kubesim/kubesim/controllers/rootcacert"
 	"github.com/kubesim/kubesim/controllers/scheduler"
+	"github.com/kubesim/kubesim/controllers/serviceaccount"
 	"github.com/kubesim/kubesim/controllers/statefulset"
 	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
 	"github.com/kubesim/kubesim/controllers/volume"
@@ -48,6 +50,9 @@ type Cluster struct {
 	injected map[string]*injected
 	// actor names who is writing, for the trace.
 	actor string
+	// rootCA is the cluster's CA certificate, as kube-root-ca.crt
+	// publishes it (see rootCAPEM).
+	rootCA string
 	// execs counts exec sessions, which name them (execID).
 	execs int
 	// images is what the registries serve (Config.Images, AddImage).
@@ -67,10 +72,11 @@ func New(cfg Config) (*Cluster, error) {
 		pcg:      rand.NewPCG(cfg.Seed, seedStream),
 		kubelets: map[string]*kubelet.Kubelet{},
 		injected: map[string]*injected{},
+		rootCA:   rootCAPEM(cfg.Seed),
 	}
 	c.rand = rand.New(c.pcg)
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
-	c.store = storage.New(c.clock, c.storeRand)
+	c.store = storage.New(c.clock, systemRand{c})
 	c.store.SetQuota(cfg.StoreQuotaBytes)
 	c.trace.limit = cfg.TraceLimit
 	c.events = newRecorder(c)
@@ -85,6 +91,8 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(nodelifecycle.NewEviction())
 	c.addLoop(garbagecollector.New())
 	c.addLoop(namespace.New())
+	c.addLoop(serviceaccount.New())
+	c.addLoop(rootcacert.New(c.rootCA))
 	c.addLoop(job.New())
 	c.addLoop(deployment.New())
 	c.addLoop(replicaset.New())
