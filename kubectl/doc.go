@@ -15,6 +15,15 @@
 // # Imports and determinism
 //
 // kubectl imports sim, storage (read side), objects and kubectl/printers.
-// It reads manifest files from the host (-f), relative to its directory;
-// nothing else touches the host. Output never depends on map order.
+// It reads manifest files from the host (-f), relative to its directory,
+// at most 16 MiB a file and 3 MiB a document (manifest.go); nothing else
+// touches the host.
+//
+// # Manifests
+//
+// create -f and apply -f go document by document as kubectl's resource
+// builder and commands do (builder.go): a bad document is reported and the
+// next one sent; errors are collected and printed at the end in kubectl's
+// order and words (errors.go mirrors cmdutil.CheckErr and utilerrors'
+// aggregates). Output never depends on map order.
 package kubectl
