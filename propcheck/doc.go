@@ -1,29 +1,38 @@
-// Package propcheck checks kubesim's controllers the way a property-based
-// tester would: random scenarios of user operations and faults, with the
-// controllers' invariants checked after every step, and a failure shrunk
-// to a short scenario file that replays it.
+// Package propcheck checks controllers the way a property-based tester
+// would: random scenarios of user operations and control-plane faults, the
+// invariants checked after every command, and a failure shrunk to a short
+// scenario file that `kubesim run` replays.
 //
-// # Invariants
+// # Using it
 //
-// [Safety] gathers the invariants that hold after every step whatever is
-// pending (a Job never both Complete and Failed, a Deployment's rollout
-// within replicas+maxSurge, lastScheduleTime never moving backwards...).
-// [Settled] gathers those that hold once the cluster is quiet and healthy
-// (every pod a Job owns matches its selector, Endpoints list exactly the
-// ready pods, nothing outlives its owners).
+// [Run] takes a [Config] (how many runs, which seed, which kinds, faults or
+// not, time budgets) and returns a [Report]: runs, steps, the virtual time
+// covered, and the shrunk [Failure] if an invariant broke. `kubesim check`
+// is Run on the command line.
 //
-// # The machine
+// Operations and invariants are values: [Operations] and [Builtin] are
+// kubesim's own, and a caller may add its own [Operation] (a step drawn
+// with rapid and carried out as scenario lines through [Scenario.Do]) and
+// its own [Invariant] (a function of the store and the changes since the
+// last check, with memory of its own across a run).
 //
-// The rapid state machine in machine_test.go draws operations — create a
-// Job or a Deployment, scale it, change its image, delete it with a random
-// cascade, let time pass, take a node down, kill a container, stop a
-// controller — and writes each as a scenario line, so the sequence that
-// breaks an invariant is itself the reproduction: rapid shrinks it, and the
-// test writes the shrunk scenario to propcheck/testdata/failures/ for
-// `kubesim run`.
+// # Runs and their files
 //
-// # Imports
+// Every run is a scenario: it starts with `cluster --seed N --start T` and
+// `check --each-step`, then one group of lines per operation, and ends by
+// bringing every node and controller back, clearing faults, letting 15
+// minutes pass and `check --settled`. pgregory.net/rapid draws the runs and
+// shrinks a failing one; propcheck then drops whole steps while the same
+// invariant still breaks (ddmin over steps, each candidate replayed from
+// its text), so the file written is short and replays exactly as written.
+// [Install] teaches a scenario runner the `check` command, so that
+// `kubesim run` and `kubesim test` replay such files.
 //
-// propcheck imports sim, scenario, storage, objects and the controller
-// packages' invariants.
+// # Imports and determinism
+//
+// propcheck imports sim, scenario, storage, objects and the controllers'
+// invariants. A run is a deterministic function of its seed and draws; only
+// the search and shrink budgets (Config.Time, Config.ShrinkTime) read the
+// wall clock. Run drives rapid through its package flags and is not safe
+// for concurrent use.
 package propcheck

@@ -11,35 +11,24 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
-// Safety runs every invariant that must hold after every step of a
-// simulation. history remembers what earlier steps saw (CronJobs'
-// lastScheduleTime); create it once per run with NewHistory.
-func Safety(r storage.Reader, history *History) []error {
-	var errs []error
-	errs = append(errs, job.CheckInvariants(r)...)
-	errs = append(errs, cronjob.CheckInvariants(r)...)
-	errs = append(errs, history.cron.Check(r)...)
-	errs = append(errs, deployment.CheckInvariants(r)...)
-	errs = append(errs, statefulset.CheckInvariants(r)...)
-	errs = append(errs, volume.CheckInvariants(r)...)
-	return errs
+// Builtin returns kubesim's invariants of the controllers it models.
+func Builtin() []Invariant {
+	return []Invariant{
+		StoreInvariant("job", []string{"Job"}, false, job.CheckInvariants),
+		StoreInvariant("cronjob", []string{"CronJob"}, false, cronjob.CheckInvariants),
+		{Name: "cronjob-last-schedule-monotone", Kinds: []string{"CronJob"}, New: func() Check {
+			c := cronjob.NewChecker(nil)
+			return func(v View) []error { return c.Check(v.Store) }
+		}},
+		StoreInvariant("deployment", []string{"Deployment"}, false, deployment.CheckInvariants),
+		StoreInvariant("statefulset", []string{"StatefulSet"}, false, statefulset.CheckInvariants),
+		StoreInvariant("volume-binding", []string{"PersistentVolume", "PersistentVolumeClaim"}, false, volume.CheckInvariants),
+		StoreInvariant("job-settled", []string{"Job"}, true, job.CheckSettled),
+		StoreInvariant("cronjob-history", []string{"CronJob"}, true, cronjob.CheckSettled),
+		StoreInvariant("endpoints", []string{"Service"}, true, endpoints.CheckInvariants),
+		StoreInvariant("garbage-collection", []string{"Job", "Deployment", "StatefulSet", "Pod"}, true,
+			func(r storage.Reader) []error {
+				return garbagecollector.CheckSettled(r, "Pod", "ReplicaSet", "Job", "EndpointSlice")
+			}),
+	}
 }
-
-// Settled runs the invariants that hold once the cluster is quiet: every
-// node up, every controller running, and enough time passed for them to act.
-func Settled(r storage.Reader) []error {
-	var errs []error
-	errs = append(errs, job.CheckSettled(r)...)
-	errs = append(errs, cronjob.CheckSettled(r)...)
-	errs = append(errs, endpoints.CheckInvariants(r)...)
-	errs = append(errs, garbagecollector.CheckSettled(r, "Pod", "ReplicaSet", "Job", "EndpointSlice")...)
-	return errs
-}
-
-// History is what invariants spanning several steps remember.
-type History struct {
-	cron *cronjob.Checker
-}
-
-// NewHistory returns an empty history for a cluster in UTC.
-func NewHistory() *History { return &History{cron: cronjob.NewChecker(nil)} }

@@ -118,6 +118,12 @@ func expectedBlock(out string, followedByText bool) string {
 // from cfg. Relative paths in its commands are read from the file's
 // directory.
 func CheckFile(file string, cfg sim.Config) ([]Diff, string, error) {
+	return CheckFileWith(file, cfg, nil)
+}
+
+// CheckFileWith is CheckFile with a setup function that extends the
+// runner first (kubesim test adds the property checker's `check`).
+func CheckFileWith(file string, cfg sim.Config, setup func(*Runner)) ([]Diff, string, error) {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return nil, "", err
@@ -129,6 +135,10 @@ func CheckFile(file string, cfg sim.Config) ([]Diff, string, error) {
 	runner, err := NewRunner(cfg, filepath.Dir(file))
 	if err != nil {
 		return nil, "", err
+	}
+	defer runner.Close()
+	if setup != nil {
+		setup(runner)
 	}
 	return Check(runner, script)
 }

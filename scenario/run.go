@@ -17,17 +17,65 @@ type Runner struct {
 	c   *sim.Cluster
 	k   *kubectl.Kubectl
 	dir string
+	cfg sim.Config
+	// started is set once a command has run: a `cluster` line must come
+	// before any.
+	started  bool
+	handlers map[string]Handler
+	hooks    []func(*sim.Cluster)
+	after    []func() string
 }
+
+// Handler carries out a command a program added to the language (see
+// Runner.Handle): words are the command line split as a shell splits it,
+// stdin its here-document. It returns what the command prints, or an
+// error that stops the replay.
+type Handler func(r *Runner, words []string, stdin string) (string, error)
 
 // NewRunner builds a cluster from cfg; relative paths in commands are read
 // from dir.
 func NewRunner(cfg sim.Config, dir string) (*Runner, error) {
-	c, err := sim.New(cfg)
-	if err != nil {
+	r := &Runner{dir: dir, cfg: cfg, handlers: map[string]Handler{}}
+	if err := r.build(cfg); err != nil {
 		return nil, err
 	}
-	return &Runner{c: c, k: kubectl.New(c, dir), dir: dir}, nil
+	return r, nil
 }
+
+// build (re)creates the runner's cluster from cfg and tells the hooks.
+func (r *Runner) build(cfg sim.Config) error {
+	c, err := sim.New(cfg)
+	if err != nil {
+		return err
+	}
+	if r.c != nil {
+		r.c.Close()
+	}
+	r.c, r.k, r.cfg = c, kubectl.New(c, r.dir), cfg
+	for _, h := range r.hooks {
+		h(c)
+	}
+	return nil
+}
+
+// Handle adds a command to the language this runner understands, or
+// replaces one of its own (kubesim check adds `check`).
+func (r *Runner) Handle(name string, h Handler) { r.handlers[name] = h }
+
+// OnCluster calls fn with the runner's cluster now and with every cluster
+// a `cluster` line builds later, so that an observer sees each from its
+// start.
+func (r *Runner) OnCluster(fn func(*sim.Cluster)) {
+	r.hooks = append(r.hooks, fn)
+	fn(r.c)
+}
+
+// After calls fn after every command that ran, adding what it returns to
+// the command's output (a property checker's violations).
+func (r *Runner) After(fn func() string) { r.after = append(r.after, fn) }
+
+// Close releases the cluster's running processes (see sim.Cluster.Close).
+func (r *Runner) Close() { r.c.Close() }
 
 // Cluster returns the cluster the runner drives.
 func (r *Runner) Cluster() *sim.Cluster { return r.c }
@@ -43,8 +91,21 @@ type CommandError struct {
 
 func (e *CommandError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
-// Exec runs one command and returns what it printed.
+// Exec runs one command and returns what it printed, and what the After
+// functions add.
 func (r *Runner) Exec(file string, cmd Command) (string, error) {
+	out, err := r.exec(file, cmd)
+	if err != nil {
+		return out, err
+	}
+	for _, fn := range r.after {
+		out += fn()
+	}
+	return out, nil
+}
+
+// exec runs one command.
+func (r *Runner) exec(file string, cmd Command) (string, error) {
 	words, err := Split(cmd.Text)
 	if err != nil || len(words) == 0 {
 		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf("cannot read command %q", cmd.Text)}
@@ -52,7 +113,25 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	fail := func(format string, args ...any) (string, error) {
 		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf(format, args...)}
 	}
+	first := !r.started
+	r.started = true
+	if h, ok := r.handlers[words[0]]; ok {
+		out, err := h(r, words, cmd.Stdin)
+		if err != nil {
+			var ce *CommandError
+			if !errors.As(err, &ce) {
+				err = &CommandError{File: file, Line: cmd.Line, Msg: err.Error()}
+			}
+		}
+		return out, err
+	}
 	switch words[0] {
+	case "cluster":
+		// Example: cluster --seed 17 --start 2023-12-22T00:00:00Z
+		if !first {
+			return fail("cluster: must be the scenario's first command")
+		}
+		return r.cluster(words, fail)
 	case "kubectl":
 		// Example: kubectl get pods -o wide
 		// Example: kubectl get pv | grep mysql
@@ -97,6 +176,44 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 }
 
 type failFunc func(format string, args ...any) (string, error)
+
+// cluster rebuilds the cluster with the seed and start time the scenario
+// names, so that a file replays the same run whatever the command line
+// says (propcheck writes its failures so).
+func (r *Runner) cluster(words []string, fail failFunc) (string, error) {
+	cfg := r.cfg
+	args := words[1:]
+	for len(args) > 0 {
+		flag, value, hasValue := strings.Cut(args[0], "=")
+		if !hasValue {
+			if len(args) < 2 {
+				return fail("cluster: %s needs a value", flag)
+			}
+			value, args = args[1], args[1:]
+		}
+		args = args[1:]
+		switch flag {
+		case "--seed":
+			seed, err := strconv.ParseUint(value, 10, 64)
+			if err != nil || seed == 0 {
+				return fail("cluster: --seed: %q is not a positive integer", value)
+			}
+			cfg.Seed = seed
+		case "--start":
+			start, err := time.Parse(time.RFC3339, value)
+			if err != nil {
+				return fail("cluster: --start: %v", err)
+			}
+			cfg.Start = start
+		default:
+			return fail("cluster: unknown flag %q (usage: cluster [--seed N] [--start RFC3339-TIME])", flag)
+		}
+	}
+	if err := r.build(cfg); err != nil {
+		return fail("cluster: %v", err)
+	}
+	return "", nil
+}
 
 // parseSleep reads a sleep duration: Go units (30s, 4m, 1m54s, 2h) or bare
 // seconds, as sleep(1) takes.

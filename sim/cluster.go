@@ -55,6 +55,8 @@ type Cluster struct {
 	rootCA string
 	// execs counts exec sessions, which name them (execID).
 	execs int
+	// observers are told of every store change (Observe).
+	observers []func(Change)
 	// images is what the registries serve (Config.Images, AddImage).
 	images *workload.Catalog
 }

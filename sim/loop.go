@@ -251,6 +251,7 @@ func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, err
 func (c *Cluster) dispatch() {
 	for _, ev := range c.store.DrainEvents() {
 		c.traceChange(ev)
+		c.notify(ev)
 		c.views.record(c.store, c.clock.Now())
 		for _, l := range c.loops {
 			if c.dropsEvent(l.ctrl.Name(), ev) {

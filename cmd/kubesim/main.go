@@ -2,9 +2,12 @@
 //
 //	kubesim run [--seed N] [--start TIME] FILE     replay FILE and print its transcript
 //	kubesim test [--rewrite] FILE...               check FILEs' expected outputs
+//	kubesim check [--runs N] [--seed N] ...        property-check the controllers (see check.go)
 //
-// Exit status: 0 on success; 1 when a test file's output differs; 2 when a
-// file cannot be read or holds a line the runner does not understand.
+// Exit status: 0 on success; 1 when a test file's output differs, a
+// replayed file's `check` finds a violation, or kubesim check finds one;
+// 2 when a file cannot be read or holds a line the runner does not
+// understand.
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kubesim/kubesim/propcheck"
 	"github.com/kubesim/kubesim/scenario"
 	"github.com/kubesim/kubesim/sim"
 )
@@ -26,6 +30,7 @@ func main() {
 const usage = `usage:
   kubesim run [--seed N] [--start TIME] FILE
   kubesim test [--rewrite] [--seed N] [--start TIME] FILE...
+  kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR]
 `
 
 // run is main without the process: it returns the exit status.
@@ -39,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "test":
 		return testCmd(args[1:], stdout, stderr)
+	case "check":
+		return checkCmd(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "kubesim: unknown command %q\n%s", args[0], usage)
 	return 2
@@ -82,9 +89,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kubesim:", err)
 		return 2
 	}
+	violations := propcheck.Install(runner, nil)
+	defer runner.Close()
 	if err := scenario.Replay(runner, script, stdout); err != nil {
 		fmt.Fprintln(stderr, "kubesim:", err)
 		return 2
+	}
+	if vs := violations(); len(vs) > 0 {
+		fmt.Fprintf(stderr, "kubesim: %d invariant violations (the first: %s)\n", len(vs), vs[0].Invariant)
+		return 1
 	}
 	return 0
 }
@@ -113,7 +126,7 @@ func testCmd(args []string, stdout, stderr io.Writer) int {
 
 // testFile checks one file and returns its exit status.
 func testFile(file string, cfg sim.Config, rewrite bool, stdout, stderr io.Writer) int {
-	diffs, rewritten, err := scenario.CheckFile(file, cfg)
+	diffs, rewritten, err := scenario.CheckFileWith(file, cfg, func(r *scenario.Runner) { propcheck.Install(r, nil) })
 	if err != nil {
 		fmt.Fprintln(stderr, "kubesim:", err)
 		return 2

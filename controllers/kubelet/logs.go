@@ -199,3 +199,17 @@ func (k *Kubelet) container(pod objects.Key, name string) (*container, error) {
 	}
 	return nil, fmt.Errorf("container %s is not valid for pod %s", name, pod.Name)
 }
+
+// Close kills every process of the node's containers, current and
+// previous runs alike, releasing their coroutines.
+func (k *Kubelet) Close() {
+	for _, pr := range k.pods {
+		for _, c := range pr.containers {
+			for _, in := range []*instance{c.current, c.previous} {
+				if in != nil {
+					in.proc.Kill()
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/kubesim/kubesim/storage"
+)
+
+// Change is one store change as an observer sees it: when it happened, who
+// made it (a controller's name, "kubectl", a kubelet), and the watch event.
+// The event's object is shared with the store and must not be changed.
+type Change struct {
+	At    time.Time
+	Actor string
+	Event storage.WatchEvent
+}
+
+// Observe calls fn with every store change from now on, in order, as it
+// happens (Events included). Property checkers use it for invariants over
+// time: ordering, monotonicity, who deleted what. fn must not write to the
+// cluster.
+func (c *Cluster) Observe(fn func(Change)) { c.observers = append(c.observers, fn) }
+
+// notify tells the observers of a change.
+func (c *Cluster) notify(ev storage.WatchEvent) {
+	if len(c.observers) == 0 {
+		return
+	}
+	ch := Change{At: c.clock.Now(), Actor: c.actor, Event: ev}
+	for _, fn := range c.observers {
+		fn(ch)
+	}
+}
+
+// Close stops every process the cluster's machines run (containers, exec
+// sessions), releasing the coroutines they hold. A cluster is of no
+// further use afterwards. A program that makes many clusters (a property
+// checker, a test suite) should Close each: a running process's coroutine
+// keeps its cluster in memory.
+func (c *Cluster) Close() {
+	for _, name := range c.kubeletNames() {
+		c.kubelets[name].Close()
+	}
+}
+
+// kubeletNames lists the machines in configuration order.
+func (c *Cluster) kubeletNames() []string {
+	names := make([]string, 0, len(c.cfg.Nodes))
+	for _, n := range c.cfg.Nodes {
+		if c.kubelets[n.Name] != nil {
+			names = append(names, n.Name)
+		}
+	}
+	return names
+}
