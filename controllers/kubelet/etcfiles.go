@@ -61,4 +61,3 @@ func (pr *podRun) writeEtcFiles(root *vfs.FS, now time.Time) {
 		_ = root.WriteFile("/etc/resolv.conf", []byte(conf), 0o644, now)
 	}
 }
-
