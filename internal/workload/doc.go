@@ -1,10 +1,13 @@
 // Package workload decides what a container's command does when it "runs".
 //
-// Nothing really runs in kubesim. The kubelet model hands [Run] a
+// Nothing really runs in kubesim. The kubelet model starts a [Proc] from a
 // [Process] (argv as Kubernetes resolved it, environment, hostname, the
-// container's files, the virtual start time) and a horizon, and gets back
-// what the process printed and when ([Line]), what it changed on disk and
-// when ([Write]), and whether and how it exited ([Result]).
+// container's files, the virtual start time) and runs it as far as its
+// clock with [Proc.RunUntil]: the process prints [Line]s stamped with the
+// virtual time they were written, changes the container's files at the
+// virtual time it changes them, and at some point exits ([Proc.Exited]) or
+// waits for ever. [Run] is the same for a short command on a private copy
+// of the files, reporting its changes as [Write]s.
 //
 // # What is modelled
 //
@@ -65,29 +68,38 @@
 // like an existing image, with its own name and size, and makes its
 // repository known (its other tags are then not found).
 //
-// # Time
+// # Time and processes
 //
 // Every command takes zero virtual time except sleep, reading a pipe whose
-// writer is still running, bc's math library (calibrated on the tutorial:
-// scale=10000 takes 1m54s, see bcLibCost) and the servers' startup. A run
-// stops at the horizon; running again with a larger horizon replays the
-// same beginning, so callers simply re-run to see further (the prefix
-// contract of [Run]). A loop that never lets time pass is "spinning"
-// (StopSpinning) after MaxIdleSteps commands.
+// writer has not written yet, wait, bc's math library (calibrated on the
+// tutorial: scale=10000 takes 1m54s, see bcLibCost) and the servers'
+// startup. A process is one or more threads (the main program, each
+// background job and pipeline stage), each a coroutine (iter.Pull): the
+// caller hands control to one thread at a time and gets it back when that
+// thread blocks, so nothing runs concurrently, the order of work is a pure
+// function of virtual time (earliest wake first, then the oldest thread),
+// and a process costs only the time it is followed for. A process that
+// loops without time passing is "spinning" (StopSpinning) after
+// MaxIdleSteps commands at one instant.
 //
 // # Files
 //
-// Run forks Process.FS and works on the copy, so the script sees its own
-// writes while the caller's filesystem is untouched; every change is
-// reported as a Write with its offset, for the kubelet to apply (in order)
-// when virtual time reaches it.
+// A Proc works on the container's live files: what it writes is there, at
+// once, for every other observer (another container mounting the volume,
+// the NFS server's shell, a hostPath on the node), and it reads what they
+// wrote before. Run forks Process.FS and works on the copy, reporting every
+// change as a Write with its offset.
 //
 // # Limits
 //
-// Nothing here panics on any script or bc program, and every run is
-// bounded: MaxSteps, MaxIdleSteps, MaxOutputBytes, MaxFileBytes,
-// MaxStringBytes, MaxWorkBytes, and bc's own caps (scale 100000, numbers of
-// a million digits, a step budget). FuzzShell and FuzzBC check this.
+// Nothing here panics on any script or bc program, and every process is
+// bounded: MaxSteps and StepsPerSecond, MaxIdleSteps, MaxOutputBytes,
+// MaxFileBytes, MaxStringBytes, MaxWorkBytes, MaxThreads (a fork past it
+// fails as at a pids limit), MaxFrames (recursion past it dies of SIGSEGV,
+// status 139, as a real shell's stack overflow does), and bc's own caps
+// (scale 100000, numbers of a million digits, a step budget). FuzzShell and
+// FuzzBC check this; internal/workload/hostile_test.go keeps the hostile
+// scripts.
 //
 // # Imports
 //
@@ -96,7 +108,9 @@
 //
 // # Determinism
 //
-// Run is a pure function of its arguments: no wall clock, no randomness,
-// no goroutines, and map iteration never reaches output (environment
+// A process is a pure function of its arguments and of what it reads when
+// it reads it: no wall clock, no randomness, no goroutines of its own (the
+// coroutines hand control back and forth, never running together), and
+// map iteration never reaches output (environment
 // variables are listed in the order they were set, directories sorted).
 package workload

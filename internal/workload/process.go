@@ -207,7 +207,7 @@ const (
 	// (StopStepLimit): `while true; do sleep 0.000001; done` would cost the
 	// simulator more than the time it covers.
 	MaxSteps       = 1_000_000
-	StepsPerSecond = 10_000
+	StepsPerSecond = 2_000
 	// MaxIdleSteps is the most commands that may run without virtual time
 	// passing before the process is declared spinning.
 	MaxIdleSteps = 100_000
