@@ -22,11 +22,12 @@ var allowedImports = map[string][]string{
 	"clock":             {},
 	"objects":           {},
 	"internal/vfs":      {},
+	"internal/mutant":   {}, // the mutation tests' switches, which controllers read
 	"internal/workload": {"internal/vfs"},
 	"internal/network":  {"objects", "storage", "internal/vfs", "internal/workload"},
 	"storage":           {"objects", "clock"},
 	"controllers":       {"objects", "storage"},
-	"controllers/*":     {"controllers", "objects", "storage", "internal/vfs", "internal/workload"},
+	"controllers/*":     {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/mutant"},
 	// controllertest is the harness controller tests share; only tests import it.
 	"controllers/controllertest": {"controllers", "objects", "storage", "clock"},
 	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/network"},

@@ -20,7 +20,9 @@
 //
 // controllers imports objects and storage (the read side). Sub-packages
 // import controllers, storage and objects (the kubelet also the internal
-// workload and vfs models), never sim, the clock or each other; the test
+// workload and vfs models; any may read the mutation tests' switches in
+// internal/mutant, which cost nothing in a build without the
+// kubesim_mutants tag), never sim, the clock or each other; the test
 // harness controllers/controllertest alone uses the clock, to build stores.
 // arch_test.go at the module root holds these rules.
 //

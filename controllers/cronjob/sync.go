@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -100,11 +101,11 @@ func (s *syncer) startDue(sched localSchedule) time.Duration {
 	if inActiveByName(cj, name) || (cj.Status.LastScheduleTime != nil && cj.Status.LastScheduleTime.Equal(slot)) {
 		return s.requeue(sched)
 	}
-	if cj.Spec.ConcurrencyPolicy == objects.ForbidConcurrent && len(cj.Status.Active) > 0 {
+	if cj.Spec.ConcurrencyPolicy == objects.ForbidConcurrent && len(cj.Status.Active) > 0 && !mutant.On("cronjob-forbid-concurrent") { // #107827: Forbid not honoured
 		s.normal(ReasonJobAlreadyActive, msgJobAlreadyActive)
 		return s.requeue(sched)
 	}
-	if cj.Spec.ConcurrencyPolicy == objects.ReplaceConcurrent && !s.replaceActive() {
+	if cj.Spec.ConcurrencyPolicy == objects.ReplaceConcurrent && !mutant.On("cronjob-replace-keeps-old") && !s.replaceActive() { // #115335: Replace leaves the old Job
 		return 0
 	}
 	if !s.createJob(slot, name) {
@@ -294,6 +295,9 @@ func jobFromTemplate(cj *objects.CronJob, slot time.Time) (*objects.Job, error) 
 				Name: cj.Name, UID: cj.UID, Controller: &yes, BlockOwnerDeletion: &yes}}},
 	}
 	cj.Spec.JobTemplate.Spec.DeepCopyInto(&j.Spec)
+	if mutant.On("cronjob-two-jobs-one-slot") { // a generated name: a create repeated after a lost status write makes a second Job
+		j.GenerateName, j.Name = j.Name+"-", ""
+	}
 	return j, nil
 }
 
@@ -310,7 +314,7 @@ func copyMap(m map[string]string) map[string]string {
 // history limit, the oldest-started finished Jobs are deleted.
 func (s *syncer) cleanupFinishedJobs() {
 	spec := &s.cj.Spec
-	if spec.SuccessfulJobsHistoryLimit == nil && spec.FailedJobsHistoryLimit == nil {
+	if (spec.SuccessfulJobsHistoryLimit == nil && spec.FailedJobsHistoryLimit == nil) || mutant.On("cronjob-history-untrimmed") { // #64056: limits not applied
 		return
 	}
 	var succeeded, failed []*objects.Job

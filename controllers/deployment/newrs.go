@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -172,6 +173,9 @@ func newRSNewReplicas(d *objects.Deployment, all []*objects.ReplicaSet, newRS *o
 	}
 	maxTotal := replicas(d) + MaxSurge(d)
 	current := specReplicas(all)
+	if mutant.On("deployment-surge-counts-ready") { // #22719: the surge bound counts only ready pods
+		current = statusSum(all, func(st *objects.ReplicaSetStatus) int32 { return st.ReadyReplicas })
+	}
 	if current >= maxTotal {
 		return rsReplicas(newRS)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -103,7 +104,7 @@ func (s *syncer) reconcileOldReplicaSets(all, oldRSs []*objects.ReplicaSet, newR
 	if specReplicas(oldRSs) == 0 {
 		return false
 	}
-	minAvailable := replicas(s.d) - MaxUnavailable(s.d)
+	minAvailable := minAvailable(s.d)
 	newUnavailable := rsReplicas(newRS) - newRS.Status.AvailableReplicas
 	maxScaledDown := specReplicas(all) - minAvailable - newUnavailable
 	if maxScaledDown <= 0 {
@@ -112,6 +113,15 @@ func (s *syncer) reconcileOldReplicaSets(all, oldRSs []*objects.ReplicaSet, newR
 	cleaned := s.cleanupUnhealthyReplicas(oldRSs, maxScaledDown)
 	all = append(append([]*objects.ReplicaSet(nil), oldRSs...), newRS)
 	return cleaned+s.scaleDownOldForRollingUpdate(all, oldRSs) > 0
+}
+
+// minAvailable is how many pods a rolling update keeps available:
+// spec.replicas less maxUnavailable.
+func minAvailable(d *objects.Deployment) int32 {
+	if mutant.On("deployment-ignores-max-unavailable") { // #22719: old pods go before new ones are available
+		return 0
+	}
+	return replicas(d) - MaxUnavailable(d)
 }
 
 // cleanupUnhealthyReplicas scales old ReplicaSets down by their
@@ -137,7 +147,7 @@ func (s *syncer) cleanupUnhealthyReplicas(oldRSs []*objects.ReplicaSet, maxClean
 // scaleDownOldForRollingUpdate scales old ReplicaSets down, oldest first,
 // by the available pods beyond the minimum availability.
 func (s *syncer) scaleDownOldForRollingUpdate(all, oldRSs []*objects.ReplicaSet) int32 {
-	minAvailable := replicas(s.d) - MaxUnavailable(s.d)
+	minAvailable := minAvailable(s.d)
 	available := statusSum(all, func(st *objects.ReplicaSetStatus) int32 { return st.AvailableReplicas })
 	if available <= minAvailable {
 		return 0

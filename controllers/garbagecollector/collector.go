@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -119,7 +120,8 @@ func (g *Collector) Reconcile(_ time.Time, r storage.Reader, key objects.Key) co
 	if m.DeletionTimestamp != nil && m.HasFinalizer(FinalizerForeground) {
 		return g.foreground(r, obj)
 	}
-	if m.DeletionTimestamp == nil && len(m.OwnerReferences) > 0 && !anyOwnerAlive(r, key.Namespace, m.OwnerReferences) {
+	if m.DeletionTimestamp == nil && len(m.OwnerReferences) > 0 && !anyOwnerAlive(r, key.Namespace, m.OwnerReferences) &&
+		!mutant.On("gc-background-leaves-dependents") { // #44046: the dependents of a deleted owner stay
 		return deleteDependent(obj, storage.DeletePropagationBackground)
 	}
 	return controllers.Result{}
@@ -133,6 +135,10 @@ func (g *Collector) orphan(r storage.Reader, owner objects.Object) controllers.R
 	for _, key := range g.dependentsOf(uid) {
 		dep, err := r.Get(key)
 		if err != nil {
+			continue
+		}
+		if mutant.On("gc-orphan-deletes-dependents") { // #42501: an orphaning delete takes the dependents along
+			res.Actions = append(res.Actions, deleteDependent(dep, storage.DeletePropagationBackground).Actions...)
 			continue
 		}
 		dm := dep.GetObjectMeta()

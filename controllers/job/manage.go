@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -19,7 +20,7 @@ import (
 func (s *syncer) manage() {
 	j := s.job
 	active := int32(len(s.active))
-	if isSuspended(j) {
+	if isSuspended(j) && !mutant.On("job-suspend-ignored") { // KEP-2232: a suspended Job keeps running its pods
 		s.deleteJobPods(activePodsForRemoval(j, s.active, len(s.active)))
 		return
 	}
@@ -37,6 +38,9 @@ func (s *syncer) manage() {
 		terminating = s.terminating
 	}
 	diff := want - terminating - active
+	if mutant.On("job-extra-pod") { // #130683: one pod more than parallelism allows
+		diff++
+	}
 	if diff <= 0 {
 		return
 	}

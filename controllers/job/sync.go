@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -73,7 +74,7 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 	case !knownCompletionMode(job):
 		return controllers.Result{Events: []controllers.Event{
 			controllers.Warning(job, ReasonUnknownCompletionMode, msgUnknownCompletionMode)}}
-	case c.written.Stale(r, key):
+	case c.written.Stale(r, key) && !mutant.On("job-stale-view"): // #27997: a Job acting on a view without its own creates makes them again
 		return controllers.Requeue(staleRetry)
 	}
 	s := &syncer{c: c, now: now, key: key, job: job, orig: *job.Status.DeepCopy()}
@@ -278,8 +279,12 @@ func (s *syncer) decideFailure() {
 		s.finished = s.failureTarget(objects.JobReasonPodFailurePolicy, msg)
 		return
 	}
+	limit := backoffLimitOf(j)
+	if mutant.On("job-backoff-off-by-one") { // #92245: the Job fails one retry short of backoffLimit
+		limit--
+	}
 	switch {
-	case s.failed > backoffLimitOf(j) || pastBackoffLimitOnFailure(j, s.pods):
+	case s.failed > limit || pastBackoffLimitOnFailure(j, s.pods):
 		s.finished = s.failureTarget(objects.JobReasonBackoffLimitExceeded, msgBackoffLimitExceeded)
 	case pastActiveDeadline(j, s.now):
 		s.finished = s.failureTarget(objects.JobReasonDeadlineExceeded, msgDeadlineExceeded)
@@ -336,7 +341,11 @@ func (s *syncer) decideCompletion(manageCalled bool) {
 	if j.Spec.Completions == nil {
 		complete = s.succeeded > 0 && s.activeCount == 0
 	} else {
-		complete = s.succeeded >= *j.Spec.Completions && s.activeCount == 0
+		completions := *j.Spec.Completions
+		if mutant.On("job-complete-early") { // an off-by-one: Complete one success short of completions
+			completions--
+		}
+		complete = s.succeeded >= completions && s.activeCount == 0
 	}
 	switch {
 	case complete:

@@ -2,6 +2,7 @@ package job
 
 import (
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -74,7 +75,7 @@ func (s *syncer) finishedPodsToRelease() (pods []*objects.Pod, needsFlush, reach
 					newIdx = append(newIdx, ix)
 					needsFlush = true
 				}
-			} else if !s.uncounted.succeeded[p.UID] {
+			} else if !s.uncounted.succeeded[p.UID] || mutant.On("job-double-count") { // #105200: an uncounted pod recorded (and counted) again
 				unc.Succeeded = append(unc.Succeeded, p.UID)
 				needsFlush = true
 			}

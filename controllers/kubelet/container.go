@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/objects"
@@ -279,7 +280,7 @@ func (c *container) exit(at time.Time, code int32, res *controllers.Result) {
 func (c *container) restartsAfter(code int32) bool {
 	switch c.pr.pod.Spec.RestartPolicy {
 	case objects.RestartPolicyNever:
-		return false
+		return mutant.On("kubelet-restarts-never") // #83705: Never restarted anyway
 	case objects.RestartPolicyOnFailure:
 		return code != 0
 	}
@@ -293,7 +294,7 @@ func (c *container) scheduleRestart(at time.Time, res *controllers.Result) {
 	if at.Sub(c.current.started) >= backoffReset {
 		c.backoff = 0
 	}
-	if c.backoff == 0 {
+	if c.backoff == 0 || mutant.On("kubelet-no-crashloop-backoff") { // #2529: crash loops without back-off
 		c.restartAt = at
 		c.backoff = backoffBase
 		return

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -64,7 +65,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 		c.written.Forget(key)
 		return controllers.Result{}
 	}
-	if c.written.Stale(r, key) {
+	if c.written.Stale(r, key) && !mutant.On("replicaset-stale-view") { // #7561: a stale view makes its creates again
 		return controllers.Requeue(staleRetry)
 	}
 	rs := obj.(*objects.ReplicaSet)

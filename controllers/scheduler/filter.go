@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -110,6 +111,9 @@ func filter(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterReason
 
 // resourceFit reports the resources node lacks for pod.
 func resourceFit(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterReason {
+	if mutant.On("scheduler-ignores-resources") { // NodeResourcesFit skipped: overcommitted nodes
+		return nil
+	}
 	var out []filterReason
 	alloc := node.Status.Allocatable
 	if maxPods, ok := alloc[objects.ResourcePods]; ok && int64(load.pods+1) > maxPods.Value() {
@@ -129,6 +133,9 @@ func resourceFit(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterR
 // that pod does not tolerate. A node that is not Ready counts as carrying
 // the not-ready taint the node lifecycle controller would put on it.
 func untoleratedTaint(pod *objects.Pod, node *objects.Node) (objects.Taint, bool) {
+	if mutant.On("scheduler-ignores-taints") { // #63197: taints and tolerations not respected
+		return objects.Taint{}, false
+	}
 	taints := node.Spec.Taints
 	if !nodeReady(node) && !hasTaintKey(taints, objects.TaintNodeNotReady) && !hasTaintKey(taints, objects.TaintNodeUnreachable) {
 		taints = append(append([]objects.Taint(nil), taints...), objects.Taint{Key: objects.TaintNodeNotReady, Effect: objects.TaintNoSchedule})

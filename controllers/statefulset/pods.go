@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -112,7 +113,7 @@ func (s *syncer) podAction(v controllers.Verb, pod *objects.Pod, verb string) co
 // owner, so that the garbage collector deletes them once the pod is gone.
 func (s *syncer) retainClaimsOfCondemned(pod *objects.Pod) {
 	p := s.set.Spec.PersistentVolumeClaimRetentionPolicy
-	if p == nil || p.WhenScaled != objects.DeletePersistentVolumeClaimRetentionPolicyType {
+	if (p == nil || p.WhenScaled != objects.DeletePersistentVolumeClaimRetentionPolicyType) && !mutant.On("statefulset-deletes-retained-claims") { // KEP-1847: Retain keeps claims
 		return
 	}
 	for _, t := range s.set.Spec.VolumeClaimTemplates {

@@ -1,10 +1,12 @@
 package statefulset
 
 import (
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -86,6 +88,9 @@ func (s *syncer) classifyPods(pods []*objects.Pod) {
 	sort.SliceStable(s.condemned, func(i, j int) bool {
 		return OrdinalOf(s.set, s.condemned[i]) > OrdinalOf(s.set, s.condemned[j])
 	})
+	if mutant.On("statefulset-scale-down-lowest-first") { // breaks the guarantee: terminated in order {N-1..0}
+		slices.Reverse(s.condemned)
+	}
 }
 
 // sync is UpdateStatefulSet: replicas, then condemned pods, then the
@@ -103,7 +108,7 @@ func (s *syncer) sync() {
 func (s *syncer) processReplicas() bool {
 	start := startOrdinal(s.set)
 	for i, pod := range s.replicas {
-		if !s.processReplica(start+i, pod) && s.monotonic {
+		if !s.processReplica(start+i, pod) && s.monotonic && !mutant.On("statefulset-ordered-ready-broken") { // #38418: n+1 before n is Ready
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -47,7 +48,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 	if !ok {
 		return controllers.Result{}
 	}
-	if left > 0 {
+	if left > 0 && !mutant.On("ttl-deletes-early") { // KEP-592: deleted before its TTL
 		return controllers.Requeue(left)
 	}
 	return controllers.Result{Actions: []controllers.Action{{

@@ -2,6 +2,7 @@ package volume
 
 import (
 	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -27,6 +28,9 @@ func bind(pv *objects.PersistentVolume, c *objects.PersistentVolumeClaim) contro
 		}
 		pv.Spec.ClaimRef = claimRef(c)
 		acts = append(acts, controllers.Action{Verb: controllers.Update, Object: pv.DeepCopy()})
+		if mutant.On("pv-bind-unconditional") { // #16432: a stale binder takes a volume another claim was given
+			acts[len(acts)-1].Object = unconditional(pv)
+		}
 		pvWritten = true
 	}
 	if pv.Status.Phase != objects.VolumeBound {

@@ -3,6 +3,7 @@ package volume
 import (
 	"sort"
 
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -68,7 +69,7 @@ func findMatchingVolume(c *objects.PersistentVolumeClaim, vols []*objects.Persis
 		capacity := pv.Spec.Capacity[objects.ResourceStorage]
 		switch {
 		case pv.Spec.ClaimRef != nil && !boundToClaim(pv, c),
-			capacity.Cmp(req) < 0, volumeModeMismatch(pv, c),
+			capacity.Cmp(req) < 0 && !mutant.On("pv-binder-ignores-capacity"), volumeModeMismatch(pv, c), // #23615: a too-small volume
 			derefString(pv.Spec.VolumeAttributesClassName) != derefString(c.Spec.VolumeAttributesClassName),
 			pv.DeletionTimestamp != nil:
 			continue
