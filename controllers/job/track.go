@@ -75,8 +75,11 @@ func (s *syncer) finishedPodsToRelease() (pods []*objects.Pod, needsFlush, reach
 					newIdx = append(newIdx, ix)
 					needsFlush = true
 				}
-			} else if !s.uncounted.succeeded[p.UID] || mutant.On("job-double-count") { // #105200: an uncounted pod recorded (and counted) again
+			} else if !s.uncounted.succeeded[p.UID] {
 				unc.Succeeded = append(unc.Succeeded, p.UID)
+				needsFlush = true
+			} else if mutant.On("job-double-count") { // #105200: a pod still listed uncounted is counted as well
+				j.Status.Succeeded++
 				needsFlush = true
 			}
 		case failed || (s.finished != nil && !isSuccessCriteriaMet(s.finished)):
