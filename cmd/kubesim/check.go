@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/propcheck"
 )
 
@@ -25,6 +26,9 @@ import (
 //	--time D          stop trying new scenarios after D of wall time
 //	--shrink-time D   wall time to spend shrinking a failure (2m)
 //	--out DIR         where the shrunk scenario goes (.)
+//	--mutant NAME     plant one of internal/mutant's bugs first (a build
+//	                  with -tags kubesim_mutants; see README, "Measuring
+//	                  the checker: mutants")
 //
 // Exit status 0 when nothing broke, 1 on a violation, 2 on bad usage.
 func checkCmd(args []string, stdout, stderr io.Writer) int {
@@ -39,10 +43,15 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.Time, "time", 0, "stop trying new scenarios after this much wall time (0: no limit)")
 	fs.DurationVar(&cfg.ShrinkTime, "shrink-time", 2*time.Minute, "wall time to spend shrinking a failure")
 	fs.StringVar(&cfg.OutDir, "out", ".", "directory the shrunk scenario of a failure is written to")
+	planted := fs.String("mutant", "", "plant the named bug (needs a build with -tags kubesim_mutants)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	if err := plant(*planted, stderr); err != nil {
+		return 2
+	}
+	defer mutant.Set("")
 	cfg.NoFaults = !*faults
 	if *kinds != "" {
 		cfg.Kinds = strings.Split(*kinds, ",")
@@ -58,11 +67,30 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	printSummary(stdout, report)
 	if f := report.Failure; f != nil {
 		fmt.Fprintf(stdout, "\ninvariant %s broken: %s\n", f.Invariant, f.Message)
-		fmt.Fprintf(stdout, "found after %d runs in %v; shrunk to %d steps: %s\nreplay it: kubesim run %s\n",
-			f.FoundAfter, f.FoundIn.Round(time.Millisecond), f.Steps, f.File, f.File)
+		fmt.Fprintf(stdout, "found after %d runs in %v; shrunk to %d steps: %s\nreplay it: kubesim run %s%s\n",
+			f.FoundAfter, f.FoundIn.Round(time.Millisecond), f.Steps, f.File, mutantFlag(*planted), f.File)
 		return 1
 	}
 	return 0
+}
+
+// plant activates the named mutation for --mutant, telling stderr why it
+// cannot (a build without the kubesim_mutants tag, an unknown name).
+func plant(name string, stderr io.Writer) error {
+	err := mutant.Set(name)
+	if err != nil {
+		fmt.Fprintln(stderr, "kubesim: --mutant:", err)
+	}
+	return err
+}
+
+// mutantFlag is the --mutant flag that replays a file found with a
+// mutation planted, or "".
+func mutantFlag(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "--mutant " + name + " "
 }
 
 // printSummary prints a check's figures as a table.

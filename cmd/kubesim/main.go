@@ -1,6 +1,7 @@
 // Command kubesim replays scenario files against a simulated cluster.
 //
-//	kubesim run [--seed N] [--start TIME] FILE     replay FILE and print its transcript
+//	kubesim run [--seed N] [--start TIME] [--mutant NAME] FILE
+//	                                               replay FILE and print its transcript
 //	kubesim test [--rewrite] FILE...               check FILEs' expected outputs
 //	kubesim check [--runs N] [--seed N] ...        property-check the controllers (see check.go)
 //
@@ -18,6 +19,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/propcheck"
 	"github.com/kubesim/kubesim/scenario"
 	"github.com/kubesim/kubesim/sim"
@@ -28,9 +30,9 @@ func main() {
 }
 
 const usage = `usage:
-  kubesim run [--seed N] [--start TIME] FILE
+  kubesim run [--seed N] [--start TIME] [--mutant NAME] FILE
   kubesim test [--rewrite] [--seed N] [--start TIME] FILE...
-  kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR]
+  kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR] [--mutant NAME]
 `
 
 // run is main without the process: it returns the exit status.
@@ -75,10 +77,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var cf clusterFlags
 	cf.register(fs)
+	planted := fs.String("mutant", "", "plant the named bug (needs a build with -tags kubesim_mutants)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	if err := plant(*planted, stderr); err != nil {
+		return 2
+	}
+	defer mutant.Set("")
 	cfg, err := cf.config()
 	if err != nil {
 		fmt.Fprintln(stderr, "kubesim:", err)
