@@ -19,7 +19,7 @@ type Mutant struct {
 var catalogue = []Mutant{
 	{"job-stale-view", "job", "acts on a view lacking its own in-flight pod creates, and creates the pods again",
 		"#27997 (a Job made 84k pods), #130683; upstream's expectations and StaleControllerConsistencyJob"},
-	{"job-double-count", "job", "records a finished pod already in uncountedTerminatedPods again, so it is counted twice",
+	{"job-double-count", "job", "counts a finished pod still listed in uncountedTerminatedPods, which is counted again when its finalizer goes",
 		"#105200 (tracking with finalizers might count a Pod more than once)"},
 	{"job-backoff-off-by-one", "job", "fails the Job one failure early (failed >= backoffLimit)",
 		"#92245, #95433 (retries one short of backoffLimit)"},
