@@ -4,6 +4,7 @@
 //	                                               replay FILE and print its transcript
 //	kubesim test [--rewrite] FILE...               check FILEs' expected outputs
 //	kubesim check [--runs N] [--seed N] ...        property-check the controllers (see check.go)
+//	kubesim serve [--addr A] [--kubeconfig F] ...  serve the Kubernetes API for kubectl (see serve.go)
 //
 // Exit status: 0 on success; 1 when a test file's output differs, a
 // replayed file's `check` finds a violation, or kubesim check finds one;
@@ -33,6 +34,7 @@ const usage = `usage:
   kubesim run [--seed N] [--start TIME] [--mutant NAME] FILE
   kubesim test [--rewrite] [--seed N] [--start TIME] FILE...
   kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR] [--mutant NAME]
+  kubesim serve [--addr HOST:PORT] [--kubeconfig FILE] [--speed N] [--seed N] [--start TIME] [FILE...]
 `
 
 // run is main without the process: it returns the exit status.
@@ -48,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return testCmd(args[1:], stdout, stderr)
 	case "check":
 		return checkCmd(args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(args[1:], os.Stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "kubesim: unknown command %q\n%s", args[0], usage)
 	return 2
