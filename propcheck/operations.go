@@ -30,195 +30,180 @@ type Operation struct {
 	Run func(s *Scenario)
 }
 
+// Kinds the operations and invariants are about, as Config.Kinds names them.
+const (
+	kindJob         = "Job"
+	kindCronJob     = "CronJob"
+	kindDeployment  = "Deployment"
+	kindReplicaSet  = "ReplicaSet"
+	kindStatefulSet = "StatefulSet"
+	kindPod         = "Pod"
+	kindNode        = "Node"
+	kindService     = "Service"
+	kindPV          = "PersistentVolume"
+	kindPVC         = "PersistentVolumeClaim"
+	kindClass       = "StorageClass"
+)
+
+// The names operations remember, by kind (Scenario.Add).
+const (
+	nameJob         = "job"
+	nameCronJob     = "cronjob"
+	nameDeployment  = "deployment"
+	nameReplicaSet  = "replicaset"
+	nameStatefulSet = "statefulset"
+	nameService     = "service"
+	nameClaim       = "claim"
+	nameVolume      = "volume"
+	nameClass       = "class"
+	// nameApp lists the app labels workloads select, for Services,
+	// relabelled pods and overlapping selectors to reuse.
+	nameApp = "app"
+)
+
 // Operations returns the built-in operations: every kind kubesim models,
 // the passing of time, nodes and controllers going down and coming back,
-// killed containers, and control-plane faults.
+// killed, deleted and relabelled pods, tainted and cordoned nodes, and
+// control-plane faults.
 func Operations() []Operation {
 	return []Operation{
-		{Name: "createJob", Kinds: []string{"Job"}, Weight: 2, Run: createJob},
-		{Name: "patchJob", Kinds: []string{"Job"}, Run: patchJob},
-		{Name: "createDeployment", Kinds: []string{"Deployment"}, Run: createDeployment},
-		{Name: "scaleDeployment", Kinds: []string{"Deployment"}, Run: scaleDeployment},
-		{Name: "rollDeployment", Kinds: []string{"Deployment"}, Run: rollDeployment},
-		{Name: "createStatefulSet", Kinds: []string{"StatefulSet"}, Run: createStatefulSet},
-		{Name: "scaleStatefulSet", Kinds: []string{"StatefulSet"}, Run: scaleStatefulSet},
-		{Name: "createVolume", Kinds: []string{"PersistentVolume"}, Run: createVolume},
-		{Name: "createClaim", Kinds: []string{"PersistentVolumeClaim"}, Run: createClaim},
-		{Name: "deleteClaim", Kinds: []string{"PersistentVolumeClaim"}, Run: deleteClaim},
-		{Name: "delete", Kinds: []string{"Job", "Deployment", "StatefulSet"}, Run: deleteSomething},
+		{Name: "createJob", Kinds: []string{kindJob}, Weight: 2, Run: createJob},
+		{Name: "patchJob", Kinds: []string{kindJob}, Run: patchJob},
+		{Name: "createCronJob", Kinds: []string{kindCronJob, kindJob}, Run: createCronJob},
+		{Name: "patchCronJob", Kinds: []string{kindCronJob}, Run: patchCronJob},
+		{Name: "createDeployment", Kinds: []string{kindDeployment}, Run: createDeployment},
+		{Name: "scaleDeployment", Kinds: []string{kindDeployment}, Run: scaleDeployment},
+		{Name: "rollDeployment", Kinds: []string{kindDeployment}, Run: rollDeployment},
+		{Name: "createReplicaSet", Kinds: []string{kindReplicaSet, kindDeployment}, Run: createReplicaSet},
+		{Name: "createStatefulSet", Kinds: []string{kindStatefulSet}, Run: createStatefulSet},
+		{Name: "scaleStatefulSet", Kinds: []string{kindStatefulSet}, Run: scaleStatefulSet},
+		{Name: "rollStatefulSet", Kinds: []string{kindStatefulSet}, Run: rollStatefulSet},
+		{Name: "createService", Kinds: []string{kindService}, Run: createService},
+		{Name: "createStorageClass", Kinds: []string{kindClass, kindPV, kindPVC, kindStatefulSet}, Run: createStorageClass},
+		{Name: "createVolume", Kinds: []string{kindPV}, Run: createVolume},
+		{Name: "createClaim", Kinds: []string{kindPVC}, Run: createClaim},
+		{Name: "deleteClaim", Kinds: []string{kindPVC}, Run: deleteClaim},
+		{Name: "createPod", Kinds: []string{kindPod, kindJob, kindReplicaSet, kindDeployment}, Run: createPod},
+		{Name: "deletePod", Kinds: []string{kindPod}, Run: deletePod},
+		{Name: "relabelPod", Kinds: []string{kindPod}, Run: relabelPod},
+		{Name: "delete", Kinds: []string{kindJob, kindCronJob, kindDeployment, kindReplicaSet, kindStatefulSet, kindService}, Run: deleteSomething},
 		{Name: "sleep", Weight: 2, Run: sleep},
-		{Name: "killContainer", Kinds: []string{"Pod"}, Run: killPod},
-		{Name: "toggle", Kinds: []string{"Node"}, Run: toggle},
+		{Name: "killContainer", Kinds: []string{kindPod}, Run: killPod},
+		{Name: "toggle", Kinds: []string{kindNode}, Run: toggle},
+		{Name: "taintNode", Kinds: []string{kindNode}, Run: taintNode},
 		{Name: "settle", Run: func(s *Scenario) { s.settle() }},
 		{Name: "fault", Fault: true, Weight: 2, Run: fault},
 	}
 }
 
-func createJob(s *Scenario) {
-	t := s.T
-	name := s.NewName("job")
-	completions := rapid.IntRange(0, 4).Draw(t, "completions") // 0: unset
-	spec := fmt.Sprintf("  parallelism: %d\n  backoffLimit: %d\n",
-		rapid.IntRange(1, 3).Draw(t, "parallelism"), rapid.IntRange(0, 3).Draw(t, "backoffLimit"))
-	if completions > 0 {
-		spec += fmt.Sprintf("  completions: %d\n", completions)
-		if rapid.Bool().Draw(t, "indexed") {
-			spec += "  completionMode: Indexed\n"
+// podChoice is a drawn pod: what it runs and how it asks for room.
+type podChoice struct {
+	image   string
+	command string // empty: the image's own program
+	// readyAfter is how long a readiness probe on /tmp/ready fails
+	// before the command creates the file; -1 means no probe.
+	readyAfter int
+	cpu        string // cpu request, empty for none
+	grace      int    // terminationGracePeriodSeconds, -1 for the default
+	restart    string // restartPolicy, empty for the default
+	mount      string // a volume the container mounts at /data, empty for none
+}
+
+// drawServer draws a long-running pod for a Deployment, ReplicaSet or
+// StatefulSet: nginx, or a shell that turns ready after a while (a
+// readiness probe fails until it does) and ignores SIGTERM until its grace
+// period ends.
+func drawServer(t *rapid.T, image string) podChoice {
+	p := podChoice{image: image, readyAfter: -1, grace: -1}
+	if rapid.IntRange(0, 2).Draw(t, "shell?") == 0 {
+		p.image = "busybox:1.36"
+		p.readyAfter = rapid.SampledFrom([]int{0, 5, 20, 60}).Draw(t, "readyAfter")
+		p.command = fmt.Sprintf("sleep %d; touch /tmp/ready; sleep 100000", p.readyAfter)
+		p.grace = rapid.SampledFrom([]int{-1, 1, 5}).Draw(t, "grace")
+	}
+	p.cpu = drawCPU(t)
+	return p
+}
+
+// drawCPU draws a cpu request: none mostly, sometimes enough that a
+// worker (2 cpus) holds only a few such pods.
+func drawCPU(t *rapid.T) string {
+	return rapid.SampledFrom([]string{"", "", "", "250m", "700m", "1500m"}).Draw(t, "cpu")
+}
+
+// yaml renders the pod spec at the given indentation (the column of
+// "containers:").
+func (p podChoice) yaml(indent int) string {
+	pad := strings.Repeat(" ", indent)
+	var b strings.Builder
+	if p.restart != "" {
+		fmt.Fprintf(&b, "%srestartPolicy: %s\n", pad, p.restart)
+	}
+	if p.grace >= 0 {
+		fmt.Fprintf(&b, "%sterminationGracePeriodSeconds: %d\n", pad, p.grace)
+	}
+	fmt.Fprintf(&b, "%scontainers:\n%s- name: main\n%s  image: %s\n", pad, pad, pad, p.image)
+	if p.command != "" {
+		fmt.Fprintf(&b, "%s  command: [\"sh\", \"-c\", %q]\n", pad, p.command)
+	}
+	if p.cpu != "" {
+		fmt.Fprintf(&b, "%s  resources:\n%s    requests:\n%s      cpu: %s\n", pad, pad, pad, p.cpu)
+	}
+	if p.mount != "" {
+		fmt.Fprintf(&b, "%s  volumeMounts:\n%s  - name: %s\n%s    mountPath: /data\n", pad, pad, p.mount, pad)
+	}
+	if p.readyAfter >= 0 {
+		fmt.Fprintf(&b, "%s  readinessProbe:\n%s    exec:\n%s      command: [\"cat\", \"/tmp/ready\"]\n%s    periodSeconds: 5\n",
+			pad, pad, pad, pad)
+	}
+	return b.String()
+}
+
+// labelsYAML renders labels at the given indentation, in key order.
+func labelsYAML(indent int, labels map[string]string) string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s%s: %q\n", strings.Repeat(" ", indent), k, labels[k])
+	}
+	return b.String()
+}
+
+// drawApp draws the app label a new workload's pods carry: its own name
+// mostly, sometimes another workload's, so that selectors overlap.
+func drawApp(s *Scenario, own string) string {
+	apps := s.Names(nameApp)
+	if len(apps) > 0 && rapid.IntRange(0, 4).Draw(s.T, "overlap?") == 0 {
+		return rapid.SampledFrom(apps).Draw(s.T, "app")
+	}
+	s.Add(nameApp, own)
+	return own
+}
+
+// sortedPods lists the pods of the default namespace that keep, sorted by name.
+func sortedPods(s *Scenario, keep func(*objects.Pod) bool) []string {
+	var out []string
+	for _, o := range s.Store().List("Pod", "default", nil) {
+		if p := o.(*objects.Pod); keep(p) {
+			out = append(out, p.Name)
 		}
 	}
-	if rapid.IntRange(0, 3).Draw(t, "deadline?") == 0 {
-		spec += fmt.Sprintf("  activeDeadlineSeconds: %d\n", rapid.IntRange(10, 200).Draw(t, "deadline"))
-	}
-	script := fmt.Sprintf("echo run; sleep %d; exit %d",
-		rapid.SampledFrom([]int{1, 5, 30, 90, 600}).Draw(t, "sleep"), rapid.SampledFrom([]int{0, 0, 0, 1}).Draw(t, "exit"))
-	s.DoWith("kubectl apply -f -", fmt.Sprintf(`apiVersion: batch/v1
-kind: Job
-metadata:
-  name: %s
-spec:
-%s  template:
-    spec:
-      restartPolicy: %s
-      containers:
-      - name: work
-        image: busybox:1.36
-        command: ["sh", "-c", %q]
-`, name, spec, rapid.SampledFrom([]string{"Never", "OnFailure"}).Draw(t, "restartPolicy"), script))
-	s.Add("job", name)
+	sort.Strings(out)
+	return out
 }
 
-// patchJob suspends or resumes a Job, or changes its parallelism.
-func patchJob(s *Scenario) {
-	name := s.Pick("job")
-	var patch string
-	switch rapid.SampledFrom([]string{"suspend", "resume", "parallelism"}).Draw(s.T, "change") {
-	case "suspend":
-		patch = `{"spec":{"suspend":true}}`
-	case "resume":
-		patch = `{"spec":{"suspend":false}}`
-	default:
-		patch = fmt.Sprintf(`{"spec":{"parallelism":%d}}`, rapid.IntRange(0, 4).Draw(s.T, "parallelism"))
-	}
-	s.Do(fmt.Sprintf("kubectl patch job %s -p '%s'", name, patch))
+func sleep(s *Scenario) {
+	s.Do("sleep " + rapid.SampledFrom([]string{"0s", "1s", "10s", "45s", "2m", "6m"}).Draw(s.T, "duration"))
 }
 
-func createDeployment(s *Scenario) {
-	t := s.T
-	name := s.NewName("web")
-	strategy := rapid.SampledFrom([]string{"RollingUpdate", "Recreate"}).Draw(t, "strategy")
-	s.DoWith("kubectl apply -f -", fmt.Sprintf(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: %s
-spec:
-  replicas: %d
-  strategy:
-    type: %s
-  selector:
-    matchLabels:
-      app: %s
-  template:
-    metadata:
-      labels:
-        app: %s
-    spec:
-      containers:
-      - name: nginx
-        image: %s
-`, name, rapid.IntRange(0, 4).Draw(t, "replicas"), strategy, name, name,
-		rapid.SampledFrom([]string{"nginx:1.24", "nginx:1.25"}).Draw(t, "image")))
-	s.Add("deployment", name)
-}
-
-func scaleDeployment(s *Scenario) {
-	d := s.Pick("deployment")
-	s.Do(fmt.Sprintf("kubectl scale deployment/%s --replicas=%d", d, rapid.IntRange(0, 5).Draw(s.T, "replicas")))
-}
-
-func rollDeployment(s *Scenario) {
-	d := s.Pick("deployment")
-	image := rapid.SampledFrom([]string{"nginx:1.24", "nginx:1.25", "nginx:1.26"}).Draw(s.T, "image")
-	s.Do(fmt.Sprintf(`kubectl patch deployment %s -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"%s"}]}}}}'`, d, image))
-}
-
-func createStatefulSet(s *Scenario) {
-	t := s.T
-	name := s.NewName("db")
-	s.DoWith("kubectl apply -f -", fmt.Sprintf(`apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: %s
-spec:
-  serviceName: %s
-  replicas: %d
-  podManagementPolicy: %s
-  selector:
-    matchLabels:
-      app: %s
-  template:
-    metadata:
-      labels:
-        app: %s
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.25
-`, name, name, rapid.IntRange(0, 3).Draw(t, "replicas"),
-		rapid.SampledFrom([]string{"OrderedReady", "Parallel"}).Draw(t, "policy"), name, name))
-	s.Add("statefulset", name)
-}
-
-func scaleStatefulSet(s *Scenario) {
-	set := s.Pick("statefulset")
-	s.Do(fmt.Sprintf("kubectl scale statefulset/%s --replicas=%d", set, rapid.IntRange(0, 4).Draw(s.T, "replicas")))
-}
-
-// createVolume adds a static hostPath volume of a random size.
-func createVolume(s *Scenario) {
-	t := s.T
-	name := s.NewName("pv")
-	s.DoWith("kubectl apply -f -", fmt.Sprintf(`apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: %s
-spec:
-  capacity:
-    storage: %dGi
-  accessModes: [%s]
-  persistentVolumeReclaimPolicy: Retain
-  hostPath:
-    path: /data/%s
-`, name, rapid.IntRange(1, 5).Draw(t, "size"), rapid.SampledFrom([]string{"ReadWriteOnce", "ReadWriteMany"}).Draw(t, "mode"), name))
-}
-
-// createClaim asks for a volume, without a class so only static volumes fit.
-func createClaim(s *Scenario) {
-	name := s.NewName("claim")
-	s.DoWith("kubectl apply -f -", fmt.Sprintf(`apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: %s
-spec:
-  storageClassName: ""
-  accessModes: [ReadWriteOnce]
-  resources:
-    requests:
-      storage: %dGi
-`, name, rapid.IntRange(1, 5).Draw(s.T, "size")))
-	s.Add("claim", name)
-}
-
-func deleteClaim(s *Scenario) {
-	name := s.Pick("claim")
-	s.Remove("claim", name)
-	s.Do(fmt.Sprintf("kubectl delete pvc %s --wait=false", name))
-}
-
-// deleteSomething deletes a Job, Deployment or StatefulSet with a random
-// cascade.
+// deleteSomething deletes an object a run created, with a random cascade.
 func deleteSomething(s *Scenario) {
 	var kinds []string
-	for _, k := range []string{"job", "deployment", "statefulset"} {
+	for _, k := range []string{nameJob, nameCronJob, nameDeployment, nameReplicaSet, nameStatefulSet, nameService} {
 		if len(s.Names(k)) > 0 {
 			kinds = append(kinds, k)
 		}
@@ -231,41 +216,4 @@ func deleteSomething(s *Scenario) {
 	s.Remove(kind, name)
 	cascade := rapid.SampledFrom([]string{"background", "foreground", "orphan"}).Draw(s.T, "cascade")
 	s.Do(fmt.Sprintf("kubectl delete %s %s --cascade=%s --wait=false", kind, name, cascade))
-}
-
-func sleep(s *Scenario) {
-	s.Do("sleep " + rapid.SampledFrom([]string{"0s", "1s", "10s", "45s", "2m", "6m"}).Draw(s.T, "duration"))
-}
-
-// killPod makes a running container exit, when there is one.
-func killPod(s *Scenario) {
-	var running []string
-	for _, o := range s.Store().List("Pod", "default", nil) {
-		p := o.(*objects.Pod)
-		if p.Status.Phase == objects.PodRunning && len(p.Status.ContainerStatuses) > 0 &&
-			p.Status.ContainerStatuses[0].State.Running != nil && !s.down["node "+p.Spec.NodeName] {
-			running = append(running, p.Name)
-		}
-	}
-	if len(running) == 0 {
-		s.T.Skip("no running container")
-	}
-	sort.Strings(running)
-	pod := rapid.SampledFrom(running).Draw(s.T, "pod")
-	s.Do(fmt.Sprintf("kill %s --exit-code %d", pod, rapid.SampledFrom([]int{0, 1, 137}).Draw(s.T, "code")))
-}
-
-// toggle takes a node or a controller down, or brings it back.
-func toggle(s *Scenario) {
-	what := rapid.SampledFrom([]string{"node k8s-node1", "node k8s-node2", "controller job-controller",
-		"controller deployment-controller", "controller replicaset-controller", "controller garbage-collector-controller",
-		"controller statefulset-controller",
-		"controller all"}).Draw(s.T, "what")
-	state := "down"
-	if s.down[what] {
-		state = "up"
-	}
-	s.down[what] = !s.down[what]
-	kind, name, _ := strings.Cut(what, " ")
-	s.Do(fmt.Sprintf("%s %s %s", kind, state, name))
 }

@@ -7,70 +7,99 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
-// CheckInvariants returns one error per Deployment whose rollout exceeds
+// CheckMaxSurge returns one error per Deployment whose rollout exceeds
 // its surge bound: the ReplicaSets it controls ask for, and run as active
 // pods, at most spec.replicas + maxSurge. The bound is checked once the
 // Deployment controller has observed the Deployment's generation and the
 // ReplicaSet controller every ReplicaSet's, because a user's scale-down
 // leaves the old sizes in place until both have acted. Active pods are
-// those neither finished nor terminating: like upstream, the controllers
-// replace a terminating pod without waiting for it to go, so terminating
-// pods may briefly exceed the bound.
-func CheckInvariants(r storage.Reader) []error {
+// those neither finished nor terminating: upstream's RollingUpdate counts
+// the ReplicaSets' replicas, and the ReplicaSet controller replaces a
+// terminating pod without waiting for it to go (KEP-3973: only a
+// Deployment that opts into podReplacementPolicy TerminationComplete
+// waits), so terminating pods may briefly exceed the bound. Recreate's
+// stronger rule, no new pod while an old one runs, is a trace invariant
+// of the property checker.
+func CheckMaxSurge(r storage.Reader) []error {
 	var errs []error
-	for _, o := range r.List("Deployment", "", nil) {
+	var rsByOwner map[string][]*objects.ReplicaSet
+	var podsByOwner map[string][]*objects.Pod
+	r.Scan("Deployment", "", func(o objects.Object) bool {
 		d := o.(*objects.Deployment)
 		if d.DeletionTimestamp != nil || d.Status.ObservedGeneration < d.Generation {
-			continue
+			return true
 		}
-		rsList, settled := ownedReplicaSets(r, d)
-		if !settled {
-			continue
+		if rsByOwner == nil {
+			rsByOwner, podsByOwner = controlledReplicaSets(r), controlledPods(r)
+		}
+		rsList := rsByOwner[d.UID]
+		if !observed(rsList) {
+			return true
 		}
 		bound := replicas(d) + MaxSurge(d)
 		if n := specReplicas(rsList); n > bound {
 			errs = append(errs, fmt.Errorf("deployment %s: its ReplicaSets want %d replicas, more than replicas+maxSurge=%d", objects.KeyOf(d), n, bound))
 		}
-		if n := activePodCount(r, d, rsList); n > int(bound) {
+		n := 0
+		for _, rs := range rsList {
+			n += countActive(podsByOwner[rs.UID])
+		}
+		if n > int(bound) {
 			errs = append(errs, fmt.Errorf("deployment %s: %d active pods, more than replicas+maxSurge=%d", objects.KeyOf(d), n, bound))
 		}
-	}
+		return true
+	})
 	return errs
 }
 
-// ownedReplicaSets lists the ReplicaSets the Deployment controls, and
-// whether the ReplicaSet controller has observed each one's generation.
-func ownedReplicaSets(r storage.Reader, d *objects.Deployment) ([]*objects.ReplicaSet, bool) {
-	var out []*objects.ReplicaSet
-	settled := true
-	for _, o := range r.List("ReplicaSet", d.Namespace, nil) {
+// controlledReplicaSets indexes the ReplicaSets by their controller's uid,
+// as stored (not to be changed).
+func controlledReplicaSets(r storage.Reader) map[string][]*objects.ReplicaSet {
+	out := map[string][]*objects.ReplicaSet{}
+	r.Scan("ReplicaSet", "", func(o objects.Object) bool {
 		rs := o.(*objects.ReplicaSet)
-		if ref := rs.ControllerRef(); ref == nil || ref.UID != d.UID {
-			continue
+		if ref := rs.ControllerRef(); ref != nil {
+			out[ref.UID] = append(out[ref.UID], rs)
 		}
-		out = append(out, rs)
-		if rs.Status.ObservedGeneration < rs.Generation {
-			settled = false
-		}
-	}
-	return out, settled
+		return true
+	})
+	return out
 }
 
-// activePodCount counts the active pods the ReplicaSets control.
-func activePodCount(r storage.Reader, d *objects.Deployment, rsList []*objects.ReplicaSet) int {
-	owners := map[string]bool{}
-	for _, rs := range rsList {
-		owners[rs.UID] = true
-	}
-	n := 0
-	for _, o := range r.List("Pod", d.Namespace, nil) {
+// controlledPods indexes the pods by their controller's uid, as stored.
+func controlledPods(r storage.Reader) map[string][]*objects.Pod {
+	out := map[string][]*objects.Pod{}
+	r.Scan("Pod", "", func(o objects.Object) bool {
 		p := o.(*objects.Pod)
-		ref := p.ControllerRef()
-		if ref == nil || !owners[ref.UID] || p.DeletionTimestamp != nil ||
-			p.Status.Phase == objects.PodSucceeded || p.Status.Phase == objects.PodFailed {
-			continue
+		if ref := p.ControllerRef(); ref != nil {
+			out[ref.UID] = append(out[ref.UID], p)
 		}
-		n++
+		return true
+	})
+	return out
+}
+
+// observed reports whether the ReplicaSet controller has observed every
+// ReplicaSet's generation.
+func observed(rsList []*objects.ReplicaSet) bool {
+	for _, rs := range rsList {
+		if rs.Status.ObservedGeneration < rs.Generation {
+			return false
+		}
+	}
+	return true
+}
+
+// countActive counts the pods neither finished nor terminating.
+func countActive(pods []*objects.Pod) int {
+	n := 0
+	for _, p := range pods {
+		if p.DeletionTimestamp == nil && p.Status.Phase != objects.PodSucceeded && p.Status.Phase != objects.PodFailed {
+			n++
+		}
 	}
 	return n
 }
+
+// CheckInvariants runs every check that holds after every step.
+func CheckInvariants(r storage.Reader) []error { return CheckMaxSurge(r) }

@@ -10,13 +10,13 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
-// CheckInvariants checks, once the controller has settled, that every
+// CheckSettledReady checks, once the controller has settled, that every
 // Service with a selector has an Endpoints object whose ready addresses
 // are exactly the IPs of the ready, running pods the selector matches
 // (every pod with an IP, ready or not, when the Service publishes
 // not-ready addresses), and that no Endpoints outlives its Service's
 // selector. It returns one error per broken Service.
-func CheckInvariants(r storage.Reader) []error {
+func CheckSettledReady(r storage.Reader) []error {
 	var errs []error
 	for _, o := range r.List("Service", "", nil) {
 		svc := o.(*objects.Service)
@@ -90,3 +90,7 @@ func readyIPs(ep *objects.Endpoints) []string {
 	sort.Strings(ips)
 	return ips
 }
+
+// CheckInvariants runs every check of a settled cluster (there is no
+// every-step one).
+func CheckInvariants(r storage.Reader) []error { return CheckSettledReady(r) }

@@ -2,61 +2,217 @@ package job
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
 
-// Invariants of Jobs, for the property checker. CheckInvariants holds
-// after every step of a simulation, whatever is pending; CheckSettled
-// holds once the Job controller has nothing queued (no pending key, no
-// requeue due), because until then a user's change may not be acted on yet.
+// Invariants of Jobs, for the property checker, one function each so
+// that a report says which broke. The Check* functions hold after every
+// step of a simulation, whatever is pending; the CheckSettled* ones once
+// the Job controller has caught up (every node and controller up, no
+// fault, time enough), because until then a change may not be acted on
+// yet. Each returns one error per violation; Jobs another controller
+// manages (spec.managedBy) are left out.
 
-// CheckInvariants returns one error per violated invariant of the Jobs the
-// built-in controller manages:
-//   - status.ready never exceeds status.active;
-//   - a NonIndexed Job never counts more successes than its completions;
-//   - an Indexed Job's succeeded count is the size of its completedIndexes;
-//   - a finished Job has no active pod and no uncounted pod, and its
-//     terminal condition follows its interim one (Complete after
-//     SuccessCriteriaMet, with a completionTime; Failed after FailureTarget);
-//   - a Job is never both Complete and Failed.
-func CheckInvariants(r storage.Reader) []error {
+// settleSlack is how long past a deadline a settled Job may still be
+// finishing: its pods' grace period (30s by default) and a sync or two.
+const settleSlack = 2 * time.Minute
+
+// CheckStatusCounters checks the counters of every Job: status.ready never
+// exceeds status.active; a NonIndexed Job never counts more successes
+// than its completions; an Indexed Job's succeeded count is the size of
+// its completedIndexes.
+func CheckStatusCounters(r storage.Reader) []error {
 	var errs []error
-	for _, o := range r.List("Job", "", nil) {
-		j := o.(*objects.Job)
-		if managedByOther(j) {
-			continue
+	scanJobs(r, func(j *objects.Job) {
+		key, st := objects.KeyOf(j), &j.Status
+		if st.Ready != nil && *st.Ready > st.Active {
+			errs = append(errs, fmt.Errorf("job %s: %d ready pods but only %d active", key, *st.Ready, st.Active))
 		}
-		errs = append(errs, statusInvariants(j)...)
-		if objects.IsJobFinished(j) {
-			errs = append(errs, finishedInvariants(j, ownedPods(r, j))...)
+		if !isIndexed(j) && j.Spec.Completions != nil && st.Succeeded > *j.Spec.Completions {
+			errs = append(errs, fmt.Errorf("job %s: %d succeeded, more than its %d completions", key, st.Succeeded, *j.Spec.Completions))
 		}
-	}
+		if isIndexed(j) {
+			if n := parseIntervals(st.CompletedIndexes, int(completionsOf(j))).total(); int32(n) != st.Succeeded {
+				errs = append(errs, fmt.Errorf("job %s: succeeded is %d but completedIndexes %q holds %d", key, st.Succeeded, st.CompletedIndexes, n))
+			}
+		}
+	})
 	return errs
 }
 
-// CheckSettled returns one error per violated invariant of a quiet
-// cluster, for Jobs the built-in controller manages and nobody is deleting:
-//   - every pod a Job owns matches its selector;
-//   - status.active is the number of active pods the Job owns;
-//   - a suspended Job runs no pod;
-//   - a running Job runs no more pods than it wants (parallelism, or the
-//     completions left);
-//   - no two active pods of an Indexed Job share an index.
-func CheckSettled(r storage.Reader) []error {
+// CheckConditions checks the conditions of every Job: never both
+// Complete and Failed; Complete only after SuccessCriteriaMet and with a
+// completionTime; Failed only after FailureTarget.
+func CheckConditions(r storage.Reader) []error {
 	var errs []error
-	for _, o := range r.List("Job", "", nil) {
-		j := o.(*objects.Job)
-		if managedByOther(j) || j.DeletionTimestamp != nil {
-			continue
+	scanJobs(r, func(j *objects.Job) {
+		key, c := objects.KeyOf(j), j.Status.Conditions
+		complete, failed := objects.JobConditionTrue(c, objects.JobComplete), objects.JobConditionTrue(c, objects.JobFailed)
+		if complete && failed {
+			errs = append(errs, fmt.Errorf("job %s: both Complete and Failed", key))
 		}
-		pods := ownedPods(r, j)
-		errs = append(errs, OwnedPodsMatchSelector(j, pods)...)
-		if objects.IsJobFinished(j) {
-			continue
+		if complete && !objects.JobConditionTrue(c, objects.JobSuccessCriteriaMet) {
+			errs = append(errs, fmt.Errorf("job %s: Complete without SuccessCriteriaMet", key))
 		}
-		active := activePods(pods)
+		if complete && j.Status.CompletionTime == nil {
+			errs = append(errs, fmt.Errorf("job %s: Complete without completionTime", key))
+		}
+		if failed && !objects.JobConditionTrue(c, objects.JobFailureTarget) {
+			errs = append(errs, fmt.Errorf("job %s: Failed without FailureTarget", key))
+		}
+	})
+	return errs
+}
+
+// CheckFinishedPods checks that a finished Job has no active pod and no
+// uncounted one: upstream writes Complete or Failed only once every pod
+// is finished and counted.
+func CheckFinishedPods(r storage.Reader) []error {
+	var errs []error
+	var pods map[string][]*objects.Pod
+	scanJobs(r, func(j *objects.Job) {
+		if !objects.IsJobFinished(j) {
+			return
+		}
+		key := objects.KeyOf(j)
+		if pods == nil {
+			pods = podsByController(r)
+		}
+		if n := len(activePods(pods[j.UID])); n > 0 {
+			errs = append(errs, fmt.Errorf("job %s: finished with %d active pods", key, n))
+		}
+		if hasUncounted(j) {
+			errs = append(errs, fmt.Errorf("job %s: finished with uncounted pods", key))
+		}
+	})
+	return errs
+}
+
+// CheckCompleteSucceeded checks that a Complete Job has its successes: as
+// many as its completions (every index, for an Indexed Job), or one when
+// it has no completions (a work queue). Jobs with a successPolicy are left
+// out, as it completes them early.
+func CheckCompleteSucceeded(r storage.Reader) []error {
+	var errs []error
+	scanJobs(r, func(j *objects.Job) {
+		if !objects.JobConditionTrue(j.Status.Conditions, objects.JobComplete) || j.Spec.SuccessPolicy != nil {
+			return
+		}
+		want := max(completionsOf(j), 1)
+		if j.Status.Succeeded < want {
+			errs = append(errs, fmt.Errorf("job %s: Complete with %d succeeded, short of %d", objects.KeyOf(j), j.Status.Succeeded, want))
+		}
+	})
+	return errs
+}
+
+// CheckBackoffLimit checks that a Job whose failures passed its
+// backoffLimit is failing: status.failed stays within backoffLimit while
+// no FailureTarget or Failed condition is set (upstream's syncJob fails
+// the Job in the sync that counts the failure past the limit). Jobs with
+// a podFailurePolicy or backoffLimitPerIndex are left out: their failures
+// count differently.
+func CheckBackoffLimit(r storage.Reader) []error {
+	var errs []error
+	scanJobs(r, func(j *objects.Job) {
+		if j.Spec.PodFailurePolicy != nil || hasBackoffLimitPerIndex(j) || failing(j) {
+			return
+		}
+		if j.Status.Failed > backoffLimitOf(j) {
+			errs = append(errs, fmt.Errorf("job %s: %d failed, past its backoffLimit %d, but not failing", objects.KeyOf(j), j.Status.Failed, backoffLimitOf(j)))
+		}
+	})
+	return errs
+}
+
+// failing reports whether a Job has FailureTarget or Failed.
+func failing(j *objects.Job) bool {
+	c := j.Status.Conditions
+	return objects.JobConditionTrue(c, objects.JobFailureTarget) || objects.JobConditionTrue(c, objects.JobFailed)
+}
+
+// CheckSettledTerminal checks that settled Jobs finish what they started:
+// SuccessCriteriaMet is followed by Complete and FailureTarget by Failed,
+// no Job holds uncounted pods, and no finished pod still carries the
+// tracking finalizer (the controller removes it from orphans too). A Job
+// or pod that changed within settleSlack of now may still be on its way
+// (a CronJob keeps starting Jobs), and is left out.
+func CheckSettledTerminal(r storage.Reader, now time.Time) []error {
+	var errs []error
+	pods := podsByController(r)
+	scanJobs(r, func(j *objects.Job) {
+		if inFlight(j, pods[j.UID], now) {
+			return
+		}
+		key, c := objects.KeyOf(j), j.Status.Conditions
+		if objects.JobConditionTrue(c, objects.JobSuccessCriteriaMet) && !objects.JobConditionTrue(c, objects.JobComplete) {
+			errs = append(errs, fmt.Errorf("job %s: SuccessCriteriaMet but not Complete", key))
+		}
+		if objects.JobConditionTrue(c, objects.JobFailureTarget) && !objects.JobConditionTrue(c, objects.JobFailed) {
+			errs = append(errs, fmt.Errorf("job %s: FailureTarget but not Failed", key))
+		}
+		if hasUncounted(j) {
+			errs = append(errs, fmt.Errorf("job %s: uncountedTerminatedPods still holds pods", key))
+		}
+	})
+	r.Scan("Pod", "", func(o objects.Object) bool {
+		if p := o.(*objects.Pod); isTerminal(p) && hasTrackingFinalizer(p) && !podInFlight(p, now) {
+			errs = append(errs, fmt.Errorf("pod %s/%s: finished but still carries the tracking finalizer", p.Namespace, p.Name))
+		}
+		return true
+	})
+	return errs
+}
+
+// CheckSettledDeadline checks that a settled Job past its
+// activeDeadlineSeconds (counted from status.startTime, which a resume
+// resets) has finished at now: upstream fails it with DeadlineExceeded.
+func CheckSettledDeadline(r storage.Reader, now time.Time) []error {
+	var errs []error
+	scanJobs(r, func(j *objects.Job) {
+		ads := j.Spec.ActiveDeadlineSeconds
+		if ads == nil || j.Status.StartTime == nil || isSuspended(j) || objects.IsJobFinished(j) || j.DeletionTimestamp != nil {
+			return
+		}
+		deadline := j.Status.StartTime.Add(time.Duration(*ads) * time.Second)
+		if now.After(deadline.Add(settleSlack)) {
+			errs = append(errs, fmt.Errorf("job %s: still running %v after its activeDeadlineSeconds passed", objects.KeyOf(j), now.Sub(deadline)))
+		}
+	})
+	return errs
+}
+
+// CheckSettledActive checks a settled running Job's pods, for Jobs nobody
+// is deleting:
+//   - every pod it owns matches its selector (it releases the others);
+//   - status.active is the number of its active pods;
+//   - a suspended Job runs no pod;
+//   - it runs no more pods than it wants (parallelism, or the completions
+//     left);
+//   - no two active pods of an Indexed Job share an index.
+//
+// Finished Jobs are left out: upstream's syncJob returns early for them,
+// so it neither releases nor counts their pods any more. So are Jobs that
+// changed, or whose pods did, within settleSlack of now.
+func CheckSettledActive(r storage.Reader, now time.Time) []error {
+	var errs []error
+	var pods map[string][]*objects.Pod
+	scanJobs(r, func(j *objects.Job) {
+		if j.DeletionTimestamp != nil || objects.IsJobFinished(j) {
+			return
+		}
+		if pods == nil {
+			pods = podsByController(r)
+		}
+		owned := pods[j.UID]
+		if inFlight(j, owned, now) {
+			return
+		}
+		errs = append(errs, OwnedPodsMatchSelector(j, owned)...)
+		active := activePods(owned)
 		n := int32(len(active))
 		if n != j.Status.Active {
 			errs = append(errs, fmt.Errorf("job %s: status.active is %d but %d pods are active", objects.KeyOf(j), j.Status.Active, n))
@@ -72,13 +228,14 @@ func CheckSettled(r storage.Reader) []error {
 				errs = append(errs, fmt.Errorf("job %s: %d active pods hold only %d distinct indexes", objects.KeyOf(j), len(active), len(ix)))
 			}
 		}
-	}
+	})
 	return errs
 }
 
 // OwnedPodsMatchSelector returns an error for each pod the Job controls
 // whose labels its selector does not match. It holds once the controller
-// has synced since the pods' labels last changed: it releases such pods.
+// has synced a running Job since the pods' labels last changed: it
+// releases such pods.
 func OwnedPodsMatchSelector(j *objects.Job, pods []*objects.Pod) []error {
 	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
 	if err != nil {
@@ -93,60 +250,102 @@ func OwnedPodsMatchSelector(j *objects.Job, pods []*objects.Pod) []error {
 	return errs
 }
 
-// ownedPods lists the pods of the Job's namespace whose controller is the Job.
-func ownedPods(r storage.Reader, j *objects.Job) []*objects.Pod {
-	var out []*objects.Pod
-	for _, o := range r.List("Pod", j.Namespace, nil) {
-		if p := o.(*objects.Pod); controlledBy(p, j) {
-			out = append(out, p)
+// scanJobs calls visit with every Job the built-in controller manages, as
+// stored (not to be changed).
+func scanJobs(r storage.Reader, visit func(*objects.Job)) {
+	r.Scan("Job", "", func(o objects.Object) bool {
+		if j := o.(*objects.Job); !managedByOther(j) {
+			visit(j)
 		}
-	}
+		return true
+	})
+}
+
+// podsByController indexes every pod by the uid of its controller, as
+// stored (not to be changed), in store order.
+func podsByController(r storage.Reader) map[string][]*objects.Pod {
+	out := map[string][]*objects.Pod{}
+	r.Scan("Pod", "", func(o objects.Object) bool {
+		p := o.(*objects.Pod)
+		if ref := p.ControllerRef(); ref != nil {
+			out[ref.UID] = append(out[ref.UID], p)
+		}
+		return true
+	})
 	return out
 }
 
-// statusInvariants checks the counters and conditions of any Job.
-func statusInvariants(j *objects.Job) []error {
-	key, st := objects.KeyOf(j), &j.Status
-	var errs []error
-	if st.Ready != nil && *st.Ready > st.Active {
-		errs = append(errs, fmt.Errorf("job %s: %d ready pods but only %d active", key, *st.Ready, st.Active))
-	}
-	if !isIndexed(j) && j.Spec.Completions != nil && st.Succeeded > *j.Spec.Completions {
-		errs = append(errs, fmt.Errorf("job %s: %d succeeded, more than its %d completions", key, st.Succeeded, *j.Spec.Completions))
-	}
-	if isIndexed(j) {
-		if n := parseIntervals(st.CompletedIndexes, int(completionsOf(j))).total(); int32(n) != st.Succeeded {
-			errs = append(errs, fmt.Errorf("job %s: succeeded is %d but completedIndexes %q holds %d", key, st.Succeeded, st.CompletedIndexes, n))
-		}
-	}
-	c := st.Conditions
-	if objects.JobConditionTrue(c, objects.JobComplete) && objects.JobConditionTrue(c, objects.JobFailed) {
-		errs = append(errs, fmt.Errorf("job %s: both Complete and Failed", key))
-	}
-	return errs
+// hasUncounted reports whether a Job's uncountedTerminatedPods holds a uid.
+func hasUncounted(j *objects.Job) bool {
+	u := j.Status.UncountedTerminatedPods
+	return u != nil && len(u.Succeeded)+len(u.Failed) > 0
 }
 
-// finishedInvariants checks a finished Job and the pods it owns.
-func finishedInvariants(j *objects.Job, pods []*objects.Pod) []error {
-	key, st := objects.KeyOf(j), &j.Status
-	var errs []error
-	if n := len(activePods(pods)); n > 0 {
-		errs = append(errs, fmt.Errorf("job %s: finished with %d active pods", key, n))
+// CheckInvariants runs every check that holds after every step.
+func CheckInvariants(r storage.Reader) []error {
+	return concat(CheckStatusCounters(r), CheckConditions(r), CheckFinishedPods(r), CheckCompleteSucceeded(r), CheckBackoffLimit(r))
+}
+
+// CheckSettled runs the checks of a settled cluster but the deadline's,
+// long after the last change: nothing is taken for in flight.
+func CheckSettled(r storage.Reader) []error {
+	return concat(CheckSettledActive(r, longAfter), CheckSettledTerminal(r, longAfter))
+}
+
+// longAfter is a time after any simulated change.
+var longAfter = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// inFlight reports whether a Job or one of its pods changed within
+// settleSlack of now: created, deleted, a condition set, a container
+// started or stopped. Its controllers may not have caught up with it.
+func inFlight(j *objects.Job, pods []*objects.Pod, now time.Time) bool {
+	if recent(j.CreationTimestamp.Time, now) || j.DeletionTimestamp != nil && recent(j.DeletionTimestamp.Time, now) {
+		return true
 	}
-	if u := st.UncountedTerminatedPods; u != nil && len(u.Succeeded)+len(u.Failed) > 0 {
-		errs = append(errs, fmt.Errorf("job %s: finished with uncounted pods", key))
-	}
-	c := st.Conditions
-	if objects.JobConditionTrue(c, objects.JobComplete) {
-		if !objects.JobConditionTrue(c, objects.JobSuccessCriteriaMet) {
-			errs = append(errs, fmt.Errorf("job %s: Complete without SuccessCriteriaMet", key))
+	for _, c := range j.Status.Conditions {
+		if recent(c.LastTransitionTime.Time, now) {
+			return true
 		}
-		if st.CompletionTime == nil {
-			errs = append(errs, fmt.Errorf("job %s: Complete without completionTime", key))
+	}
+	if j.Status.StartTime != nil && recent(j.Status.StartTime.Time, now) {
+		return true
+	}
+	for _, p := range pods {
+		if podInFlight(p, now) {
+			return true
 		}
 	}
-	if objects.JobConditionTrue(c, objects.JobFailed) && !objects.JobConditionTrue(c, objects.JobFailureTarget) {
-		errs = append(errs, fmt.Errorf("job %s: Failed without FailureTarget", key))
+	return false
+}
+
+// podInFlight reports whether a pod changed within settleSlack of now.
+func podInFlight(p *objects.Pod, now time.Time) bool {
+	if recent(p.CreationTimestamp.Time, now) || p.DeletionTimestamp != nil && recent(p.DeletionTimestamp.Time, now) {
+		return true
 	}
-	return errs
+	for _, c := range p.Status.Conditions {
+		if recent(c.LastTransitionTime.Time, now) {
+			return true
+		}
+	}
+	for _, cs := range p.Status.ContainerStatuses {
+		for _, st := range []objects.ContainerState{cs.State, cs.LastState} {
+			if st.Running != nil && recent(st.Running.StartedAt.Time, now) ||
+				st.Terminated != nil && recent(st.Terminated.FinishedAt.Time, now) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// recent reports whether t is within settleSlack before now.
+func recent(t, now time.Time) bool { return !t.IsZero() && now.Sub(t) < settleSlack }
+
+func concat(lists ...[]error) []error {
+	var out []error
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
 }

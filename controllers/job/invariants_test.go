@@ -2,6 +2,7 @@ package job_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -44,6 +45,15 @@ func (f fakeReader) Scan(kind, ns string, visit func(objects.Object) bool) {
 
 func (f fakeReader) ResourceVersion() int64 { return 1 }
 
+// errorTexts runs a check and returns its errors' texts.
+func errorTexts(errs []error) []string {
+	var out []string
+	for _, err := range errs {
+		out = append(out, err.Error())
+	}
+	return out
+}
+
 // invariantState returns a valid, defaulted Job with uid "u1" and a pod it owns.
 func invariantState() (*objects.Job, *objects.Pod) {
 	j := newJob(withCounts(2, 2))
@@ -77,10 +87,15 @@ func TestCheckInvariants(t *testing.T) {
 			[]string{"job Job/default/pi: 3 succeeded, more than its 2 completions"}},
 		{"finished with an active pod", func(j *objects.Job, p *objects.Pod) { complete(j); j.Status.Succeeded = 2 },
 			[]string{"job Job/default/pi: finished with 1 active pods"}},
-		{"finished, pod done", func(j *objects.Job, p *objects.Pod) { complete(j); p.Status.Phase = objects.PodSucceeded }, nil},
+		{"finished, pod done", func(j *objects.Job, p *objects.Pod) {
+			complete(j)
+			j.Status.Succeeded = 2
+			p.Status.Phase = objects.PodSucceeded
+		}, nil},
 		{"complete without criteria", func(j *objects.Job, p *objects.Pod) {
 			complete(j)
 			j.Status.Conditions = j.Status.Conditions[1:]
+			j.Status.Succeeded = 2
 			p.Status.Phase = objects.PodSucceeded
 		}, []string{"job Job/default/pi: Complete without SuccessCriteriaMet"}},
 		{"failed without target", func(j *objects.Job, p *objects.Pod) {
@@ -141,4 +156,55 @@ func TestCheckSettled(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+func TestCheckCompleteSucceeded(t *testing.T) {
+	j, p := invariantState()
+	complete(j)
+	p.Status.Phase = objects.PodSucceeded
+	j.Status.Succeeded = 1
+	assert.Equal(t, []string{"job Job/default/pi: Complete with 1 succeeded, short of 2"}, errorTexts(job.CheckCompleteSucceeded(fakeReader{j, p})))
+	j.Status.Succeeded = 2
+	assert.Empty(t, job.CheckCompleteSucceeded(fakeReader{j, p}))
+}
+
+func TestCheckBackoffLimit(t *testing.T) {
+	j, p := invariantState()
+	j.Spec.BackoffLimit = ptr(int32(1))
+	j.Status.Failed = 2
+	assert.Equal(t, []string{"job Job/default/pi: 2 failed, past its backoffLimit 1, but not failing"}, errorTexts(job.CheckBackoffLimit(fakeReader{j, p})))
+	j.Status.Conditions = []objects.JobCondition{{Type: objects.JobFailureTarget, Status: objects.ConditionTrue}}
+	assert.Empty(t, job.CheckBackoffLimit(fakeReader{j, p}))
+	j.Status.Conditions, j.Status.Failed = nil, 1
+	assert.Empty(t, job.CheckBackoffLimit(fakeReader{j, p}))
+}
+
+func TestCheckSettledTerminal(t *testing.T) {
+	j, p := invariantState()
+	j.Status.Conditions = []objects.JobCondition{{Type: objects.JobSuccessCriteriaMet, Status: objects.ConditionTrue,
+		LastTransitionTime: objects.NewTime(t0)}}
+	p.Status.Phase = objects.PodSucceeded
+	later := t0.Add(10 * time.Minute)
+	assert.Equal(t, []string{"job Job/default/pi: SuccessCriteriaMet but not Complete"}, errorTexts(job.CheckSettledTerminal(fakeReader{j, p}, later)))
+	// Just set, the Job may still be finishing.
+	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, t0.Add(10*time.Second)))
+
+	j, p = invariantState()
+	p.Status.Phase = objects.PodFailed
+	p.Finalizers = []string{objects.JobTrackingFinalizer}
+	assert.Equal(t, []string{"pod default/pi-a: finished but still carries the tracking finalizer"}, errorTexts(job.CheckSettledTerminal(fakeReader{j, p}, later)))
+	j.Status.UncountedTerminatedPods = &objects.UncountedTerminatedPods{Failed: []string{"x"}}
+	p.Finalizers = nil
+	assert.Equal(t, []string{"job Job/default/pi: uncountedTerminatedPods still holds pods"}, errorTexts(job.CheckSettledTerminal(fakeReader{j, p}, later)))
+}
+
+func TestCheckSettledDeadline(t *testing.T) {
+	j, p := invariantState()
+	j.Spec.ActiveDeadlineSeconds = ptr(int64(30))
+	j.Status.StartTime = objects.NewTimePtr(t0)
+	assert.Equal(t, []string{"job Job/default/pi: still running 4m30s after its activeDeadlineSeconds passed"},
+		errorTexts(job.CheckSettledDeadline(fakeReader{j, p}, t0.Add(5*time.Minute))))
+	assert.Empty(t, job.CheckSettledDeadline(fakeReader{j, p}, t0.Add(time.Minute)), "its pods may still be terminating")
+	j.Spec.Suspend = ptr(true)
+	assert.Empty(t, job.CheckSettledDeadline(fakeReader{j, p}, t0.Add(5*time.Minute)), "a suspended Job's deadline waits")
 }

@@ -3,43 +3,44 @@ package statefulset
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
 
-// CheckInvariants returns one error per broken StatefulSet invariant:
-// every pod a set controls is named "<set>-<ordinal>", carries its
+// CheckIdentity returns one error per broken identity of a StatefulSet's
+// pod: every pod a set controls is named "<set>-<ordinal>", carries its
 // identity (hostname, subdomain, pod-name and pod-index labels) and mounts
-// the claims "<template>-<set>-<ordinal>"; and, under OrderedReady, no pod
-// was created while a lower-ordinal pod created before it had not yet
-// become Ready. The last check reads a pod's Ready transition time, so it
-// assumes pods without restarts do not flap between Ready and not Ready.
-func CheckInvariants(r storage.Reader) []error {
+// the claims "<template>-<set>-<ordinal>". The order in which a set
+// creates and deletes its pods is judged from the store's changes, by the
+// property checker's trace invariants.
+func CheckIdentity(r storage.Reader) []error {
 	var errs []error
-	for _, o := range r.List("StatefulSet", "", nil) {
+	var pods map[string][]*objects.Pod
+	r.Scan("StatefulSet", "", func(o objects.Object) bool {
 		set := o.(*objects.StatefulSet)
-		pods := controlledPods(r, set)
-		for _, p := range pods {
+		if pods == nil {
+			pods = controlledPods(r)
+		}
+		for _, p := range pods[set.UID] {
 			errs = append(errs, identityErrors(set, p)...)
 		}
-		if set.Spec.PodManagementPolicy != objects.ParallelPodManagement {
-			errs = append(errs, orderErrors(set, pods)...)
-		}
-	}
+		return true
+	})
 	return errs
 }
 
-// controlledPods lists every pod whose controller is set.
-func controlledPods(r storage.Reader, set *objects.StatefulSet) []*objects.Pod {
-	var out []*objects.Pod
-	for _, o := range r.List("Pod", set.Namespace, nil) {
+// controlledPods indexes the pods by their controller's uid, as stored
+// (not to be changed).
+func controlledPods(r storage.Reader) map[string][]*objects.Pod {
+	out := map[string][]*objects.Pod{}
+	r.Scan("Pod", "", func(o objects.Object) bool {
 		p := o.(*objects.Pod)
-		if ref := p.ControllerRef(); ref != nil && ref.UID == set.UID {
-			out = append(out, p)
+		if ref := p.ControllerRef(); ref != nil {
+			out[ref.UID] = append(out[ref.UID], p)
 		}
-	}
+		return true
+	})
 	return out
 }
 
@@ -74,58 +75,5 @@ func claimOf(p *objects.Pod, name string) string {
 	return ""
 }
 
-// orderErrors checks OrderedReady creation: for ordinals a < b, b was not
-// created while a had not become Ready yet. The state does not keep when a
-// first became Ready (a node outage turns it NotReady and back, moving the
-// condition's transition time), so the check uses a bound that holds
-// whatever happened since: a pod cannot be Ready before all its containers
-// started.
-func orderErrors(set *objects.StatefulSet, pods []*objects.Pod) []error {
-	var errs []error
-	for _, a := range pods {
-		for _, b := range pods {
-			if OrdinalOf(set, a) >= OrdinalOf(set, b) || !a.CreationTimestamp.Before(b.CreationTimestamp.Time) || restarted(a) {
-				continue
-			}
-			if t := startedTime(a); !t.IsZero() && t.After(b.CreationTimestamp.Time) {
-				errs = append(errs, fmt.Errorf("statefulset %s: pod %s was created before pod %s was Ready", objects.KeyOf(set), b.Name, a.Name))
-			}
-		}
-	}
-	return errs
-}
-
-// restarted reports whether any container of the pod has restarted.
-func restarted(p *objects.Pod) bool {
-	for _, cs := range p.Status.ContainerStatuses {
-		if cs.RestartCount > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// startedTime is when the last of the pod's containers started, or the far
-// future when one never has: no pod is Ready before that. Zero means the
-// pod has no container status yet (nothing can be said).
-func startedTime(p *objects.Pod) time.Time {
-	var latest time.Time
-	for _, cs := range p.Status.ContainerStatuses {
-		var started time.Time
-		switch {
-		case cs.State.Running != nil:
-			started = cs.State.Running.StartedAt.Time
-		case cs.State.Terminated != nil:
-			started = cs.State.Terminated.StartedAt.Time
-		default:
-			return neverStarted
-		}
-		if started.After(latest) {
-			latest = started
-		}
-	}
-	return latest
-}
-
-// neverStarted stands for a container that has not started yet.
-var neverStarted = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+// CheckInvariants runs every check that holds after every step.
+func CheckInvariants(r storage.Reader) []error { return CheckIdentity(r) }

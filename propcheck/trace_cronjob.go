@@ -1,0 +1,127 @@
+package propcheck
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/kubesim/kubesim/controllers/cronjob"
+	"github.com/kubesim/kubesim/controllers/endpoints"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/sim"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// cronJobConcurrency is the trace invariant cronjob-concurrency: when the
+// CronJob controller starts a Job, no other Job of the CronJob it ever
+// listed as active is still unfinished under Forbid, or unfinished and
+// not being deleted under Replace (upstream's syncCronJob: Forbid skips
+// the slot while status.active is not empty; Replace deletes every active
+// Job first). A Job the controller never listed as active (it crashed
+// between the create and the status write, and upstream does not adopt
+// such a Job into status.active) is not held against it.
+type cronJobConcurrency struct {
+	listed map[string]bool // uids of Jobs some CronJob listed as active
+}
+
+func newCronJobConcurrency() traceCheck { return &cronJobConcurrency{listed: map[string]bool{}} }
+
+func (c *cronJobConcurrency) observe(ch sim.Change, ix *index) []error {
+	switch o := ch.Event.Object.(type) {
+	case *objects.CronJob:
+		for _, ref := range o.Status.Active {
+			c.listed[ref.UID] = true
+		}
+	case *objects.Job:
+		if ch.Actor != cronjob.Name || created(ch) == nil {
+			return nil
+		}
+		cj, ok := ix.controllerOf(o).(*objects.CronJob)
+		if !ok {
+			return nil
+		}
+		policy := cj.Spec.ConcurrencyPolicy
+		if policy != objects.ForbidConcurrent && policy != objects.ReplaceConcurrent {
+			return nil
+		}
+		for _, other := range ix.ownedBy(cj.UID) {
+			j, ok := other.(*objects.Job)
+			if !ok || !c.listed[j.UID] || objects.IsJobFinished(j) || (policy == objects.ReplaceConcurrent && j.DeletionTimestamp != nil) {
+				continue
+			}
+			return []error{fmt.Errorf("cronjob %s: %s started %s while %s was still active, under concurrencyPolicy %s",
+				objects.KeyOf(cj), ch.Actor, o.Name, j.Name, policy)}
+		}
+	}
+	return nil
+}
+
+// cronJobOneJobPerSlot is the trace invariant cronjob-one-job-per-slot:
+// the CronJob controller starts at most one Job for each scheduled time
+// of a CronJob, even when the first is gone (upstream names a slot's Job
+// <cronjob>-<minutes since the epoch>, so a repeated create fails with
+// AlreadyExists, and lastScheduleTime moves past the slot).
+type cronJobOneJobPerSlot struct {
+	started map[string]string // cronjob uid + slot -> the Job started
+}
+
+func newCronJobOneJobPerSlot() traceCheck { return &cronJobOneJobPerSlot{started: map[string]string{}} }
+
+func (c *cronJobOneJobPerSlot) observe(ch sim.Change, ix *index) []error {
+	j, ok := created(ch).(*objects.Job)
+	if !ok || ch.Actor != cronjob.Name {
+		return nil
+	}
+	ref := j.ControllerRef()
+	slot, has := j.Annotations[objects.CronJobScheduledTimestampAnnotation]
+	if ref == nil || !has {
+		return nil
+	}
+	key := ref.UID + "@" + slot
+	if first, dup := c.started[key]; dup {
+		return []error{fmt.Errorf("cronjob %s/%s: %s started %s for the slot %s, which %s had already run",
+			j.Namespace, ref.Name, ch.Actor, j.Name, slot, first)}
+	}
+	c.started[key] = j.Name
+	return nil
+}
+
+// endpointsNeverReady is the trace invariant endpoints-ready-only: the
+// Endpoints controller never lists, among a Service's ready addresses, a
+// pod that has never been Ready (unless the Service publishes not-ready
+// addresses); a pod that was Ready once may still be Ready in a view that
+// lags, so only the never-ready ones are held against it.
+type endpointsNeverReady struct {
+	everReady map[string]bool // pod uids
+}
+
+func newEndpointsNeverReady() traceCheck { return &endpointsNeverReady{everReady: map[string]bool{}} }
+
+func (c *endpointsNeverReady) observe(ch sim.Change, ix *index) []error {
+	switch o := ch.Event.Object.(type) {
+	case *objects.Pod:
+		if objects.PodHasReadyCondition(o) {
+			c.everReady[o.UID] = true
+		}
+	case *objects.Endpoints:
+		if ch.Actor != endpoints.Name || ch.Event.Type == storage.Deleted {
+			return nil
+		}
+		svc, ok := ix.getKey(objects.Key{Kind: "Service", Namespace: o.Namespace, Name: o.Name}).(*objects.Service)
+		if !ok || svc.Spec.PublishNotReadyAddresses {
+			return nil
+		}
+		var bad []string
+		for _, ss := range o.Subsets {
+			for _, a := range ss.Addresses {
+				if a.TargetRef != nil && a.TargetRef.Kind == "Pod" && a.TargetRef.UID != "" && !c.everReady[a.TargetRef.UID] {
+					bad = append(bad, a.TargetRef.Name)
+				}
+			}
+		}
+		if len(bad) > 0 {
+			sort.Strings(bad)
+			return []error{fmt.Errorf("endpoints %s/%s: %s lists pods never Ready as ready addresses: %v", o.Namespace, o.Name, ch.Actor, bad)}
+		}
+	}
+	return nil
+}

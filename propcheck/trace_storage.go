@@ -1,0 +1,169 @@
+package propcheck
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/kubesim/kubesim/controllers/garbagecollector"
+	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/sim"
+	"github.com/kubesim/kubesim/storage"
+)
+
+// statefulSetClaims is the trace invariant statefulset-claims-retained: a
+// StatefulSet's claims outlive what its persistentVolumeClaimRetentionPolicy
+// says they outlive. Only the user deletes a claim of a set that retains
+// claims both on scale-down and on deletion; a claim of a set that
+// deletes them on scale-down goes only once its ordinal was scaled away;
+// one of a set that deletes them with the set goes only once the set is
+// being deleted (KEP-1847: the controller sets owner references and the
+// garbage collector deletes).
+type statefulSetClaims struct {
+	sets map[string]*setMemory // by namespace/name
+}
+
+// setMemory is what a run showed of a StatefulSet: its claim templates,
+// retention policy, the fewest replicas it ever had, and whether it is
+// being deleted.
+type setMemory struct {
+	uid                     string
+	templates               []string
+	whenDeleted, whenScaled string
+	start, fewest           int
+	deleting                bool
+}
+
+func newStatefulSetClaims() traceCheck { return &statefulSetClaims{sets: map[string]*setMemory{}} }
+
+func (c *statefulSetClaims) observe(ch sim.Change, ix *index) []error {
+	switch o := ch.Event.Object.(type) {
+	case *objects.StatefulSet:
+		c.remember(ch, o)
+	case *objects.PersistentVolumeClaim:
+		if !deletionStarted(ch) || ch.Actor == sim.User {
+			return nil
+		}
+		return c.judge(ch, o)
+	}
+	return nil
+}
+
+// remember updates what is known of a set.
+func (c *statefulSetClaims) remember(ch sim.Change, set *objects.StatefulSet) {
+	key := set.Namespace + "/" + set.Name
+	m := c.sets[key]
+	if m == nil || m.uid != set.UID {
+		m = &setMemory{uid: set.UID, fewest: int(derefReplicas(set.Spec.Replicas)), start: setStart(set)}
+		c.sets[key] = m
+	}
+	m.templates = m.templates[:0]
+	for _, t := range set.Spec.VolumeClaimTemplates {
+		m.templates = append(m.templates, t.Name)
+	}
+	m.whenDeleted, m.whenScaled = objects.ReclaimRetain, objects.ReclaimRetain
+	if p := set.Spec.PersistentVolumeClaimRetentionPolicy; p != nil {
+		m.whenDeleted, m.whenScaled = orRetain(p.WhenDeleted), orRetain(p.WhenScaled)
+	}
+	m.fewest = min(m.fewest, int(derefReplicas(set.Spec.Replicas)))
+	m.deleting = m.deleting || set.DeletionTimestamp != nil || ch.Event.Type == storage.Deleted
+}
+
+func orRetain(policy string) string {
+	if policy == "" {
+		return objects.ReclaimRetain
+	}
+	return policy
+}
+
+// judge checks the deletion of a claim by anyone but the user.
+func (c *statefulSetClaims) judge(ch sim.Change, claim *objects.PersistentVolumeClaim) []error {
+	for key, m := range c.sets {
+		ns, set, _ := strings.Cut(key, "/")
+		ord, ok := claimOrdinal(claim.Name, set, m.templates)
+		if ns != claim.Namespace || !ok {
+			continue
+		}
+		scaledAway := m.whenScaled == "Delete" && ord >= m.start+m.fewest
+		setGone := m.whenDeleted == "Delete" && m.deleting
+		if !scaledAway && !setGone {
+			return []error{fmt.Errorf("statefulset %s: %s deleted claim %s, which its retention policy (whenDeleted %s, whenScaled %s) keeps",
+				key, ch.Actor, claim.Name, m.whenDeleted, m.whenScaled)}
+		}
+	}
+	return nil
+}
+
+// claimOrdinal returns the ordinal of a claim named <template>-<set>-<ordinal>.
+func claimOrdinal(claim, set string, templates []string) (int, bool) {
+	for _, t := range templates {
+		prefix := t + "-" + set + "-"
+		if rest, ok := strings.CutPrefix(claim, prefix); ok {
+			if n, err := strconv.Atoi(rest); err == nil && n >= 0 {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// pvClaimRefStable is the trace invariant pv-claimref-stable: once a
+// volume is bound to a claim, nobody moves it to another claim while the
+// first still exists and is not being deleted (upstream's binder writes
+// claimRef with the volume's resourceVersion, so a stale binder gets a
+// Conflict rather than taking a volume another claim was given).
+type pvClaimRefStable struct{}
+
+func newPVClaimRefStable() traceCheck { return pvClaimRefStable{} }
+
+func (pvClaimRefStable) observe(ch sim.Change, ix *index) []error {
+	pv, ok := ch.Event.Object.(*objects.PersistentVolume)
+	old, _ := ch.Event.Old.(*objects.PersistentVolume)
+	if !ok || old == nil || ch.Event.Type != storage.Modified || old.Spec.ClaimRef == nil || old.Spec.ClaimRef.UID == "" {
+		return nil
+	}
+	was, now := old.Spec.ClaimRef, pv.Spec.ClaimRef
+	if now == nil || (now.UID == was.UID && now.Name == was.Name && now.Namespace == was.Namespace) {
+		return nil
+	}
+	claim, ok := ix.get(was.UID).(*objects.PersistentVolumeClaim)
+	if !ok || claim.DeletionTimestamp != nil {
+		return nil
+	}
+	return []error{fmt.Errorf("volume %s: %s moved it from claim %s/%s, which still exists, to %s/%s",
+		pv.Name, ch.Actor, was.Namespace, was.Name, now.Namespace, now.Name)}
+}
+
+// gcOrphans is the trace invariant gc-orphans-survive: the garbage
+// collector deletes an object only when every owner it names is gone or
+// being deleted with its dependents: never one without owners, one whose
+// owner is alive, or one whose owner was deleted with propagationPolicy
+// Orphan (whose dependents lose the reference and stay).
+type gcOrphans struct {
+	orphaning map[string]bool // uids of owners deleted with Orphan
+}
+
+func newGCOrphans() traceCheck { return &gcOrphans{orphaning: map[string]bool{}} }
+
+func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
+	m := ch.Event.Object.GetObjectMeta()
+	if m.DeletionTimestamp != nil && m.HasFinalizer(garbagecollector.FinalizerOrphan) {
+		c.orphaning[m.UID] = true
+	}
+	if ch.Actor != garbagecollector.Name || !deletionStarted(ch) {
+		return nil
+	}
+	key := objects.KeyOf(ch.Event.Object)
+	if len(m.OwnerReferences) == 0 {
+		return []error{fmt.Errorf("%s: %s deleted it, but it has no owner", key, ch.Actor)}
+	}
+	for _, ref := range m.OwnerReferences {
+		if c.orphaning[ref.UID] {
+			return []error{fmt.Errorf("%s: %s deleted it, but its owner %s/%s was deleted orphaning its dependents", key, ch.Actor, ref.Kind, ref.Name)}
+		}
+		if owner := ix.get(ref.UID); owner != nil && owner.GetObjectMeta().DeletionTimestamp == nil {
+			return []error{fmt.Errorf("%s: %s deleted it, but its owner %s/%s is alive", key, ch.Actor, ref.Kind, ref.Name)}
+		}
+	}
+	return nil
+}
