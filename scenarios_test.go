@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubesim/kubesim/propcheck"
 	"github.com/kubesim/kubesim/scenario"
 	"github.com/kubesim/kubesim/sim"
 )
@@ -23,7 +24,18 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(file, ".txt"), func(t *testing.T) {
-			diffs, rewritten, err := scenario.CheckFile(file, sim.Config{})
+			// Every scenario runs with the check that no code changes the
+			// store's shared objects, after every command, and knows the
+			// property checker's `check` lines.
+			diffs, rewritten, err := scenario.CheckFileWith(file, sim.Config{CheckMutations: true}, func(r *scenario.Runner) {
+				propcheck.Install(r, nil)
+				r.After(func() string {
+					if err := r.Cluster().VerifyUnchanged(); err != nil {
+						t.Fatal(err)
+					}
+					return ""
+				})
+			})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -76,6 +76,7 @@ func (k *Kubectl) labelOne(inv *invocation, key objects.Key, set map[string]stri
 	if err != nil {
 		return serverError(err, "")
 	}
+	obj = obj.DeepCopyObject() // the store's objects are shared and read-only
 	m := obj.GetObjectMeta()
 	keys := make([]string, 0, len(set))
 	for k := range set {

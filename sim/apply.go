@@ -78,6 +78,7 @@ func (c *Cluster) Create(manifest []byte) ([]objects.Object, error) {
 
 // CreateObjects is Create for decoded objects.
 func (c *Cluster) CreateObjects(objs ...objects.Object) ([]objects.Object, error) {
+	c.verifyUnchanged("the caller, before a create")
 	if err := c.precheck(objs, false); err != nil {
 		return nil, err
 	}
@@ -100,6 +101,7 @@ func (c *Cluster) CreateObjects(objs ...objects.Object) ([]objects.Object, error
 
 // ApplyObjects is Apply for decoded objects.
 func (c *Cluster) ApplyObjects(objs ...objects.Object) ([]Applied, error) {
+	c.verifyUnchanged("the caller, before an apply")
 	if err := c.precheck(objs, true); err != nil {
 		return nil, err
 	}
@@ -293,15 +295,18 @@ func (c *Cluster) keyOf(obj objects.Object) objects.Key {
 // Delete deletes the object named by key as `kubectl delete` does (graceful
 // for pods, background cascade).
 func (c *Cluster) Delete(key objects.Key, opts storage.DeleteOptions) (objects.Object, error) {
+	c.verifyUnchanged("the caller, before a delete")
 	return c.write(User, controllers.Action{Verb: controllers.Delete, Key: key, DeleteOptions: opts})
 }
 
 // Update writes obj as a user would with `kubectl replace`.
 func (c *Cluster) Update(obj objects.Object) (objects.Object, error) {
+	c.verifyUnchanged("the caller, before an update")
 	return c.write(User, controllers.Action{Verb: controllers.Update, Object: obj})
 }
 
 // UpdateStatus writes obj's status as a user would through the status subresource.
 func (c *Cluster) UpdateStatus(obj objects.Object) (objects.Object, error) {
+	c.verifyUnchanged("the caller, before a status update")
 	return c.write(User, controllers.Action{Verb: controllers.UpdateStatus, Object: obj})
 }

@@ -80,6 +80,7 @@ func New(cfg Config) (*Cluster, error) {
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
 	c.store = storage.New(c.clock, systemRand{c})
 	c.store.SetQuota(cfg.StoreQuotaBytes)
+	c.store.CheckMutations(cfg.CheckMutations)
 	c.trace.limit = cfg.TraceLimit
 	c.events = newRecorder(c)
 	c.views = newViewHistory(cfg.Faults.staleDepth())

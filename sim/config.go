@@ -51,6 +51,14 @@ type Config struct {
 	// entries); a negative value keeps every entry, for callers that
 	// compare or print a whole long run.
 	TraceLimit int
+	// CheckMutations turns on the store's test mode that catches code
+	// changing the shared, read-only objects the store hands out
+	// (storage.Store.CheckMutations): after every reconcile (while the
+	// store holds at most 300 objects) and before every write from the
+	// API, the cluster panics naming the object and who ran last. It costs
+	// a copy per write and a comparison of every object per check: tests
+	// only.
+	CheckMutations bool
 }
 
 // NodeConfig describes one simulated machine.

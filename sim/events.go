@@ -54,7 +54,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	defer func() { r.c.actor = prev }()
 	if key, ok := r.seen[id]; ok {
 		if obj, err := r.c.store.Get(key); err == nil {
-			e := obj.(*objects.Event)
+			e := obj.(*objects.Event).DeepCopy() // stored objects are shared and read-only
 			e.Count++
 			e.LastTimestamp = objects.NewTime(now)
 			if _, err := r.c.store.Update(e); err == nil {

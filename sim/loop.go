@@ -62,6 +62,7 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 	}
 	view, stale := c.viewFor(l)
 	res := l.ctrl.Reconcile(c.clock.Now(), view, key)
+	c.verifyAfterReconcile(l.ctrl.Name() + " reconciling " + key.String())
 	c.apply(l, key, res)
 	if stale {
 		// The informer catches up: look again once the view is fresh.

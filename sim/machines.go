@@ -66,7 +66,7 @@ func (c *Cluster) postNodeReady(name string) error {
 	if err != nil {
 		return err
 	}
-	node := obj.(*objects.Node)
+	node := obj.(*objects.Node).DeepCopy() // stored objects are shared and read-only
 	now := objects.NewTime(c.clock.Now())
 	for i := range node.Status.Conditions {
 		cond := &node.Status.Conditions[i]

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/kubesim/kubesim/storage"
@@ -30,6 +31,38 @@ func (c *Cluster) notify(ev storage.WatchEvent) {
 	for _, fn := range c.observers {
 		fn(ch)
 	}
+}
+
+// verifyUnchanged panics when Config.CheckMutations is on and a stored
+// object was changed since it was stored; who names what ran last.
+func (c *Cluster) verifyUnchanged(who string) {
+	if err := c.store.VerifyUnchanged(); err != nil {
+		panic(fmt.Sprintf("sim: %v (found after %s)", err, who))
+	}
+}
+
+// mutationCheckEveryReconcile bounds the store size up to which
+// CheckMutations checks after every reconcile (it compares every object,
+// so the cost grows with the store); beyond it, it checks before every
+// write from the API and at VerifyUnchanged.
+const mutationCheckEveryReconcile = 300
+
+// verifyAfterReconcile is verifyUnchanged after a controller ran, while the
+// store is small enough for a check per reconcile.
+func (c *Cluster) verifyAfterReconcile(who string) {
+	if c.cfg.CheckMutations && c.store.Len() <= mutationCheckEveryReconcile {
+		c.verifyUnchanged(who)
+	}
+}
+
+// VerifyUnchanged checks, with Config.CheckMutations on, that no stored
+// object was changed since it was stored, and returns an error naming the
+// first that was. It returns nil when the check is off.
+func (c *Cluster) VerifyUnchanged() error {
+	if err := c.store.VerifyUnchanged(); err != nil {
+		return fmt.Errorf("sim: %v", err)
+	}
+	return nil
 }
 
 // Close stops every process the cluster's machines run (containers, exec

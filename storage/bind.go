@@ -30,11 +30,7 @@ func (s *Store) Bind(key objects.Key, nodeName string) (objects.Object, error) {
 	}
 	pod.Spec.NodeName = nodeName
 	setScheduled(&pod.Status, objects.NewTime(s.clk.Now()))
-	out, err := s.writeWithinQuota(pod, old, info)
-	if err != nil {
-		return nil, err
-	}
-	return out.DeepCopyObject(), nil
+	return s.writeWithinQuota(pod, old, info)
 }
 
 // setScheduled sets condition PodScheduled=True, replacing an earlier one.

@@ -18,6 +18,7 @@ type Checkpoint struct {
 func (s *Store) Checkpoint() Checkpoint {
 	saved := *s
 	saved.tree = s.tree.Clone()
+	saved.idx = s.idx.Clone()
 	saved.events = nil
 	return Checkpoint{saved: saved, events: len(s.events)}
 }

@@ -85,7 +85,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	m.ResourceVersion = strconv.FormatInt(rev, 10)
 	s.put(in, size)
 	s.emit(Added, in, nil, rev)
-	return in.DeepCopyObject(), nil
+	return in, nil
 }
 
 // fillSystemFields resets the metadata only the store may set, as upstream's

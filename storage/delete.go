@@ -75,7 +75,7 @@ func (s *Store) Delete(key objects.Key, opts DeleteOptions) (objects.Object, err
 		}
 		out = s.deleteObject(old, opts)
 	}
-	return out.DeepCopyObject(), nil
+	return out, nil
 }
 
 // validateDeleteOptions is upstream's ValidateDeleteOptions.

@@ -28,7 +28,8 @@ func ExampleStore() {
 		fmt.Println(err)
 		return
 	}
-	p := out.(*objects.Pod)
+	// What the store returns is shared with every reader: copy it to change it.
+	p := out.(*objects.Pod).DeepCopy()
 	fmt.Println(p.Namespace, p.Name, p.ResourceVersion, p.Status.Phase)
 
 	// A writer holding an old copy loses the race.

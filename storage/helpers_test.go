@@ -16,10 +16,57 @@ import (
 var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 
 // fixture is a store with the namespaces a simulation creates, its clock,
-// and no pending events.
+// and no pending events. Its store runs with CheckMutations, verified when
+// the test ends; the tests reach it through copyingStore, so that they may
+// change what they read as the store's callers once could.
 type fixture struct {
-	s   *storage.Store
+	s   copyingStore
 	clk *clock.Fake
+}
+
+// copyingStore hands the tests copies of what the store returns (the store
+// itself shares them, read-only); TestReadsAreShared checks the sharing.
+type copyingStore struct{ *storage.Store }
+
+func copied(obj objects.Object, err error) (objects.Object, error) {
+	if obj == nil {
+		return nil, err
+	}
+	return obj.DeepCopyObject(), err
+}
+
+func (c copyingStore) Get(k objects.Key) (objects.Object, error) { return copied(c.Store.Get(k)) }
+func (c copyingStore) Create(o objects.Object) (objects.Object, error) {
+	return copied(c.Store.Create(o))
+}
+func (c copyingStore) Update(o objects.Object) (objects.Object, error) {
+	return copied(c.Store.Update(o))
+}
+func (c copyingStore) UpdateStatus(o objects.Object) (objects.Object, error) {
+	return copied(c.Store.UpdateStatus(o))
+}
+func (c copyingStore) Bind(k objects.Key, node string) (objects.Object, error) {
+	return copied(c.Store.Bind(k, node))
+}
+func (c copyingStore) Delete(k objects.Key, opts storage.DeleteOptions) (objects.Object, error) {
+	return copied(c.Store.Delete(k, opts))
+}
+func (c copyingStore) List(kind, ns string, sel objects.Selector) []objects.Object {
+	out := c.Store.List(kind, ns, sel)
+	for i, o := range out {
+		out[i] = o.DeepCopyObject()
+	}
+	return out
+}
+func (c copyingStore) DrainEvents() []storage.WatchEvent {
+	out := c.Store.DrainEvents()
+	for i := range out {
+		out[i].Object = out[i].Object.DeepCopyObject()
+		if out[i].Old != nil {
+			out[i].Old = out[i].Old.DeepCopyObject()
+		}
+	}
+	return out
 }
 
 // newFixture returns a store seeded with (1, 2) holding namespaces default
@@ -39,7 +86,13 @@ func newSeededFixture(t testing.TB, seed1, seed2 uint64) *fixture {
 		require.NoError(t, err)
 	}
 	s.DrainEvents()
-	return &fixture{s: s, clk: clk}
+	s.CheckMutations(true)
+	t.Cleanup(func() {
+		if err := s.VerifyUnchanged(); err != nil {
+			t.Error(err)
+		}
+	})
+	return &fixture{s: copyingStore{s}, clk: clk}
 }
 
 // namespace returns a new namespace object.
@@ -77,20 +130,21 @@ func unstructured(apiVersion, kind, ns, name string) *objects.Unstructured {
 	}
 }
 
-// mustCreate creates obj and returns the stored result.
+// mustCreate creates obj and returns a copy of the stored result, which
+// the test may change.
 func (f *fixture) mustCreate(t testing.TB, obj objects.Object) objects.Object {
 	t.Helper()
 	out, err := f.s.Create(obj)
 	require.NoError(t, err)
-	return out
+	return out.DeepCopyObject()
 }
 
-// mustGetPod fetches a pod.
+// mustGetPod fetches a copy of a pod, which the test may change.
 func (f *fixture) mustGetPod(t testing.TB, ns, name string) *objects.Pod {
 	t.Helper()
 	obj, err := f.s.Get(objects.Key{Kind: "Pod", Namespace: ns, Name: name})
 	require.NoError(t, err)
-	return obj.(*objects.Pod)
+	return obj.(*objects.Pod).DeepCopy()
 }
 
 // state captures what a rejected call must leave untouched.

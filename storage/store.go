@@ -9,8 +9,12 @@ import (
 	"github.com/kubesim/kubesim/objects"
 )
 
-// Reader is the read side of the store, what controllers get. Everything it
-// returns is a deep copy the caller owns.
+// Reader is the read side of the store, what controllers get. The objects it
+// returns are the stored ones, shared by every reader and never changed by
+// the store: a caller must not change them either, and DeepCopyObject one
+// it wants to change (to write it back, say). Sharing is what makes a read
+// cost nothing; a simulation run with Config.CheckMutations (or a store
+// with CheckMutations) fails loudly when a careless caller breaks the rule.
 type Reader interface {
 	// Get returns the object stored under key, or a NotFound error.
 	Get(key objects.Key) (objects.Object, error)
@@ -19,12 +23,13 @@ type Reader interface {
 	// everything), ordered by namespace then name.
 	List(kind, namespace string, sel objects.Selector) []objects.Object
 	// Scan visits the stored objects of kind in namespace (as List, without
-	// a selector) in key order until visit returns false. The objects are
-	// the stored ones, not copies: visit must not change them, and must
-	// DeepCopyObject any it keeps to change later. It lets a controller that
-	// must look at every object of a namespace (claiming pods by owner and
-	// selector) pay for copies of the few it keeps only.
+	// a selector) in key order until visit returns false.
 	Scan(kind, namespace string, visit func(objects.Object) bool)
+	// ScanIndex visits the stored objects of kind filed under value in one
+	// of the store's indexes (IndexController, IndexOwner, IndexNode), in
+	// key order, until visit returns false: the pods a Job controls, the
+	// pods bound to a node, at a cost that follows their number.
+	ScanIndex(index, value, kind string, visit func(objects.Object) bool)
 	// ResourceVersion returns the revision the reader reflects.
 	ResourceVersion() int64
 }
@@ -53,6 +58,7 @@ type Store struct {
 	clk    clock.PassiveClock
 	rnd    Rand
 	tree   *btree.BTreeG[entry]
+	idx    *btree.BTreeG[indexEntry] // secondary indexes (index.go)
 	rev    int64
 	events []WatchEvent
 	// size is the total size of the stored objects and quota the most it
@@ -62,6 +68,9 @@ type Store struct {
 	// so that a typed object created without apiVersion and kind (as
 	// client-go callers leave them) is still recognised.
 	kindsByType map[reflect.Type]objects.KindInfo
+	// shadows are private copies of the stored objects, in the test mode
+	// that catches callers changing shared objects (CheckMutations).
+	shadows map[objects.Object]objects.Object
 }
 
 var (
@@ -72,7 +81,7 @@ var (
 // New returns an empty store at revision 0 that reads the time from clk and
 // draws generated names and UIDs from rnd. Both must be non-nil.
 func New(clk clock.PassiveClock, rnd Rand) *Store {
-	s := &Store{clk: clk, rnd: rnd, tree: btree.NewG(btreeDegree, entryLess),
+	s := &Store{clk: clk, rnd: rnd, tree: btree.NewG(btreeDegree, entryLess), idx: btree.NewG(btreeDegree, indexLess),
 		kindsByType: map[reflect.Type]objects.KindInfo{}}
 	for _, k := range objects.Kinds() {
 		if k.New != nil {
@@ -82,10 +91,10 @@ func New(clk clock.PassiveClock, rnd Rand) *Store {
 	return s
 }
 
-// Get returns a deep copy of the object stored under key.
+// Get returns the object stored under key (shared, read-only).
 func (s *Store) Get(key objects.Key) (objects.Object, error) { return getFrom(s.tree, key) }
 
-// List returns deep copies of the matching objects; see Reader.
+// List returns the matching objects (shared, read-only); see Reader.
 func (s *Store) List(kind, namespace string, sel objects.Selector) []objects.Object {
 	return listFrom(s.tree, kind, namespace, sel)
 }
@@ -102,6 +111,12 @@ func (s *Store) Scan(kind, namespace string, visit func(objects.Object) bool) {
 	scanFrom(s.tree, kind, namespace, visit)
 }
 
+// ScanIndex visits the objects of kind filed under value in index (see
+// Reader).
+func (s *Store) ScanIndex(index, value, kind string, visit func(objects.Object) bool) {
+	scanIndex(s.tree, s.idx, index, value, kind, visit)
+}
+
 // ResourceVersion returns the current revision: the resourceVersion of the
 // latest write, or 0 for a store never written.
 func (s *Store) ResourceVersion() int64 { return s.rev }
@@ -113,19 +128,25 @@ func (s *Store) Len() int { return s.tree.Len() }
 // O(1): the tree is shared copy-on-write (btree Clone) and stored objects are
 // never mutated, so later writes to the store do not show in the snapshot.
 func (s *Store) Snapshot() Reader {
-	return &snapshot{tree: s.tree.Clone(), rev: s.rev}
+	return &snapshot{tree: s.tree.Clone(), idx: s.idx.Clone(), rev: s.rev}
 }
 
 // snapshot is a frozen Reader.
 type snapshot struct {
 	tree *btree.BTreeG[entry]
+	idx  *btree.BTreeG[indexEntry]
 	rev  int64
 }
 
-// Get returns a deep copy of the object stored under key at the snapshot.
+// ScanIndex visits the objects filed under value in index at the snapshot.
+func (v *snapshot) ScanIndex(index, value, kind string, visit func(objects.Object) bool) {
+	scanIndex(v.tree, v.idx, index, value, kind, visit)
+}
+
+// Get returns the object stored under key at the snapshot.
 func (v *snapshot) Get(key objects.Key) (objects.Object, error) { return getFrom(v.tree, key) }
 
-// List returns deep copies of the matching objects at the snapshot.
+// List returns the matching objects at the snapshot.
 func (v *snapshot) List(kind, namespace string, sel objects.Selector) []objects.Object {
 	return listFrom(v.tree, kind, namespace, sel)
 }
@@ -153,24 +174,24 @@ func normalizeKey(key objects.Key) (objects.Key, objects.KindInfo) {
 	return key, info
 }
 
-// getFrom looks key up in tree and returns a deep copy.
+// getFrom looks key up in tree.
 func getFrom(tree *btree.BTreeG[entry], key objects.Key) (objects.Object, error) {
 	key, info := normalizeKey(key)
 	e, ok := tree.Get(entry{key: key})
 	if !ok {
 		return nil, newNotFound(info, key.Name)
 	}
-	return e.obj.DeepCopyObject(), nil
+	return e.obj, nil
 }
 
-// listFrom returns deep copies of the objects of kind (and namespace) that
-// sel matches, in key order.
+// listFrom returns the objects of kind (and namespace) that sel matches,
+// in key order.
 func listFrom(tree *btree.BTreeG[entry], kind, namespace string, sel objects.Selector) []objects.Object {
 	matchAll := sel == nil || sel.Empty()
 	var out []objects.Object
 	scanFrom(tree, kind, namespace, func(obj objects.Object) bool {
 		if matchAll || sel.Matches(obj.GetObjectMeta().Labels) {
-			out = append(out, obj.DeepCopyObject())
+			out = append(out, obj)
 		}
 		return true
 	})
@@ -203,10 +224,16 @@ func (s *Store) lookup(key objects.Key) objects.Object {
 
 // put stores obj, of size bytes, under its key, replacing what was there.
 func (s *Store) put(obj objects.Object, size int64) {
-	if old, replaced := s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj, size: size}); replaced {
+	old, replaced := s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj, size: size})
+	var before objects.Object
+	if replaced {
 		s.size -= old.size
+		s.unshadow(old.obj)
+		before = old.obj
 	}
 	s.size += size
+	s.shadow(obj)
+	reindex(s.idx, before, obj)
 }
 
 // nextRevision advances the global revision counter and returns the new value.

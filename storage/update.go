@@ -91,13 +91,9 @@ func (s *Store) update(obj objects.Object, ep endpoint) (objects.Object, error) 
 		return nil, newInvalid(info, key.Name, errs)
 	}
 	if shouldDeleteDuringUpdate(in, old) {
-		return s.deleteDuringUpdate(in, old).DeepCopyObject(), nil
+		return s.deleteDuringUpdate(in, old), nil
 	}
-	out, err := s.writeWithinQuota(in, old, info)
-	if err != nil {
-		return nil, err
-	}
-	return out.DeepCopyObject(), nil
+	return s.writeWithinQuota(in, old, info)
 }
 
 // checkEndpoint rejects updates the endpoint cannot take: a status update
@@ -195,7 +191,7 @@ func shouldDeleteDuringUpdate(in, old objects.Object) bool {
 
 // write stores in as the new state of old, unless nothing changed (as etcd3's
 // GuaranteedUpdate skips writing identical bytes), and returns what is now
-// stored. Callers copy it before handing it out.
+// stored, which callers hand out as it is (read-only, see Reader).
 //
 // It is the write of the delete paths (a deletion timestamp, finalizers),
 // which the quota lets through; updates go through writeWithinQuota.
@@ -246,6 +242,8 @@ func (s *Store) remove(old objects.Object) objects.Object {
 	rev := s.nextRevision()
 	if gone, ok := s.tree.Delete(entry{key: objects.KeyOf(old)}); ok {
 		s.size -= gone.size
+		s.unshadow(gone.obj)
+		reindex(s.idx, gone.obj, nil)
 	}
 	last := old.DeepCopyObject()
 	last.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)

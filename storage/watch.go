@@ -27,22 +27,17 @@ type WatchEvent struct {
 }
 
 // emit records a change. obj and old are stored objects (or, for Deleted,
-// an object no one else holds); DrainEvents copies them on the way out.
+// an object no one else holds), handed out as they are.
 func (s *Store) emit(t EventType, obj, old objects.Object, rev int64) {
 	s.events = append(s.events, WatchEvent{Type: t, Object: obj, Old: old, ResourceVersion: rev})
 }
 
 // DrainEvents returns every change since the previous drain, oldest first,
-// and forgets them. The objects are deep copies the caller owns.
+// and forgets them. The objects are the stored ones, shared: read-only,
+// as everything a Reader returns.
 func (s *Store) DrainEvents() []WatchEvent {
 	out := s.events
 	s.events = nil
-	for i := range out {
-		out[i].Object = out[i].Object.DeepCopyObject()
-		if out[i].Old != nil {
-			out[i].Old = out[i].Old.DeepCopyObject()
-		}
-	}
 	return out
 }
 

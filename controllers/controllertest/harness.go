@@ -32,6 +32,14 @@ func NewStoreWithClock(t testing.TB, start time.Time) (*storage.Store, *clock.Fa
 	_, err := s.Create(&objects.Namespace{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
 		ObjectMeta: objects.ObjectMeta{Name: "default"}})
 	require.NoError(t, err)
+	// The objects the store hands out are shared: a controller (or a test)
+	// that changes one fails the test.
+	s.CheckMutations(true)
+	t.Cleanup(func() {
+		if err := s.VerifyUnchanged(); err != nil {
+			t.Error(err)
+		}
+	})
 	return s, clk
 }
 

@@ -57,7 +57,7 @@ func (f *fixture) watch() {
 func (f *fixture) cronJob() *objects.CronJob {
 	obj, err := f.st.Get(helloKey)
 	require.NoError(f.t, err)
-	return obj.(*objects.CronJob)
+	return obj.(*objects.CronJob).DeepCopy()
 }
 
 // reconcile runs the controller at now and applies its result as sim
@@ -76,7 +76,7 @@ func (f *fixture) reconcile(now time.Time) (controllers.Result, []controllers.Ev
 func (f *fixture) finish(name string, start time.Time, cond string) {
 	obj, err := f.st.Get(objects.Key{Kind: "Job", Namespace: "default", Name: name})
 	require.NoError(f.t, err)
-	j := obj.(*objects.Job)
+	j := obj.(*objects.Job).DeepCopy()
 	s, done := objects.NewTime(start), objects.NewTime(start.Add(2*time.Second))
 	j.Status.StartTime = &s
 	if cond == objects.JobComplete {
@@ -115,7 +115,7 @@ func TestFirstRunCreatesJob(t *testing.T) {
 	assert.Equal(t, time.Minute, res.RequeueAfter)
 	obj, err := f.st.Get(objects.Key{Kind: "Job", Namespace: "default", Name: "hello-28386721"})
 	require.NoError(t, err)
-	j := obj.(*objects.Job)
+	j := obj.(*objects.Job).DeepCopy()
 	assert.Equal(t, "2023-12-22T00:01:00Z", j.Annotations[objects.CronJobScheduledTimestampAnnotation])
 	assert.Equal(t, "x", j.Annotations["note"])
 	assert.Equal(t, "hello", j.Labels["app"])

@@ -41,22 +41,23 @@ func newDeployment(strategy string) *objects.Deployment {
 	}
 }
 
+// create stores obj and returns a copy of what was stored, for the test to change.
 func (e *env) create(obj objects.Object) objects.Object {
 	out, err := e.store.Create(obj)
 	require.NoError(e.t, err)
-	return out
+	return out.DeepCopyObject()
 }
 
 func (e *env) deployment() *objects.Deployment {
 	obj, err := e.store.Get(objects.Key{Kind: "Deployment", Namespace: "default", Name: "nginx-deployment"})
 	require.NoError(e.t, err)
-	return obj.(*objects.Deployment)
+	return obj.(*objects.Deployment).DeepCopy()
 }
 
 func (e *env) replicaSets() []*objects.ReplicaSet {
 	var out []*objects.ReplicaSet
 	for _, o := range e.store.List("ReplicaSet", "default", nil) {
-		out = append(out, o.(*objects.ReplicaSet))
+		out = append(out, o.(*objects.ReplicaSet).DeepCopy())
 	}
 	return out
 }

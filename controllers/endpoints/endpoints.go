@@ -45,7 +45,7 @@ func (c *Controller) Reconcile(_ time.Time, r storage.Reader, key objects.Key) c
 	epKey := objects.Key{Kind: "Endpoints", Namespace: key.Namespace, Name: key.Name}
 	var current *objects.Endpoints
 	if o, err := r.Get(epKey); err == nil {
-		current = o.(*objects.Endpoints)
+		current = o.(*objects.Endpoints).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	}
 	o, err := r.Get(key)
 	if err != nil {

@@ -141,6 +141,7 @@ func (g *Collector) orphan(r storage.Reader, owner objects.Object) controllers.R
 			res.Actions = append(res.Actions, deleteDependent(dep, storage.DeletePropagationBackground).Actions...)
 			continue
 		}
+		dep = dep.DeepCopyObject() // what the store hands out is shared and read-only
 		dm := dep.GetObjectMeta()
 		dm.OwnerReferences = slices.DeleteFunc(dm.OwnerReferences, func(ref objects.OwnerReference) bool { return ref.UID == uid })
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.Update, Object: dep})
@@ -205,6 +206,7 @@ func deleteDependent(dep objects.Object, policy string) controllers.Result {
 }
 
 func removeFinalizer(obj objects.Object, finalizer string) controllers.Action {
+	obj = obj.DeepCopyObject() // what the store hands out is shared and read-only
 	m := obj.GetObjectMeta()
 	m.Finalizers = slices.DeleteFunc(slices.Clone(m.Finalizers), func(f string) bool { return f == finalizer })
 	return controllers.Action{Verb: controllers.Update, Object: obj}

@@ -46,7 +46,7 @@ func (w *world) create(obj objects.Object) objects.Object {
 	out, err := w.store.Create(obj)
 	require.NoError(w.t, err)
 	w.feed()
-	return out
+	return out.DeepCopyObject()
 }
 
 func (w *world) feed() {

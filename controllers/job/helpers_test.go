@@ -77,7 +77,7 @@ func (e *env) createJob(j *objects.Job) *objects.Job {
 	out, err := e.store.Create(j)
 	require.NoError(e.t, err)
 	e.drain()
-	return out.(*objects.Job)
+	return out.(*objects.Job).DeepCopy()
 }
 
 // getJob reads the Job back.
@@ -85,7 +85,7 @@ func (e *env) getJob(name string) *objects.Job {
 	e.t.Helper()
 	obj, err := e.store.Get(objects.Key{Kind: "Job", Namespace: "default", Name: name})
 	require.NoError(e.t, err)
-	return obj.(*objects.Job)
+	return obj.(*objects.Job).DeepCopy()
 }
 
 // updateJob writes a spec change, as kubectl would.
@@ -94,7 +94,7 @@ func (e *env) updateJob(j *objects.Job) *objects.Job {
 	out, err := e.store.Update(j)
 	require.NoError(e.t, err)
 	e.drain()
-	return out.(*objects.Job)
+	return out.(*objects.Job).DeepCopy()
 }
 
 // podState is how a test pod looks.
@@ -149,15 +149,15 @@ func (e *env) addPod(j *objects.Job, name string, st podState) *objects.Pod {
 	p.Spec.NodeName = st.node
 	created, err := e.store.Create(p)
 	require.NoError(e.t, err)
-	pod := created.(*objects.Pod)
+	pod := created.(*objects.Pod).DeepCopy()
 	pod.Status = podStatus(st)
 	upd, err := e.store.UpdateStatus(pod)
 	require.NoError(e.t, err)
-	pod = upd.(*objects.Pod)
+	pod = upd.(*objects.Pod).DeepCopy()
 	if st.deleting {
 		out, err := e.store.Delete(objects.KeyOf(pod), storage.DeleteOptions{})
 		require.NoError(e.t, err)
-		pod = out.(*objects.Pod)
+		pod = out.(*objects.Pod).DeepCopy()
 	}
 	e.drain()
 	return pod
@@ -206,14 +206,14 @@ func (e *env) pod(name string) *objects.Pod {
 	e.t.Helper()
 	obj, err := e.store.Get(objects.Key{Kind: "Pod", Namespace: "default", Name: name})
 	require.NoError(e.t, err)
-	return obj.(*objects.Pod)
+	return obj.(*objects.Pod).DeepCopy()
 }
 
 // pods lists the pods of namespace default by name.
 func (e *env) pods() []*objects.Pod {
 	var out []*objects.Pod
 	for _, o := range e.store.List("Pod", "default", nil) {
-		out = append(out, o.(*objects.Pod))
+		out = append(out, o.(*objects.Pod).DeepCopy())
 	}
 	return out
 }

@@ -43,6 +43,18 @@ func (f fakeReader) Scan(kind, ns string, visit func(objects.Object) bool) {
 	}
 }
 
+func (f fakeReader) ScanIndex(index, value, kind string, visit func(objects.Object) bool) {
+	for _, o := range f {
+		m := o.GetObjectMeta()
+		if objects.KeyOf(o).Kind != kind {
+			continue
+		}
+		if ref := m.ControllerRef(); index == storage.IndexController && ref != nil && ref.UID == value && !visit(o) {
+			return
+		}
+	}
+}
+
 func (f fakeReader) ResourceVersion() int64 { return 1 }
 
 // errorTexts runs a check and returns its errors' texts.

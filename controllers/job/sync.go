@@ -64,7 +64,7 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 		c.forget(key)
 		return controllers.Result{}
 	}
-	job := obj.(*objects.Job)
+	job := obj.(*objects.Job).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	switch {
 	case managedByOther(job):
 		return controllers.Result{}

@@ -73,7 +73,7 @@ func (r *pullRig) reconcile() {
 func (r *pullRig) waiting() (string, string) {
 	obj, err := r.s.Get(r.key)
 	require.NoError(r.t, err)
-	pod := obj.(*objects.Pod)
+	pod := obj.(*objects.Pod).DeepCopy()
 	if len(pod.Status.ContainerStatuses) == 0 || pod.Status.ContainerStatuses[0].State.Waiting == nil {
 		return "", ""
 	}

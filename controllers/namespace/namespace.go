@@ -61,7 +61,7 @@ func (c *Controller) Reconcile(_ time.Time, r storage.Reader, key objects.Key) c
 	if err != nil {
 		return controllers.Result{}
 	}
-	ns := obj.(*objects.Namespace)
+	ns := obj.(*objects.Namespace).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	all, ok := r.(allKinds)
 	if ns.DeletionTimestamp == nil || !ok {
 		return controllers.Result{}

@@ -56,7 +56,7 @@ func (l *Lifecycle) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 	if err != nil {
 		return controllers.Result{}
 	}
-	node := obj.(*objects.Node)
+	node := obj.(*objects.Node).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	last, alive := l.beats.LastHeartbeat(node.Name)
 	if alive {
 		return restore(node)

@@ -68,7 +68,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 	if c.written.Stale(r, key) && !mutant.On("replicaset-stale-view") { // #7561: a stale view makes its creates again
 		return controllers.Requeue(staleRetry)
 	}
-	rs := obj.(*objects.ReplicaSet)
+	rs := obj.(*objects.ReplicaSet).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	sel, err := objects.LabelSelectorAsSelector(rs.Spec.Selector)
 	if err != nil {
 		return controllers.Result{}

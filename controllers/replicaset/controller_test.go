@@ -42,7 +42,7 @@ func (e *env) newRS(replicas int32, minReady int32) *objects.ReplicaSet {
 	}
 	out, err := e.store.Create(rs)
 	require.NoError(e.t, err)
-	return out.(*objects.ReplicaSet)
+	return out.(*objects.ReplicaSet).DeepCopy()
 }
 
 // addPod stores a pod named name with labels app=web, owned by rs unless
@@ -58,7 +58,7 @@ func (e *env) addPod(rs *objects.ReplicaSet, name, node string, readySince time.
 	}
 	out, err := e.store.Create(p)
 	require.NoError(e.t, err)
-	p = out.(*objects.Pod)
+	p = out.(*objects.Pod).DeepCopy()
 	if node != "" {
 		p.Status.Phase = objects.PodRunning
 		status := objects.ConditionFalse
@@ -69,7 +69,7 @@ func (e *env) addPod(rs *objects.ReplicaSet, name, node string, readySince time.
 		out, err = e.store.UpdateStatus(p)
 		require.NoError(e.t, err)
 	}
-	return out.(*objects.Pod)
+	return out.(*objects.Pod).DeepCopy()
 }
 
 // sync reconciles "web" at now and applies the result.
@@ -84,13 +84,13 @@ func (e *env) sync(now time.Time) controllers.Result {
 func (e *env) rs() *objects.ReplicaSet {
 	obj, err := e.store.Get(objects.Key{Kind: "ReplicaSet", Namespace: "default", Name: "web"})
 	require.NoError(e.t, err)
-	return obj.(*objects.ReplicaSet)
+	return obj.(*objects.ReplicaSet).DeepCopy()
 }
 
 func (e *env) pods() []*objects.Pod {
 	var out []*objects.Pod
 	for _, o := range e.store.List("Pod", "default", nil) {
-		out = append(out, o.(*objects.Pod))
+		out = append(out, o.(*objects.Pod).DeepCopy())
 	}
 	return out
 }

@@ -25,7 +25,7 @@ func TestStaleReplicaSetCannotAdoptAnAdoptedPod(t *testing.T) {
 
 	obj, err := e.store.Get(objects.Key{Kind: "Pod", Namespace: "default", Name: "orphan"})
 	require.NoError(t, err)
-	p := obj.(*objects.Pod)
+	p := obj.(*objects.Pod).DeepCopy()
 	yes := true
 	p.OwnerReferences = []objects.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "other",
 		UID: "other-uid", Controller: &yes}}

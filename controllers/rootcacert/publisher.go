@@ -81,7 +81,7 @@ func (c *Controller) Reconcile(_ time.Time, r storage.Reader, key objects.Key) c
 		}
 		return controllers.Result{Actions: []controllers.Action{{Verb: controllers.Create, Object: c.ConfigMap(key.Name)}}}
 	}
-	cm := obj.(*objects.ConfigMap)
+	cm := obj.(*objects.ConfigMap).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	if c.upToDate(cm) {
 		return controllers.Result{}
 	}

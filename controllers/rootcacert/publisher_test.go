@@ -27,7 +27,7 @@ func getCM(t *testing.T, st *storage.Store) *objects.ConfigMap {
 	t.Helper()
 	obj, err := st.Get(rootCM)
 	require.NoError(t, err)
-	return obj.(*objects.ConfigMap)
+	return obj.(*objects.ConfigMap).DeepCopy()
 }
 
 // A new namespace gets kube-root-ca.crt with the bundle and upstream's

@@ -35,7 +35,7 @@ func (w *world) create(obj objects.Object) objects.Object {
 	out, err := w.store.Create(obj)
 	require.NoError(w.t, err)
 	w.feed()
-	return out
+	return out.DeepCopyObject()
 }
 
 // feed hands every pending watch event to the scheduler, as the loop does.

@@ -43,7 +43,7 @@ func (w *world) bindClaim(name string) {
 	w.t.Helper()
 	o, err := w.store.Get(objects.Key{Kind: "PersistentVolumeClaim", Namespace: "default", Name: name})
 	require.NoError(w.t, err)
-	c := o.(*objects.PersistentVolumeClaim)
+	c := o.(*objects.PersistentVolumeClaim).DeepCopy()
 	c.Spec.VolumeName = "pv1"
 	c.Annotations = map[string]string{objects.AnnBindCompleted: "yes", objects.AnnBoundByController: "yes"}
 	_, err = w.store.Update(c)
@@ -75,7 +75,7 @@ func TestPodWithUnboundClaimWaitsForTheBinding(t *testing.T) {
 	require.NoError(t, applyAll(w, res))
 	o, err := w.store.Get(key)
 	require.NoError(t, err)
-	pod := o.(*objects.Pod)
+	pod := o.(*objects.Pod).DeepCopy()
 	require.Len(t, pod.Status.Conditions, 1)
 	assert.Equal(t, objects.PodCondition{Type: objects.PodScheduled, Status: objects.ConditionFalse, Reason: "Unschedulable",
 		Message: res.Events[0].Message, LastTransitionTime: objects.NewTime(t0)}, pod.Status.Conditions[0])
@@ -83,7 +83,7 @@ func TestPodWithUnboundClaimWaitsForTheBinding(t *testing.T) {
 	// Setting only volumeName is not a finished binding (isPVCFullyBound).
 	o, err = w.store.Get(objects.Key{Kind: "PersistentVolumeClaim", Namespace: "default", Name: "data"})
 	require.NoError(t, err)
-	half := o.(*objects.PersistentVolumeClaim)
+	half := o.(*objects.PersistentVolumeClaim).DeepCopy()
 	half.Spec.VolumeName = "pv1"
 	_, err = w.store.Update(half)
 	require.NoError(t, err)

@@ -79,7 +79,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 	if c.written.Stale(r, key) {
 		return controllers.Requeue(staleRetry)
 	}
-	set := obj.(*objects.StatefulSet)
+	set := obj.(*objects.StatefulSet).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	s := c.newSyncer(now, r, key, set)
 	s.sync()
 	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}

@@ -54,7 +54,7 @@ func makeReady(t *testing.T, s *storage.Store, name string) {
 	t.Helper()
 	o, err := s.Get(objects.Key{Kind: "Pod", Namespace: "default", Name: name})
 	require.NoError(t, err)
-	p := o.(*objects.Pod)
+	p := o.(*objects.Pod).DeepCopy()
 	p.Status.Phase = objects.PodRunning
 	p.Status.Conditions = []objects.PodCondition{{Type: objects.PodReady, Status: objects.ConditionTrue,
 		LastTransitionTime: objects.Time{Time: start}}}
@@ -85,7 +85,7 @@ func TestOrderedReadyCreatesClaimsThenPodsInOrder(t *testing.T) {
 
 	o, err := s.Get(objects.Key{Kind: "Pod", Namespace: "default", Name: "web-1"})
 	require.NoError(t, err)
-	p := o.(*objects.Pod)
+	p := o.(*objects.Pod).DeepCopy()
 	require.Equal(t, "web-1", p.Spec.Hostname)
 	require.Equal(t, "nginx", p.Spec.Subdomain)
 	require.Equal(t, "1", p.Labels[objects.PodIndexLabel])
@@ -117,7 +117,7 @@ func TestScaleDownDeletesHighestOrdinalFirstAndKeepsClaims(t *testing.T) {
 	}
 	o, err := s.Get(objects.Key{Kind: "StatefulSet", Namespace: "default", Name: "web"})
 	require.NoError(t, err)
-	set := o.(*objects.StatefulSet)
+	set := o.(*objects.StatefulSet).DeepCopy()
 	*set.Spec.Replicas = 1
 	_, err = s.Update(set)
 	require.NoError(t, err)

@@ -40,7 +40,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 	if err != nil {
 		return controllers.Result{}
 	}
-	j := obj.(*objects.Job)
+	j := obj.(*objects.Job).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	if j.DeletionTimestamp != nil || !needsCleanup(j) {
 		return controllers.Result{}
 	}

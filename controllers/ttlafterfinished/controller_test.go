@@ -28,7 +28,7 @@ func setup(t *testing.T, ttl *int32, finished bool) (*storage.Store, *objects.Jo
 			RestartPolicy: objects.RestartPolicyNever, Containers: []objects.Container{{Name: "pi", Image: "perl"}}}}},
 	})
 	require.NoError(t, err)
-	j := out.(*objects.Job)
+	j := out.(*objects.Job).DeepCopy()
 	if finished {
 		at := objects.NewTime(t0)
 		j.Status = objects.JobStatus{StartTime: &at, CompletionTime: &at, Succeeded: 1, Conditions: []objects.JobCondition{
@@ -36,7 +36,7 @@ func setup(t *testing.T, ttl *int32, finished bool) (*storage.Store, *objects.Jo
 			{Type: objects.JobComplete, Status: objects.ConditionTrue, LastTransitionTime: at}}}
 		upd, err := st.UpdateStatus(j)
 		require.NoError(t, err)
-		j = upd.(*objects.Job)
+		j = upd.(*objects.Job).DeepCopy()
 	}
 	st.DrainEvents()
 	return st, j

@@ -124,6 +124,7 @@ func (b *Binder) Reconcile(now time.Time, r storage.Reader, key objects.Key) con
 	if err != nil {
 		return controllers.Result{}
 	}
+	obj = obj.DeepCopyObject() // the store's objects are shared and read-only: work on a copy
 	switch o := obj.(type) {
 	case *objects.PersistentVolumeClaim:
 		return syncClaim(r, o)

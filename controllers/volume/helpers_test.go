@@ -110,7 +110,7 @@ func (e *env) storeEvent(src string, ev controllers.Event) {
 	e.t.Helper()
 	now := objects.NewTime(e.clk.Now())
 	for _, o := range e.store.List("Event", "default", nil) {
-		x := o.(*objects.Event)
+		x := o.(*objects.Event).DeepCopy()
 		if x.Source.Component == src && x.InvolvedObject.UID == ev.Regarding.UID && x.InvolvedObject.Name == ev.Regarding.Name &&
 			x.Type == ev.Type && x.Reason == ev.Reason && x.Message == ev.Message {
 			x.Count++
@@ -141,11 +141,12 @@ func (e *env) eventsAbout(name string) []string {
 	return out
 }
 
+// create stores obj and returns a copy of what was stored, for the test to change.
 func (e *env) create(obj objects.Object) objects.Object {
 	e.t.Helper()
 	out, err := e.store.Create(obj)
 	require.NoError(e.t, err)
-	return out
+	return out.DeepCopyObject()
 }
 
 func (e *env) delete(kind, namespace, name string) {
@@ -159,14 +160,14 @@ func (e *env) pv(name string) *objects.PersistentVolume {
 	e.t.Helper()
 	o, err := e.store.Get(objects.Key{Kind: "PersistentVolume", Name: name})
 	require.NoError(e.t, err)
-	return o.(*objects.PersistentVolume)
+	return o.(*objects.PersistentVolume).DeepCopy()
 }
 
 func (e *env) pvc(name string) *objects.PersistentVolumeClaim {
 	e.t.Helper()
 	o, err := e.store.Get(objects.Key{Kind: "PersistentVolumeClaim", Namespace: "default", Name: name})
 	require.NoError(e.t, err)
-	return o.(*objects.PersistentVolumeClaim)
+	return o.(*objects.PersistentVolumeClaim).DeepCopy()
 }
 
 func (e *env) exists(kind, namespace, name string) bool {

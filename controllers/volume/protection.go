@@ -54,7 +54,7 @@ func (p *PVCProtection) Reconcile(_ time.Time, r storage.Reader, key objects.Key
 	if err != nil {
 		return controllers.Result{}
 	}
-	c := o.(*objects.PersistentVolumeClaim)
+	c := o.(*objects.PersistentVolumeClaim).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	if c.DeletionTimestamp == nil || !c.HasFinalizer(objects.FinalizerPVCProtection) || claimInUse(r, c) {
 		return controllers.Result{}
 	}
@@ -115,7 +115,7 @@ func (p *PVProtection) Reconcile(_ time.Time, r storage.Reader, key objects.Key)
 	if err != nil {
 		return controllers.Result{}
 	}
-	pv := o.(*objects.PersistentVolume)
+	pv := o.(*objects.PersistentVolume).DeepCopy() // the store's objects are shared and read-only: work on a copy
 	if pv.DeletionTimestamp == nil || !pv.HasFinalizer(objects.FinalizerPVProtection) || pv.Status.Phase == objects.VolumeBound {
 		return controllers.Result{}
 	}

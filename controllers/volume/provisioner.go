@@ -110,6 +110,7 @@ func (p *Provisioner) Reconcile(now time.Time, r storage.Reader, key objects.Key
 	if err != nil {
 		return controllers.Result{}
 	}
+	obj = obj.DeepCopyObject() // the store's objects are shared and read-only: work on a copy
 	switch o := obj.(type) {
 	case *objects.PersistentVolumeClaim:
 		if cfg, ok := runningProvisioner(r, o.Annotations[objects.AnnBetaStorageProvisioner]); ok {

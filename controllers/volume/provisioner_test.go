@@ -58,7 +58,7 @@ func (e *nfsEnv) provisionerPod(phase string) {
 	if err != nil {
 		o = e.create(p)
 	}
-	p = o.(*objects.Pod)
+	p = o.(*objects.Pod).DeepCopy()
 	p.Status.Phase = phase
 	_, err = e.store.UpdateStatus(p)
 	require.NoError(e.t, err)

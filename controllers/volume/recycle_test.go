@@ -61,7 +61,7 @@ func (e *env) recycler(pv string) *objects.Pod {
 	if err != nil {
 		return nil
 	}
-	return o.(*objects.Pod)
+	return o.(*objects.Pod).DeepCopy()
 }
 
 // finish sets the scrubber pod's phase and message, as its kubelet would.
