@@ -315,22 +315,67 @@ func validateObjectMetaUpdate(m, old *ObjectMeta, path FieldPath) ErrorList {
 	if old.DeletionTimestamp != nil {
 		errs = append(errs, validateNoNewFinalizers(m.Finalizers, old.Finalizers, path.Child("finalizers"))...)
 	}
-	for _, f := range []struct {
-		name     string
-		now, was any
-	}{
-		{"name", m.Name, old.Name},
-		{"namespace", m.Namespace, old.Namespace},
-		{"uid", m.UID, old.UID},
-		{"creationTimestamp", m.CreationTimestamp, old.CreationTimestamp},
-		{"deletionTimestamp", m.DeletionTimestamp, old.DeletionTimestamp},
-		{"deletionGracePeriodSeconds", m.DeletionGracePeriodSeconds, old.DeletionGracePeriodSeconds},
-	} {
-		if !reflect.DeepEqual(f.now, f.was) {
-			errs = append(errs, InvalidError(path.Child(f.name), f.now, fieldImmutableErrorMsg))
-		}
+	// Compared field by field, without boxing, in upstream's order: this
+	// runs on every update.
+	immutable := func(name string, now any) {
+		errs = append(errs, InvalidError(path.Child(name), now, fieldImmutableErrorMsg))
+	}
+	if m.Name != old.Name {
+		immutable("name", m.Name)
+	}
+	if m.Namespace != old.Namespace {
+		immutable("namespace", m.Namespace)
+	}
+	if m.UID != old.UID {
+		immutable("uid", m.UID)
+	}
+	if !m.CreationTimestamp.Equal(old.CreationTimestamp.Time) || m.CreationTimestamp.Location() != old.CreationTimestamp.Location() {
+		immutable("creationTimestamp", m.CreationTimestamp)
+	}
+	if !timePtrsEqual(m.DeletionTimestamp, old.DeletionTimestamp) {
+		immutable("deletionTimestamp", m.DeletionTimestamp)
+	}
+	if !int64PtrsEqual(m.DeletionGracePeriodSeconds, old.DeletionGracePeriodSeconds) {
+		immutable("deletionGracePeriodSeconds", m.DeletionGracePeriodSeconds)
 	}
 	return errs
+}
+
+// timePtrsEqual is reflect.DeepEqual of two *Time, without reflection.
+func timePtrsEqual(a, b *Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Time.Equal(b.Time) && a.Location() == b.Location()
+}
+
+// int64PtrsEqual is reflect.DeepEqual of two *int64, without reflection.
+func int64PtrsEqual(a, b *int64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// ValidateStatusUpdate is ValidateUpdate for a write through the status
+// subresource, which keeps the stored spec (the status strategies): as
+// upstream's Validate*StatusUpdate, it checks the metadata update and the
+// status, not the spec, whose result cannot have changed since it was
+// stored. Kinds without status rules of their own get ValidateUpdate.
+func ValidateStatusUpdate(obj, old Object) ErrorList {
+	if reflect.TypeOf(obj) != reflect.TypeOf(old) {
+		return ValidateUpdate(obj, old)
+	}
+	switch o := obj.(type) {
+	case *Pod:
+		// ValidatePodStatusUpdate checks status fields kubesim's kubelet
+		// always writes well-formed; the pod itself was validated on create.
+		return validateObjectMetaUpdate(&o.ObjectMeta, &old.(*Pod).ObjectMeta, "metadata")
+	case *Job:
+		errs := validateObjectMetaUpdate(&o.ObjectMeta, &old.(*Job).ObjectMeta, "metadata")
+		return append(errs, validateJobStatusUpdate(o, old.(*Job))...)
+	}
+	return ValidateUpdate(obj, old)
 }
 
 // validateImmutable is upstream's ValidateImmutableField.

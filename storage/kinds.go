@@ -58,16 +58,17 @@ func normalizeNamespace(obj objects.Object, info objects.KindInfo) {
 	}
 }
 
-// prepareInput validates the shape of a caller's object and returns the
-// store's private, normalised copy with its kind description.
+// prepareInput validates the shape of a caller's object and returns it,
+// normalised, with its kind description. The store takes the object as it
+// is, without a copy: a write hands it over, and it becomes (with the
+// system fields the store fills in) the stored, shared, read-only version.
+// The caller must not change it afterwards, nor pass an object it read
+// from the store (DeepCopyObject that first).
 func (s *Store) prepareInput(obj objects.Object) (objects.Object, objects.KindInfo, error) {
 	if isNilObject(obj) {
 		return nil, objects.KindInfo{}, newBadRequest("the object is nil")
 	}
-	in := obj.DeepCopyObject()
-	if isNilObject(in) {
-		return nil, objects.KindInfo{}, newBadRequest("the object is nil")
-	}
+	in := obj
 	info, err := s.resolveKind(in)
 	if err != nil {
 		return nil, info, err

@@ -17,7 +17,22 @@ var (
 	stdTimeType    = reflect.TypeFor[time.Time]()
 	typeMetaType   = reflect.TypeFor[objects.TypeMeta]()
 	objectMetaType = reflect.TypeFor[objects.ObjectMeta]()
+	stringMapType  = reflect.TypeFor[map[string]string]()
 )
+
+// stringMapsEqual compares labels, annotations and the like without
+// reflection (whose map iteration allocates); nil and empty are equal.
+func stringMapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
 
 // semanticEqual reports whether a and b hold the same values. Like upstream's
 // Semantic.DeepEqual it treats a nil and an empty slice or map as equal and
@@ -31,14 +46,33 @@ func semanticEqual(a, b reflect.Value) bool {
 		return eq
 	}
 	switch a.Kind() {
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		if a.Pointer() == b.Pointer() {
+			return true // shared, as much of a new version is with the old
+		}
+		return semanticEqual(a.Elem(), b.Elem())
+	case reflect.Interface:
 		if a.IsNil() || b.IsNil() {
 			return a.IsNil() == b.IsNil()
 		}
 		return semanticEqual(a.Elem(), b.Elem())
-	case reflect.Slice, reflect.Array:
+	case reflect.Slice:
+		if a.Len() == b.Len() && a.Len() > 0 && a.Pointer() == b.Pointer() {
+			return true
+		}
+		return sequenceEqual(a, b)
+	case reflect.Array:
 		return sequenceEqual(a, b)
 	case reflect.Map:
+		if a.Len() == b.Len() && a.Pointer() == b.Pointer() {
+			return true
+		}
+		if a.Type() == stringMapType {
+			return stringMapsEqual(a.Interface().(map[string]string), b.Interface().(map[string]string))
+		}
 		return mapEqual(a, b)
 	case reflect.Struct:
 		for i := range a.NumField() {
@@ -60,10 +94,19 @@ func valueEqual(a, b reflect.Value) (eq, ok bool) {
 	}
 	switch a.Type() {
 	case quantityType:
+		if a.CanAddr() && b.CanAddr() { // through pointers: no boxing
+			return a.Addr().Interface().(*objects.Quantity).Equal(*b.Addr().Interface().(*objects.Quantity)), true
+		}
 		return a.Interface().(objects.Quantity).Equal(b.Interface().(objects.Quantity)), true
 	case timeType:
+		if a.CanAddr() && b.CanAddr() {
+			return a.Addr().Interface().(*objects.Time).Equal(b.Addr().Interface().(*objects.Time).Time), true
+		}
 		return a.Interface().(objects.Time).Equal(b.Interface().(objects.Time).Time), true
 	case stdTimeType:
+		if a.CanAddr() && b.CanAddr() {
+			return a.Addr().Interface().(*time.Time).Equal(*b.Addr().Interface().(*time.Time)), true
+		}
 		return a.Interface().(time.Time).Equal(b.Interface().(time.Time)), true
 	}
 	return false, false

@@ -87,7 +87,11 @@ func (s *Store) update(obj objects.Object, ep endpoint) (objects.Object, error) 
 	ep.prepare(in, old)
 	s.stampVolumePhaseTransition(in, old)
 	keepSystemFields(in, old, ep)
-	if errs := objects.ValidateUpdate(in, old); len(errs) > 0 {
+	validate := objects.ValidateUpdate
+	if ep == statusEndpoint {
+		validate = objects.ValidateStatusUpdate
+	}
+	if errs := validate(in, old); len(errs) > 0 {
 		return nil, newInvalid(info, key.Name, errs)
 	}
 	if shouldDeleteDuringUpdate(in, old) {

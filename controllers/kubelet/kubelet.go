@@ -36,6 +36,8 @@ type Kubelet struct {
 	host *vfs.FS
 	// pullBackoff is the image pull back-off, by pod UID and image (pull.go).
 	pullBackoff map[string]*imageBackoff
+	// name is Name's answer, built once: the loop asks for it on every event.
+	name string
 }
 
 var (
@@ -50,11 +52,12 @@ func New(cfg Config) (*Kubelet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Kubelet{cfg: cfg, ipam: a, images: map[string]bool{}, pods: map[objects.Key]*podRun{}, host: vfs.New()}, nil
+	return &Kubelet{cfg: cfg, ipam: a, images: map[string]bool{}, pods: map[objects.Key]*podRun{}, host: vfs.New(),
+		name: "kubelet/" + cfg.NodeName}, nil
 }
 
 // Name returns "kubelet/<node>".
-func (k *Kubelet) Name() string { return "kubelet/" + k.cfg.NodeName }
+func (k *Kubelet) Name() string { return k.name }
 
 // Component returns controllers.Kubelet.
 func (k *Kubelet) Component() string { return controllers.Kubelet }
