@@ -19,18 +19,20 @@ import (
 // the command starts, which serves `kubectl exec -i` with piped input; an
 // interactive terminal (-t) gets no echo and its input only once closed.
 func (s *Server) serveExec(w http.ResponseWriter, r *http.Request, req *apiRequest) {
-	if !isWebSocket(r) {
-		writeStatus(w, badRequest("kubesim streams %s over WebSocket (%s) only; "+
-			"kubectl 1.30 and later use it by default (SPDY is not spoken)", req.sub, protocolV5))
-		return
-	}
 	q := req.query
 	container := q.Get("container")
 	s.Lock()
 	pod, err := s.execTarget(req, &container)
 	s.Unlock()
 	if err != nil {
+		// Refused before any upgrade, as the apiserver and kubelet refuse
+		// it: kubectl then retries over SPDY and prints this error.
 		writeStatus(w, err)
+		return
+	}
+	if !isWebSocket(r) {
+		writeStatus(w, badRequest("kubesim streams %s over WebSocket (%s) only; "+
+			"kubectl 1.30 and later use it by default (SPDY is not spoken)", req.sub, protocolV5))
 		return
 	}
 	ws, err := upgradeWebSocket(w, r)

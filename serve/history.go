@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"time"
+
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/sim"
 	"github.com/kubesim/kubesim/storage"
@@ -9,6 +11,9 @@ import (
 // change is one store change a watch may deliver. The objects are the
 // store's own, never changed once stored, so they are read without copies.
 type change struct {
+	// at is the virtual time of the change: a Table row sent for it shows
+	// ages as of then, as a watch that keeps up would.
+	at   time.Time
 	rv   int64
 	typ  storage.EventType
 	obj  objects.Object
@@ -33,7 +38,7 @@ func newHistory(limit int, rv int64) *history { return &history{limit: limit, fl
 // add records one change.
 func (h *history) add(ch sim.Change) {
 	ev := ch.Event
-	h.changes = append(h.changes, change{rv: ev.ResourceVersion, typ: ev.Type, obj: ev.Object, old: ev.Old,
+	h.changes = append(h.changes, change{at: ch.At, rv: ev.ResourceVersion, typ: ev.Type, obj: ev.Object, old: ev.Old,
 		kind: ev.Object.GetTypeMeta().Kind})
 	if over := len(h.changes) - h.limit; over > 0 {
 		h.floor = h.changes[over-1].rv

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -42,7 +43,7 @@ func decodeObject(body []byte) (objects.Object, map[string]any, []string, error)
 		if perr != nil {
 			return nil, nil, nil, err
 		}
-		if v, ok := takePath(tree, segs); ok {
+		if v, ok := takePath(tree, segs); ok && !isZeroJSON(v) {
 			putPath(overlay, segs, v)
 			paths = append(paths, path)
 		}
@@ -56,6 +57,39 @@ func decodeObject(body []byte) (objects.Object, map[string]any, []string, error)
 		return nil, nil, nil, err
 	}
 	return obj, overlay, paths, nil
+}
+
+// isZeroJSON reports whether v carries nothing: null, "", false, 0, or an
+// empty list or object. Protobuf bodies hold every field of upstream's
+// non-pointer Go fields, set or not (selfLink, hostIPC...); an unknown
+// field with a zero value is dropped without a warning, as JSON's
+// omitempty would have left it out.
+func isZeroJSON(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case json.Number:
+		f, err := x.Float64()
+		return err == nil && f == 0
+	case int64:
+		return x == 0
+	case float64:
+		return x == 0
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		for _, e := range x {
+			if !isZeroJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // unknownFieldPath reads the path out of a strict decoding problem,

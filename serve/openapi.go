@@ -149,12 +149,22 @@ func (g *schemaGen) kindSchema(res *resource, gvk map[string]string, crds map[st
 			schema = g.unmodelledSchema(res.info.Kind)
 		}
 	}
-	if d := typeDocs[res.info.Kind]; d != "" && schema["description"] == nil {
+	if d := describe(res.info.Kind); d != "" && schema["description"] == nil {
 		schema["description"] = d
 	}
 	schema["x-kubernetes-group-version-kind"] = []any{gvk}
 	g.schemas[name] = schema
 	return name
+}
+
+// describe is the description of a type ("PodSpec") or field
+// ("PodSpec.volumes"): upstream's where kubesim's type has upstream's name,
+// else the doc comment of kubesim's own.
+func describe(key string) string {
+	if d := upstreamDocs[key]; d != "" {
+		return d
+	}
+	return typeDocs[key]
 }
 
 // kindSchemaName is upstream's schema name for a kind:
@@ -213,7 +223,7 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	g.addFields(t, props)
 	out := map[string]any{"type": "object", "properties": props}
-	if d := typeDocs[t.Name()]; d != "" {
+	if d := describe(t.Name()); d != "" {
 		out["description"] = d
 	}
 	if req := requiredFields[t.Name()]; len(req) > 0 {
@@ -245,7 +255,7 @@ func (g *schemaGen) addFields(t reflect.Type, props map[string]any) {
 		if tag == "" {
 			tag = f.Name
 		}
-		props[tag] = g.refTo(f.Type, typeDocs[t.Name()+"."+tag])
+		props[tag] = g.refTo(f.Type, describe(t.Name()+"."+tag))
 	}
 }
 

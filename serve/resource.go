@@ -225,7 +225,8 @@ func collect(src storage.Reader, req *apiRequest, opts listOptions) ([]objects.O
 	return items, next
 }
 
-// readBody reads a request body up to the apiserver's limit.
+// readBody reads a request body up to the apiserver's limit, as JSON: a
+// protobuf body (client-go's typed clients send them) is decoded first.
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
@@ -234,6 +235,9 @@ func readBody(r *http.Request) ([]byte, error) {
 	if len(b) > maxBodyBytes {
 		return nil, failure(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
 			fmt.Sprintf("Request entity too large: limit is %d", maxBodyBytes))
+	}
+	if isProtobuf(r.Header.Get("Content-Type")) && len(b) > 0 {
+		return protobufToJSON(b)
 	}
 	return b, nil
 }

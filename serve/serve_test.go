@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -142,15 +143,19 @@ func TestCreateGetErrors(t *testing.T) {
 	if code != 422 || st["reason"] != "Invalid" || !strings.Contains(body, "spec.containers[0].image") {
 		t.Errorf("invalid pod: %d %s", code, body)
 	}
-	code, _, body = f.do("POST", "/api/v1/namespaces/default/pods", "application/vnd.kubernetes.protobuf", "x")
+	code, _, body = f.do("POST", "/api/v1/namespaces/default/pods", "application/cbor", "x")
 	if code != 415 || decode(t, body)["reason"] != "UnsupportedMediaType" {
-		t.Errorf("protobuf body: %d %s", code, body)
+		t.Errorf("CBOR body: %d %s", code, body)
+	}
+	code, _, body = f.do("POST", "/api/v1/namespaces/default/pods", "application/vnd.kubernetes.protobuf", "x")
+	if code != 400 || !strings.Contains(body, "k8s protobuf prefix") {
+		t.Errorf("garbage protobuf body: %d %s", code, body)
 	}
 }
 
 func TestUnmodelledFieldsKept(t *testing.T) {
 	f := newFixture(t, serve.Options{})
-	pod := strings.Replace(podJSON, `"restartPolicy":"Never"`, `"restartPolicy":"Never","affinity":{"nodeAffinity":{}}`, 1)
+	pod := strings.Replace(podJSON, `"restartPolicy":"Never"`, `"restartPolicy":"Never","affinity":{"nodeAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":1,"preference":{"matchExpressions":[{"key":"disk","operator":"In","values":["ssd"]}]}}]}}`, 1)
 	code, hdr, body := f.do("POST", "/api/v1/namespaces/default/pods?fieldValidation=Strict", "application/json", pod)
 	if code != 201 {
 		t.Fatalf("create: %d %s", code, body)
@@ -159,7 +164,7 @@ func TestUnmodelledFieldsKept(t *testing.T) {
 		t.Errorf("Warning = %q, want one naming spec.affinity", w)
 	}
 	_, _, body = f.do("GET", "/api/v1/namespaces/default/pods/hello", "", "")
-	if field(decode(t, body), "spec.affinity.nodeAffinity") == nil {
+	if field(decode(t, body), "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution") == nil {
 		t.Errorf("spec.affinity was not served back: %s", body)
 	}
 }
@@ -332,5 +337,34 @@ func TestScale(t *testing.T) {
 	_, _, body = f.do("GET", "/apis/apps/v1/namespaces/default/deployments/web", "", "")
 	if field(decode(t, body), "spec.replicas") != 3.0 {
 		t.Errorf("deployment after scale: %s", body)
+	}
+}
+
+// protoBytes is a protobuf length-delimited field.
+func protoBytes(num int, b []byte) []byte {
+	out := []byte{byte(num<<3 | 2)}
+	out = binary.AppendUvarint(out, uint64(len(b)))
+	return append(out, b...)
+}
+
+// TestProtobufBody creates a Secret from the protobuf body client-go's
+// typed clients send: the "k8s\x00" prefix, then a runtime.Unknown
+// {typeMeta, raw} around the Secret's own message.
+func TestProtobufBody(t *testing.T) {
+	f := newFixture(t, serve.Options{})
+	meta := protoBytes(1, []byte("s")) // ObjectMeta.name
+	entry := append(protoBytes(1, []byte("a")), protoBytes(2, []byte("hello"))...)
+	secret := append(protoBytes(1, meta), protoBytes(2, entry)...) // Secret.metadata, Secret.data
+	secret = append(secret, protoBytes(3, []byte("Opaque"))...)    // Secret.type
+	typeMeta := append(protoBytes(1, []byte("v1")), protoBytes(2, []byte("Secret"))...)
+	unknown := append(protoBytes(1, typeMeta), protoBytes(2, secret)...)
+	body := append([]byte("k8s\x00"), unknown...)
+	code, _, out := f.do("POST", "/api/v1/namespaces/default/secrets", "application/vnd.kubernetes.protobuf", string(body))
+	if code != 201 {
+		t.Fatalf("create from protobuf: %d %s", code, out)
+	}
+	got := decode(t, out)
+	if field(got, "metadata.name") != "s" || field(got, "data.a") != "aGVsbG8=" || field(got, "type") != "Opaque" {
+		t.Errorf("secret: %s", out)
 	}
 }

@@ -57,6 +57,8 @@ type Server struct {
 	kept *keptFields
 	// faults are the faults injected at the API boundary, by client.
 	faults *faults
+	// running counts the long-running requests open (/metrics).
+	running longRunning
 }
 
 // New returns a Server for c. From now on every change to c is recorded
@@ -201,6 +203,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == "/version" || p == "/version/":
 		s.serveVersion(w)
+	case p == "/metrics":
+		s.serveMetrics(w)
 	case p == "/healthz" || p == "/livez" || p == "/readyz":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok"))
@@ -232,10 +236,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case req.discovery:
 		s.serveGroupDiscovery(w, req, cat)
 	case req.sub == "log":
+		if isTrue(req.query.Get("follow")) {
+			defer track(&s.running.connect)()
+		}
 		s.serveLogs(w, r, req)
 	case req.sub == "exec" || req.sub == "attach":
+		defer track(&s.running.connect)()
 		s.serveExec(w, r, req)
 	case req.verb == "watch":
+		defer track(&s.running.watch)()
 		s.serveWatch(w, r, req)
 	default:
 		s.serveResource(w, r, req)

@@ -173,12 +173,14 @@ func notAcceptable() *Status {
 // acceptedTypes are the media types the server reads and writes.
 var acceptedTypes = []string{"application/json", "application/yaml"}
 
-// binaryTypes are media types the server does not speak.
+// binaryTypes are media types the server does not write; of them it
+// reads protobuf bodies (see protobuf.go) but not CBOR.
 var binaryTypes = []string{"application/vnd.kubernetes.protobuf", "application/cbor", "application/apply-patch+cbor"}
 
-// refusesBody reports a request whose body is protobuf or CBOR.
+// refusesBody reports a request whose body is CBOR, which the server does
+// not read (client-go sends it only when told to, ClientsPreferCBOR).
 func refusesBody(r *http.Request) bool {
-	return hasBinaryType(r.Header.Get("Content-Type"))
+	return strings.Contains(r.Header.Get("Content-Type"), "cbor")
 }
 
 // refusesAnswer reports a request that accepts only protobuf or CBOR

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kubesim/kubesim/kubectl/printers"
 	"github.com/kubesim/kubesim/objects"
@@ -20,7 +21,7 @@ func wantsTable(r *http.Request) bool {
 
 // tableReply answers with objs as a meta.k8s.io/v1 Table.
 func (s *Server) tableReply(r *http.Request, req *apiRequest, objs []objects.Object, cont string, rv int64) (*reply, error) {
-	table, err := s.table(req, objs, includeObject(r))
+	table, err := s.table(req, objs, includeObject(r), s.c.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -45,10 +46,10 @@ func includeObject(r *http.Request) string {
 	return "Metadata"
 }
 
-// table builds a Table of objs with kubesim's printers. The caller holds
-// the lock (ages are measured to the cluster's now).
-func (s *Server) table(req *apiRequest, objs []objects.Object, include string) (map[string]any, error) {
-	cols, rows, err := printers.ServerTable(req.res.info.Kind, objs, s.c.Now())
+// table builds a Table of objs with kubesim's printers, ages measured to
+// now. The caller holds the lock.
+func (s *Server) table(req *apiRequest, objs []objects.Object, include string, now time.Time) (map[string]any, error) {
+	cols, rows, err := printers.ServerTable(req.res.info.Kind, objs, now)
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, req *apiRequ
 	wait := s.changes()
 	s.Lock()
 	var initial []objects.Object
-	cur := wr.rv
+	cur, listedAt := wr.rv, s.c.Now()
 	if wr.initial {
 		initial, _ = collect(s.readerFor(r), req, listOptions{labels: wr.opts.labels, fields: wr.opts.fields})
 		cur = s.c.Store().ResourceVersion()
@@ -120,7 +120,7 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, req *apiRequ
 		return
 	}
 	for _, obj := range initial {
-		if !ew.event(storage.Added, obj) {
+		if !ew.event(storage.Added, obj, listedAt) {
 			return
 		}
 	}
@@ -207,17 +207,18 @@ func (ew *eventWriter) change(ch change) bool {
 	before := ch.old != nil && ew.wr.opts.matches(ch.old)
 	switch {
 	case ch.typ == storage.Modified && now && !before:
-		return ew.event(storage.Added, ch.obj)
+		return ew.event(storage.Added, ch.obj, ch.at)
 	case ch.typ == storage.Modified && !now && before:
-		return ew.event(storage.Deleted, ch.obj)
+		return ew.event(storage.Deleted, ch.obj, ch.at)
 	case now:
-		return ew.event(ch.typ, ch.obj)
+		return ew.event(ch.typ, ch.obj, ch.at)
 	}
 	return true
 }
 
-// event sends one event; false when the client is gone.
-func (ew *eventWriter) event(typ storage.EventType, obj objects.Object) bool {
+// event sends one event, a Table row's ages as of at (zero: now); false
+// when the client is gone.
+func (ew *eventWriter) event(typ storage.EventType, obj objects.Object, at time.Time) bool {
 	if ew.failed {
 		return false
 	}
@@ -225,7 +226,10 @@ func (ew *eventWriter) event(typ storage.EventType, obj objects.Object) bool {
 	var err error
 	ew.s.mu.Lock()
 	if ew.wr.table != "" {
-		body, err = ew.s.table(ew.req, []objects.Object{obj}, ew.wr.table)
+		if at.IsZero() {
+			at = ew.s.c.Now()
+		}
+		body, err = ew.s.table(ew.req, []objects.Object{obj}, ew.wr.table, at)
 	} else {
 		body, err = ew.s.served(obj, ew.req.res)
 	}

@@ -1,0 +1,16 @@
+// Package e2e holds kubesim's end-to-end tests, in a module of its own so
+// that client-go and controller-runtime stay out of the library's
+// dependency graph:
+//
+//   - kubectl_test.go replays the transcripts in testdata/kubectl with the
+//     real kubectl (/usr/bin/kubectl, or $KUBECTL) against `kubesim serve`,
+//     letting virtual time pass through serve's standard input between
+//     commands; the tests fail, not skip, when kubectl is missing;
+//   - clientgo_test.go and controllerruntime_test.go run an informer and
+//     workqueue controller and a controller-runtime reconciler against a
+//     simulated cluster at virtual time, in testing/synctest bubbles;
+//   - property_test.go checks a user-written client-go controller with
+//     propcheck's operations and faults at the API boundary.
+//
+// Run them with `cd e2e && go test ./...` (.ci/run does).
+package e2e
