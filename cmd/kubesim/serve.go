@@ -36,6 +36,13 @@ func serveCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var cf clusterFlags
 	cf.register(fs)
+	// kubectl computes some ages itself (describe's events) from its own
+	// clock: a cluster that starts now keeps them close to the virtual ones.
+	now := time.Now().UTC().Truncate(time.Second)
+	if err := fs.Set("start", now.Format(time.RFC3339)); err != nil {
+		panic(err)
+	}
+	fs.Lookup("start").DefValue = "now"
 	addr := fs.String("addr", "127.0.0.1:6443", "loopback address to listen on (port 0: any free port)")
 	kubeconfig := fs.String("kubeconfig", "", "write a kubeconfig for the server to `FILE` (cluster, user and context named kubesim)")
 	speed := fs.Float64("speed", 1, "virtual seconds per wall-clock second (0: time passes only when told, by sleep)")
