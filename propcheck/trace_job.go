@@ -103,7 +103,9 @@ func jobLimit(j *objects.Job) int {
 // uncountedTerminatedPods, or, for a succeeded pod of an Indexed Job, its
 // index in completedIndexes, so no finished pod goes uncounted
 // (upstream's trackJobStatusWithFinalizers: record the uids or indexes,
-// then remove the finalizers, then move the uids to the counters).
+// then remove the finalizers, then move the uids to the counters). A
+// succeeded pod of an Indexed Job without a valid index (an adopted bare
+// pod) is never counted, and loses its finalizer all the same.
 type jobFinalizerCounted struct{}
 
 func newJobFinalizerCounted() traceCheck { return jobFinalizerCounted{} }
@@ -128,9 +130,13 @@ func (jobFinalizerCounted) observe(ch sim.Change, ix *index) []error {
 	if u := j.Status.UncountedTerminatedPods; u != nil && (containsString(u.Succeeded, p.UID) || containsString(u.Failed, p.UID)) {
 		return nil
 	}
-	if ix, err := strconv.Atoi(p.Annotations[objects.JobCompletionIndexAnnotation]); err == nil &&
-		p.Status.Phase == objects.PodSucceeded && inIntervals(j.Status.CompletedIndexes, ix) {
-		return nil // an Indexed Job records a success by its index, not its uid
+	if isIndexed(j) && p.Status.Phase == objects.PodSucceeded {
+		// An Indexed Job records a success by its index, not its uid, and
+		// never counts a pod without a valid index.
+		ix, err := strconv.Atoi(p.Annotations[objects.JobCompletionIndexAnnotation])
+		if err != nil || ix < 0 || j.Spec.Completions == nil || ix >= int(*j.Spec.Completions) || inIntervals(j.Status.CompletedIndexes, ix) {
+			return nil
+		}
 	}
 	return []error{fmt.Errorf("job %s: %s removed the tracking finalizer of finished pod %s before recording it in uncountedTerminatedPods",
 		objects.KeyOf(j), ch.Actor, p.Name)}
@@ -151,6 +157,11 @@ func inIntervals(list string, ix int) bool {
 		}
 	}
 	return false
+}
+
+// isIndexed reports whether a Job's completionMode is Indexed.
+func isIndexed(j *objects.Job) bool {
+	return j.Spec.CompletionMode != nil && *j.Spec.CompletionMode == objects.IndexedCompletion
 }
 
 func containsString(list []string, s string) bool {

@@ -177,18 +177,31 @@ func TestJobFinalizerCounted(t *testing.T) {
 		update(5, jobCtl, j, recorded).update(5, jobCtl, done, released)
 	assertKept(t, "job-finalizer-counted", h)
 
-	// An Indexed Job records a success by its index.
+	// An Indexed Job records a success by its index, and never counts a
+	// pod without one.
 	indexed := j.DeepCopy()
-	indexed.Status.CompletedIndexes = "0-2"
-	ip, idone := p.DeepCopy(), done.DeepCopy()
-	ip.Annotations = map[string]string{objects.JobCompletionIndexAnnotation: "1"}
-	idone.Annotations = ip.Annotations
-	ireleased := idone.DeepCopy()
-	ireleased.Finalizers = nil
-	h = (&history{}).add(0, user, j).add(1, jobCtl, ip).update(5, "kubelet/n1", ip, idone).
-		update(5, jobCtl, j, indexed).update(5, jobCtl, idone, ireleased)
-	assertKept(t, "job-finalizer-counted", h)
+	indexed.Spec.CompletionMode = ptrTo(objects.IndexedCompletion)
+	indexed.Spec.Completions = ptrTo(int32(3))
+	recordedIx := indexed.DeepCopy()
+	recordedIx.Status.CompletedIndexes = "0-1"
+	withIndex := func(p *objects.Pod, ix string) *objects.Pod {
+		q := p.DeepCopy()
+		if ix != "" {
+			q.Annotations = map[string]string{objects.JobCompletionIndexAnnotation: ix}
+		}
+		return q
+	}
+	indexedRun := func(ix string, status *objects.Job) *history {
+		return (&history{}).add(0, user, indexed).add(1, jobCtl, withIndex(p, ix)).
+			update(5, "kubelet/n1", withIndex(p, ix), withIndex(done, ix)).
+			update(5, jobCtl, indexed, status).update(5, jobCtl, withIndex(done, ix), withIndex(released, ix))
+	}
+	assertKept(t, "job-finalizer-counted", indexedRun("1", recordedIx))
+	assertBroken(t, "job-finalizer-counted", indexedRun("2", recordedIx), "removed the tracking finalizer of finished pod pi-a")
+	assertKept(t, "job-finalizer-counted", indexedRun("", indexed))
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 func TestJobCountsBounded(t *testing.T) {
 	j := newJob("pi", 2)

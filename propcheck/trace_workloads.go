@@ -76,8 +76,9 @@ func rsSpecReplicas(rs *objects.ReplicaSet) int32 {
 // not judged while the user scales the Deployment (a proportional
 // scaling event, which moves the desired-replicas annotation), while an
 // old ReplicaSet still reports more available pods than it wants (the
-// ReplicaSet controller has not caught up), or against figures newer than
-// the controller's view.
+// ReplicaSet controller has not caught up), for a Deployment that adopted
+// a ReplicaSet it did not make (deployment.AdoptedAny), or against
+// figures newer than the controller's view.
 type deploymentMinAvailable struct {
 	available map[string]*values // new ReplicaSets' availableReplicas, by uid
 	edited    map[string]int     // the last change of each Deployment's spec
@@ -119,7 +120,7 @@ func (c *deploymentMinAvailable) judgeScaleDown(ch sim.Change, ix *index, old, r
 		return nil // the user changed the Deployment after the controller's view
 	}
 	newest, olds := newestReplicaSet(ix, d, rs)
-	if newest == nil || newest.UID == rs.UID {
+	if newest == nil || newest.UID == rs.UID || deployment.AdoptedAny(d, append(olds, newest)) {
 		return nil
 	}
 	oldReplicas := 0
@@ -183,7 +184,9 @@ func newestReplicaSet(ix *index, d *objects.Deployment, rs *objects.ReplicaSet) 
 // ReplicaSet up only once no pod of an old one runs, terminating ones
 // included (upstream's rolloutRecreate and oldPodsRunning). A pod created
 // after the controller's last own write for the Deployment may not be in
-// its view, and is not held against it.
+// its view, and is not held against it; a user's scaling (upstream's
+// scale grows the latest ReplicaSet whatever runs) and a Deployment that
+// adopted a ReplicaSet it did not make are not judged.
 type deploymentRecreate struct {
 	created map[string]int // the change that created each pod
 }
@@ -204,6 +207,18 @@ func (c *deploymentRecreate) observe(ch sim.Change, ix *index) []error {
 	}
 	d, ok := ix.controllerOf(rs).(*objects.Deployment)
 	if !ok || rsSpecReplicas(rs) <= before || d.Spec.Strategy.Type != objects.RecreateDeploymentStrategyType {
+		return nil
+	}
+	if old, ok := ch.Event.Old.(*objects.ReplicaSet); ok && old.Annotations[deployment.DesiredReplicasAnnotation] != rs.Annotations[deployment.DesiredReplicasAnnotation] {
+		return nil // a scaling event: upstream's scale grows the latest ReplicaSet whatever runs
+	}
+	var own []*objects.ReplicaSet
+	for _, o := range ix.ownedBy(d.UID) {
+		if r, ok := o.(*objects.ReplicaSet); ok {
+			own = append(own, r)
+		}
+	}
+	if deployment.AdoptedAny(d, own) {
 		return nil
 	}
 	seen := ix.seen(ch.Actor, d.UID, ch.At)

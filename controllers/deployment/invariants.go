@@ -2,6 +2,7 @@ package deployment
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -20,6 +21,13 @@ import (
 // waits), so terminating pods may briefly exceed the bound. Recreate's
 // stronger rule, no new pod while an old one runs, is a trace invariant
 // of the property checker.
+//
+// A Deployment that adopted a ReplicaSet it did not make (another
+// Deployment's, orphaned, whose selector its own overlaps) is left out:
+// upstream treats the adoption as a scaling event, and scales the adopted
+// ReplicaSet down only once the new one is saturated (its scale: "This
+// case handles replica set adoption during a saturated new replica
+// set"), so until then its pods run beside a full new ReplicaSet.
 func CheckMaxSurge(r storage.Reader) []error {
 	var errs []error
 	var rsByOwner map[string][]*objects.ReplicaSet
@@ -33,7 +41,7 @@ func CheckMaxSurge(r storage.Reader) []error {
 			rsByOwner, podsByOwner = controlledReplicaSets(r), controlledPods(r)
 		}
 		rsList := rsByOwner[d.UID]
-		if !observed(rsList) {
+		if !observed(rsList) || AdoptedAny(d, rsList) {
 			return true
 		}
 		bound := replicas(d) + MaxSurge(d)
@@ -50,6 +58,17 @@ func CheckMaxSurge(r storage.Reader) []error {
 		return true
 	})
 	return errs
+}
+
+// AdoptedAny reports whether a Deployment controls a ReplicaSet it did
+// not make: one not named <deployment>-<hash>.
+func AdoptedAny(d *objects.Deployment, rsList []*objects.ReplicaSet) bool {
+	for _, rs := range rsList {
+		if !strings.HasPrefix(rs.Name, d.Name+"-") || strings.Contains(rs.Name[len(d.Name)+1:], "-") {
+			return true
+		}
+	}
+	return false
 }
 
 // controlledReplicaSets indexes the ReplicaSets by their controller's uid,
