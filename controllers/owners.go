@@ -70,3 +70,48 @@ func DependentKeys(t storage.EventType, obj, old objects.Object, r storage.Reade
 	}
 	return keys
 }
+
+// ScanClaimable visits, in key order, the objects of kind in namespace that
+// the owner with uid controls, and the orphans (no controller at all) a
+// controller may adopt: what upstream's ControllerRefManager looks at,
+// found through the store's controller index instead of a scan of the
+// namespace, so a sync costs what the owner has, not what the cluster has.
+func ScanClaimable(r storage.Reader, kind, namespace, uid string, visit func(objects.Object) bool) {
+	var owned, orphans []objects.Object
+	r.ScanIndex(storage.IndexController, uid, kind, func(o objects.Object) bool {
+		if o.GetObjectMeta().Namespace == namespace {
+			owned = append(owned, o)
+		}
+		return true
+	})
+	r.ScanIndex(storage.IndexController, "", kind, func(o objects.Object) bool {
+		if o.GetObjectMeta().Namespace == namespace {
+			orphans = append(orphans, o)
+		}
+		return true
+	})
+	// Both lists are in key order; merge them so that callers see the
+	// order a scan of the namespace gave.
+	for len(owned) > 0 || len(orphans) > 0 {
+		var next objects.Object
+		if len(orphans) == 0 || (len(owned) > 0 && owned[0].GetObjectMeta().Name < orphans[0].GetObjectMeta().Name) {
+			next, owned = owned[0], owned[1:]
+		} else {
+			next, orphans = orphans[0], orphans[1:]
+		}
+		if !visit(next) {
+			return
+		}
+	}
+}
+
+// ScanControlled visits, in key order, the objects of kind in namespace
+// whose controller is the owner with uid.
+func ScanControlled(r storage.Reader, kind, namespace, uid string, visit func(objects.Object) bool) {
+	r.ScanIndex(storage.IndexController, uid, kind, func(o objects.Object) bool {
+		if o.GetObjectMeta().Namespace != namespace {
+			return true
+		}
+		return visit(o)
+	})
+}

@@ -15,7 +15,9 @@ import (
 // Index names for ScanIndex.
 const (
 	// IndexController maps an owner's UID to the objects whose controller
-	// reference (the owner reference marked controller) names it.
+	// reference (the owner reference marked controller) names it, and ""
+	// to the pods and ReplicaSets without a controller: the orphans a
+	// controller may adopt.
 	IndexController = "controller"
 	// IndexOwner maps an owner's UID to every object with an owner
 	// reference to it, controller or not (the garbage collector's graph).
@@ -42,6 +44,12 @@ func indexLess(a, b indexEntry) bool {
 	return a.key.Less(b.key)
 }
 
+// adoptable are the kinds whose orphans a controller adopts (ReplicaSets,
+// Jobs and StatefulSets adopt pods; Deployments adopt ReplicaSets): only
+// their orphans are filed under IndexController "", so that every other
+// object (events, namespaces) costs the index nothing.
+var adoptable = map[string]bool{"Pod": true, "ReplicaSet": true}
+
 // indexValue is one (index, value) pair an object is filed under.
 type indexValue struct{ index, value string }
 
@@ -49,12 +57,17 @@ type indexValue struct{ index, value string }
 func indexValuesOf(obj objects.Object) []indexValue {
 	m := obj.GetObjectMeta()
 	var out []indexValue
+	controlled := false
 	for i := range m.OwnerReferences {
 		ref := &m.OwnerReferences[i]
 		out = append(out, indexValue{IndexOwner, ref.UID})
-		if ref.Controller != nil && *ref.Controller {
+		if ref.Controller != nil && *ref.Controller && !controlled {
 			out = append(out, indexValue{IndexController, ref.UID})
+			controlled = true
 		}
+	}
+	if !controlled && adoptable[objects.KeyOf(obj).Kind] {
+		out = append(out, indexValue{IndexController, ""})
 	}
 	if p, ok := obj.(*objects.Pod); ok && p.Spec.NodeName != "" {
 		out = append(out, indexValue{IndexNode, p.Spec.NodeName})

@@ -35,7 +35,7 @@ func naive(r storage.Reader, index, value string) []string {
 			match = p.Spec.NodeName == value
 		case storage.IndexController:
 			ref := p.ControllerRef()
-			match = ref != nil && ref.UID == value
+			match = (ref != nil && ref.UID == value) || (ref == nil && value == "")
 		case storage.IndexOwner:
 			for _, ref := range p.OwnerReferences {
 				match = match || ref.UID == value
@@ -65,6 +65,7 @@ func TestIndexesFollowAReferenceScan(t *testing.T) {
 				assert.Equal(t, naive(r, index, u), scanned(r, index, u, "Pod"), "%s %s", index, u)
 			}
 		}
+		assert.Equal(t, naive(r, storage.IndexController, ""), scanned(r, storage.IndexController, "", "Pod"), "orphans")
 		for _, n := range nodes {
 			assert.Equal(t, naive(r, storage.IndexNode, n), scanned(r, storage.IndexNode, n, "Pod"), "node %s", n)
 		}

@@ -209,19 +209,13 @@ func podsByOwner(r storage.Reader, d *objects.Deployment, rsList []*objects.Repl
 	if err != nil {
 		return out
 	}
-	owners := map[string]bool{}
 	for _, rs := range rsList {
-		owners[rs.UID] = true
-	}
-	r.Scan("Pod", d.Namespace, func(o objects.Object) bool {
-		p := o.(*objects.Pod)
-		if !sel.Matches(p.Labels) {
+		controllers.ScanControlled(r, "Pod", d.Namespace, rs.UID, func(o objects.Object) bool {
+			if p := o.(*objects.Pod); sel.Matches(p.Labels) {
+				out[rs.UID] = append(out[rs.UID], p)
+			}
 			return true
-		}
-		if ref := p.ControllerRef(); ref != nil && owners[ref.UID] {
-			out[ref.UID] = append(out[ref.UID], p)
-		}
-		return true
-	})
+		})
+	}
 	return out
 }

@@ -40,7 +40,7 @@ func trackedPodKeys(j *objects.Job, r storage.Reader) []objects.Key {
 		return nil
 	}
 	var keys []objects.Key
-	r.Scan("Pod", j.Namespace, func(o objects.Object) bool {
+	controllers.ScanControlled(r, "Pod", j.Namespace, j.UID, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
 		if sel.Matches(p.Labels) && controlledBy(p, j) && hasTrackingFinalizer(p) {
 			keys = append(keys, objects.KeyOf(p))

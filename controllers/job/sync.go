@@ -119,13 +119,13 @@ func (s *syncer) claimPods(r storage.Reader) {
 	if err != nil {
 		sel = objects.Nothing()
 	}
-	r.Scan("Pod", j.Namespace, func(o objects.Object) bool {
+	controllers.ScanClaimable(r, "Pod", j.Namespace, j.UID, func(o objects.Object) bool {
 		stored := o.(*objects.Pod)
 		ref := stored.ControllerRef()
 		if !(ref != nil && ref.UID == j.UID) && !(ref == nil && sel.Matches(stored.Labels)) {
 			return true // another controller's pod, or one the Job does not select
 		}
-		s.claim(stored.DeepCopy(), sel)
+		s.claim(stored, sel) // read-only: the sync writes copies (podUpdate)
 		return true
 	})
 }

@@ -40,10 +40,8 @@ func (e *Eviction) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Ke
 			return nil
 		}
 		var keys []objects.Key
-		r.Scan("Pod", "", func(obj objects.Object) bool {
-			if obj.(*objects.Pod).Spec.NodeName == o.Name {
-				keys = append(keys, objects.KeyOf(obj))
-			}
+		r.ScanIndex(storage.IndexNode, o.Name, "Pod", func(obj objects.Object) bool {
+			keys = append(keys, objects.KeyOf(obj))
 			return true
 		})
 		return keys

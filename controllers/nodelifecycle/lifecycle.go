@@ -127,11 +127,8 @@ func markUnreachable(now time.Time, r storage.Reader, node *objects.Node) contro
 // cluster's pods and copies only those of the node.
 func markPodsNotReady(now time.Time, r storage.Reader, node string, res *controllers.Result) []controllers.Action {
 	var out []controllers.Action
-	r.Scan("Pod", "", func(obj objects.Object) bool {
+	r.ScanIndex(storage.IndexNode, node, "Pod", func(obj objects.Object) bool {
 		pod := obj.(*objects.Pod)
-		if pod.Spec.NodeName != node {
-			return true
-		}
 		updated := pod.DeepCopy()
 		changed := false
 		for i := range updated.Status.Conditions {

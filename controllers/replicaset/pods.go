@@ -24,7 +24,7 @@ const PodDeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost"
 func (s *syncer) claimPods(r storage.Reader, sel objects.Selector) []*objects.Pod {
 	rs := s.rs
 	var out []*objects.Pod
-	r.Scan("Pod", rs.Namespace, func(o objects.Object) bool {
+	controllers.ScanClaimable(r, "Pod", rs.Namespace, rs.UID, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
 		if !IsPodActive(p) {
 			return true
@@ -76,23 +76,24 @@ func (s *syncer) ownerAction(p *objects.Pod, adopt bool) controllers.Action {
 // ReplicaSet or by the ReplicaSets that share its controller (a
 // Deployment's other revisions). They are the stored pods, only read.
 func relatedPods(r storage.Reader, rs *objects.ReplicaSet) []*objects.Pod {
-	owners := map[string]bool{rs.UID: true}
+	owners := []string{rs.UID}
 	if ref := rs.ControllerRef(); ref != nil {
-		r.Scan("ReplicaSet", rs.Namespace, func(o objects.Object) bool {
-			if sib := o.GetObjectMeta().ControllerRef(); sib != nil && sib.UID == ref.UID {
-				owners[o.GetObjectMeta().UID] = true
+		controllers.ScanControlled(r, "ReplicaSet", rs.Namespace, ref.UID, func(o objects.Object) bool {
+			if uid := o.GetObjectMeta().UID; uid != rs.UID {
+				owners = append(owners, uid)
 			}
 			return true
 		})
 	}
 	var out []*objects.Pod
-	r.Scan("Pod", rs.Namespace, func(o objects.Object) bool {
-		p := o.(*objects.Pod)
-		if ref := p.ControllerRef(); ref != nil && owners[ref.UID] {
-			out = append(out, p)
-		}
-		return true
-	})
+	for _, uid := range owners {
+		controllers.ScanControlled(r, "Pod", rs.Namespace, uid, func(o objects.Object) bool {
+			out = append(out, o.(*objects.Pod))
+			return true
+		})
+	}
+	// in key order, as a scan of the namespace gave them
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

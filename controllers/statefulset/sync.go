@@ -50,7 +50,7 @@ func (c *Controller) newSyncer(now time.Time, r storage.Reader, key objects.Key,
 // members of it (isMemberOf), in ordinal order.
 func ownedPods(r storage.Reader, set *objects.StatefulSet) []*objects.Pod {
 	var out []*objects.Pod
-	r.Scan("Pod", set.Namespace, func(o objects.Object) bool {
+	controllers.ScanControlled(r, "Pod", set.Namespace, set.UID, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
 		if ref := p.ControllerRef(); ref != nil && ref.UID == set.UID && OrdinalOf(set, p) >= 0 {
 			out = append(out, p)
