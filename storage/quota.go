@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"encoding/json"
 	"errors"
 	"strconv"
 
@@ -33,23 +32,9 @@ func (s *Store) Size() int64 { return s.size }
 
 // objectSize is the length of obj's JSON encoding. etcd stores protobuf,
 // which is smaller, and counts its whole database, old revisions and free
-// pages included; the JSON length is a stand-in of the same order, and
-// costs one encoding per write, counted as it streams rather than kept.
-func objectSize(obj objects.Object) int64 {
-	var n byteCount
-	if err := json.NewEncoder(&n).Encode(obj); err != nil {
-		return 0
-	}
-	return int64(n) - 1 // Encode ends the value with a newline
-}
-
-// byteCount is an io.Writer that only counts what it is given.
-type byteCount int64
-
-func (n *byteCount) Write(p []byte) (int, error) {
-	*n += byteCount(len(p))
-	return len(p), nil
-}
+// pages included; the JSON length is a stand-in of the same order,
+// measured without encoding (objects.EncodedSize).
+func objectSize(obj objects.Object) int64 { return int64(objects.EncodedSize(obj)) }
 
 // admitSize refuses a write that would take the store past its quota:
 // one storing size bytes in place of replaced bytes (0 for a create). The

@@ -1,0 +1,385 @@
+package objects
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// EncodedSize returns len(json.Marshal(v)) without encoding v: the store
+// measures every object it writes for etcd's quota, and an encoding per
+// write cost more than the rest of the write. It follows encoding/json's
+// rules (field names and tags, omitempty, omitzero, embedded structs, map
+// keys, HTML-safe string escapes, base64 for []byte) for the types of this
+// package; a value of a type it does not handle (a float, a custom
+// Marshaler other than Time, Quantity and IntOrString) is measured by
+// encoding it. It returns 0 for a value encoding/json cannot encode.
+// FuzzEncodedSize checks it against encoding/json.
+//
+// Not safe for concurrent use: it caches a plan per type, as the rest of
+// the core, single-threaded.
+func EncodedSize(v any) int {
+	if v == nil {
+		return len("null")
+	}
+	rv := reflect.ValueOf(v)
+	return sizerFor(rv.Type())(rv)
+}
+
+// sizer measures one value of one type.
+type sizer func(v reflect.Value) int
+
+// sizers caches a sizer per type.
+var sizers = map[reflect.Type]sizer{}
+
+var (
+	sizeTimeType        = reflect.TypeFor[Time]()
+	sizeQuantityType    = reflect.TypeFor[Quantity]()
+	sizeIntOrStringType = reflect.TypeFor[IntOrString]()
+	marshalerType       = reflect.TypeFor[json.Marshaler]()
+)
+
+func sizerFor(t reflect.Type) sizer {
+	if s, ok := sizers[t]; ok {
+		return s
+	}
+	// A recursive type finds its own sizer through the cache while it is
+	// being built.
+	var s sizer
+	sizers[t] = func(v reflect.Value) int { return s(v) }
+	s = buildSizer(t)
+	sizers[t] = s
+	return s
+}
+
+func buildSizer(t reflect.Type) sizer {
+	switch t {
+	case sizeTimeType:
+		return func(v reflect.Value) int { return timeSize(valueAs[Time](v).Time) }
+	case sizeQuantityType:
+		return func(v reflect.Value) int { return quotedLen(valueAs[Quantity](v).String()) }
+	case sizeIntOrStringType:
+		return func(v reflect.Value) int {
+			x := valueAs[IntOrString](v)
+			if x.IsString {
+				return quotedLen(x.StrVal)
+			}
+			return intLen(int64(x.IntVal))
+		}
+	}
+	if t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType) {
+		return encodeSize
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return func(v reflect.Value) int {
+			if v.Bool() {
+				return len("true")
+			}
+			return len("false")
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(v reflect.Value) int { return intLen(v.Int()) }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return func(v reflect.Value) int { return uintLen(v.Uint()) }
+	case reflect.String:
+		return func(v reflect.Value) int { return quotedLen(v.String()) }
+	case reflect.Pointer:
+		elem := sizerFor(t.Elem())
+		return func(v reflect.Value) int {
+			if v.IsNil() {
+				return len("null")
+			}
+			return elem(v.Elem())
+		}
+	case reflect.Interface:
+		return func(v reflect.Value) int {
+			if v.IsNil() {
+				return len("null")
+			}
+			e := v.Elem()
+			return sizerFor(e.Type())(e)
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 && !t.Elem().Implements(marshalerType) {
+			return func(v reflect.Value) int {
+				if v.IsNil() {
+					return len("null")
+				}
+				return base64.StdEncoding.EncodedLen(v.Len()) + 2
+			}
+		}
+		elem := sizerFor(t.Elem())
+		return func(v reflect.Value) int {
+			if v.IsNil() {
+				return len("null")
+			}
+			return sequenceSize(v, elem)
+		}
+	case reflect.Array:
+		elem := sizerFor(t.Elem())
+		return func(v reflect.Value) int { return sequenceSize(v, elem) }
+	case reflect.Map:
+		return mapSizer(t)
+	case reflect.Struct:
+		return structSizer(t)
+	}
+	return encodeSize // floats, complex numbers and the like
+}
+
+// valueAs reads v as a T without the allocation that boxing it would make.
+func valueAs[T any](v reflect.Value) T {
+	if v.CanAddr() {
+		return *(*T)(v.Addr().UnsafePointer())
+	}
+	return v.Interface().(T)
+}
+
+// encodeSize measures by encoding: the fallback for what sizers do not model.
+func encodeSize(v reflect.Value) int {
+	if !v.CanInterface() {
+		return 0
+	}
+	b, err := json.Marshal(v.Interface())
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+func sequenceSize(v reflect.Value, elem sizer) int {
+	n := 2 // []
+	for i := range v.Len() {
+		if i > 0 {
+			n++ // ,
+		}
+		n += elem(v.Index(i))
+	}
+	return n
+}
+
+func mapSizer(t reflect.Type) sizer {
+	if t.Key().Kind() != reflect.String || t.Key().Implements(reflect.TypeFor[interface{ MarshalText() ([]byte, error) }]()) {
+		return encodeSize
+	}
+	if t == reflect.TypeFor[map[string]string]() {
+		return func(v reflect.Value) int {
+			if v.IsNil() {
+				return len("null")
+			}
+			m := valueAs[map[string]string](v)
+			n := 2
+			first := true
+			for k, val := range m {
+				if !first {
+					n++
+				}
+				first = false
+				n += quotedLen(k) + 1 + quotedLen(val)
+			}
+			return n
+		}
+	}
+	elem := sizerFor(t.Elem())
+	return func(v reflect.Value) int {
+		if v.IsNil() {
+			return len("null")
+		}
+		n := 2
+		iter := v.MapRange()
+		first := true
+		for iter.Next() {
+			if !first {
+				n++
+			}
+			first = false
+			n += quotedLen(iter.Key().String()) + 1 + elem(iter.Value())
+		}
+		return n
+	}
+}
+
+// structField is one field a struct encodes, found as encoding/json finds
+// it: by its tag or name, embedded structs' fields promoted.
+type structField struct {
+	index     []int
+	nameLen   int // the quoted name and colon
+	omitEmpty bool
+	omitZero  bool
+	size      sizer
+}
+
+func structSizer(t reflect.Type) sizer {
+	fields := collectFields(t, nil)
+	return func(v reflect.Value) int {
+		n := 2 // {}
+		first := true
+		for i := range fields {
+			f := &fields[i]
+			fv, ok := fieldByIndex(v, f.index)
+			if !ok {
+				continue // behind a nil embedded pointer
+			}
+			if (f.omitEmpty && isEmptyValue(fv)) || (f.omitZero && isZeroValue(fv)) {
+				continue
+			}
+			if !first {
+				n++
+			}
+			first = false
+			n += f.nameLen + f.size(fv)
+		}
+		return n
+	}
+}
+
+// collectFields lists t's encoded fields in order.
+func collectFields(t reflect.Type, prefix []int) []structField {
+	var out []structField
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		index := append(append([]int(nil), prefix...), i)
+		ft := sf.Type
+		if sf.Anonymous && name == "" {
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				out = append(out, collectFields(ft, index)...)
+				continue
+			}
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		out = append(out, structField{index: index, nameLen: quotedLen(name) + 1,
+			omitEmpty: hasOption(opts, "omitempty"), omitZero: hasOption(opts, "omitzero"), size: sizerFor(sf.Type)})
+	}
+	return out
+}
+
+func hasOption(opts, want string) bool {
+	for opts != "" {
+		var o string
+		o, opts, _ = strings.Cut(opts, ",")
+		if o == want {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldByIndex follows index through embedded pointers, reporting false
+// at a nil one (encoding/json skips such fields).
+func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
+}
+
+// isEmptyValue is encoding/json's omitempty rule.
+func isEmptyValue(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}
+
+// isZeroValue is encoding/json's omitzero rule: an IsZero method when the
+// type has one, the zero value otherwise.
+func isZeroValue(v reflect.Value) bool {
+	if z, ok := isZeroMethod(v); ok {
+		return z
+	}
+	return v.IsZero()
+}
+
+func isZeroMethod(v reflect.Value) (zero, ok bool) {
+	type zeroer interface{ IsZero() bool }
+	if v.Type().Implements(reflect.TypeFor[zeroer]()) {
+		if v.Kind() == reflect.Pointer && v.IsNil() {
+			return true, true
+		}
+		return v.Interface().(zeroer).IsZero(), true
+	}
+	if v.CanAddr() && reflect.PointerTo(v.Type()).Implements(reflect.TypeFor[zeroer]()) {
+		return v.Addr().Interface().(zeroer).IsZero(), true
+	}
+	return false, false
+}
+
+// timeSize is the length of Time's encoding: "null", or RFC 3339 quoted.
+func timeSize(t time.Time) int {
+	if t.IsZero() {
+		return len("null")
+	}
+	var buf [48]byte
+	return len(t.UTC().AppendFormat(buf[:0], time.RFC3339)) + 2
+}
+
+func intLen(i int64) int {
+	var buf [24]byte
+	return len(strconv.AppendInt(buf[:0], i, 10))
+}
+
+func uintLen(u uint64) int {
+	var buf [24]byte
+	return len(strconv.AppendUint(buf[:0], u, 10))
+}
+
+// quotedLen is the length of s as encoding/json writes it: quoted, with
+// its escapes, HTML-safe (<, > and & as \u003c...), invalid UTF-8 as
+// \ufffd, U+2028 and U+2029 escaped.
+func quotedLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			switch {
+			case b == '"' || b == '\\' || b == '\n' || b == '\r' || b == '\t' || b == '\b' || b == '\f':
+				n += 2
+			case b < 0x20 || b == '<' || b == '>' || b == '&':
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += 6
+		case r == '\u2028' || r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
