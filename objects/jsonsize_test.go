@@ -54,9 +54,9 @@ func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
 	pod := &Pod{
 		TypeMeta: TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: ObjectMeta{Name: "a<b>&c", Namespace: "ns", UID: "u",
-			Labels:          map[string]string{"app": "\"quoted\"\\ \n\t\r\b\f \x01", "é": "ü\u2028\u2029"},
-			Annotations:     map[string]string{},
-			OwnerReferences: []OwnerReference{{APIVersion: "batch/v1", Kind: "Job", Name: "j", UID: "x", Controller: &yes}},
+			Labels:            map[string]string{"app": "\"quoted\"\\ \n\t\r\b\f \x01", "é": "ü\u2028\u2029"},
+			Annotations:       map[string]string{},
+			OwnerReferences:   []OwnerReference{{APIVersion: "batch/v1", Kind: "Job", Name: "j", UID: "x", Controller: &yes}},
 			CreationTimestamp: NewTime(time.Date(2023, 12, 22, 1, 2, 3, 0, time.UTC)),
 			DeletionTimestamp: NewTimePtr(time.Date(12023, 1, 1, 0, 0, 0, 0, time.UTC)),
 		},
