@@ -72,8 +72,8 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	if existing := s.lookup(objects.KeyOf(in)); existing != nil {
 		return nil, alreadyExists(existing, in, info)
 	}
-	size := s.sizeAsStored(in)
-	if err := s.admitSize(size, 0, info, m.Name); err != nil {
+	size, err := s.admitWrite(in, nil, info, m.Name)
+	if err != nil {
 		return nil, err
 	}
 	// The uid is drawn only once the object is sure to be stored, so that a

@@ -13,8 +13,12 @@
 //
 // Stored objects are never mutated: a write stores a new object. That is
 // what makes [Store.Snapshot] an O(1) copy-on-write view (a btree Clone)
-// that later writes do not disturb. Everything handed out (Get, List, the
-// results of writes, drained events) is a deep copy the caller owns.
+// that later writes do not disturb, and what lets the store hand out the
+// objects themselves, shared and read-only (Get, List, Scan, the results
+// of writes, drained events), and take the object a write is given
+// without copying it. [Store.CheckMutations] is the test mode that catches
+// a caller who changes one. Secondary indexes (a controller's objects, a
+// node's pods, orphans) are btrees cloned with the objects (index.go).
 //
 // # Fidelity
 //
@@ -32,8 +36,11 @@
 // The store has etcd's space quota (SetQuota): a create or update that
 // would take the stored objects past it fails with etcd's "etcdserver:
 // mvcc: database space exceeded" (ErrNoSpace); deletes always go through.
-// Each object counts as the length of its JSON encoding, measured once
-// when it is written.
+// Each object counts as the length of its JSON encoding
+// (objects.EncodedSize), measured only once the quota comes within reach:
+// while the stored objects could not reach it even at the apiserver's
+// 3 MiB a request, writes go unmeasured (most versions are replaced before
+// anything needs their size).
 //
 // Deleting a namespace does not delete its contents and no garbage
 // collector runs here: those are controllers acting through this store.

@@ -26,9 +26,83 @@ var ErrNoSpace = errors.New("etcdserver: mvcc: database space exceeded")
 func (s *Store) SetQuota(bytes int64) { s.quota = max(bytes, 0) }
 
 // Size returns the total size of the stored objects in bytes: the length
-// of each object's JSON encoding as stored, measured once when it is
-// written.
-func (s *Store) Size() int64 { return s.size }
+// of each object's JSON encoding as stored. It measures the objects not
+// measured yet.
+func (s *Store) Size() int64 {
+	s.measureAll()
+	return s.size
+}
+
+// Objects are measured lazily: a write whose object cannot take the store
+// past its quota, whatever the sizes not known yet, stores it unmeasured,
+// and most versions (a pod's many status updates) are replaced before
+// anything needs their size. Once the quota comes within reach, every
+// stored object is measured and writes are measured and checked exactly.
+
+// unknownSize marks a stored object not measured yet.
+const unknownSize = -1
+
+// maxObjectBytes bounds an object's size for the lazy measure: the
+// apiserver refuses a request body over 3 MiB (kubectl's reader does too).
+const maxObjectBytes = 3 << 20
+
+// countSize adds a stored object's size (or one more unmeasured object).
+func (s *Store) countSize(size int64) {
+	if size == unknownSize {
+		s.unmeasured++
+		return
+	}
+	s.size += size
+}
+
+// forgetSize takes a removed or replaced object's size back out.
+func (s *Store) forgetSize(size int64) {
+	if size == unknownSize {
+		s.unmeasured--
+		return
+	}
+	s.size -= size
+}
+
+// admitWrite decides whether in may be stored (in place of the object
+// under replaced, nil for a create) within the quota, and returns the size
+// to record: unknownSize while the quota is out of reach whatever the
+// unmeasured objects weigh, the measured size otherwise.
+func (s *Store) admitWrite(in objects.Object, replaced *objects.Key, info objects.KindInfo, name string) (int64, error) {
+	if s.quota <= 0 || s.size+int64(s.unmeasured+1)*maxObjectBytes <= s.quota {
+		return unknownSize, nil
+	}
+	s.measureAll()
+	size := s.sizeAsStored(in)
+	var old int64
+	if replaced != nil {
+		old = s.storedSize(*replaced)
+	}
+	if err := s.admitSize(size, old, info, name); err != nil {
+		return 0, err
+	}
+	return size, nil
+}
+
+// measureAll measures every stored object not measured yet.
+func (s *Store) measureAll() {
+	if s.unmeasured == 0 {
+		return
+	}
+	var pending []entry
+	s.tree.Ascend(func(e entry) bool {
+		if e.size == unknownSize {
+			pending = append(pending, e)
+		}
+		return true
+	})
+	for _, e := range pending {
+		e.size = objectSize(e.obj)
+		s.tree.ReplaceOrInsert(e)
+		s.size += e.size
+	}
+	s.unmeasured = 0
+}
 
 // objectSize is the length of obj's JSON encoding. etcd stores protobuf,
 // which is smaller, and counts its whole database, old revisions and free

@@ -40,7 +40,8 @@ type Reader interface {
 type entry struct {
 	key objects.Key
 	obj objects.Object
-	// size is obj's size as the quota counts it (see objectSize).
+	// size is obj's size as the quota counts it (see objectSize), or
+	// unknownSize until it is measured.
 	size int64
 }
 
@@ -61,9 +62,11 @@ type Store struct {
 	idx    *btree.BTreeG[indexEntry] // secondary indexes (index.go)
 	rev    int64
 	events []WatchEvent
-	// size is the total size of the stored objects and quota the most it
-	// may reach (0: no quota), in bytes; see SetQuota.
+	// size is the total size of the measured stored objects and quota the
+	// most it may reach (0: no quota), in bytes; see SetQuota. unmeasured
+	// counts the stored objects not measured yet (quota.go).
 	size, quota int64
+	unmeasured int
 	// kindsByType maps the Go type of each modelled kind to its description,
 	// so that a typed object created without apiVersion and kind (as
 	// client-go callers leave them) is still recognised.
@@ -227,11 +230,11 @@ func (s *Store) put(obj objects.Object, size int64) {
 	old, replaced := s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj, size: size})
 	var before objects.Object
 	if replaced {
-		s.size -= old.size
+		s.forgetSize(old.size)
 		s.unshadow(old.obj)
 		before = old.obj
 	}
-	s.size += size
+	s.countSize(size)
 	s.shadow(obj)
 	reindex(s.idx, before, obj)
 }

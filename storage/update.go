@@ -204,7 +204,7 @@ func (s *Store) write(in, old objects.Object) objects.Object {
 	if objectsEqual(in, old) {
 		return old
 	}
-	return s.store(in, old, s.sizeAsStored(in))
+	return s.store(in, old, unknownSize)
 }
 
 // writeWithinQuota is write for creates' and updates' kin: a change that
@@ -215,8 +215,9 @@ func (s *Store) writeWithinQuota(in, old objects.Object, info objects.KindInfo) 
 	if objectsEqual(in, old) {
 		return old, nil
 	}
-	size := s.sizeAsStored(in)
-	if err := s.admitSize(size, s.storedSize(objects.KeyOf(old)), info, in.GetObjectMeta().Name); err != nil {
+	key := objects.KeyOf(old)
+	size, err := s.admitWrite(in, &key, info, in.GetObjectMeta().Name)
+	if err != nil {
 		return nil, err
 	}
 	return s.store(in, old, size), nil
@@ -245,7 +246,7 @@ func (s *Store) deleteDuringUpdate(in, old objects.Object) objects.Object {
 func (s *Store) remove(old objects.Object) objects.Object {
 	rev := s.nextRevision()
 	if gone, ok := s.tree.Delete(entry{key: objects.KeyOf(old)}); ok {
-		s.size -= gone.size
+		s.forgetSize(gone.size)
 		s.unshadow(gone.obj)
 		reindex(s.idx, gone.obj, nil)
 	}
