@@ -437,6 +437,25 @@ func DefaultImagePullPolicy(image string) string {
 // "latest" when there is neither tag nor digest, "" when there is only a
 // digest or the reference is invalid.
 func imageTag(image string) string {
+	if tag, ok := imageTags[image]; ok {
+		return tag
+	}
+	tag := parseImageTag(image)
+	if len(imageTags) >= maxImageTags {
+		clear(imageTags) // a bound, not an eviction policy: images repeat
+	}
+	imageTags[image] = tag
+	return tag
+}
+
+// imageTags remembers imageTag's answers: every pod a controller creates
+// names the same few images, and the reference grammar is a regexp.
+var imageTags = map[string]string{}
+
+const maxImageTags = 4096
+
+// parseImageTag is imageTag without the memo.
+func parseImageTag(image string) string {
 	m := imageReference.FindStringSubmatch(image)
 	if m == nil || len(m[1]) > 255 || !remainderIsLowerCase(image) || imageIDRegexp.MatchString(image) {
 		return ""

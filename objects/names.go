@@ -32,6 +32,8 @@ const (
 	labelKeyNameMaxLength     = 63
 )
 
+// The formats as regular expressions: the reference the hand-written
+// matchers of names_match.go are tested against (writes use the matchers).
 var (
 	dns1123LabelRegexp     = regexp.MustCompile("^" + dns1123LabelFmt + "$")
 	dns1123SubdomainRegexp = regexp.MustCompile("^" + dns1123SubdomainFmt + "$")
@@ -71,8 +73,8 @@ func IsDNS1123Label(value string) []string {
 	if len(value) > DNS1123LabelMaxLength {
 		errs = append(errs, maxLenChars(DNS1123LabelMaxLength))
 	}
-	if !dns1123LabelRegexp.MatchString(value) {
-		if dns1123SubdomainRegexp.MatchString(value) {
+	if !isDNS1123LabelText(value) {
+		if isDNS1123SubdomainText(value) {
 			errs = append(errs, "must not contain dots") // a valid subdomain, so the dots are the problem
 		} else {
 			errs = append(errs, regexError(dns1123LabelErrMsg, dns1123LabelFmt, "my-name", "123-abc"))
@@ -92,7 +94,7 @@ func isDNS1123Subdomain(value string, maxLen func(int) string) []string {
 	if len(value) > DNS1123SubdomainMaxLength {
 		errs = append(errs, maxLen(DNS1123SubdomainMaxLength))
 	}
-	if !dns1123SubdomainRegexp.MatchString(value) {
+	if !isDNS1123SubdomainText(value) {
 		errs = append(errs, regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, "example.com"))
 	}
 	return errs
@@ -126,7 +128,7 @@ func IsQualifiedName(value string) []string {
 	} else if len(name) > labelKeyNameMaxLength {
 		errs = append(errs, "name part "+maxLenBytes(labelKeyNameMaxLength))
 	}
-	if !labelKeyRegexp.MatchString(name) {
+	if !isLabelKeyText(name) {
 		errs = append(errs, "name part "+regexError(labelKeyErrMsg, labelKeyFmt, "MyName", "my.name", "123-abc"))
 	}
 	return errs
@@ -139,7 +141,7 @@ func IsValidLabelValue(value string) []string {
 	if len(value) > LabelValueMaxLength {
 		errs = append(errs, maxLenBytes(LabelValueMaxLength))
 	}
-	if !labelValueRegexp.MatchString(value) {
+	if !(value == "" || isLabelKeyText(value)) {
 		errs = append(errs, regexError(labelValueErrMsg, labelValueFmt, "MyValue", "my_value", "12345"))
 	}
 	return errs

@@ -1,0 +1,51 @@
+package objects
+
+// Hand-written matchers for the name and label formats every write checks
+// (dns1123LabelFmt, dns1123SubdomainFmt, labelKeyFmt, labelValueFmt):
+// the same languages as the regular expressions in names.go, which
+// TestNameMatchersAgreeWithRegexps holds them to, at a fraction of a
+// regexp's cost on the store's hot path.
+
+func isLowerAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
+
+func isAlnum(b byte) bool { return isLowerAlnum(b) || b >= 'A' && b <= 'Z' }
+
+// isDNS1123LabelText matches [a-z0-9]([-a-z0-9]*[a-z0-9])?.
+func isDNS1123LabelText(s string) bool {
+	if s == "" || !isLowerAlnum(s[0]) || !isLowerAlnum(s[len(s)-1]) {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		if !isLowerAlnum(s[i]) && s[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// isDNS1123SubdomainText matches labels joined by dots.
+func isDNS1123SubdomainText(s string) bool {
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if !isDNS1123LabelText(s[start:i]) {
+				return false
+			}
+			start = i + 1
+		}
+	}
+	return true
+}
+
+// isLabelKeyText matches ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9].
+func isLabelKeyText(s string) bool {
+	if s == "" || !isAlnum(s[0]) || !isAlnum(s[len(s)-1]) {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		if b := s[i]; !isAlnum(b) && b != '-' && b != '_' && b != '.' {
+			return false
+		}
+	}
+	return true
+}
