@@ -3,6 +3,7 @@ package objects
 import (
 	"regexp"
 	"strings"
+	"sync/atomic"
 )
 
 // Defaulting fills in what the apiserver fills in before storing an object.
@@ -437,20 +438,28 @@ func DefaultImagePullPolicy(image string) string {
 // "latest" when there is neither tag nor digest, "" when there is only a
 // digest or the reference is invalid.
 func imageTag(image string) string {
-	if tag, ok := imageTags[image]; ok {
-		return tag
+	tags := imageTags.Load()
+	if tags != nil {
+		if tag, ok := (*tags)[image]; ok {
+			return tag
+		}
 	}
 	tag := parseImageTag(image)
-	if len(imageTags) >= maxImageTags {
-		clear(imageTags) // a bound, not an eviction policy: images repeat
+	m := map[string]string{image: tag}
+	if tags != nil && len(*tags) < maxImageTags { // a bound, not an eviction policy: images repeat
+		for k, v := range *tags {
+			m[k] = v
+		}
 	}
-	imageTags[image] = tag
+	imageTags.Store(&m)
 	return tag
 }
 
 // imageTags remembers imageTag's answers: every pod a controller creates
-// names the same few images, and the reference grammar is a regexp.
-var imageTags = map[string]string{}
+// names the same few images, and the reference grammar is a regexp. The
+// map is replaced whole on a miss, so that concurrent readers (an edge
+// decoding outside the simulation's lock) never see one being written.
+var imageTags atomic.Pointer[map[string]string]
 
 const maxImageTags = 4096
 

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -20,8 +21,8 @@ import (
 // encoding it. It returns 0 for a value encoding/json cannot encode.
 // FuzzEncodedSize checks it against encoding/json.
 //
-// Not safe for concurrent use: it caches a plan per type, as the rest of
-// the core, single-threaded.
+// It caches a plan per type in a copy-on-write map, so that an edge that
+// decodes outside the simulation's lock (kubesim serve) may call it too.
 func EncodedSize(v any) int {
 	if v == nil {
 		return len("null")
@@ -33,8 +34,30 @@ func EncodedSize(v any) int {
 // sizer measures one value of one type.
 type sizer func(v reflect.Value) int
 
-// sizers caches a sizer per type.
-var sizers = map[reflect.Type]sizer{}
+// sizers caches a sizer per type, replaced whole when a type is added
+// (types are few), so that readers never see a map being written.
+var sizers atomic.Pointer[map[reflect.Type]sizer]
+
+func cachedSizer(t reflect.Type) (sizer, bool) {
+	if m := sizers.Load(); m != nil {
+		s, ok := (*m)[t]
+		return s, ok
+	}
+	return nil, false
+}
+
+func cacheSizer(t reflect.Type, s sizer) {
+	old := sizers.Load()
+	m := make(map[reflect.Type]sizer, 1)
+	if old != nil {
+		m = make(map[reflect.Type]sizer, len(*old)+1)
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[t] = s
+	sizers.Store(&m)
+}
 
 var (
 	sizeTimeType        = reflect.TypeFor[Time]()
@@ -44,15 +67,15 @@ var (
 )
 
 func sizerFor(t reflect.Type) sizer {
-	if s, ok := sizers[t]; ok {
+	if s, ok := cachedSizer(t); ok {
 		return s
 	}
 	// A recursive type finds its own sizer through the cache while it is
 	// being built.
 	var s sizer
-	sizers[t] = func(v reflect.Value) int { return s(v) }
+	cacheSizer(t, func(v reflect.Value) int { return s(v) })
 	s = buildSizer(t)
-	sizers[t] = s
+	cacheSizer(t, s)
 	return s
 }
 
