@@ -50,13 +50,22 @@ const DefaultTraceLimit = 10_000
 // same run keeps the same entries.
 type traceLog struct {
 	limit   int // most entries kept; 0 or less: every entry
-	ring    []TraceEntry
+	ring    []traceRecord
 	next    int // where the next entry goes once the ring is full
 	dropped int
 }
 
+// traceRecord is a kept entry. A store change is kept as the change and
+// put into words only when the trace is read: stored objects never
+// change, so the words come out the same, and most changes of a long run
+// are dropped from the ring before anyone reads them.
+type traceRecord struct {
+	TraceEntry
+	change *storage.WatchEvent // when set, Text is to be made from it
+}
+
 // add records e, dropping the oldest entry when the ring is full.
-func (t *traceLog) add(e TraceEntry) {
+func (t *traceLog) add(e traceRecord) {
 	if t.limit <= 0 || len(t.ring) < t.limit {
 		t.ring = append(t.ring, e)
 		return
@@ -66,11 +75,18 @@ func (t *traceLog) add(e TraceEntry) {
 	t.dropped++
 }
 
-// entries returns a copy of the kept entries, oldest first.
+// entries returns the kept entries, oldest first, in words.
 func (t *traceLog) entries() []TraceEntry {
 	out := make([]TraceEntry, 0, len(t.ring))
-	out = append(out, t.ring[t.next:]...)
-	return append(out, t.ring[:t.next]...)
+	for _, part := range [][]traceRecord{t.ring[t.next:], t.ring[:t.next]} {
+		for _, r := range part {
+			if r.change != nil {
+				r.Text = changeText(*r.change)
+			}
+			out = append(out, r.TraceEntry)
+		}
+	}
+	return out
 }
 
 // FormatOffset prints a duration since the start as HH:MM:SS.mmm, hours
@@ -81,7 +97,7 @@ func FormatOffset(d time.Duration) string {
 }
 
 func (c *Cluster) traceNote(actor, format string, args ...any) {
-	c.trace.add(TraceEntry{At: c.clock.Now(), Actor: actor, Text: fmt.Sprintf(format, args...)})
+	c.trace.add(traceRecord{TraceEntry: TraceEntry{At: c.clock.Now(), Actor: actor, Text: fmt.Sprintf(format, args...)}})
 }
 
 func eventVerb(t storage.EventType) string {
@@ -100,11 +116,16 @@ func (c *Cluster) traceChange(ev storage.WatchEvent) {
 	if ev.Object.GetTypeMeta().Kind == "Event" {
 		return
 	}
+	c.trace.add(traceRecord{TraceEntry: TraceEntry{At: c.clock.Now(), Actor: c.actor}, change: &ev})
+}
+
+// changeText puts a store change into the trace's words.
+func changeText(ev storage.WatchEvent) string {
 	text := fmt.Sprintf("%s %s rv=%d", eventVerb(ev.Type), objects.KeyOf(ev.Object), ev.ResourceVersion)
 	if s := summarize(ev.Object); s != "" {
 		text += " " + s
 	}
-	c.trace.add(TraceEntry{At: c.clock.Now(), Actor: c.actor, Text: text})
+	return text
 }
 
 // summarize picks the few fields that tell a change's story.
