@@ -25,6 +25,9 @@ func (s *syncer) manage() {
 		return
 	}
 	want := wantActive(j, s.succeeded, active)
+	if mutant.On("job-extra-pod") { // #130683: one pod more than parallelism allows
+		want++
+	}
 	rm := activePodsForRemoval(j, s.active, int(max(active-want, 0)))
 	if len(rm) > MaxPodCreateDeletePerSync {
 		rm = rm[:MaxPodCreateDeletePerSync]
@@ -38,9 +41,6 @@ func (s *syncer) manage() {
 		terminating = s.terminating
 	}
 	diff := want - terminating - active
-	if mutant.On("job-extra-pod") { // #130683: one pod more than parallelism allows
-		diff++
-	}
 	if diff <= 0 {
 		return
 	}

@@ -294,7 +294,11 @@ func (c *container) scheduleRestart(at time.Time, res *controllers.Result) {
 	if at.Sub(c.current.started) >= backoffReset {
 		c.backoff = 0
 	}
-	if c.backoff == 0 || mutant.On("kubelet-no-crashloop-backoff") { // #2529: crash loops without back-off
+	if mutant.On("kubelet-no-crashloop-backoff") { // #2529: restarted at the next relist (1s), never backed off
+		c.restartAt = at.Add(time.Second)
+		return
+	}
+	if c.backoff == 0 {
 		c.restartAt = at
 		c.backoff = backoffBase
 		return
