@@ -11,15 +11,75 @@ var faultControllers = []string{"job-controller", "deployment-controller", "repl
 	"garbage-collector-controller", "endpoint-controller", "default-scheduler", "statefulset-controller",
 	"persistentvolume-binder-controller"}
 
-// fault injects a control-plane fault: a stale view, lost watch events, or
-// a crash between two writes of one reconcile.
+// staleKinds are, for each controller, the kinds whose informer alone may
+// lag: the ones it reads besides its own objects, whose lag behind its own
+// objects' informer makes a controller act on a view without its own
+// writes ("" lags every kind).
+var staleKinds = map[string][]string{
+	"job-controller":                     {"", "Pod", "Job"},
+	"deployment-controller":              {"", "ReplicaSet", "Pod"},
+	"replicaset-controller":              {"", "Pod"},
+	"garbage-collector-controller":       {"", "Pod", "ReplicaSet"},
+	"endpoint-controller":                {"", "Pod"},
+	"default-scheduler":                  {"", "Pod", "Node"},
+	"statefulset-controller":             {"", "Pod", "PersistentVolumeClaim"},
+	"persistentvolume-binder-controller": {"", "PersistentVolume", "PersistentVolumeClaim"},
+}
+
+// The ranges faults are drawn from reach the classic bug classes: a Job
+// sync alone makes half a dozen store changes (its pods, their events, its
+// status), so a stale view must lag tens of changes, for minutes, and one
+// kind's informer lag behind another's, to hide a controller's own writes
+// from its next sync (kubernetes#27997, a Job creating pods twice from a
+// pod informer behind its job informer); delays from a second to minutes
+// let a user's change overtake the events before it; a crash may strike
+// before any write or after several; error bursts exercise every write's
+// failure path and its back-off.
+var (
+	staleDepths    = []int{1, 2, 5, 10, 20, 30}
+	staleDurations = []string{"1s", "10s", "30s", "1m", "3m"}
+	delays         = []string{"1s", "5s", "20s", "1m", "3m"}
+	delayCounts    = []int{0, 1, 3, 10} // 0: every event until cleared
+	errorCodes     = []int{409, 500, 429, 503}
+	// crashPoints lean to the few writes most reconciles make, so that
+	// the crash strikes before the run ends.
+	crashPoints = []int{0, 1, 1, 2, 3, 5}
+)
+
+// fault injects a control-plane fault into one controller: a stale view,
+// lost or delayed watch events, a crash between two writes of one
+// reconcile, failing writes, or a restart that loses the controller's
+// memory.
 func fault(s *Scenario) {
-	ctrl := rapid.SampledFrom(faultControllers).Draw(s.T, "controller")
-	switch kind := rapid.SampledFrom([]string{"stale", "drop", "crash"}).Draw(s.T, "fault"); kind {
+	t := s.T
+	ctrl := rapid.SampledFrom(faultControllers).Draw(t, "controller")
+	switch kind := rapid.SampledFrom([]string{"stale", "drop", "delay", "crash", "error", "restart"}).Draw(t, "fault"); kind {
+	case "stale":
+		line := fmt.Sprintf("fault stale %s %d --for %s", ctrl,
+			rapid.SampledFrom(staleDepths).Draw(t, "depth"), rapid.SampledFrom(staleDurations).Draw(t, "for"))
+		if kind := rapid.SampledFrom(staleKinds[ctrl]).Draw(t, "kind"); kind != "" {
+			line += " --kind " + kind
+		}
+		s.Do(line)
+	case "drop":
+		s.Do(fmt.Sprintf("fault drop %s %d", ctrl, rapid.IntRange(1, 4).Draw(t, "count")))
+	case "delay":
+		line := fmt.Sprintf("fault delay %s %s", ctrl, rapid.SampledFrom(delays).Draw(t, "delay"))
+		if n := rapid.SampledFrom(delayCounts).Draw(t, "events"); n > 0 {
+			line += fmt.Sprintf(" %d", n)
+		}
+		s.Do(line)
 	case "crash":
-		s.Do(fmt.Sprintf("fault crash %s", ctrl))
-	default:
-		s.Do(fmt.Sprintf("fault %s %s %d", kind, ctrl, rapid.IntRange(1, 4).Draw(s.T, "count")))
+		s.Do(fmt.Sprintf("fault crash %s --after %d", ctrl, rapid.SampledFrom(crashPoints).Draw(t, "after")))
+	case "error":
+		s.Do(fmt.Sprintf("fault error %s %d --code %d", ctrl,
+			rapid.IntRange(1, 5).Draw(t, "writes"), rapid.SampledFrom(errorCodes).Draw(t, "code")))
+	case "restart":
+		// A restart is over at once: nothing to clear, and a stopped
+		// controller comes back up.
+		s.Do("controller restart " + ctrl)
+		s.down["controller "+ctrl] = false
+		return
 	}
 	s.faulted[ctrl] = true
 }

@@ -14,6 +14,19 @@
 //	node down k8s-node1            a node stops answering; node up brings it back
 //	kill pi-rq5rl --exit-code 1    the pod's container exits with that code
 //	controller down job-controller controller up all
+//	controller restart job-controller
+//	                               rebuilt from nothing (its memory lost), it relists and resyncs
+//	fault stale job-controller 30 --for 3m [--kind Pod]
+//	                               its informers (its pod informer) lag 30 changes, none
+//	                               held over 3m (1s without --for), until cleared
+//	fault delay default-scheduler 20s [5]
+//	                               its next 5 watch events (all until cleared) arrive 20s late
+//	fault drop job-controller 3    its next 3 watch events are lost; it relists 1s later
+//	fault crash job-controller [--after 2]
+//	                               its next reconcile of more than 2 (1) writes makes 2, then crashes
+//	fault error job-controller 3 [--code 409|500|429|503]
+//	                               its next 3 writes fail with the apiserver's error (409 Conflict)
+//	fault clear job-controller     all its faults off; what its informer held arrives at once
 //	host k8s-master -- ls -l /mnt  run a command on a machine outside the cluster
 //	image add myrepo/app:1.0 --size 50MB --like busybox
 //	                               the registries serve that image from now on

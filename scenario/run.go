@@ -295,9 +295,17 @@ func (r *Runner) kill(words []string, fail failFunc) (string, error) {
 	return "", nil
 }
 
+// controller stops, starts or restarts a controller: `controller down|up
+// NAME|all`, `controller restart NAME|all`.
 func (r *Runner) controller(words []string, fail failFunc) (string, error) {
-	if len(words) != 3 || (words[1] != "down" && words[1] != "up") {
-		return fail("usage: controller down|up NAME|all")
+	if len(words) != 3 || (words[1] != "down" && words[1] != "up" && words[1] != "restart") {
+		return fail("usage: controller down|up|restart NAME|all")
+	}
+	if words[1] == "restart" {
+		if err := r.c.RestartController(words[2]); err != nil {
+			return fail("controller restart: %v", err)
+		}
+		return "", nil
 	}
 	if !r.c.SetControllerDown(words[2], words[1] == "down") {
 		return fail("no controller named %q (have: %s)", words[2], strings.Join(r.c.ControllerNames(), ", "))
@@ -330,24 +338,136 @@ func endLine(out string) string {
 	return out
 }
 
-// fault turns on a control-plane fault: `fault stale|drop NAME N`,
-// `fault crash NAME`, `fault clear NAME`.
+// faultUsage is the fault command's grammar.
+const faultUsage = "usage: fault stale CONTROLLER N [--for DURATION] [--kind KIND] | fault drop CONTROLLER N | " +
+	"fault delay CONTROLLER DURATION [N] | fault crash CONTROLLER [--after N] | " +
+	"fault error CONTROLLER N [--code 409|500|429|503] | fault clear CONTROLLER"
+
+// fault turns on a control-plane fault (see sim.Fault):
+//
+//	fault stale CTRL N [--for D] [--kind K]
+//	                                its informers (K's only) lag N changes, none held over D (1s)
+//	fault drop CTRL N               its next N watch events are lost
+//	fault delay CTRL D [N]          its next N watch events (all) arrive D late
+//	fault crash CTRL [--after N]    its next reconcile with more than N (1) writes crashes after N
+//	fault error CTRL N [--code C]   its next N writes fail with C (409)
+//	fault clear CTRL                all of them off
 func (r *Runner) fault(words []string, fail failFunc) (string, error) {
-	if len(words) < 3 || len(words) > 4 {
-		return fail("usage: fault stale|drop CONTROLLER N | fault crash|clear CONTROLLER")
+	if len(words) < 3 {
+		return fail(faultUsage)
 	}
-	n := 0
-	if len(words) == 4 {
-		v, err := strconv.Atoi(words[3])
-		if err != nil {
-			return fail("fault: count %q is not a number", words[3])
-		}
-		n = v
+	f, err := parseFault(words[1], words[3:])
+	if err != nil {
+		return fail("fault %s: %v (%s)", words[1], err, faultUsage)
 	}
-	if err := r.c.InjectFault(words[1], words[2], n); err != nil {
+	if err := r.c.Inject(words[2], f); err != nil {
 		return fail("fault: %v", err)
 	}
 	return "", nil
+}
+
+// parseFault reads a fault's arguments after its controller: positional
+// ones first, then flags.
+func parseFault(kind string, args []string) (sim.Fault, error) {
+	f := sim.Fault{Kind: kind}
+	pos, flags, err := splitFlags(args)
+	if err != nil {
+		return f, err
+	}
+	var wantPos, optPos int // positional arguments required, and allowed beyond them
+	allowed := map[string]bool{}
+	switch kind {
+	case sim.FaultStale:
+		wantPos, allowed["--for"], allowed["--kind"] = 1, true, true
+	case sim.FaultDrop, sim.FaultError:
+		wantPos, allowed["--code"] = 1, kind == sim.FaultError
+	case sim.FaultDelay:
+		wantPos, optPos = 1, 1
+	case sim.FaultCrash:
+		allowed["--after"] = true
+		f.Count = 1 // crash after the first write, unless told
+	case sim.FaultClear:
+	default:
+		return f, fmt.Errorf("unknown fault (want one of %s)", strings.Join(sim.FaultKinds, ", "))
+	}
+	if len(pos) < wantPos || len(pos) > wantPos+optPos {
+		return f, fmt.Errorf("wrong number of arguments")
+	}
+	for _, name := range flags.names {
+		if !allowed[name] {
+			return f, fmt.Errorf("unknown flag %q", name)
+		}
+	}
+	if kind == sim.FaultDelay {
+		if f.For, err = parseSleep(pos[0]); err != nil {
+			return f, err
+		}
+		pos = pos[1:]
+	}
+	if len(pos) == 1 {
+		if f.Count, err = parseCount(pos[0]); err != nil {
+			return f, err
+		}
+	}
+	if v, ok := flags.values["--for"]; ok {
+		if f.For, err = parseSleep(v); err != nil {
+			return f, err
+		}
+	}
+	f.ObjectKind = flags.values["--kind"]
+	if v, ok := flags.values["--after"]; ok {
+		if f.Count, err = parseCount(v); err != nil {
+			return f, err
+		}
+	}
+	if v, ok := flags.values["--code"]; ok {
+		if f.Code, err = strconv.Atoi(v); err != nil {
+			return f, fmt.Errorf("--code %q is not a number", v)
+		}
+	}
+	return f, nil
+}
+
+// faultFlags are the flags of a fault line, in the order given.
+type faultFlags struct {
+	names  []string
+	values map[string]string
+}
+
+// splitFlags separates positional arguments from --flag VALUE and
+// --flag=VALUE pairs.
+func splitFlags(args []string) ([]string, faultFlags, error) {
+	var pos []string
+	flags := faultFlags{values: map[string]string{}}
+	for i := 0; i < len(args); i++ {
+		if !strings.HasPrefix(args[i], "--") {
+			pos = append(pos, args[i])
+			continue
+		}
+		name, value, inline := strings.Cut(args[i], "=")
+		if !inline {
+			if i+1 >= len(args) {
+				return nil, flags, fmt.Errorf("%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		if _, twice := flags.values[name]; twice {
+			return nil, flags, fmt.Errorf("%s given twice", name)
+		}
+		flags.names = append(flags.names, name)
+		flags.values[name] = value
+	}
+	return pos, flags, nil
+}
+
+// parseCount reads a count of changes, events or writes.
+func parseCount(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("count %q is not a number from 0 up", s)
+	}
+	return n, nil
 }
 
 // splitPipe cuts a command line at its first unquoted "|".

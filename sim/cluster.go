@@ -44,10 +44,11 @@ type Cluster struct {
 	kubelets  map[string]*kubelet.Kubelet
 	events    *recorder
 	trace     traceLog
-	views     *viewHistory
-	machines  *machines
-	// injected holds the faults scenarios turned on, by controller name.
-	injected map[string]*injected
+	// lastView is the store as of the last change, kept while some
+	// informer lags: the view an informer that starts holding changes back
+	// keeps (see informer).
+	lastView storage.Reader
+	machines *machines
 	// actor names who is writing, for the trace.
 	actor string
 	// rootCA is the cluster's CA certificate, as kube-root-ca.crt
@@ -73,7 +74,6 @@ func New(cfg Config) (*Cluster, error) {
 		clock:    clock.NewFake(cfg.Start),
 		pcg:      rand.NewPCG(cfg.Seed, seedStream),
 		kubelets: map[string]*kubelet.Kubelet{},
-		injected: map[string]*injected{},
 		rootCA:   rootCAPEM(cfg.Seed),
 	}
 	c.rand = rand.New(c.pcg)
@@ -83,31 +83,32 @@ func New(cfg Config) (*Cluster, error) {
 	c.store.CheckMutations(cfg.CheckMutations)
 	c.trace.limit = cfg.TraceLimit
 	c.events = newRecorder(c)
-	c.views = newViewHistory(cfg.Faults.staleDepth())
 	c.actor = "cluster-bootstrap"
 	if err := c.bootstrap(); err != nil {
 		return nil, err
 	}
 	c.machines = &machines{c: c, down: map[string]time.Time{}}
-	c.addLoop(scheduler.New())
-	c.addLoop(nodelifecycle.NewLifecycle(c.machines))
-	c.addLoop(nodelifecycle.NewEviction())
-	c.addLoop(garbagecollector.New())
-	c.addLoop(namespace.New())
-	c.addLoop(serviceaccount.New())
-	c.addLoop(rootcacert.New(c.rootCA))
-	c.addLoop(job.New())
-	c.addLoop(deployment.New())
-	c.addLoop(replicaset.New())
-	c.addLoop(statefulset.New())
-	c.addLoop(ttlafterfinished.New())
-	c.addLoop(cronjob.New(cfg.TimeZone))
-	c.addLoop(endpoints.New())
-	c.addLoop(endpointslice.New())
-	c.addLoop(volume.NewBinder())
-	c.addLoop(volume.NewPVCProtection())
-	c.addLoop(volume.NewPVProtection())
-	c.addLoop(volume.NewProvisioner(volumes{c}))
+	// Each controller is added with how to build it, so that a restart
+	// (RestartController) can build it again from nothing.
+	c.addLoop(func() controllers.Controller { return scheduler.New() })
+	c.addLoop(func() controllers.Controller { return nodelifecycle.NewLifecycle(c.machines) })
+	c.addLoop(func() controllers.Controller { return nodelifecycle.NewEviction() })
+	c.addLoop(func() controllers.Controller { return garbagecollector.New() })
+	c.addLoop(func() controllers.Controller { return namespace.New() })
+	c.addLoop(func() controllers.Controller { return serviceaccount.New() })
+	c.addLoop(func() controllers.Controller { return rootcacert.New(c.rootCA) })
+	c.addLoop(func() controllers.Controller { return job.New() })
+	c.addLoop(func() controllers.Controller { return deployment.New() })
+	c.addLoop(func() controllers.Controller { return replicaset.New() })
+	c.addLoop(func() controllers.Controller { return statefulset.New() })
+	c.addLoop(func() controllers.Controller { return ttlafterfinished.New() })
+	c.addLoop(func() controllers.Controller { return cronjob.New(cfg.TimeZone) })
+	c.addLoop(func() controllers.Controller { return endpoints.New() })
+	c.addLoop(func() controllers.Controller { return endpointslice.New() })
+	c.addLoop(func() controllers.Controller { return volume.NewBinder() })
+	c.addLoop(func() controllers.Controller { return volume.NewPVCProtection() })
+	c.addLoop(func() controllers.Controller { return volume.NewPVProtection() })
+	c.addLoop(func() controllers.Controller { return volume.NewProvisioner(volumes{c}) })
 	images, err := newCatalog(cfg.Images)
 	if err != nil {
 		return nil, err
@@ -121,7 +122,10 @@ func New(cfg Config) (*Cluster, error) {
 			return nil, err
 		}
 		c.kubelets[n.Name] = k
-		c.addLoop(k)
+		// A kubelet is a node's agent, not a controller: it is not
+		// restarted (its node goes down and up instead), so it has no
+		// factory.
+		c.addNodeAgent(k)
 	}
 	c.dispatch()
 	return c, nil
@@ -173,11 +177,21 @@ func (c *Cluster) RunUntil(cond func(storage.Reader) bool, timeout time.Duration
 // Quiet reports whether no work is scheduled at all.
 func (c *Cluster) Quiet() bool { return c.clock.Pending() == 0 }
 
-// addLoop registers a controller with the loop.
-// Each controller has an API client, and so a rate limiter, of its own.
-func (c *Cluster) addLoop(ctrl controllers.Controller) {
+// addLoop registers the controller build makes with the loop, and
+// remembers build to make it again when the controller restarts. Each
+// controller has an API client, and so a rate limiter, of its own.
+func (c *Cluster) addLoop(build func() controllers.Controller) {
+	c.addNodeAgent(build()).build = build
+}
+
+// addNodeAgent registers a controller that cannot be restarted (a
+// kubelet) and returns its loop.
+func (c *Cluster) addNodeAgent(ctrl controllers.Controller) *loop {
 	limit := c.cfg.APILimits.forComponent(controllers.ComponentOf(ctrl))
-	c.loops = append(c.loops, newLoop(ctrl, newTokenBucket(limit, c.cfg.Start)))
+	l := newLoop(ctrl, newTokenBucket(limit, c.cfg.Start))
+	l.limit = limit
+	c.loops = append(c.loops, l)
+	return l
 }
 
 // loopNamed returns the loop of the controller called name, or nil.

@@ -139,6 +139,9 @@ func (c Config) validate() error {
 	if err := c.APILimits.validate(); err != nil {
 		return err
 	}
+	if err := c.Faults.validate(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, n := range c.Nodes {
 		if n.Name == "" {

@@ -28,10 +28,21 @@
 // # Faults
 //
 // Because controllers only return what they want done, the loop decides how
-// much of it happens. [Faults] lets a caller hand a controller a stale view
-// of the store, lose watch events on their way to it, or crash it after some
-// of one reconcile's writes; a controller can also be stopped and started
-// (kube-controller-manager down for a while) and catches up when it returns.
+// much of it happens. Each controller reads through informers, one per kind
+// of object: the changes each has been told of, in order, and the view they
+// add up to. A healthy informer is told of every change at once and its view
+// is the live store; a lagging one holds the newest changes back, so the
+// controller reads an old but consistent view of that kind (a copy-on-write
+// snapshot) that never goes back in time, and hears of each change with the
+// view it leads to. Kinds lag on their own, as upstream's informers do.
+// [Cluster.Inject] (a scenario's `fault` command) makes an informer lag a
+// number of changes for a while, delays or loses watch events, crashes a
+// controller between two writes of one reconcile, or fails its writes with
+// the apiserver's errors; [Faults] does some of the same from the Config for a
+// whole run. A controller can also be stopped and started
+// (kube-controller-manager down for a while) and catches up when it returns,
+// or restarted ([Cluster.RestartController]): built anew, with everything it
+// kept between reconciles lost, it relists and resyncs.
 //
 // # Trace
 //

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"fmt"
+	"sort"
 	"time"
 
 	"github.com/kubesim/kubesim/objects"
@@ -11,14 +13,16 @@ import (
 // a nil *Faults injects nothing. The hooks must be deterministic (decide
 // from their arguments or a seeded source of the caller's).
 type Faults struct {
-	// StaleReads maps a controller name to how many store changes behind
-	// its view lags: the controller reconciles against the store as it was
-	// that many changes ago, as an informer that has not caught up does.
+	// StaleReads maps a controller name to how many changes behind its
+	// informers lag, for the whole run, each kind's on its own: the
+	// controller is told of a change of a kind, and reads that kind as it
+	// was after it, only once this many newer changes of the kind have
+	// happened, as an informer that has not caught up is (at most
+	// MaxStaleDepth).
 	StaleReads map[string]int
-	// StaleFor bounds how old a stale view may be, in virtual time: an
-	// informer catches up eventually. A controller handed a stale view is
-	// reconciled again once this much time has passed, against a fresher
-	// view. Zero means one second.
+	// StaleFor bounds how late a change reaches such a controller, in
+	// virtual time: an informer catches up eventually. Zero means one
+	// second.
 	StaleFor time.Duration
 	// DropEvent, when set, reports whether a watch event is lost on its way
 	// to the named controller. As a reflector whose watch broke, the
@@ -28,18 +32,6 @@ type Faults struct {
 	// CrashAfter, when set, returns after how many of a reconcile's n
 	// writes the named controller crashes (0 ≤ i < n), or -1 for no crash.
 	CrashAfter func(controller string, key objects.Key, n int) int
-}
-
-// staleDepth returns the largest lag any controller reads with.
-func (f *Faults) staleDepth() int {
-	if f == nil {
-		return 0
-	}
-	depth := 0
-	for _, lag := range f.StaleReads {
-		depth = max(depth, lag)
-	}
-	return depth
 }
 
 func (f *Faults) staleness(controller string) int {
@@ -68,42 +60,23 @@ func (f *Faults) crashPoint(controller string, key objects.Key, n int) int {
 	return f.CrashAfter(controller, key, n)
 }
 
-// viewHistory keeps the last few store snapshots, newest last, so a
-// controller can be handed a view that lags behind. Snapshots are
-// copy-on-write clones, cheap to keep.
-type viewHistory struct {
-	depth int
-	views []view
-}
-
-// view is the store as it was after one change, and when that was.
-type view struct {
-	r  storage.Reader
-	at time.Time
-}
-
-func newViewHistory(depth int) *viewHistory { return &viewHistory{depth: depth} }
-
-// record remembers the store as it is at now.
-func (h *viewHistory) record(s *storage.Store, now time.Time) {
-	if h.depth == 0 {
-		return
+// validate reports a stale depth no informer can lag by.
+func (f *Faults) validate() error {
+	if f == nil {
+		return nil
 	}
-	h.views = append(h.views, view{r: s.Snapshot(), at: now})
-	if len(h.views) > h.depth+1 {
-		h.views = h.views[1:]
+	names := make([]string, 0, len(f.StaleReads))
+	for name := range f.StaleReads {
+		names = append(names, name)
 	}
-}
-
-// ago returns the view from lag changes ago, skipping views older than
-// maxAge or more before now; it reports whether the view is behind the live store.
-func (h *viewHistory) ago(lag int, maxAge time.Duration, now time.Time, live storage.Reader) (storage.Reader, bool) {
-	if len(h.views) == 0 {
-		return live, false
+	sort.Strings(names)
+	for _, name := range names {
+		if n := f.StaleReads[name]; n < 0 || n > MaxStaleDepth {
+			return fmt.Errorf("sim: faults: staleReads[%s]: %d is not a depth from 0 to %d changes", name, n, MaxStaleDepth)
+		}
 	}
-	i := max(len(h.views)-1-lag, 0)
-	for i < len(h.views)-1 && now.Sub(h.views[i].at) >= maxAge {
-		i++
+	if f.StaleFor < 0 {
+		return fmt.Errorf("sim: faults: staleFor %v is negative", f.StaleFor)
 	}
-	return h.views[i].r, i < len(h.views)-1
+	return nil
 }

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -72,4 +73,83 @@ func TestControllerDownParksWorkUntilItReturns(t *testing.T) {
 	c.SetControllerDown("default-scheduler", false)
 	c.Advance(0)
 	assert.Equal(t, "k8s-node1", getPod(t, c, "parked").Spec.NodeName, "the restarted scheduler catches up")
+}
+
+func deploymentManifest(name string, replicas int) string {
+	return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: %s
+spec:
+  replicas: %d
+  selector:
+    matchLabels: {app: %s}
+  template:
+    metadata:
+      labels: {app: %s}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+`, name, replicas, name, name)
+}
+
+// runningPods counts the Running pods of app.
+func runningPods(r storage.Reader, app string) int {
+	n := 0
+	for _, o := range r.List("Pod", "default", objects.SelectorFromSet(map[string]string{"app": app})) {
+		if o.(*objects.Pod).Status.Phase == objects.PodRunning {
+			n++
+		}
+	}
+	return n
+}
+
+// Restarted controllers start with no memory (the garbage collector's
+// graph, the scheduler's cache, the ReplicaSet controller's record of its
+// writes) and rebuild it from their informers' lists: the cluster goes on
+// converging, and a cascading delete still finds every dependent.
+func TestRestartedControllersRebuildTheirStateAndConverge(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Apply([]byte(deploymentManifest("web", 3)))
+	require.NoError(t, err)
+	require.True(t, c.RunUntil(func(r storage.Reader) bool { return runningPods(r, "web") == 3 }, time.Minute))
+
+	require.NoError(t, c.RestartController("all"))
+	require.NoError(t, c.RestartController("default-scheduler"))
+	assert.Contains(t, c.TraceText(), "garbage-collector-controller restarted (in-memory state lost, 0 writes unsent); relisting")
+	_, err = c.Apply([]byte(deploymentManifest("web", 5)))
+	require.NoError(t, err)
+	require.True(t, c.RunUntil(func(r storage.Reader) bool { return runningPods(r, "web") == 5 }, time.Minute),
+		"the restarted controllers scale the Deployment")
+
+	require.NoError(t, c.RestartController("garbage-collector-controller"))
+	_, err = c.Delete(objects.Key{Kind: "Deployment", Namespace: "default", Name: "web"},
+		storage.DeleteOptions{PropagationPolicy: "Background"})
+	require.NoError(t, err)
+	require.True(t, c.RunUntil(func(r storage.Reader) bool {
+		return len(r.List("ReplicaSet", "default", nil)) == 0 && len(r.List("Pod", "default", nil)) == 0
+	}, 5*time.Minute), "the rebuilt graph knows the ReplicaSet and its pods")
+}
+
+// Only controllers restart: a kubelet is a node's agent, and an unknown
+// name is refused.
+func TestRestartRefusesKubeletsAndUnknownNames(t *testing.T) {
+	c := newCluster(t)
+	assert.EqualError(t, c.RestartController("kubelet/k8s-node1"),
+		"kubelet/k8s-node1 is a node's agent, not a controller: it cannot be restarted (node down/up)")
+	assert.ErrorContains(t, c.RestartController("job-controler"), `no controller named "job-controler" (have: default-scheduler, `)
+}
+
+// A restart brings a stopped controller back, fresh.
+func TestRestartBringsAStoppedControllerBack(t *testing.T) {
+	c := newCluster(t)
+	require.True(t, c.SetControllerDown("default-scheduler", true))
+	_, err := c.Apply([]byte(podManifest("late", "Never", "echo ok")))
+	require.NoError(t, err)
+	c.Advance(time.Minute)
+	require.Empty(t, getPod(t, c, "late").Spec.NodeName)
+	require.NoError(t, c.RestartController("default-scheduler"))
+	c.Advance(0)
+	assert.Equal(t, "k8s-node1", getPod(t, c, "late").Spec.NodeName)
 }

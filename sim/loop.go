@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -26,6 +27,18 @@ type loop struct {
 	// busy holds the reconciles whose writes wait for client tokens, by
 	// key: a worker blocked in its sync.
 	busy map[objects.Key]*inflight
+	// limit is the client's rate limit, for the fresh client of a restart.
+	limit ClientLimit
+	// build makes the controller anew for a restart (nil: a kubelet,
+	// which is not restarted).
+	build func() controllers.Controller
+	// epoch counts restarts: work scheduled by an earlier incarnation
+	// (a blocked write, a relist) is dropped when it falls due.
+	epoch int
+	// inf is the controller's informer, and faults the faults a scenario
+	// injected into it.
+	inf    informer
+	faults injected
 }
 
 func newLoop(ctrl controllers.Controller, bucket *tokenBucket) *loop {
@@ -60,14 +73,9 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 		l.parked[key] = true
 		return
 	}
-	view, stale := c.viewFor(l)
-	res := l.ctrl.Reconcile(c.clock.Now(), view, key)
+	res := l.ctrl.Reconcile(c.clock.Now(), c.viewFor(l), key)
 	c.verifyAfterReconcile(l.ctrl.Name() + " reconciling " + key.String())
 	c.apply(l, key, res)
-	if stale {
-		// The informer catches up: look again once the view is fresh.
-		c.enqueue(l, key, c.clock.Now().Add(c.cfg.Faults.staleFor()))
-	}
 }
 
 // Upstream's default controller rate limiter retries a failing key after
@@ -91,7 +99,7 @@ func retryDelay(failures int) time.Duration {
 // controller's client rate limiter; a write that finds none waits for one,
 // and the rest of the result is carried out when it comes (see inflight).
 func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result) {
-	f := &inflight{key: key, res: res, crashAt: c.crashPoint(l.ctrl.Name(), key, len(res.Actions))}
+	f := &inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions))}
 	c.proceed(l, f)
 }
 
@@ -119,7 +127,7 @@ func (c *Cluster) proceed(l *loop, f *inflight) {
 		}
 		f.reserved = false
 		a := acts[i]
-		written, err := c.write(name, a)
+		written, err := c.perform(l, a)
 		if a.Then != nil {
 			c.events.recordAll(l.ctrl, a.Then(written, err))
 		}
@@ -150,7 +158,11 @@ func (c *Cluster) block(l *loop, f *inflight, wait time.Duration) {
 		delete(l.queued, f.key)
 	}
 	l.busy[f.key] = f
+	epoch := l.epoch
 	c.clock.AfterFunc(wait, func() {
+		if l.epoch != epoch {
+			return // the controller restarted: this worker is gone
+		}
 		if l.down {
 			// kube-controller-manager stopped with the worker blocked: the
 			// process and its unsent writes are gone; it resyncs on restart.
@@ -236,6 +248,15 @@ func actionKey(a controllers.Action) objects.Key {
 	return objects.KeyOf(a.Object)
 }
 
+// perform carries out one of l's writes, or fails it as an error fault
+// says, without reaching the store.
+func (c *Cluster) perform(l *loop, a controllers.Action) (objects.Object, error) {
+	if err := c.injectedError(l, a); err != nil {
+		return nil, err
+	}
+	return c.write(l.ctrl.Name(), a)
+}
+
 // write performs one store write on behalf of actor and dispatches the
 // resulting watch events.
 func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, error) {
@@ -248,32 +269,50 @@ func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, err
 }
 
 // dispatch drains the store's watch stream: each change is traced and
-// offered to every controller, in registration order.
+// offered to every controller, in registration order. While some
+// informer lags, the store is snapshotted once per drain: the view the
+// changes lead to.
 func (c *Cluster) dispatch() {
-	for _, ev := range c.store.DrainEvents() {
+	evs := c.store.DrainEvents()
+	if len(evs) == 0 {
+		return
+	}
+	var view, before storage.Reader
+	if c.anyLags() {
+		view, before = c.store.Snapshot(), c.lastView
+		if before == nil {
+			before = view
+		}
+		c.lastView = view
+	} else {
+		c.lastView = nil
+	}
+	for _, ev := range evs {
 		c.traceChange(ev)
 		c.notify(ev)
-		c.views.record(c.store, c.clock.Now())
 		for _, l := range c.loops {
-			if c.dropsEvent(l.ctrl.Name(), ev) {
-				c.traceNote(l.ctrl.Name(), "missed %s of %s", eventVerb(ev.Type), objects.KeyOf(ev.Object))
-				c.relistLater(l)
-				continue
-			}
-			for _, key := range l.ctrl.KeysFor(ev, c.store) {
-				c.enqueue(l, key, c.clock.Now())
-			}
+			c.offer(l, ev, view, before)
 		}
 	}
 }
 
-// viewFor returns the store view l's controller reconciles against: the
-// live store, or an older snapshot when a stale-read fault says so.
-func (c *Cluster) viewFor(l *loop) (storage.Reader, bool) {
-	if lag := c.staleness(l.ctrl.Name()); lag > 0 {
-		return c.views.ago(lag, c.cfg.Faults.staleFor(), c.clock.Now(), c.store)
+// offer hands one change to l's informer: lost (a closed watch, a drop
+// fault), held back (a lagging informer), or delivered at once.
+func (c *Cluster) offer(l *loop, ev storage.WatchEvent, view, before storage.Reader) {
+	switch {
+	case l.inf.closed:
+		l.inf.noteLost(ev)
+	case c.dropsEvent(l, ev):
+		c.traceNote(l.ctrl.Name(), "missed %s of %s", eventVerb(ev.Type), objects.KeyOf(ev.Object))
+		l.inf.noteLost(ev)
+		c.relistLater(l)
+	case view != nil && c.holdsBack(l, ev.Object.GetTypeMeta().Kind):
+		c.hold(l, ev, view, before)
+	default:
+		for _, key := range l.ctrl.KeysFor(ev, c.viewFor(l)) {
+			c.enqueue(l, key, c.clock.Now())
+		}
 	}
-	return c.store, false
 }
 
 // SetControllerDown stops (down=true) or restarts the controller called
@@ -335,17 +374,55 @@ func (c *Cluster) relistLater(l *loop) {
 		return
 	}
 	l.relisting = true
+	epoch := l.epoch
 	c.clock.AfterFunc(relistDelay, func() {
+		if l.epoch != epoch {
+			return // a restart relisted already
+		}
 		l.relisting = false
 		c.traceNote(l.ctrl.Name(), "relisted after lost watch events")
-		var keys []objects.Key
-		c.store.ScanAll(func(obj objects.Object) bool {
-			ev := storage.WatchEvent{Type: storage.Modified, Object: obj.DeepCopyObject(), Old: obj.DeepCopyObject()}
-			keys = append(keys, l.ctrl.KeysFor(ev, c.store)...)
-			return true
-		})
-		for _, key := range keys {
-			c.enqueue(l, key, c.clock.Now())
-		}
+		c.relist(l)
 	})
+}
+
+// relist replaces l's informer cache with the live store, as a
+// reflector's list and Replace do: the changes it still held are
+// dropped, an object it knew and the list lacks is reported deleted, one
+// it did not know added, and every other one updated from what its cache
+// held; the keys all that asks for are queued.
+func (c *Cluster) relist(l *loop) {
+	in := &l.inf
+	var cache storage.Reader // nil: the informer was caught up
+	if slices.ContainsFunc(in.streams, func(s *stream) bool { return s.view != nil }) {
+		cache = c.viewFor(l)
+	}
+	for _, s := range in.streams {
+		for _, h := range s.pending {
+			in.noteLost(h.ev)
+		}
+	}
+	lost := in.lostDeletes
+	in.reset()
+	var keys []objects.Key
+	for _, obj := range lost {
+		if _, err := c.store.Get(objects.KeyOf(obj)); err == nil {
+			continue // listed again under its name: Replace reports an update
+		}
+		keys = append(keys, l.ctrl.KeysFor(storage.WatchEvent{Type: storage.Deleted, Object: obj}, c.store)...)
+	}
+	c.store.ScanAll(func(obj objects.Object) bool {
+		ev := storage.WatchEvent{Type: storage.Modified, Object: obj.DeepCopyObject(), Old: obj.DeepCopyObject()}
+		if cache != nil {
+			if old, err := cache.Get(objects.KeyOf(obj)); err == nil {
+				ev.Old = old
+			} else {
+				ev.Type, ev.Old = storage.Added, nil
+			}
+		}
+		keys = append(keys, l.ctrl.KeysFor(ev, c.store)...)
+		return true
+	})
+	for _, key := range keys {
+		c.enqueue(l, key, c.clock.Now())
+	}
 }
