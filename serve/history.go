@@ -31,12 +31,15 @@ type history struct {
 	// floor is the resourceVersion just before the oldest change kept:
 	// a watch from floor or later misses nothing.
 	floor int64
+	// total counts every change ever added.
+	total int64
 }
 
 func newHistory(limit int, rv int64) *history { return &history{limit: limit, floor: rv} }
 
 // add records one change.
 func (h *history) add(ch sim.Change) {
+	h.total++
 	ev := ch.Event
 	h.changes = append(h.changes, change{at: ch.At, rv: ev.ResourceVersion, typ: ev.Type, obj: ev.Object, old: ev.Old,
 		kind: ev.Object.GetTypeMeta().Kind})

@@ -334,8 +334,12 @@ func specialValue(typ string, b []byte) (any, bool, error) {
 	return nil, false, nil
 }
 
-// protoTime converts a Time {seconds, nanos} to its JSON text.
+// protoTime converts a Time {seconds, nanos} to its JSON text; an empty
+// message is the zero time, null in JSON (apimachinery's Time.Unmarshal).
 func protoTime(b []byte, layout string) (any, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
 	m, err := decodeMessage(b, "k8s.io.apimachinery.pkg.apis.meta.v1.Time")
 	if err != nil {
 		return nil, err

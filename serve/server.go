@@ -59,6 +59,23 @@ type Server struct {
 	faults *faults
 	// running counts the long-running requests open (/metrics).
 	running longRunning
+	// mark is the cluster's state when the lock was taken, to tell
+	// whether anything changed under it.
+	mark clusterState
+}
+
+// clusterState is what a holder of the lock may have changed: the store,
+// virtual time, and the schedule of work.
+type clusterState struct {
+	changes   int64
+	now, next time.Time
+	hasNext   bool
+}
+
+// state reads the cluster's state. The caller holds the lock.
+func (s *Server) state() clusterState {
+	next, ok := s.c.Next()
+	return clusterState{changes: s.history.total, now: s.c.Now(), next: next, hasNext: ok}
 }
 
 // New returns a Server for c. From now on every change to c is recorded
@@ -97,20 +114,25 @@ func (s *Server) Do(fn func(c *sim.Cluster)) {
 // commands, a test reading the store).
 func (s *Server) Lock() {
 	s.mu.Lock()
+	s.mark = s.state()
 	s.catchUp()
 }
 
-// Unlock runs the work due now, releases the lock and tells watchers and
-// the driver about what changed. When the cluster's time was moved ahead of
-// the outside clock meanwhile (a scenario's sleep, an exec that waited),
-// virtual time goes on from there.
+// Unlock runs the work due now, releases the lock and, when anything
+// changed (the store, virtual time, the schedule), tells watchers and the
+// driver. When the cluster's time was moved ahead of the outside clock
+// meanwhile (a scenario's sleep, an exec that waited), virtual time goes on
+// from there.
 func (s *Server) Unlock() {
 	s.c.AdvanceTo(s.c.Now())
 	if wall := time.Now(); s.c.Now().After(s.clock.virtualNow(wall)) {
 		s.clock.rebase(s.c.Now(), wall)
 	}
+	changed := s.state() != s.mark
 	s.mu.Unlock()
-	s.publish()
+	if changed {
+		s.publish()
+	}
 }
 
 // catchUp lets virtual time pass up to the outside clock's reading. The
@@ -133,9 +155,12 @@ func (s *Server) publish() {
 	}
 }
 
-// changes returns the channel closed at the next publish. A waiter takes
-// it before reading what it waits for, so a publish in between still wakes
-// it.
+// Changes returns a channel closed the next time something changes in the
+// cluster (the store, virtual time, scheduled work). A waiter takes it
+// before reading what it waits for, so a change in between still wakes it.
+func (s *Server) Changes() <-chan struct{} { return s.changes() }
+
+// changes is Changes.
 func (s *Server) changes() <-chan struct{} {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
