@@ -104,6 +104,12 @@ type container struct {
 	ready                  bool
 	nextProbe              time.Time
 	probeOK, probeFailures int32
+
+	// id and imageIDText cache containerID and imageID, for the restart
+	// count and image they were made for.
+	id                      string
+	idFor                   int32
+	imageIDText, imageIDFor string
 }
 
 func newContainer(pr *podRun, spec objects.Container) *container {
@@ -410,5 +416,17 @@ func (c *container) dueTimes() []time.Time {
 // containerID is the runtime's ID for the current run, stable for a given
 // pod, container and restart count.
 func (c *container) containerID() string {
-	return fmt.Sprintf("containerd://%s", hexID(c.pr.uid, c.spec.Name, c.restarts))
+	if c.idFor != c.restarts || c.id == "" {
+		c.id, c.idFor = fmt.Sprintf("containerd://%s", hexID(c.pr.uid, c.spec.Name, c.restarts)), c.restarts
+	}
+	return c.id
+}
+
+// imageID is imageDigest of the container's image, worked out once per
+// image: status is reported on every sync.
+func (c *container) imageID() string {
+	if c.imageIDFor != c.image.Ref || c.imageIDText == "" {
+		c.imageIDText, c.imageIDFor = imageDigest(c.image), c.image.Ref
+	}
+	return c.imageIDText
 }

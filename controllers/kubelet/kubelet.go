@@ -124,7 +124,11 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 	}
 	status := pr.status(now)
 	if !reflect.DeepEqual(status, pod.Status) {
-		updated := pod.DeepCopy()
+		// A new version sharing the spec and metadata (the store never
+		// changes a stored object, nor one it is given): only the status
+		// is new.
+		updated := new(objects.Pod)
+		*updated = *pod
 		updated.Status = status
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
 	}

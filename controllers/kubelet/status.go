@@ -153,7 +153,7 @@ func (c *container) status() objects.ContainerStatus {
 	}
 	if c.everStarted {
 		cs.Image = fullImageName(c.image)
-		cs.ImageID = imageDigest(c.image)
+		cs.ImageID = c.imageID()
 	}
 	switch {
 	case c.running:
