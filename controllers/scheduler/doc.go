@@ -17,8 +17,15 @@
 // changes or a pod leaves, and every five minutes, as upstream flushes its
 // unschedulable queue.
 //
+// What the pods already on a node ask for comes from the scheduler's cache,
+// fed by its informer and, as kube-scheduler's is, by its own decisions: a
+// pod it binds is assumed on its node at once (AssumePod), so an informer
+// lagging behind its bindings does not make it overfill a node, and it is
+// not scheduled again while the informer still shows it unbound
+// (skipPodSchedule). A failed binding drops the assumption (ForgetPod).
+//
 // # Imports and determinism
 //
-// scheduler imports controllers, storage and objects. Its only state is the
-// set of pods that did not fit, consulted in sorted order.
+// scheduler imports controllers, storage and objects. Its state is the set
+// of pods that did not fit, consulted in sorted order, and the cache.
 package scheduler

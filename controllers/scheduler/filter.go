@@ -23,7 +23,12 @@ type nodeLoad struct {
 	memoryBytes int64
 }
 
-// cache tracks the load each pod puts on its node.
+// cache tracks the load each pod puts on its node: the pods its informer
+// shows bound, and the ones it bound itself and assumes there until the
+// informer shows them, as kube-scheduler's cache assumes a pod on the node
+// it chose before the binding is even sent (AssumePod). Without that, a
+// scheduler whose pod informer lags would place pods on a node already full
+// of the ones it just bound.
 type cache struct {
 	pods  map[objects.Key]charge
 	nodes map[string]*nodeLoad
@@ -33,6 +38,10 @@ type cache struct {
 type charge struct {
 	node             string
 	cpuMilli, memory int64
+	// assumed marks a pod this scheduler bound that its informer has not
+	// shown bound yet; bound says the binding was written (it may still
+	// wait for a client token, or be lost in a crash).
+	assumed, bound bool
 }
 
 func newCache() *cache {
@@ -40,18 +49,63 @@ func newCache() *cache {
 }
 
 // observe updates the cache with a pod change: a pod holds resources while
-// it is bound to a node and not Succeeded or Failed.
+// it is bound to a node and not Succeeded or Failed. Like kube-scheduler's
+// cache, it takes only assigned pods: a change showing a pod unassigned
+// (an informer behind the binding) leaves an assumed charge alone.
 func (c *cache) observe(t storage.EventType, pod *objects.Pod) {
 	key := objects.KeyOf(pod)
+	if t != storage.Deleted && pod.Spec.NodeName == "" {
+		return
+	}
+	c.forget(key)
+	if t == storage.Deleted || isTerminal(pod) {
+		return
+	}
+	c.record(key, pod, charge{node: pod.Spec.NodeName})
+}
+
+// assume charges pod to node as the scheduler decides to bind it there.
+func (c *cache) assume(pod *objects.Pod, node string) {
+	key := objects.KeyOf(pod)
+	c.forget(key)
+	c.record(key, pod, charge{node: node, assumed: true})
+}
+
+// bound records that the binding of an assumed pod was written.
+func (c *cache) bound(key objects.Key) {
+	if ch, ok := c.pods[key]; ok && ch.assumed {
+		ch.bound = true
+		c.pods[key] = ch
+	}
+}
+
+// forgetAssumed drops the charge of a pod whose binding failed, unless
+// the informer has shown the pod bound meanwhile.
+func (c *cache) forgetAssumed(key objects.Key) {
+	if ch, ok := c.pods[key]; ok && ch.assumed {
+		c.forget(key)
+	}
+}
+
+// assumedBound reports whether the scheduler bound the pod at key and its
+// informer has not shown it yet: the pod must not be scheduled again
+// (upstream's skipPodSchedule).
+func (c *cache) assumedBound(key objects.Key) bool {
+	ch, ok := c.pods[key]
+	return ok && ch.assumed && ch.bound
+}
+
+// forget drops the charge of the pod at key.
+func (c *cache) forget(key objects.Key) {
 	if old, ok := c.pods[key]; ok {
 		c.nodes[old.node].add(old, -1)
 		delete(c.pods, key)
 	}
-	if t == storage.Deleted || pod.Spec.NodeName == "" || isTerminal(pod) {
-		return
-	}
-	cpu, mem := podRequests(pod)
-	ch := charge{node: pod.Spec.NodeName, cpuMilli: cpu, memory: mem}
+}
+
+// record charges ch, with pod's requests, as the share of the pod at key.
+func (c *cache) record(key objects.Key, pod *objects.Pod, ch charge) {
+	ch.cpuMilli, ch.memory = podRequests(pod)
 	c.pods[key] = ch
 	load := c.nodes[ch.node]
 	if load == nil {

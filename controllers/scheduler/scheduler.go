@@ -34,8 +34,9 @@ type Scheduler struct {
 	unschedulable map[objects.Key]bool
 	// cache is what each node's bound pods ask for, kept up to date from
 	// watch events as kube-scheduler's cache is, so scheduling one pod does
-	// not list every pod. A controller that misses events drifts, as the
-	// real one would.
+	// not list every pod, and charged with each pod the scheduler binds as
+	// soon as it decides (AssumePod), before its informer shows it. A
+	// controller that misses events drifts, as the real one would.
 	cache *cache
 }
 
@@ -90,10 +91,13 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 		return controllers.Result{}
 	}
 	pod := obj.(*objects.Pod)
-	if !needsScheduling(pod) {
+	if !needsScheduling(pod) || s.cache.assumedBound(key) {
 		delete(s.unschedulable, key)
 		return controllers.Result{}
 	}
+	// An assumed pod whose binding was never written (a crash lost it) is
+	// scheduled again, its old assumption first dropped.
+	s.cache.forgetAssumed(key)
 	nodes := r.List("Node", "", nil)
 	if reason := claimsBlocking(r, pod); reason != "" {
 		s.unschedulable[key] = true
@@ -105,13 +109,16 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 		return unschedulable(now, pod, fit.message(len(nodes)))
 	}
 	delete(s.unschedulable, key)
+	s.cache.assume(pod, best)
 	return controllers.Result{Actions: []controllers.Action{{
 		Verb: controllers.Bind, Key: key, NodeName: best,
 		Then: func(_ objects.Object, err error) []controllers.Event {
 			if err != nil {
+				s.cache.forgetAssumed(key)
 				return []controllers.Event{controllers.Warning(pod, ReasonFailedScheduling,
 					fmt.Sprintf("Binding rejected: %v", err))}
 			}
+			s.cache.bound(key)
 			return []controllers.Event{controllers.Normal(pod, ReasonScheduled,
 				fmt.Sprintf("Successfully assigned %s/%s to %s", pod.Namespace, pod.Name, best))}
 		},
