@@ -19,7 +19,10 @@ const eventTTL = time.Hour
 type recorder struct {
 	c    *Cluster
 	seen map[eventIdentity]objects.Key
-	seq  int64
+	// identity is seen's reverse, so that an event's expiry forgets it at
+	// once instead of searching every identity.
+	identity map[objects.Key]eventIdentity
+	seq      int64
 }
 
 type eventIdentity struct {
@@ -29,7 +32,7 @@ type eventIdentity struct {
 }
 
 func newRecorder(c *Cluster) *recorder {
-	return &recorder{c: c, seen: map[eventIdentity]objects.Key{}}
+	return &recorder{c: c, seen: map[eventIdentity]objects.Key{}, identity: map[objects.Key]eventIdentity{}}
 }
 
 func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Event) {
@@ -48,16 +51,18 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	ref := ev.Regarding
 	ref.ResourceVersion = "" // the same object at another version is the same subject
 	id := eventIdentity{source: source, object: ref, eventType: ev.Type, reason: ev.Reason, message: ev.Message}
-	r.c.traceNote(source.Component, "event %s %s %s/%s: %s", ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message)
+	r.c.trace.add(traceRecord{TraceEntry: TraceEntry{At: now, Actor: source.Component},
+		event: &eventNote{ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message}})
 	prev := r.c.actor
 	r.c.actor = source.Component
 	defer func() { r.c.actor = prev }()
 	if key, ok := r.seen[id]; ok {
 		if obj, err := r.c.store.Get(key); err == nil {
-			e := obj.(*objects.Event).DeepCopy() // stored objects are shared and read-only
+			e := new(objects.Event) // a new version; the stored one is shared and read-only
+			*e = *obj.(*objects.Event)
 			e.Count++
 			e.LastTimestamp = objects.NewTime(now)
-			if _, err := r.c.store.Update(e); err == nil {
+			if _, err := r.c.store.UpdateTrusted(e); err == nil {
 				r.c.dispatch()
 				r.expireLater(key)
 				return
@@ -81,7 +86,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 		FirstTimestamp: objects.NewTime(now), LastTimestamp: objects.NewTime(now),
 		Count: 1, Type: ev.Type, ReportingController: source.Component, ReportingInstance: source.Host,
 	}
-	created, err := r.c.store.Create(e)
+	created, err := r.c.store.CreateTrusted(e) // well-formed by construction
 	if err != nil {
 		r.c.traceNote(source.Component, "event not recorded: %v", err)
 		return
@@ -89,6 +94,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	r.c.dispatch()
 	key := objects.KeyOf(created)
 	r.seen[id] = key
+	r.identity[key] = id
 	r.expireLater(key)
 }
 
@@ -105,10 +111,9 @@ func (r *recorder) expireLater(key objects.Key) {
 			return // seen again since; a later timer handles it
 		}
 		r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
-		for id, k := range r.seen {
-			if k == key {
-				delete(r.seen, id)
-			}
+		if id, ok := r.identity[key]; ok && r.seen[id] == key {
+			delete(r.seen, id)
 		}
+		delete(r.identity, key)
 	})
 }

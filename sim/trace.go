@@ -62,6 +62,14 @@ type traceLog struct {
 type traceRecord struct {
 	TraceEntry
 	change *storage.WatchEvent // when set, Text is to be made from it
+	event  *eventNote          // or from it
+}
+
+// eventNote is a recorded event as the trace tells it.
+type eventNote struct{ eventType, reason, kind, name, message string }
+
+func (e *eventNote) text() string {
+	return fmt.Sprintf("event %s %s %s/%s: %s", e.eventType, e.reason, e.kind, e.name, e.message)
 }
 
 // add records e, dropping the oldest entry when the ring is full.
@@ -80,8 +88,11 @@ func (t *traceLog) entries() []TraceEntry {
 	out := make([]TraceEntry, 0, len(t.ring))
 	for _, part := range [][]traceRecord{t.ring[t.next:], t.ring[:t.next]} {
 		for _, r := range part {
-			if r.change != nil {
+			switch {
+			case r.change != nil:
 				r.Text = changeText(*r.change)
+			case r.event != nil:
+				r.Text = r.event.text()
 			}
 			out = append(out, r.TraceEntry)
 		}

@@ -74,6 +74,8 @@ type Store struct {
 	// shadows are private copies of the stored objects, in the test mode
 	// that catches callers changing shared objects (CheckMutations).
 	shadows map[objects.Object]objects.Object
+	// trusted is set during CreateTrusted: validation is skipped.
+	trusted bool
 }
 
 var (
