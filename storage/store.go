@@ -66,7 +66,7 @@ type Store struct {
 	// most it may reach (0: no quota), in bytes; see SetQuota. unmeasured
 	// counts the stored objects not measured yet (quota.go).
 	size, quota int64
-	unmeasured int
+	unmeasured  int
 	// kindsByType maps the Go type of each modelled kind to its description,
 	// so that a typed object created without apiVersion and kind (as
 	// client-go callers leave them) is still recognised.
