@@ -343,6 +343,12 @@ func isZeroValue(v reflect.Value) bool {
 
 func isZeroMethod(v reflect.Value) (zero, ok bool) {
 	type zeroer interface{ IsZero() bool }
+	if v.Type() == sizeTimeType { // the common case, without boxing
+		return valueAs[Time](v).IsZero(), true
+	}
+	if v.CanAddr() && v.Type().Implements(reflect.TypeFor[zeroer]()) {
+		return v.Addr().Interface().(zeroer).IsZero(), true // a pointer boxes without allocating
+	}
 	if v.Type().Implements(reflect.TypeFor[zeroer]()) {
 		if v.Kind() == reflect.Pointer && v.IsNil() {
 			return true, true
