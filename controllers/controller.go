@@ -176,6 +176,21 @@ func ComponentOf(ctrl Controller) string {
 	return ControllerManager
 }
 
+// EventWatcher is implemented by controllers that react to Event objects
+// (the PV binder forwards its recycler pod's events). Events are half of
+// all writes and no other controller looks at them, so the simulation
+// offers an Event change only to the controllers that say so, as an
+// informer watches only the kinds its controller asked for.
+type EventWatcher interface {
+	WatchesEvents() bool
+}
+
+// WatchesEvents reports whether ctrl wants Event changes.
+func WatchesEvents(ctrl Controller) bool {
+	w, ok := ctrl.(EventWatcher)
+	return ok && w.WatchesEvents()
+}
+
 // EventSourcer is implemented by controllers whose events carry a source
 // other than their name, like a kubelet's (component "kubelet", host the node).
 type EventSourcer interface {

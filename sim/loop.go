@@ -290,7 +290,13 @@ func (c *Cluster) dispatch() {
 	for _, ev := range evs {
 		c.traceChange(ev)
 		c.notify(ev)
+		// An Event reaches only the controllers that watch Events: an
+		// informer sees only the kinds its controller asked for.
+		isEvent := ev.Object.GetTypeMeta().Kind == "Event"
 		for _, l := range c.loops {
+			if isEvent && !controllers.WatchesEvents(l.ctrl) {
+				continue
+			}
 			c.offer(l, ev, view, before)
 		}
 	}

@@ -69,6 +69,10 @@ func (b *Binder) EventSource() objects.EventSource {
 	return objects.EventSource{Component: EventComponent}
 }
 
+// WatchesEvents reports true: the binder forwards the recycler pod's
+// events to the volume it scrubs.
+func (b *Binder) WatchesEvents() bool { return true }
+
 // KeysFor maps claim, volume and class changes to the claims and volumes to
 // sync: a claim to itself and its volume; a volume to itself, its claim
 // and, when it is Available, every Pending claim; a class to every Pending
