@@ -35,6 +35,10 @@ var allowedImports = map[string][]string{
 	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers"},
 	"scenario":                   {"sim", "kubectl"},
 	"propcheck":                  {"sim", "scenario", "storage", "objects", "controllers/*"},
+	// record writes down a scenario's run through the runner's hooks and
+	// the cluster's Observe; timeline draws a record.
+	"record":   {"scenario", "sim", "storage", "objects"},
+	"timeline": {"record", "objects", "kubectl/printers"},
 	// serve is the core's edge: the Kubernetes API over a cluster, for
 	// kubectl and client-go. Its requests take one lock around the
 	// single-threaded cluster, and it runs goroutines (a driver that lets

@@ -26,6 +26,10 @@ func Replay(r *Runner, s *Script, w io.Writer) error {
 	return nil
 }
 
+// Echo prints a command as Replay's transcript shows it typed (a recorder
+// that replays commands itself prints the same transcript with it).
+func Echo(cmd Command) string { return echo(cmd) }
+
 // echo prints a command as a terminal shows it typed.
 func echo(cmd Command) string {
 	var b strings.Builder
