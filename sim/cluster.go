@@ -60,6 +60,10 @@ type Cluster struct {
 	observers []func(Change)
 	// images is what the registries serve (Config.Images, AddImage).
 	images *workload.Catalog
+	// pace, when set, is told before virtual time passes (SetPace), and
+	// onClose is what Config.OnStart asked Close to call.
+	pace    func(until time.Time)
+	onClose func()
 }
 
 // New builds a cluster from cfg: its namespaces, its nodes (Ready), a
@@ -128,6 +132,9 @@ func New(cfg Config) (*Cluster, error) {
 		c.addNodeAgent(k)
 	}
 	c.dispatch()
+	if cfg.OnStart != nil {
+		c.onClose = cfg.OnStart(c)
+	}
 	return c, nil
 }
 
@@ -154,7 +161,9 @@ func (c *Cluster) Get(key objects.Key) (objects.Object, error) { return c.store.
 // Advance lets d of virtual time pass, running every piece of work that
 // falls due, each at its own time, in order.
 func (c *Cluster) Advance(d time.Duration) {
-	c.clock.Advance(d)
+	target := c.clock.Now().Add(d)
+	c.paceTo(target)
+	c.clock.AdvanceTo(target)
 }
 
 // RunUntil runs due work in order until cond holds or timeout of virtual
@@ -165,7 +174,7 @@ func (c *Cluster) RunUntil(cond func(storage.Reader) bool, timeout time.Duration
 	if cond(c.store) {
 		return true
 	}
-	for c.clock.Step(deadline) {
+	for c.paceStep(deadline) {
 		if cond(c.store) {
 			return true
 		}

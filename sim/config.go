@@ -59,6 +59,13 @@ type Config struct {
 	// a copy per write and a comparison of every object per check: tests
 	// only.
 	CheckMutations bool
+	// OnStart, when set, is called with the cluster once New has built it,
+	// before anything has run, and the function it returns (nil: none) is
+	// called by Close. It lets a caller attach something to every cluster
+	// built from this Config, such as a property checker's runs: package
+	// kubesimtest serves each to clients outside the simulation and sets
+	// its pace (Cluster.SetPace).
+	OnStart func(*Cluster) (stop func())
 }
 
 // NodeConfig describes one simulated machine.

@@ -31,9 +31,7 @@ func (c *Cluster) AddController(ctrl controllers.Controller) error {
 	if c.loopNamed(ctrl.Name()) != nil {
 		return fmt.Errorf("sim: AddController: a controller named %q is already registered", ctrl.Name())
 	}
-	limit := c.cfg.APILimits.forComponent(controllers.ComponentOf(ctrl))
-	l := newLoop(ctrl, newTokenBucket(limit, c.cfg.Start))
-	c.loops = append(c.loops, l)
+	l := c.addNodeAgent(ctrl)
 	var keys []objects.Key
 	c.store.ScanAll(func(obj objects.Object) bool {
 		keys = append(keys, ctrl.KeysFor(storage.WatchEvent{Type: storage.Added, Object: obj}, c.store)...)
@@ -55,6 +53,41 @@ func (c *Cluster) Next() (time.Time, bool) { return c.clock.Next() }
 // nothing. Unlike Advance it is meant for drivers that follow a clock of
 // their own (serve's, a synctest bubble's).
 func (c *Cluster) AdvanceTo(t time.Time) { c.clock.AdvanceTo(t) }
+
+// SetPace makes the cluster tell pace, before it lets virtual time pass on
+// its own (Advance, RunUntil: a scenario's sleep, kubectl's waits), the
+// time it is about to reach: pace(until) returns once the cluster may go
+// on to until, and may itself let time pass up to until (AdvanceTo)
+// meanwhile. Package kubesimtest sets it so that clients outside the
+// simulation act at the virtual times a property checker's scenario
+// passes through; nil turns it off. AdvanceTo never paces.
+func (c *Cluster) SetPace(pace func(until time.Time)) { c.pace = pace }
+
+// paceTo tells the pace function that virtual time is about to reach t.
+func (c *Cluster) paceTo(t time.Time) {
+	if c.pace != nil && t.After(c.clock.Now()) {
+		c.pace(t)
+	}
+}
+
+// paceStep is clock.Step(limit) with the pace function told of the next
+// item's time first; it reports whether an item ran (or time passed) and
+// another may be due before limit.
+func (c *Cluster) paceStep(limit time.Time) bool {
+	if c.pace == nil {
+		return c.clock.Step(limit)
+	}
+	next, ok := c.clock.Next()
+	if !ok || next.After(limit) {
+		return false
+	}
+	before := c.clock.Now()
+	c.paceTo(next)
+	if c.clock.Step(limit) || c.clock.Now().After(before) {
+		return true
+	}
+	return false
+}
 
 // Client writes to the cluster as one actor: the trace and Observe name it
 // as the writer. An API server in front of the cluster uses one per

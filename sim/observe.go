@@ -71,6 +71,11 @@ func (c *Cluster) VerifyUnchanged() error {
 // checker, a test suite) should Close each: a running process's coroutine
 // keeps its cluster in memory.
 func (c *Cluster) Close() {
+	if c.onClose != nil {
+		stop := c.onClose
+		c.onClose = nil
+		stop()
+	}
 	for _, name := range c.kubeletNames() {
 		c.kubelets[name].Close()
 	}
