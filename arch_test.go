@@ -19,18 +19,26 @@ const module = "github.com/kubesim/kubesim/"
 // allowedImports maps a package (path relative to the module) to the module
 // packages it may import. Sub-packages of controllers share one rule.
 var allowedImports = map[string][]string{
-	"clock":             {},
-	"objects":           {},
-	"internal/vfs":      {},
-	"internal/mutant":   {}, // the mutation tests' switches, which controllers read
-	"internal/workload": {"internal/vfs"},
-	"internal/network":  {"objects", "storage", "internal/vfs", "internal/workload"},
-	"storage":           {"objects", "clock"},
-	"controllers":       {"objects", "storage"},
-	"controllers/*":     {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/mutant"},
+	"clock":           {},
+	"objects":         {},
+	"internal/vfs":    {},
+	"internal/mutant": {}, // the mutation tests' switches, which controllers read
+	// The workload model, by job: the process model (threads in virtual
+	// time, files, output, budgets), bc, the shell on both, the image
+	// catalogue with its servers and clients as the shell's programs, and
+	// the package that starts a container's process from all of them.
+	"internal/workload/proc":   {"internal/vfs"},
+	"internal/workload/bc":     {},
+	"internal/workload/sh":     {"internal/vfs", "internal/workload/proc", "internal/workload/bc"},
+	"internal/workload/images": {"internal/vfs", "internal/workload/sh"},
+	"internal/workload":        {"internal/vfs", "internal/workload/proc", "internal/workload/sh", "internal/workload/images"},
+	"internal/network":         {"objects", "storage", "internal/vfs", "internal/workload/sh", "internal/workload/images"},
+	"storage":                  {"objects", "clock"},
+	"controllers":              {"objects", "storage"},
+	"controllers/*":            {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/workload/images", "internal/mutant"},
 	// controllertest is the harness controller tests share; only tests import it.
 	"controllers/controllertest": {"controllers", "objects", "storage", "clock"},
-	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/network"},
+	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/workload/images", "internal/network"},
 	"kubectl/printers":           {"objects"},
 	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers"},
 	"scenario":                   {"sim", "kubectl"},

@@ -23,7 +23,7 @@ import (
 	"github.com/kubesim/kubesim/controllers/ttlafterfinished"
 	"github.com/kubesim/kubesim/controllers/volume"
 	"github.com/kubesim/kubesim/internal/network"
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -59,7 +59,7 @@ type Cluster struct {
 	// observers are told of every store change (Observe).
 	observers []func(Change)
 	// images is what the registries serve (Config.Images, AddImage).
-	images *workload.Catalog
+	images *images.Catalog
 	// pace, when set, is told before virtual time passes (SetPace), and
 	// onClose is what Config.OnStart asked Close to call.
 	pace    func(until time.Time)

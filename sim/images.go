@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 )
 
 // ImageConfig is an image the simulated registries serve in addition to
@@ -30,10 +30,10 @@ func (c *Cluster) AddImage(img ImageConfig) error {
 	return c.images.Add(img.Ref, img.SizeBytes, img.Like)
 }
 
-// newCatalog returns the built-in images plus images, in order.
-func newCatalog(images []ImageConfig) (*workload.Catalog, error) {
-	cat := workload.NewCatalog()
-	for i, img := range images {
+// newCatalog returns the built-in images plus extra, in order.
+func newCatalog(extra []ImageConfig) (*images.Catalog, error) {
+	cat := images.NewCatalog()
+	for i, img := range extra {
 		if err := cat.Add(img.Ref, img.SizeBytes, img.Like); err != nil {
 			return nil, fmt.Errorf("sim: images[%d]: %v", i, err)
 		}

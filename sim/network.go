@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubesim/kubesim/internal/network"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -29,7 +30,7 @@ func (s podServers) ServerAt(ip string, port int) (network.Server, bool) {
 		}
 		for _, ct := range p.Spec.Containers {
 			img := s.c.images.Lookup(ct.Image)
-			if img.Server != workload.Nginx || port != nginxPort || len(ct.Command) > 0 || !containerRunning(p, ct.Name) {
+			if img.Server != images.Nginx || port != nginxPort || len(ct.Command) > 0 || !containerRunning(p, ct.Name) {
 				continue
 			}
 			fs, err := s.c.ContainerFS(p.Namespace, p.Name, ct.Name)

@@ -8,6 +8,7 @@ import (
 	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -62,7 +63,7 @@ func (in *instance) wake() (time.Time, bool) {
 type container struct {
 	pr    *podRun
 	spec  objects.Container
-	image workload.Image
+	image images.Image
 	fs    *vfs.View
 
 	everStarted bool
@@ -113,7 +114,7 @@ type container struct {
 }
 
 func newContainer(pr *podRun, spec objects.Container) *container {
-	return &container{pr: pr, spec: spec, image: workload.LookupImage(spec.Image)}
+	return &container{pr: pr, spec: spec, image: images.Lookup(spec.Image)}
 }
 
 // step makes the first transition of c that is due at or before now and
@@ -227,7 +228,7 @@ func (c *container) configFailed(now time.Time, err error, res *controllers.Resu
 // process describes the container's main process to the workload model.
 func (c *container) process(start time.Time) workload.Process {
 	p := workload.Process{
-		Argv:      workload.ResolveArgv(c.image, c.spec.Command, c.spec.Args),
+		Argv:      images.ResolveArgv(c.image, c.spec.Command, c.spec.Args),
 		Env:       c.env,
 		Hostname:  c.pr.hostname(),
 		FS:        c.fs,
@@ -333,7 +334,7 @@ func (c *container) terminate(now, killAt time.Time, res *controllers.Result) {
 	}
 	res.Events = append(res.Events, controllers.Normal(c.pr.pod, ReasonKilling, "Stopping container "+c.spec.Name))
 	c.stopAt, c.stopCode = killAt, sigkillExit
-	if c.image.Server != workload.NoServer && now.Add(serverStop).Before(killAt) {
+	if c.image.Server != images.NoServer && now.Add(serverStop).Before(killAt) {
 		c.stopAt, c.stopCode = now.Add(serverStop), 0
 	}
 }
@@ -368,7 +369,7 @@ func (c *container) probeSucceeds(p *objects.Probe, now time.Time) bool {
 		r := workload.Run(proc, time.Duration(max(p.TimeoutSeconds, 1))*time.Second)
 		return r.Exited && r.ExitCode == 0
 	case p.HTTPGet != nil, p.TCPSocket != nil:
-		return c.image.Server != workload.NoServer
+		return c.image.Server != images.NoServer
 	}
 	return true
 }

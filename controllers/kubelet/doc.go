@@ -13,7 +13,7 @@
 //
 // # Images that cannot be pulled
 //
-// Config.Catalog says which images exist (see internal/workload). A pull
+// Config.Catalog says which images exist (see internal/workload/images). A pull
 // of any other image fails after the registry check, as the image manager
 // (pkg/kubelet/images) reports it: a Pulling event, a Failed event with
 // containerd's error ("rpc error: code = NotFound desc = failed to pull

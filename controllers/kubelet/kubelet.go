@@ -7,6 +7,7 @@ import (
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -23,7 +24,7 @@ type Config struct {
 	// them unmounted.
 	Volumes VolumeResolver
 	// Catalog is what the registries serve; nil serves the built-in images.
-	Catalog *workload.Catalog
+	Catalog *images.Catalog
 }
 
 // Kubelet runs the pods bound to one node. Not safe for concurrent use.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -146,7 +147,7 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 // with stdin as its standard input.
 func (k *Kubelet) HostExec(argv []string, stdin string, now time.Time) *Session {
 	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now, Stdin: stdin,
-		Image: workload.LookupImage("centos:7")}
+		Image: images.Lookup("centos:7")}
 	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network}
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -113,7 +113,7 @@ func (k *Kubelet) backoffGC(now time.Time) {
 func (c *container) beginPull(now time.Time, res *controllers.Result) {
 	k, pod, ref := c.pr.k, c.pr.pod, c.spec.Image
 	c.pull.publish()
-	if _, err := workload.ParseReference(ref); err != nil {
+	if _, err := images.ParseReference(ref); err != nil {
 		c.invalidImage(now, err, res)
 		return
 	}
@@ -237,12 +237,12 @@ func (c *container) imageChanged() {
 // pull, as the kubelet sees it: the gRPC status prefix stays for NotFound,
 // while the CRI client strips it from Unknown errors (remote_image.go).
 func runtimePullError(err error) string {
-	pe, ok := err.(*workload.PullError)
+	pe, ok := err.(*images.PullError)
 	if !ok {
 		return err.Error()
 	}
 	msg := fmt.Sprintf("failed to pull and unpack image %q: failed to resolve reference %q: %v", pe.Ref, pe.Ref, pe)
-	if pe.Kind == workload.TagNotFound {
+	if pe.Kind == images.TagNotFound {
 		return "rpc error: code = NotFound desc = " + msg
 	}
 	return msg

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubesim/kubesim/controllers"
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -27,7 +27,7 @@ type pullRig struct {
 	events []string // "<seconds since t0> <reason>: <message>"
 }
 
-func newPullRig(t *testing.T, catalog *workload.Catalog, images ...string) *pullRig {
+func newPullRig(t *testing.T, catalog *images.Catalog, images ...string) *pullRig {
 	t.Helper()
 	k, err := New(Config{NodeName: "node", PodCIDR: "10.244.1.0/24", InternalIP: "192.168.0.2", Catalog: catalog})
 	require.NoError(t, err)
@@ -195,14 +195,14 @@ func TestLaterContainersStartPastAFailedPull(t *testing.T) {
 // An image added to the catalogue pulls in a time set by its size and
 // runs like the image it resembles.
 func TestAddedImagePullsAndRunsLikeItsModel(t *testing.T) {
-	cat := workload.NewCatalog()
+	cat := images.NewCatalog()
 	require.NoError(t, cat.Add("myrepo/web:1.0", 60_000_000, "nginx:1.25"))
 	r := newPullRig(t, cat, "myrepo/web:1.0")
 	r.runUntil(t0.Add(10 * time.Second))
 	assert.Equal(t, []string{"4s"}, r.eventTimes(ReasonPulled,
 		`Successfully pulled image "myrepo/web:1.0" in 3s (3s including waiting). Image size: 60000000 bytes.`))
 	c := r.k.pods[r.key].containers[0]
-	assert.Equal(t, workload.Nginx, c.image.Server)
+	assert.Equal(t, images.Nginx, c.image.Server)
 	assert.Equal(t, objects.PodRunning, r.phase())
 }
 

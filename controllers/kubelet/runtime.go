@@ -9,6 +9,7 @@ import (
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -124,7 +125,7 @@ func (pr *podRun) checkSpecChanges(now time.Time, res *controllers.Result) {
 			continue
 		}
 		c.spec = pr.pod.Spec.Containers[i]
-		c.image = workload.LookupImage(c.spec.Image)
+		c.image = images.Lookup(c.spec.Image)
 		if c.running {
 			res.Events = append(res.Events, controllers.Normal(pr.pod, ReasonKilling,
 				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name)))
@@ -334,7 +335,7 @@ func (pr *podRun) hostname() string {
 
 // view builds a container's filesystem: the image's files plus the pod's
 // volumes at their mount paths.
-func (pr *podRun) view(c objects.Container, img workload.Image, now time.Time) *vfs.View {
+func (pr *podRun) view(c objects.Container, img images.Image, now time.Time) *vfs.View {
 	root := img.RootFS(now)
 	pr.writeEtcFiles(root, now)
 	v := vfs.NewView(root)

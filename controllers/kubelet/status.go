@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -209,7 +209,7 @@ func qosClass(pod *objects.Pod) string {
 
 // fullImageName is the image as the runtime reports it:
 // "docker.io/library/nginx:latest" for "nginx".
-func fullImageName(img workload.Image) string {
+func fullImageName(img images.Image) string {
 	ref := img.Ref
 	name := ref
 	if i := strings.LastIndex(ref, "@"); i >= 0 {
@@ -232,7 +232,7 @@ func fullImageName(img workload.Image) string {
 }
 
 // imageDigest is a stable, made-up digest reference for the image.
-func imageDigest(img workload.Image) string {
+func imageDigest(img images.Image) string {
 	full := fullImageName(img)
 	return full[:strings.LastIndex(full, ":")] + "@sha256:" + hexID("image", full)
 }

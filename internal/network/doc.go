@@ -24,8 +24,9 @@
 //
 // # Imports
 //
-// objects, storage (the Reader only), internal/vfs and internal/workload,
-// whose Network interface it implements. It never imports sim or the
+// objects, storage (the Reader only), internal/vfs, internal/workload/sh,
+// whose Network interface it implements, and internal/workload/images for
+// the servers' kinds. It never imports sim or the
 // kubelet: the simulation supplies [Pods].
 //
 // # Determinism

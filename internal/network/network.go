@@ -5,7 +5,8 @@ import (
 	"strings"
 
 	"github.com/kubesim/kubesim/internal/vfs"
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
+	"github.com/kubesim/kubesim/internal/workload/sh"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -24,7 +25,7 @@ const (
 // Server is a server listening in a pod: its kind, its version and the
 // filesystem of its container.
 type Server struct {
-	Kind    workload.ServerKind
+	Kind    images.ServerKind
 	Version string
 	FS      vfs.Filesystem
 }
@@ -43,7 +44,7 @@ type Network struct {
 	pods Pods
 }
 
-var _ workload.Network = (*Network)(nil)
+var _ sh.Network = (*Network)(nil)
 
 // New returns the network of the cluster r describes, pods running as pods says.
 func New(r storage.Reader, pods Pods) *Network { return &Network{r: r, pods: pods} }
@@ -169,15 +170,15 @@ func (n *Network) slices(svc *objects.Service) []*objects.EndpointSlice {
 }
 
 // Get sends GET path to ip:port; see the package doc.
-func (n *Network) Get(ip string, port int, path string) (workload.HTTPResponse, error) {
+func (n *Network) Get(ip string, port int, path string) (sh.HTTPResponse, error) {
 	if backendIP, backendPort, ok := n.route(ip, port); ok {
 		ip, port = backendIP, backendPort
 	} else if n.isServiceAddress(ip) {
-		return workload.HTTPResponse{}, workload.ErrConnectionRefused
+		return sh.HTTPResponse{}, sh.ErrConnectionRefused
 	}
 	srv, ok := n.pods.ServerAt(ip, port)
-	if !ok || srv.Kind != workload.Nginx {
-		return workload.HTTPResponse{}, workload.ErrConnectionRefused
+	if !ok || srv.Kind != images.Nginx {
+		return sh.HTTPResponse{}, sh.ErrConnectionRefused
 	}
 	return ServeNginx(srv, path), nil
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/internal/network"
 	"github.com/kubesim/kubesim/internal/vfs"
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/images"
+	"github.com/kubesim/kubesim/internal/workload/sh"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -23,7 +24,7 @@ type onePod struct{ fs vfs.Filesystem }
 
 func (p onePod) ServerAt(ip string, port int) (network.Server, bool) {
 	if ip == "10.244.1.2" && port == 80 {
-		return network.Server{Kind: workload.Nginx, Version: "1.25.3", FS: p.fs}, true
+		return network.Server{Kind: images.Nginx, Version: "1.25.3", FS: p.fs}, true
 	}
 	return network.Server{}, false
 }
@@ -95,7 +96,7 @@ func TestGetThroughServiceAndForbidden(t *testing.T) {
 	assert.Equal(t, 403, r.Status)
 	assert.Equal(t, "<html>\n<head><title>403 Forbidden</title></head>\n<body>\n<center><h1>403 Forbidden</h1></center>\n<hr><center>nginx/1.25.3</center>\n</body>\n</html>\n", r.Body)
 	_, err = n.Get("10.244.1.2", 8080, "/")
-	assert.ErrorIs(t, err, workload.ErrConnectionRefused)
+	assert.ErrorIs(t, err, sh.ErrConnectionRefused)
 	_, err = n.Get("10.96.0.50", 80, "/")
-	assert.ErrorIs(t, err, workload.ErrConnectionRefused)
+	assert.ErrorIs(t, err, sh.ErrConnectionRefused)
 }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/sh"
 )
 
 // The nginx image's default server (/etc/nginx/conf.d/default.conf):
@@ -25,7 +25,7 @@ var nginxReasons = map[int]string{200: "OK", 301: "Moved Permanently", 403: "For
 // it; 404 when missing), a directory's index file (403 when there is none
 // or it is unreadable, autoindex being off), and a 301 to the path with a
 // slash for a directory named without one.
-func ServeNginx(srv Server, p string) workload.HTTPResponse {
+func ServeNginx(srv Server, p string) sh.HTTPResponse {
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -49,7 +49,7 @@ func ServeNginx(srv Server, p string) workload.HTTPResponse {
 }
 
 // serveIndex serves a directory through its index file.
-func serveIndex(srv Server, dir string) workload.HTTPResponse {
+func serveIndex(srv Server, dir string) sh.HTTPResponse {
 	if _, err := srv.FS.Stat(dir); err != nil {
 		return nginxError(srv, 404)
 	}
@@ -67,21 +67,21 @@ func serveIndex(srv Server, dir string) workload.HTTPResponse {
 }
 
 // nginxFile is a 200 response with the file's content.
-func nginxFile(srv Server, name string) workload.HTTPResponse {
+func nginxFile(srv Server, name string) sh.HTTPResponse {
 	data, err := srv.FS.ReadFile(name)
 	if err != nil {
 		return nginxError(srv, 403)
 	}
-	return workload.HTTPResponse{Status: 200, Reason: nginxReasons[200], Server: "nginx/" + srv.Version,
+	return sh.HTTPResponse{Status: 200, Reason: nginxReasons[200], Server: "nginx/" + srv.Version,
 		ContentType: contentType(name), Body: string(data)}
 }
 
 // nginxError is nginx's built-in error page for status.
-func nginxError(srv Server, status int) workload.HTTPResponse {
+func nginxError(srv Server, status int) sh.HTTPResponse {
 	title := strconv.Itoa(status) + " " + nginxReasons[status]
 	body := "<html>\n<head><title>" + title + "</title></head>\n<body>\n<center><h1>" + title +
 		"</h1></center>\n<hr><center>nginx/" + srv.Version + "</center>\n</body>\n</html>\n"
-	return workload.HTTPResponse{Status: status, Reason: nginxReasons[status], Server: "nginx/" + srv.Version,
+	return sh.HTTPResponse{Status: status, Reason: nginxReasons[status], Server: "nginx/" + srv.Version,
 		ContentType: "text/html", Body: body}
 }
 

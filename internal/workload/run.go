@@ -1,13 +1,131 @@
 package workload
 
 import (
-	"errors"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload/images"
+	"github.com/kubesim/kubesim/internal/workload/proc"
+	"github.com/kubesim/kubesim/internal/workload/sh"
 )
+
+// The process model's vocabulary, which this package's API speaks.
+type (
+	// EnvVar is one environment variable, in the order the kubelet resolved it.
+	EnvVar = sh.EnvVar
+	// Line is one piece of output, as a container runtime logs it.
+	Line = proc.Line
+	// Stream is the output stream a line was written to.
+	Stream = proc.Stream
+	// Write is one change a process made to its filesystem.
+	Write = proc.Write
+	// Result is what a process did from its start up to the horizon.
+	Result = proc.Result
+	// StopReason says why a result ends where it does.
+	StopReason = proc.StopReason
+	// Network is the cluster network as a process sees it.
+	Network = sh.Network
+)
+
+// Streams and stop reasons, as package proc defines them.
+const (
+	Stdout         = proc.Stdout
+	Stderr         = proc.Stderr
+	StopExited     = proc.StopExited
+	StopHorizon    = proc.StopHorizon
+	StopSpinning   = proc.StopSpinning
+	StopStepLimit  = proc.StopStepLimit
+	StopStartError = proc.StopStartError
+	StopKilled     = proc.StopKilled
+)
+
+// Process is a container's main process as the kubelet starts it (or a
+// command a user starts on a machine or in a container).
+type Process struct {
+	// Argv is the command and arguments after Kubernetes' resolution (see
+	// images.ResolveArgv), e.g. ["sh", "-c", "echo hi; exit 3"].
+	Argv []string
+	// Env is the container's environment in order. The process also sees
+	// PATH (the image's), HOSTNAME and HOME, as a container does.
+	Env []EnvVar
+	// Hostname is the pod's hostname.
+	Hostname string
+	// FS is the container's view of files. Run never changes it: the run
+	// works on a private copy and reports its changes in Result.Writes.
+	// Nil means the image's root filesystem (Image.RootFS).
+	FS vfs.Filesystem
+	// Start is the virtual wall time at which the process starts.
+	Start time.Time
+	// Stdin is what the process reads on standard input.
+	Stdin string
+	// StdinPipe, when set, is the process's standard input instead of
+	// Stdin: the caller writes to it while the process runs and closes it
+	// at the end of the input (an interactive session's typed lines).
+	StdinPipe *proc.Pipe
+	// Dir is the working directory; empty means /.
+	Dir string
+	// DurationOverride, when set, is the process's total run time whatever
+	// the model says: the process exits at exactly that offset (see Run).
+	DurationOverride *time.Duration
+	// Image is the container's image; it decides which programs exist and
+	// whether argv starts a server. The zero Image is an unknown image
+	// with a busybox-like userland.
+	Image images.Image
+	// Userland, when its Lookup is set, replaces the image's programs and
+	// shell: a machine's system rather than a container image's.
+	Userland sh.Userland
+	// Net is the cluster network the process reaches (nslookup, curl,
+	// wget) during Run; nil means no network: names do not resolve and
+	// nothing answers. A started Proc is given its network by RunUntil.
+	Net Network
+	// DNSSearch is the search path of the process's resolv.conf, e.g.
+	// ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"].
+	DNSSearch []string
+}
+
+// Proc is a started process (see proc.Proc): its threads run as far as
+// the caller's clock, against the live files.
+type Proc struct {
+	*proc.Proc
+	shell *sh.Run
+}
+
+// Start prepares p's process at its start time; nothing runs until RunUntil.
+// Unlike Run, the process works on p.FS itself (nil means a fresh copy of
+// the image's root filesystem): what it writes lands there at the virtual
+// time it writes it.
+func Start(p Process) *Proc {
+	fsys := p.FS
+	if fsys == nil {
+		fsys = p.Image.RootFS(p.Start)
+	}
+	return start(p, fsys, false)
+}
+
+// start builds the process over fsys, recording its writes when record is
+// set.
+func start(p Process, fsys vfs.Filesystem, record bool) *Proc {
+	pr := proc.New(p.Start, fsys, proc.Options{Record: record, DurationOverride: p.DurationOverride})
+	u := p.Userland
+	if u.Lookup == nil {
+		u = p.Image.Userland()
+	}
+	run := sh.Start(pr, sh.Config{Argv: p.Argv, Env: containerEnv(p), Hostname: p.Hostname, Userland: u,
+		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir})
+	return &Proc{Proc: pr, shell: run}
+}
+
+// RunUntil runs the process's threads, earliest first, until each is
+// blocked past offset (the virtual time since the start), waits forever,
+// or has ended, and the main program has exited or cannot go on. Net is
+// the cluster network the process reaches meanwhile (nil: none); it is
+// not kept afterwards.
+func (p *Proc) RunUntil(offset time.Duration, net Network) {
+	p.shell.SetNetwork(net)
+	defer p.shell.SetNetwork(nil)
+	p.Proc.RunUntil(offset)
+}
 
 // Run runs the process from its start up to the virtual offset horizon and
 // reports what it did, without changing p.FS: the run works on a copy and
@@ -16,12 +134,12 @@ import (
 // Run is deterministic: the same Process gives the same Result, and the
 // result for a smaller horizon is a prefix of the result for a larger one:
 // its Output and Writes are exactly those of the larger run with Offset <=
-// the smaller horizon (as long as neither run hit MaxOutputBytes). Run
-// never panics, and every run is bounded by MaxIdleSteps, MaxWorkBytes,
-// MaxOutputBytes, MaxFileBytes, MaxStringBytes, MaxThreads and MaxFrames.
+// the smaller horizon (as long as neither run hit proc.MaxOutputBytes).
+// Run never panics, and every run is bounded by the limits of package
+// proc.
 //
 // Commands take no virtual time except sleep (and what waits for it), bc
-// (see bcLibCost) and the servers' startup. With p.DurationOverride set,
+// (see bc.LibCost) and the servers' startup. With p.DurationOverride set,
 // the process exits at exactly that offset: with its own status if it
 // ended sooner (it lingers until then), otherwise with status 0; what it
 // would have done later never happens.
@@ -37,7 +155,7 @@ func Run(p Process, horizon time.Duration) Result {
 	} else {
 		base = p.Image.RootFS(p.Start)
 	}
-	pr := start(p, base, &recorder{fs: base, start: p.Start})
+	pr := start(p, base, true)
 	pr.RunUntil(horizon, p.Net)
 	res := pr.Result()
 	pr.Kill()
@@ -60,7 +178,7 @@ func containerEnv(p Process) []EnvVar {
 		}
 		env = append(env, EnvVar{Name: name, Value: value})
 	}
-	set("PATH", defaultPath)
+	set("PATH", images.DefaultPath)
 	for _, e := range p.Image.Env {
 		set(e.Name, e.Value)
 	}
@@ -81,38 +199,4 @@ func hasEnv(env []EnvVar, name string) bool {
 		}
 	}
 	return false
-}
-
-// execute starts argv the way a container runtime does: the program must
-// exist in the image, and no shell parses argv.
-func execute(run *shRun, root *shell, argv []string, io *shIO) Result {
-	if len(argv) == 0 {
-		return Result{Stop: StopStartError, ExitCode: 128, StartError: "no command specified"}
-	}
-	prog, ok := root.lookup(argv[0])
-	if !ok {
-		msg := `exec: "` + argv[0] + `": executable file not found in $PATH`
-		if strings.Contains(argv[0], "/") {
-			msg = `exec: "` + argv[0] + `": stat ` + argv[0] + `: no such file or directory`
-		}
-		return Result{Stop: StopStartError, ExitCode: 128, StartError: msg}
-	}
-	root.line = 1
-	err := prog(root, argv, io)
-	res := Result{Stop: StopExited, ExitCode: root.status}
-	var exit *shExit
-	var halt *shHalt
-	var crash *shCrash
-	switch {
-	case errors.As(err, &exit):
-		res.ExitCode = exit.code
-	case errors.As(err, &crash):
-		res.ExitCode = crashStatus
-	case errors.As(err, &halt):
-		res.Stop = halt.reason
-	}
-	if res.Stop == StopExited {
-		res.Exited, res.Duration = true, root.now
-	}
-	return res
 }

@@ -1,8 +1,11 @@
 package workload
 
 import (
+	"fmt"
 	"io/fs"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload/images"
+	"github.com/kubesim/kubesim/internal/workload/proc"
 )
 
 func shProc(script string) Process {
@@ -61,7 +66,7 @@ func TestRunIsDeterministic(t *testing.T) {
 }
 
 func TestWritesAreReportedAndReplayable(t *testing.T) {
-	root := LookupImage("busybox").RootFS(testStart)
+	root := images.Lookup("busybox").RootFS(testStart)
 	vol := vfs.New()
 	view := vfs.NewView(root)
 	require.NoError(t, view.Mount("/data", vol, "", false))
@@ -98,7 +103,7 @@ func TestWritesAreReportedAndReplayable(t *testing.T) {
 }
 
 func TestReadOnlyMount(t *testing.T) {
-	root, vol := LookupImage("busybox").RootFS(testStart), vfs.New()
+	root, vol := images.Lookup("busybox").RootFS(testStart), vfs.New()
 	view := vfs.NewView(root)
 	require.NoError(t, view.Mount("/etc/config", vol, "", true))
 	p := shProc("echo x > /etc/config/f; touch /etc/config/g; echo $?")
@@ -116,7 +121,7 @@ func TestBCTiming(t *testing.T) {
 	}{{10000, 114 * time.Second}, {5000, 40 * time.Second}, {20, 10 * time.Millisecond}}
 	for _, tc := range cases {
 		script := "echo 'scale=" + strconv.Itoa(tc.scale) + "; 4*a(1)' | bc -l"
-		p := Process{Argv: []string{"sh", "-c", script}, Image: LookupImage("resouer/ubuntu-bc"), Start: testStart}
+		p := Process{Argv: []string{"sh", "-c", script}, Image: images.Lookup("resouer/ubuntu-bc"), Start: testStart}
 		res := Run(p, time.Hour)
 		require.True(t, res.Exited)
 		require.NotEmpty(t, res.Output)
@@ -127,9 +132,10 @@ func TestBCTiming(t *testing.T) {
 		assert.Empty(t, early.Output)
 		assert.False(t, early.Exited)
 	}
-	golden := readFile(t, "testdata/bc/pi10000.golden")
+	golden, err := os.ReadFile("bc/testdata/bc/pi10000.golden")
+	require.NoError(t, err)
 	p := Process{Argv: []string{"sh", "-c", "echo 'scale=10000; 4*a(1)' | bc -l"}, Start: testStart}
-	assert.Equal(t, golden, streamText(Run(p, time.Hour).Output, Stdout))
+	assert.Equal(t, string(golden), streamText(Run(p, time.Hour).Output, Stdout))
 }
 
 func TestDurationOverride(t *testing.T) {
@@ -166,7 +172,7 @@ func TestStartErrors(t *testing.T) {
 	res = Run(Process{Argv: nil}, time.Minute)
 	assert.Equal(t, StopStartError, res.Stop)
 
-	res = Run(Process{Argv: []string{"bc"}, Image: LookupImage("ubuntu")}, time.Minute)
+	res = Run(Process{Argv: []string{"bc"}, Image: images.Lookup("ubuntu")}, time.Minute)
 	assert.Equal(t, StopStartError, res.Stop, "ubuntu has no bc")
 }
 
@@ -210,7 +216,7 @@ func TestOutputCap(t *testing.T) {
 	for _, l := range res.Output {
 		total += len(l.Text) + 1
 	}
-	assert.LessOrEqual(t, total, MaxOutputBytes)
+	assert.LessOrEqual(t, total, proc.MaxOutputBytes)
 }
 
 func TestMemoryCaps(t *testing.T) {
@@ -225,11 +231,11 @@ func TestMemoryCaps(t *testing.T) {
 	for _, w := range res.Writes {
 		data += len(w.Data)
 	}
-	assert.LessOrEqual(t, data, MaxFileBytes)
+	assert.LessOrEqual(t, data, proc.MaxFileBytes)
 }
 
 func TestNilFSUsesImageRoot(t *testing.T) {
-	p := Process{Argv: []string{"cat", "/usr/share/nginx/html/index.html"}, Image: LookupImage("nginx:1.25"), Start: testStart}
+	p := Process{Argv: []string{"cat", "/usr/share/nginx/html/index.html"}, Image: images.Lookup("nginx:1.25"), Start: testStart}
 	res := Run(p, time.Minute)
 	assert.Contains(t, streamText(res.Output, Stdout), "<title>Welcome to nginx!</title>")
 }
@@ -238,4 +244,28 @@ func TestNegativeHorizon(t *testing.T) {
 	res := Run(shProc("echo hi"), -time.Second)
 	assert.Equal(t, "hi\n", streamText(res.Output, Stdout), "commands at offset 0 still run")
 	assert.True(t, res.Exited)
+}
+
+var testStart = time.Date(2023, 12, 22, 0, 1, 0, 0, time.UTC)
+
+// streamText joins a stream's lines back into the text the process wrote.
+func streamText(out []Line, s Stream) string {
+	var b strings.Builder
+	for _, l := range out {
+		if l.Stream == s {
+			b.WriteString(l.Text)
+			if !l.Partial {
+				b.WriteString("\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func timeline(out []Line) string {
+	var b strings.Builder
+	for _, l := range out {
+		fmt.Fprintf(&b, "%v %s %s\n", l.Offset, l.Stream, l.Text)
+	}
+	return b.String()
 }

@@ -1,0 +1,232 @@
+package sh
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload/proc"
+)
+
+// shRun is what all the shells of one process share: the process (its
+// threads, files, output and budgets), the system it runs on and its
+// network.
+type shRun struct {
+	proc     *proc.Proc
+	start    time.Time
+	nextPID  int
+	userland Userland
+	hostname string
+	net      Network  // the process's network, or nil
+	search   []string // the resolv.conf search path
+}
+
+// shVar is a shell variable; seq orders the environment (first set, first
+// listed), so `env` output never depends on map order.
+type shVar struct {
+	value    string
+	exported bool
+	seq      int
+}
+
+// Shell is one shell's state. Subshells (pipelines, $(...), ( ... ), &)
+// work on copies; the shRun is shared.
+type Shell struct {
+	run       *shRun
+	vars      map[string]*shVar
+	seq       int
+	funcs     map[string]shCommand
+	args      []string
+	arg0      string
+	status    int
+	now       time.Duration
+	cwd       string
+	dialect   shDialect
+	errexit   bool
+	xtrace    bool
+	nounset   bool
+	condDepth int // inside a condition, where set -e does not apply
+	funcDepth int
+	locals    []map[string]*shVar
+	// th is the thread this shell runs on; subshells share it, background
+	// jobs and pipeline stages get their own.
+	th *proc.Thread
+	// children are the background jobs this shell started, for wait.
+	children []*proc.Thread
+	lastBg   int
+	line     int // line of the command running, for messages
+	// substStatus is the status of the last command substitution, which
+	// is a command's status when it has no command name.
+	substStatus int
+}
+
+// Control flow leaves commands as errors of these types.
+type (
+	// shExit ends the shell with a status (exit, set -e, fatal errors).
+	shExit struct{ code int }
+	// shLoopCtl is break or continue, n levels.
+	shLoopCtl struct {
+		n    int
+		cont bool
+	}
+	// shReturn leaves a function.
+	shReturn struct{ code int }
+)
+
+// A process's stop (proc.Halt) and a stack overflow (proc.Crash) leave
+// commands as errors too.
+
+// Error implements error.
+func (e *shExit) Error() string { return "exit " + strconv.Itoa(e.code) }
+
+// Error implements error.
+func (e *shLoopCtl) Error() string { return "break" }
+
+// Error implements error.
+func (e *shReturn) Error() string { return "return" }
+
+// newShell starts a shell whose variables come from env, in order.
+func newShell(run *shRun, env []EnvVar, d shDialect) *Shell {
+	sh := &Shell{run: run, vars: map[string]*shVar{}, funcs: map[string]shCommand{}, cwd: "/", dialect: d, arg0: d.name}
+	for _, e := range env {
+		sh.setVar(e.Name, e.Value)
+		sh.vars[e.Name].exported = true
+	}
+	return sh
+}
+
+// subshell copies the shell for a subshell environment.
+func (sh *Shell) subshell() *Shell {
+	c := *sh
+	c.vars = make(map[string]*shVar, len(sh.vars))
+	for k, v := range sh.vars {
+		cp := *v
+		c.vars[k] = &cp
+	}
+	c.funcs = make(map[string]shCommand, len(sh.funcs))
+	for k, v := range sh.funcs {
+		c.funcs[k] = v
+	}
+	c.args = append([]string(nil), sh.args...)
+	c.locals = nil
+	c.funcDepth = 0
+	c.children = nil
+	return &c
+}
+
+func (sh *Shell) getVar(name string) (string, bool) {
+	v, ok := sh.vars[name]
+	if !ok {
+		return "", false
+	}
+	return v.value, true
+}
+
+func (sh *Shell) setVar(name, value string) {
+	if v, ok := sh.vars[name]; ok {
+		v.value = value
+		return
+	}
+	sh.seq++
+	sh.vars[name] = &shVar{value: value, seq: sh.seq}
+}
+
+func (sh *Shell) unsetVar(name string) { delete(sh.vars, name) }
+
+// environ lists exported variables as NAME=value in the order they were
+// first set.
+func (sh *Shell) environ() []string {
+	type kv struct {
+		seq  int
+		text string
+	}
+	var list []kv
+	for name, v := range sh.vars {
+		if v.exported {
+			list = append(list, kv{v.seq, name + "=" + v.value})
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = e.text
+	}
+	return out
+}
+
+// step charges one command against the process's budgets (see
+// proc.Thread.Step).
+func (sh *Shell) step() error { return sh.th.Step(sh.now) }
+
+// charge counts n bytes of work (expansion, reading, writing) and fails
+// once the process did more than proc.MaxWorkBytes at one instant.
+func (sh *Shell) charge(n int) error { return sh.run.proc.Charge(sh.now, n) }
+
+// sleep lets d of virtual time pass for this shell.
+func (sh *Shell) sleep(d time.Duration) error {
+	now, err := sh.th.Sleep(sh.now, d)
+	sh.now = now
+	return err
+}
+
+// blockForever waits for something that never comes (a server serving, a
+// pipe whose writer never ends, sleep infinity): the thread runs until
+// the process is killed.
+func (sh *Shell) blockForever() error { return sh.th.BlockForever(sh.now) }
+
+// waitFor blocks until every thread of ts has ended, then sets the clock
+// to the last one's end (or keeps it, if later).
+func (sh *Shell) waitFor(ts []*proc.Thread) error {
+	now, err := sh.th.Join(sh.now, ts)
+	sh.now = now
+	return err
+}
+
+// enter counts one level of nesting (a function call, subshell, command
+// substitution, eval or nested shell) on this thread; past proc.MaxFrames
+// the stack overflows. Every successful enter is paired with a leave.
+func (sh *Shell) enter() error { return sh.th.Enter() }
+
+// leave undoes enter.
+func (sh *Shell) leave() { sh.th.Leave() }
+
+// wallClock is the shell's clock as a wall time.
+func (sh *Shell) wallClock() time.Time { return sh.run.start.Add(sh.now).UTC() }
+
+// files returns the process's filesystem as this shell changes it: every
+// change is stamped with this shell's clock.
+func (sh *Shell) files() vfs.Filesystem {
+	return sh.run.proc.Files(func() time.Duration { return sh.now })
+}
+
+// abs resolves a path against the working directory.
+func (sh *Shell) abs(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return cleanPath(p)
+	}
+	return cleanPath(sh.cwd + "/" + p)
+}
+
+func cleanPath(p string) string {
+	parts := strings.Split(p, "/")
+	out := make([]string, 0, len(parts))
+	for _, part := range parts {
+		switch part {
+		case "", ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, part)
+		}
+	}
+	return "/" + strings.Join(out, "/")
+}
+
+// errorf prints a shell error message with the dialect's prefix.
+func (sh *Shell) errorf(io *IO, format string, args ...any) {
+	io.stderr.write(sh, sh.dialect.prefix(sh.line)+sprintf(format, args...)+"\n")
+}
