@@ -78,7 +78,7 @@ func (p *parser) nested() []string {
 }
 
 func (p *parser) errorf(format string, args ...any) error {
-	return &SyntaxError{Line: p.n, Msg: fmt.Sprintf(format, args...)}
+	return &SyntaxError{Line: max(p.n, 1), Msg: fmt.Sprintf(format, args...)}
 }
 
 // chunks reads indented quoted lines back into text.

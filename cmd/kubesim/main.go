@@ -1,7 +1,11 @@
 // Command kubesim replays scenario files against a simulated cluster.
 //
-//	kubesim run [--seed N] [--start TIME] [--mutant NAME] FILE
-//	                                               replay FILE and print its transcript
+//	kubesim run [--seed N] [--start TIME] [--mutant NAME] [--trace OUT] [--timeline OUT.html|OUT.svg] FILE
+//	                                               replay FILE and print its transcript; --trace
+//	                                               writes the run's record, --timeline its picture
+//	kubesim replay TRACE                           run a recorded run again; fail unless identical
+//	kubesim diff TRACE-A TRACE-B                   where two recorded runs first part
+//	kubesim timeline TRACE OUT.html|OUT.svg        draw a recorded run (see trace.go)
 //	kubesim test [--rewrite] FILE...               check FILEs' expected outputs
 //	kubesim check [--runs N] [--seed N] ...        property-check the controllers (see check.go)
 //	kubesim serve [--addr A] [--kubeconfig F] ...  serve the Kubernetes API for kubectl (see serve.go)
@@ -22,6 +26,7 @@ import (
 
 	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/propcheck"
+	"github.com/kubesim/kubesim/record"
 	"github.com/kubesim/kubesim/scenario"
 	"github.com/kubesim/kubesim/sim"
 )
@@ -31,7 +36,10 @@ func main() {
 }
 
 const usage = `usage:
-  kubesim run [--seed N] [--start TIME] [--mutant NAME] FILE
+  kubesim run [--seed N] [--start TIME] [--mutant NAME] [--trace OUT] [--timeline OUT.html|OUT.svg] FILE
+  kubesim replay TRACE
+  kubesim diff TRACE-A TRACE-B
+  kubesim timeline TRACE OUT.html|OUT.svg
   kubesim test [--rewrite] [--seed N] [--start TIME] FILE...
   kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR] [--mutant NAME]
   kubesim serve [--addr HOST:PORT] [--kubeconfig FILE] [--speed N] [--seed N] [--start TIME] [FILE...]
@@ -52,6 +60,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return checkCmd(args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(args[1:], os.Stdin, stdout, stderr)
+	case "replay":
+		return replayCmd(args[1:], stdout, stderr)
+	case "diff":
+		return diffCmd(args[1:], stdout, stderr)
+	case "timeline":
+		return timelineCmd(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "kubesim: unknown command %q\n%s", args[0], usage)
 	return 2
@@ -82,6 +96,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var cf clusterFlags
 	cf.register(fs)
 	planted := fs.String("mutant", "", "plant the named bug (needs a build with -tags kubesim_mutants)")
+	var out recordOutputs
+	fs.StringVar(&out.trace, "trace", "", "write the run's record (see kubesim replay, kubesim diff) to this file")
+	fs.StringVar(&out.timeline, "timeline", "", "draw the run to this file: a page (.html) or a picture (.svg)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -102,7 +119,16 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	violations := propcheck.Install(runner, nil)
 	defer runner.Close()
-	if err := scenario.Replay(runner, script, stdout); err != nil {
+	if err := out.check(); err != nil {
+		fmt.Fprintln(stderr, "kubesim:", err)
+		return 2
+	}
+	if out.wanted() {
+		rc := record.Config{Seed: cfg.Seed, Start: cfg.Start, Mutant: *planted}
+		if code := out.run(runner, script, filepath.Dir(fs.Arg(0)), rc, stdout, stderr); code != 0 {
+			return code
+		}
+	} else if err := scenario.Replay(runner, script, stdout); err != nil {
 		fmt.Fprintln(stderr, "kubesim:", err)
 		return 2
 	}
