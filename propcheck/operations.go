@@ -107,6 +107,7 @@ type podChoice struct {
 	grace      int    // terminationGracePeriodSeconds, -1 for the default
 	restart    string // restartPolicy, empty for the default
 	mount      string // a volume the container mounts at /data, empty for none
+	tolerate   bool   // tolerates the dedicated taint taintNode sets
 }
 
 // drawServer draws a long-running pod for a Deployment, ReplicaSet or
@@ -117,13 +118,17 @@ func drawServer(t *rapid.T, image string) podChoice {
 	p := podChoice{image: image, readyAfter: -1, grace: -1}
 	if rapid.IntRange(0, 2).Draw(t, "shell?") == 0 {
 		p.image = "busybox:1.36"
-		p.readyAfter = rapid.SampledFrom([]int{0, 5, 20, 60}).Draw(t, "readyAfter")
+		p.readyAfter = rapid.SampledFrom([]int{0, 5, 20, 60, 600}).Draw(t, "readyAfter")
 		p.command = fmt.Sprintf("sleep %d; touch /tmp/ready; sleep 100000", p.readyAfter)
 		p.grace = rapid.SampledFrom([]int{-1, 1, 5}).Draw(t, "grace")
 	}
 	p.cpu = drawCPU(t)
+	p.tolerate = drawTolerate(t)
 	return p
 }
+
+// drawTolerate draws whether a pod tolerates the taint taintNode sets.
+func drawTolerate(t *rapid.T) bool { return rapid.IntRange(0, 3).Draw(t, "tolerate?") == 0 }
 
 // drawCPU draws a cpu request: none mostly, sometimes enough that a
 // worker (2 cpus) holds only a few such pods.
@@ -141,6 +146,9 @@ func (p podChoice) yaml(indent int) string {
 	}
 	if p.grace >= 0 {
 		fmt.Fprintf(&b, "%sterminationGracePeriodSeconds: %d\n", pad, p.grace)
+	}
+	if p.tolerate {
+		fmt.Fprintf(&b, "%stolerations:\n%s- key: %s\n%s  operator: Exists\n", pad, pad, dedicatedTaint, pad)
 	}
 	fmt.Fprintf(&b, "%scontainers:\n%s- name: main\n%s  image: %s\n", pad, pad, pad, p.image)
 	if p.command != "" {

@@ -21,6 +21,7 @@ func drawJobPod(t *rapid.T, sleeps []int) podChoice {
 		cpu:        drawCPU(t),
 		grace:      rapid.SampledFrom([]int{-1, 2}).Draw(t, "grace"),
 		restart:    rapid.SampledFrom([]string{"Never", "OnFailure"}).Draw(t, "restartPolicy"),
+		tolerate:   drawTolerate(t),
 	}
 }
 

@@ -10,6 +10,9 @@ import (
 	"github.com/kubesim/kubesim/objects"
 )
 
+// dedicatedTaint is the key of the taint taintNode sets.
+const dedicatedTaint = "dedicated"
+
 // workers are the nodes ordinary pods run on.
 var workers = []string{"k8s-node1", "k8s-node2"}
 
@@ -128,18 +131,24 @@ func toggle(s *Scenario) {
 	s.Do(fmt.Sprintf("%s %s %s", kind, state, name))
 }
 
-// taintNode cordons or uncordons a worker, or sets or clears a taint on it
-// (NoSchedule, or NoExecute, which evicts what does not tolerate it).
+// taintNode cordons or uncordons a worker, sets or clears a taint on it
+// (NoSchedule, or NoExecute, which evicts what does not tolerate it), or
+// changes how many pods it takes (its allocatable pods, as a kubelet
+// started with another --max-pods reports them).
 func taintNode(s *Scenario) {
 	node := rapid.SampledFrom(workers).Draw(s.T, "node")
 	var patch string
-	switch rapid.SampledFrom([]string{"cordon", "uncordon", "taint", "untaint"}).Draw(s.T, "change") {
+	switch rapid.SampledFrom([]string{"cordon", "uncordon", "taint", "untaint", "maxPods"}).Draw(s.T, "change") {
+	case "maxPods":
+		s.Do(fmt.Sprintf(`kubectl patch node %s --subresource status -p '{"status":{"allocatable":{"pods":"%d"}}}'`,
+			node, rapid.SampledFrom([]int{2, 4, 110}).Draw(s.T, "maxPods")))
+		return
 	case "cordon":
 		patch = `{"spec":{"unschedulable":true}}`
 	case "uncordon":
 		patch = `{"spec":{"unschedulable":false}}`
 	case "taint":
-		patch = fmt.Sprintf(`{"spec":{"taints":[{"key":"dedicated","value":"batch","effect":"%s"}]}}`,
+		patch = fmt.Sprintf(`{"spec":{"taints":[{"key":"%s","value":"batch","effect":"%s"}]}}`, dedicatedTaint,
 			rapid.SampledFrom([]string{"NoSchedule", "NoSchedule", "NoExecute"}).Draw(s.T, "effect"))
 	default:
 		patch = `{"spec":{"taints":null}}`

@@ -36,6 +36,15 @@ import (
 // positions in the run's changes (index.seq), not times: many changes
 // share an instant.
 
+// maxInformerLag bounds how far behind the store a controller's view may
+// be, in virtual time: the faults propcheck injects (faults.go) make an
+// informer lag at most 3 minutes (a stale view for up to 3m, events
+// delayed by up to 3m each), a lost event is made up by a relist a second
+// later, and a controller that comes back up or restarts lists afresh.
+// Controllers that do not wait for their own writes (the scheduler) are
+// held only to facts older than this.
+const maxInformerLag = 5 * time.Minute
+
 // burstGap is how far apart two writes of a controller for one key may be
 // and still belong to one reconcile: its rate limiter (20 writes a second
 // with bursts of 30) spaces a busy reconcile's writes by far less.

@@ -2,6 +2,7 @@ package propcheck
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -19,18 +20,29 @@ import (
 // TaintToleration and NodeResourcesFit filters; the scheduler counts the
 // pods it binds at once, in its cache). A cordon or taint set after the
 // pod was created may not have reached the scheduler's view, and is not
-// held against it.
+// held against it, nor is a change of the node's allocatable resources.
 type schedulerFits struct {
-	nodeChanged map[string]time.Time // when each node's taints or unschedulable last changed
+	// When each node's taints or unschedulable, and its allocatable
+	// resources, last changed.
+	specChanged, allocChanged map[string]time.Time
 }
 
-func newSchedulerFits() traceCheck { return &schedulerFits{nodeChanged: map[string]time.Time{}} }
+func newSchedulerFits() traceCheck {
+	return &schedulerFits{specChanged: map[string]time.Time{}, allocChanged: map[string]time.Time{}}
+}
 
 func (c *schedulerFits) observe(ch sim.Change, ix *index) []error {
 	switch o := ch.Event.Object.(type) {
 	case *objects.Node:
-		if old, ok := ch.Event.Old.(*objects.Node); ok && (old.Spec.Unschedulable != o.Spec.Unschedulable || !sameTaints(old.Spec.Taints, o.Spec.Taints)) {
-			c.nodeChanged[o.Name] = ch.At
+		old, ok := ch.Event.Old.(*objects.Node)
+		if !ok {
+			return nil
+		}
+		if old.Spec.Unschedulable != o.Spec.Unschedulable || !sameTaints(old.Spec.Taints, o.Spec.Taints) {
+			c.specChanged[o.Name] = ch.At
+		}
+		if !reflect.DeepEqual(old.Status.Allocatable, o.Status.Allocatable) {
+			c.allocChanged[o.Name] = ch.At
 		}
 	case *objects.Pod:
 		old, _ := ch.Event.Old.(*objects.Pod)
@@ -42,10 +54,14 @@ func (c *schedulerFits) observe(ch sim.Change, ix *index) []error {
 			return []error{fmt.Errorf("pod %s/%s: bound to node %s, which does not exist", o.Namespace, o.Name, o.Spec.NodeName)}
 		}
 		var errs []error
-		if changed := c.nodeChanged[node.Name]; changed.Before(o.CreationTimestamp.Time) {
+		settled := ch.At.Add(-maxInformerLag)
+		if changed, ok := c.specChanged[node.Name]; !ok || changed.Before(settled) {
 			errs = append(errs, taintErrors(o, node)...)
 		}
-		return append(errs, resourceErrors(o, node, ix)...)
+		if changed, ok := c.allocChanged[node.Name]; !ok || changed.Before(settled) {
+			errs = append(errs, resourceErrors(o, node, ix)...)
+		}
+		return errs
 	}
 	return nil
 }

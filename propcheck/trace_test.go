@@ -442,22 +442,21 @@ func TestSchedulerFits(t *testing.T) {
 	tainted := node.DeepCopy()
 	tainted.Spec.Taints = []objects.Taint{{Key: "dedicated", Value: "batch", Effect: objects.TaintNoSchedule}}
 	p := newPod("a", "a")
-	p.CreationTimestamp = objects.NewTime(at(10))
-	h := (&history{}).add(0, "cluster-bootstrap", node).update(1, user, node, tainted).add(10, user, p).update(10, sched, p, bound(p))
+	h := (&history{}).add(0, "cluster-bootstrap", node).update(1, user, node, tainted).add(400, user, p).update(400, sched, p, bound(p))
 	assertBroken(t, "scheduler-fits", h, "whose taint dedicated=batch:NoSchedule it does not tolerate")
 
 	tolerant := p.DeepCopy()
 	tolerant.Spec.Tolerations = []objects.Toleration{{Key: "dedicated", Operator: "Exists"}}
-	h = (&history{}).add(0, "cluster-bootstrap", node).update(1, user, node, tainted).add(10, user, tolerant).update(10, sched, tolerant, bound(tolerant))
+	h = (&history{}).add(0, "cluster-bootstrap", node).update(1, user, node, tainted).add(400, user, tolerant).update(400, sched, tolerant, bound(tolerant))
 	assertKept(t, "scheduler-fits", h)
 
-	// A taint set after the pod was made may not be in the scheduler's view.
-	h = (&history{}).add(0, "cluster-bootstrap", node).add(10, user, p).update(11, user, node, tainted).update(11, sched, p, bound(p))
+	// A taint set less than maxInformerLag ago may not be in the scheduler's view.
+	h = (&history{}).add(0, "cluster-bootstrap", node).update(100, user, node, tainted).add(110, user, p).update(110, sched, p, bound(p))
 	assertKept(t, "scheduler-fits", h)
 
 	cordoned := node.DeepCopy()
 	cordoned.Spec.Unschedulable = true
-	h = (&history{}).add(0, "cluster-bootstrap", node).update(1, user, node, cordoned).add(10, user, p).update(10, sched, p, bound(p))
+	h = (&history{}).add(0, "cluster-bootstrap", node).update(1, user, node, cordoned).add(400, user, p).update(400, sched, p, bound(p))
 	assertBroken(t, "scheduler-fits", h, "which is unschedulable")
 
 	big, other := withCPU(p, "1500m"), withCPU(newPod("b", "b"), "1")
