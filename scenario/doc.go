@@ -28,6 +28,11 @@
 //	                               its next 3 writes fail with the apiserver's error (409 Conflict)
 //	fault clear job-controller     all its faults off; what its informer held arrives at once
 //	host k8s-master -- ls -l /mnt  run a command on a machine outside the cluster
+//	machine k8s-master --ip 172.16.229.143
+//	                               at the top (before any other command but cluster): a
+//	                               machine's address, --role control-plane|worker|none and
+//	                               --pod-cidr; later: a new machine that is not a node
+//	                               (machine nfs --ip 192.168.122.30), an NFS server
 //	image add myrepo/app:1.0 --size 50MB --like busybox
 //	                               the registries serve that image from now on
 //	etcd quota 2GiB                etcd's space quota (--quota-backend-bytes); +2KB: 2KB more

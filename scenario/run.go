@@ -18,8 +18,8 @@ type Runner struct {
 	k   *kubectl.Kubectl
 	dir string
 	cfg sim.Config
-	// started is set once a command has run: a `cluster` line must come
-	// before any.
+	// started is set once a command other than cluster and machine has
+	// run: those must come before any.
 	started  bool
 	handlers map[string]Handler
 	hooks    []func(*sim.Cluster)
@@ -114,7 +114,9 @@ func (r *Runner) exec(file string, cmd Command) (string, error) {
 		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf(format, args...)}
 	}
 	first := !r.started
-	r.started = true
+	if words[0] != "cluster" && words[0] != "machine" {
+		r.started = true
+	}
 	if h, ok := r.handlers[words[0]]; ok {
 		out, err := h(r, words, cmd.Stdin)
 		if err != nil {
@@ -132,6 +134,10 @@ func (r *Runner) exec(file string, cmd Command) (string, error) {
 			return fail("cluster: must be the scenario's first command")
 		}
 		return r.cluster(words, fail)
+	case "machine":
+		// Example: machine k8s-master --ip 172.16.229.143
+		// Example: machine nfs-server --ip 192.168.122.30
+		return r.machine(words, fail)
 	case "kubectl":
 		// Example: kubectl get pods -o wide
 		// Example: kubectl get pv | grep mysql

@@ -20,6 +20,10 @@ type Config struct {
 	Start time.Time
 	// Nodes is the topology. Nil means DefaultNodes().
 	Nodes []NodeConfig
+	// Machines are machines of the cluster's network that are not nodes
+	// (an NFS server): each has a filesystem and a shell (HostExec) and
+	// serves NFS at its address. Cluster.AddMachine adds more later.
+	Machines []MachineConfig
 	// Faults injects control-plane faults; nil injects none.
 	Faults *Faults
 	// TimeZone is kube-controller-manager's local zone, in which CronJobs
@@ -168,5 +172,5 @@ func (c Config) validate() error {
 			return fmt.Errorf("sim: node %s: maxPods %d is negative", n.Name, n.MaxPods)
 		}
 	}
-	return nil
+	return validateMachines(c.Nodes, c.Machines)
 }

@@ -17,6 +17,8 @@ import (
 type machines struct {
 	c    *Cluster
 	down map[string]time.Time // node → when its kubelet stopped posting
+	// hosts are the machines that are not nodes (hostList builds them).
+	hosts []*host
 }
 
 // LastHeartbeat returns when node's kubelet last posted status: now while
@@ -157,11 +159,14 @@ func (c *Cluster) execID(pod objects.Key, container string) string {
 // filesystem, with stdin as its standard input, letting virtual time pass
 // as Exec does.
 func (c *Cluster) HostExec(machine string, argv []string, stdin string) (ExecResult, error) {
-	k := c.kubelets[machine]
-	if k == nil {
+	if k := c.kubelets[machine]; k != nil {
+		return c.drive(k.HostExec(argv, stdin, c.clock.Now())), nil
+	}
+	fs := c.MachineFS(machine)
+	if fs == nil {
 		return ExecResult{}, fmt.Errorf("no machine named %q", machine)
 	}
-	return c.drive(k.HostExec(argv, stdin, c.clock.Now())), nil
+	return c.drive(kubelet.HostSession(machine, fs, argv, stdin, c.clock.Now(), c.network())), nil
 }
 
 // drive runs a command session to its end, letting the cluster's time pass

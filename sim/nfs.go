@@ -41,14 +41,8 @@ func (v volumes) Export(server, dir string) (*vfs.FS, error) {
 
 // machineAt returns the filesystem of the machine whose InternalIP is ip.
 func (v volumes) machineAt(ip string) *vfs.FS {
-	for _, n := range v.c.cfg.Nodes {
-		if n.InternalIP == ip {
-			if k := v.c.kubelets[n.Name]; k != nil {
-				return k.HostFS()
-			}
-		}
-	}
-	return nil
+	_, fs := v.c.machineAt(ip)
+	return fs
 }
 
 // ResolveVolume mounts nfs and hostPath volumes and claims bound to NFS or

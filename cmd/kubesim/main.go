@@ -10,6 +10,10 @@
 //	kubesim check [--runs N] [--seed N] ...        property-check the controllers (see check.go)
 //	kubesim serve [--addr A] [--kubeconfig F] ...  serve the Kubernetes API for kubectl (see serve.go)
 //
+// run and test take --machine NAME[,role=ROLE][,ip=IP][,pod-cidr=CIDR]
+// (repeatable): the cluster's machines, as a scenario's machine lines set
+// them (the tutorial's second cluster: --machine k8s-master,ip=172.16.229.143).
+//
 // Exit status: 0 on success; 1 when a test file's output differs, a
 // replayed file's `check` finds a violation, or kubesim check finds one;
 // 2 when a file cannot be read or holds a line the runner does not
@@ -22,6 +26,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/internal/mutant"
@@ -36,11 +41,11 @@ func main() {
 }
 
 const usage = `usage:
-  kubesim run [--seed N] [--start TIME] [--mutant NAME] [--trace OUT] [--timeline OUT.html|OUT.svg] FILE
+  kubesim run [--seed N] [--start TIME] [--machine SPEC]... [--mutant NAME] [--trace OUT] [--timeline OUT.html|OUT.svg] FILE
   kubesim replay TRACE
   kubesim diff TRACE-A TRACE-B
   kubesim timeline TRACE OUT.html|OUT.svg
-  kubesim test [--rewrite] [--seed N] [--start TIME] FILE...
+  kubesim test [--rewrite] [--seed N] [--start TIME] [--machine SPEC]... FILE...
   kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR] [--mutant NAME]
   kubesim serve [--addr HOST:PORT] [--kubeconfig FILE] [--speed N] [--seed N] [--start TIME] [FILE...]
 `
@@ -73,13 +78,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // clusterFlags are the flags that shape the simulated cluster.
 type clusterFlags struct {
-	seed  uint64
-	start string
+	seed     uint64
+	start    string
+	machines machineFlags
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulation's random source")
 	fs.StringVar(&f.start, "start", sim.DefaultStart.Format(time.RFC3339), "virtual time the cluster starts at (RFC 3339)")
+	fs.Var(&f.machines, "machine", "a machine of the cluster, as NAME[,role=control-plane|worker|none][,ip=IP][,pod-cidr=CIDR] (repeatable; a scenario's machine lines apply after)")
 }
 
 func (f *clusterFlags) config() (sim.Config, error) {
@@ -87,7 +94,35 @@ func (f *clusterFlags) config() (sim.Config, error) {
 	if err != nil {
 		return sim.Config{}, fmt.Errorf("--start: %v", err)
 	}
-	return sim.Config{Seed: f.seed, Start: start}, nil
+	cfg := sim.Config{Seed: f.seed, Start: start}
+	for _, m := range f.machines {
+		if cfg, err = scenario.ApplyMachine(cfg, m); err != nil {
+			return sim.Config{}, fmt.Errorf("--machine: %v", err)
+		}
+	}
+	return cfg, nil
+}
+
+// machineFlags collects --machine flags.
+type machineFlags []scenario.MachineSpec
+
+// String implements flag.Value.
+func (m *machineFlags) String() string {
+	names := make([]string, len(*m))
+	for i, s := range *m {
+		names[i] = s.Name
+	}
+	return strings.Join(names, " ")
+}
+
+// Set implements flag.Value.
+func (m *machineFlags) Set(v string) error {
+	spec, err := scenario.ParseMachineFlag(v)
+	if err != nil {
+		return err
+	}
+	*m = append(*m, spec)
+	return nil
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {

@@ -87,3 +87,17 @@ func TestStartSetsTheVirtualClock(t *testing.T) {
 	require.Equal(t, 0, run([]string{"run", "--start", "2024-02-29T12:00:00Z", file}, &out, &errOut), errOut.String())
 	assert.Contains(t, out.String(), "2024-02-29T12:00:00Z")
 }
+
+// --machine shapes the cluster as a scenario's machine lines do.
+func TestMachineFlag(t *testing.T) {
+	file := write(t, "s.txt", "kubectl get endpoints kubernetes\n")
+	var out, errOut bytes.Buffer
+	code := run([]string{"run", "--machine", "k8s-master,ip=172.16.229.143", file}, &out, &errOut)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "kubernetes   172.16.229.143:6443")
+	out.Reset()
+	errOut.Reset()
+	code = run([]string{"run", "--machine", "k8s-master,ip=nope", file}, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), `ip "nope" is not an IPv4 address`)
+}

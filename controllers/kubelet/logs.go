@@ -146,9 +146,16 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 // HostExec starts argv on the node itself, against its own filesystem,
 // with stdin as its standard input.
 func (k *Kubelet) HostExec(argv []string, stdin string, now time.Time) *Session {
-	proc := workload.Process{Argv: argv, Hostname: k.cfg.NodeName, FS: k.host, Start: now, Stdin: stdin,
+	return HostSession(k.cfg.NodeName, k.host, argv, stdin, now, k.cfg.Network)
+}
+
+// HostSession starts argv on a machine (a node or not) named hostname,
+// against its filesystem fs, with stdin as its standard input, reaching
+// the cluster network net.
+func HostSession(hostname string, fs vfs.Filesystem, argv []string, stdin string, now time.Time, net workload.Network) *Session {
+	proc := workload.Process{Argv: argv, Hostname: hostname, FS: fs, Start: now, Stdin: stdin,
 		Image: images.Lookup("centos:7")}
-	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network}
+	return &Session{proc: workload.Start(proc), start: now, net: net}
 }
 
 // mergePartial joins partial output pieces into whole lines.
