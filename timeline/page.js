@@ -131,11 +131,16 @@
       }
     });
     if (!named) { return; }
+    function markers(warning) { // names do not cover markers
+      marks.forEach(function (m) { if ((m.type === "Warning") === warning) { taken.push([x(m.at) - 4, x(m.at) + 4]); } });
+    }
+    markers(true);
     [true, false].forEach(function (warning) {
+      if (!warning) { markers(false); } // a warning's name may cover a normal event's marker
       marks.forEach(function (m) {
         if ((m.type === "Warning") !== warning) { return; }
-        var w = m.reason.length * 5.2 + 6, x0 = x(m.at) + 5, x1 = x0 + w, anchor = "start", tx = x0 + 1;
-        if (x1 > svgWidth) { x0 = x(m.at) - 5 - w; x1 = x(m.at) - 5; anchor = "end"; tx = x1 - 1; }
+        var w = m.reason.length * 5.2 + 6, x0 = x(m.at) + 4.5, x1 = x0 + w, anchor = "start", tx = x0 + 1.5;
+        if (x1 > svgWidth) { x0 = x(m.at) - 4.5 - w; x1 = x(m.at) - 4.5; anchor = "end"; tx = x1 - 1.5; }
         for (var i = 0; i < taken.length; i++) {
           if (x0 < taken[i][1] && taken[i][0] < x1) { return; }
         }

@@ -293,6 +293,15 @@ func (s *svgWriter) marks(ms []Mark, cy int, where string) {
 func (s *svgWriter) reasons(ms []Mark, cy int) {
 	type span struct{ x0, x1 float64 }
 	var taken []span
+	markers := func(warning bool) {
+		for _, m := range ms {
+			if (m.Type == "Warning") == warning {
+				x := s.x(m.At)
+				taken = append(taken, span{x - 4, x + 4}) // names do not cover markers
+			}
+		}
+	}
+	markers(true)
 	free := func(sp span) bool {
 		for _, t := range taken {
 			if sp.x0 < t.x1 && t.x0 < sp.x1 {
@@ -302,15 +311,18 @@ func (s *svgWriter) reasons(ms []Mark, cy int) {
 		return true
 	}
 	for _, warning := range []bool{true, false} {
+		if !warning {
+			markers(false) // a warning's name may cover a normal event's marker
+		}
 		for _, m := range ms {
 			if (m.Type == "Warning") != warning {
 				continue
 			}
 			x := s.x(m.At)
 			w := float64(len(m.Reason))*5.2 + 6
-			sp, anchor, tx := span{x + 5, x + 6 + w}, "start", x+6
+			sp, anchor, tx := span{x + 4.5, x + 6 + w}, "start", x+6
 			if sp.x1 >= svgWidth {
-				sp, anchor, tx = span{x - 6 - w, x - 5}, "end", x-6 // no room on the right
+				sp, anchor, tx = span{x - 6 - w, x - 4.5}, "end", x-6 // no room on the right
 			}
 			if !free(sp) {
 				continue
