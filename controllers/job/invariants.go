@@ -139,7 +139,8 @@ func failing(j *objects.Job) bool {
 // no Job holds uncounted pods, and no finished pod still carries the
 // tracking finalizer (the controller removes it from orphans too). A Job
 // or pod that changed within settleSlack of now may still be on its way
-// (a CronJob keeps starting Jobs), and is left out.
+// (a CronJob keeps starting Jobs), and is left out, as is a suspended
+// Job that never started.
 func CheckSettledTerminal(r storage.Reader, now time.Time) []error {
 	var errs []error
 	pods := podsByController(r)
@@ -148,6 +149,13 @@ func CheckSettledTerminal(r storage.Reader, now time.Time) []error {
 			return
 		}
 		key, c := objects.KeyOf(j), j.Status.Conditions
+		if isSuspended(j) && j.Status.StartTime == nil {
+			// Never started: the apiserver refuses a finished Job without
+			// a startTime, so a suspended Job that met its success
+			// criteria (an adopted pod succeeded) stays unfinished until
+			// resumed, as upstream's does (kubernetes#132144).
+			return
+		}
 		if objects.JobConditionTrue(c, objects.JobSuccessCriteriaMet) && !objects.JobConditionTrue(c, objects.JobComplete) {
 			errs = append(errs, fmt.Errorf("job %s: SuccessCriteriaMet but not Complete", key))
 		}

@@ -200,6 +200,11 @@ func TestCheckSettledTerminal(t *testing.T) {
 	assert.Equal(t, []string{"job Job/default/pi: SuccessCriteriaMet but not Complete"}, errorTexts(job.CheckSettledTerminal(fakeReader{j, p}, later)))
 	// Just set, the Job may still be finishing.
 	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, t0.Add(10*time.Second)))
+	// Suspended and never started, it cannot be Complete without a startTime.
+	j.Spec.Suspend = ptr(true)
+	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, later))
+	j.Spec.Suspend, j.Status.StartTime = nil, objects.NewTimePtr(t0)
+	assert.Len(t, job.CheckSettledTerminal(fakeReader{j, p}, later), 1)
 
 	j, p = invariantState()
 	p.Status.Phase = objects.PodFailed
