@@ -191,6 +191,17 @@ func WatchesEvents(ctrl Controller) bool {
 	return ok && w.WatchesEvents()
 }
 
+// APIReader is implemented by controllers that, when they reconcile, read
+// the apiserver rather than their informers' caches, as upstream's garbage
+// collector does before it deletes anything (attemptToDeleteItem GETs the
+// object and each of its owners, so a cache that lags cannot make it delete
+// the dependents of a live owner). Their Reconcile is handed the live
+// store; only what KeysFor hears lags behind with their informers.
+type APIReader interface {
+	// ReadsAPI reports whether Reconcile reads the live store.
+	ReadsAPI() bool
+}
+
 // EventSourcer is implemented by controllers whose events carry a source
 // other than their name, like a kubelet's (component "kubelet", host the node).
 type EventSourcer interface {

@@ -543,3 +543,26 @@ func TestWatchTooFarBehindIsClosedAndRelisted(t *testing.T) {
 	last := (*p).reads[len((*p).reads)-1]
 	assert.Equal(t, c.store.ResourceVersion(), last.viewRV, "from the live store")
 }
+
+// apiProbe is a probe that reads the apiserver when it reconciles
+// (controllers.APIReader), as the garbage collector does.
+type apiProbe struct{ probe }
+
+func (p *apiProbe) ReadsAPI() bool { return true }
+
+// A controller that reads the apiserver reconciles against the live store
+// while its informer lags: only what it hears of is late.
+func TestAPIReaderReconcilesAgainstTheLiveStore(t *testing.T) {
+	c, err := New(Config{})
+	require.NoError(t, err)
+	p := &apiProbe{}
+	addController(c, func() controllers.Controller { return p })
+	require.NoError(t, c.Inject("probe", Fault{Kind: FaultStale, Count: 2, For: time.Hour}))
+	createConfigMaps(t, c, 0, 5)
+	c.Advance(0)
+	assert.Equal(t, names("cm-", 0, 2), p.toldNames(), "it hears of changes late")
+	require.NotEmpty(t, p.reads)
+	for _, r := range p.reads {
+		assert.Equal(t, names("cm-", 0, 4), r.names, "but reads what the store holds now")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -305,6 +306,16 @@ func (c *Cluster) viewFor(l *loop) storage.Reader {
 		return c.store
 	}
 	return &mixedView{Reader: c.store, byKind: byKind}
+}
+
+// reconcileView is what l's controller reconciles against: its informer's
+// cache, or the live store for a controller that reads the apiserver
+// (controllers.APIReader).
+func (c *Cluster) reconcileView(l *loop) storage.Reader {
+	if r, ok := l.ctrl.(controllers.APIReader); ok && r.ReadsAPI() {
+		return c.store
+	}
+	return c.viewFor(l)
 }
 
 // mixedView is the cache of a lagging informer: each lagging kind read

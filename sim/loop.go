@@ -73,7 +73,7 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 		l.parked[key] = true
 		return
 	}
-	res := l.ctrl.Reconcile(c.clock.Now(), c.viewFor(l), key)
+	res := l.ctrl.Reconcile(c.clock.Now(), c.reconcileView(l), key)
 	c.verifyAfterReconcile(l.ctrl.Name() + " reconciling " + key.String())
 	c.apply(l, key, res)
 }

@@ -29,7 +29,10 @@ type Collector struct {
 	owners map[objects.Key][]string
 }
 
-var _ controllers.Controller = (*Collector)(nil)
+var (
+	_ controllers.Controller = (*Collector)(nil)
+	_ controllers.APIReader  = (*Collector)(nil)
+)
 
 // New returns a collector with an empty graph.
 func New() *Collector {
@@ -38,6 +41,11 @@ func New() *Collector {
 
 // Name returns "garbage-collector-controller".
 func (g *Collector) Name() string { return Name }
+
+// ReadsAPI returns true: upstream's collector decides on live reads (it
+// GETs an object and its owners from the apiserver before deleting it,
+// isDangling), so only its graph, fed by its informers, may lag.
+func (g *Collector) ReadsAPI() bool { return true }
 
 // KeysFor updates the graph and returns what to look at: an object with
 // owners (are they alive?), an owner being deleted with a GC finalizer,

@@ -16,7 +16,11 @@
 // The collector keeps an index from owner uid to dependents, fed by watch
 // events as upstream's dependency graph is, so finding an owner's
 // dependents does not list the cluster. A collector that misses events
-// works from a stale graph, as the real one would.
+// works from a stale graph, as the real one would; but what it decides it
+// decides on live reads (controllers.APIReader), as upstream GETs an object
+// and its owners from the apiserver before deleting it (isDangling), so a
+// lagging informer delays its work and never makes it delete the
+// dependents of a live owner.
 //
 // # Imports
 //
