@@ -33,7 +33,7 @@ func init() {
 		"true": builtinTrue, "false": builtinFalse, "echo": builtinEcho, "printf": builtinPrintf,
 		"test": builtinTest, "[": builtinTest, "pwd": builtinPwd, "kill": builtinTrue,
 		"nslookup": progNslookup, "curl": progCurl, "wget": progWget,
-		"find": progFind,
+		"find": progFind, "awk": progAwk, "base64": progBase64,
 	}
 }
 

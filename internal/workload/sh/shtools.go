@@ -204,6 +204,9 @@ type grepOptions struct {
 	re                                   *regexp.Regexp
 	invert, count, quiet, number, listed bool
 	files                                []string
+	// after and before are the context lines (-A, -B, -C) printed around
+	// each match.
+	after, before int
 }
 
 // grepSyntax is how grep is to read its pattern.
@@ -248,6 +251,12 @@ func (g *grepOptions) parseArgs(args []string) (string, grepSyntax, error) {
 			g.files = append(g.files, a)
 			continue
 		}
+		if ok, err := g.contextFlag(a, args, &i); ok {
+			if err != nil {
+				return "", syntax, err
+			}
+			continue
+		}
 		for j := 1; j < len(a); j++ {
 			switch a[j] {
 			case 'E':
@@ -283,6 +292,46 @@ func (g *grepOptions) parseArgs(args []string) (string, grepSyntax, error) {
 	return *pattern, syntax, nil
 }
 
+// contextFlag reads -A N, -B N, -C N (also -AN and --after-context=N,
+// --before-context=N, --context=N) at args[*i], reporting whether a is
+// one.
+func (g *grepOptions) contextFlag(a string, args []string, i *int) (bool, error) {
+	var which byte
+	var value string
+	switch {
+	case a == "-A" || a == "-B" || a == "-C":
+		which = a[1]
+		if *i+1 >= len(args) {
+			return true, fmt.Errorf("option requires an argument -- '%c'", which)
+		}
+		*i++
+		value = args[*i]
+	case len(a) > 2 && (a[1] == 'A' || a[1] == 'B' || a[1] == 'C'):
+		which, value = a[1], a[2:]
+	case strings.HasPrefix(a, "--after-context="):
+		which, value = 'A', strings.TrimPrefix(a, "--after-context=")
+	case strings.HasPrefix(a, "--before-context="):
+		which, value = 'B', strings.TrimPrefix(a, "--before-context=")
+	case strings.HasPrefix(a, "--context="):
+		which, value = 'C', strings.TrimPrefix(a, "--context=")
+	default:
+		return false, nil
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil || n < 0 {
+		return true, fmt.Errorf("%s: invalid context length argument", value)
+	}
+	switch which {
+	case 'A':
+		g.after = n
+	case 'B':
+		g.before = n
+	default:
+		g.after, g.before = n, n
+	}
+	return true, nil
+}
+
 // breToERE translates a POSIX basic regular expression: \( \) \{ \} \| \+
 // \? are operators there and ( ) { } | + ? are literal.
 func breToERE(s string) string {
@@ -307,26 +356,37 @@ func breToERE(s string) string {
 	return b.String()
 }
 
-// search prints the matching lines of one input and reports a match.
+// search prints the matching lines of one input (with their context, as
+// GNU grep does: "-" after the line number of a context line, "--"
+// between groups that do not touch) and reports a match.
 func (g *grepOptions) search(sh *Shell, io *IO, name, data string, multi bool) bool {
 	var out strings.Builder
 	matches := 0
-	for i, line := range splitLines(data) {
+	lines := splitLines(data)
+	printed := -1  // index of the last line printed
+	afterLeft := 0 // context lines still to print after the last match
+	for i, line := range lines {
 		text := strings.TrimSuffix(line, "\n")
 		if g.re.MatchString(text) == g.invert {
+			if afterLeft > 0 && !g.quiet && !g.count && !g.listed {
+				g.printLine(&out, name, i, text, '-', multi)
+				printed, afterLeft = i, afterLeft-1
+			}
 			continue
 		}
 		matches++
 		if g.quiet || g.count || g.listed {
 			continue
 		}
-		if multi {
-			out.WriteString(name + ":")
+		from := max(i-g.before, printed+1)
+		if (g.before > 0 || g.after > 0) && printed >= 0 && from > printed+1 {
+			out.WriteString("--\n")
 		}
-		if g.number {
-			out.WriteString(strconv.Itoa(i+1) + ":")
+		for j := from; j < i; j++ {
+			g.printLine(&out, name, j, strings.TrimSuffix(lines[j], "\n"), '-', multi)
 		}
-		out.WriteString(text + "\n")
+		g.printLine(&out, name, i, text, ':', multi)
+		printed, afterLeft = i, g.after
 	}
 	switch {
 	case g.quiet:
@@ -339,6 +399,20 @@ func (g *grepOptions) search(sh *Shell, io *IO, name, data string, multi bool) b
 	}
 	io.stdout.write(sh, out.String())
 	return matches > 0
+}
+
+// printLine prints one line of grep's output: the file name and line
+// number (when asked) followed by sep (':' for a match, '-' for context).
+func (g *grepOptions) printLine(out *strings.Builder, name string, i int, text string, sep byte, multi bool) {
+	if multi {
+		out.WriteString(name)
+		out.WriteByte(sep)
+	}
+	if g.number {
+		out.WriteString(strconv.Itoa(i + 1))
+		out.WriteByte(sep)
+	}
+	out.WriteString(text + "\n")
 }
 
 // progTr translates or deletes characters: tr SET1 SET2, tr -d SET1.
