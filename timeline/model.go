@@ -128,7 +128,7 @@ var States = []struct{ Name, Color, Legend string }{
 	{StateTerminating, "#7d7d7d", "Terminating"},
 	{StateOther, "#b59ad6", "other waiting reasons"},
 	{StateVolumePending, "#d9d2c3", "claim/volume Pending"},
-	{StateVolumeAvailable, "#a8d5a2", "volume Available"},
+	{StateVolumeAvailable, "#9fd3c7", "volume Available"},
 	{StateBound, "#2e8b8b", "Bound"},
 	{StateReleased, "#9bb7c9", "Released"},
 	{StateVolumeFailed, "#b03a2e", "volume Failed"},
