@@ -58,6 +58,10 @@
     return out;
   }
 
+  // markerLabel numbers the marker of commands first..last-1: "4" or "1–3".
+  function markerLabel(first, last) { return last - first > 1 ? (first + 1) + "–" + last : String(first + 1); }
+  function markerWidth(first, last) { return Math.max(14, markerLabel(first, last).length * 5.5 + 6); }
+
   function isCollapsed(b) {
     return view.collapsed[b.id] === undefined ? b.dense : view.collapsed[b.id];
   }
@@ -178,12 +182,26 @@
       el("text", { "class": "tick", x: x(t), y: 24, "text-anchor": "middle", fill: "#444" }, right, fmt(t));
     });
     el("text", { x: 8, y: 44, fill: "#555" }, left, "commands (hover for the lines)");
-    D.commands.forEach(function (c, i) {
-      var g = el("g", { "class": "cmd", "data-tip": tip("<b>" + fmt(c.at) + "</b>\n" + c.lines.map(esc).join("\n")) }, right);
-      el("line", { x1: x(c.at), y1: 47, x2: x(c.at), y2: height, stroke: "#7aa6d6", "stroke-dasharray": "2,3" }, g);
-      el("circle", { cx: x(c.at), cy: 40, r: 7, fill: "#1f5fa8" }, g);
-      el("text", { x: x(c.at), y: 43, "text-anchor": "middle", fill: "#fff", "font-size": 9, "font-weight": "bold" }, g, String(i + 1));
-    });
+    // One marker per instant, or for instants too close to tell apart.
+    for (var first = 0; first < D.commands.length;) {
+      var last = first;
+      while (last + 1 < D.commands.length &&
+        x(D.commands[last + 1].at) - markerWidth(first, last + 2) / 2 < x(D.commands[first].at) + markerWidth(first, last + 1) / 2 + 2) {
+        last++; // the next marker would overlap this one
+      }
+      var lines = [];
+      for (var i = first; i <= last; i++) {
+        lines.push("<b>" + (i + 1) + "  " + fmt(D.commands[i].at) + "</b>\n" + D.commands[i].lines.map(esc).join("\n"));
+      }
+      var label = markerLabel(first, last + 1), w = markerWidth(first, last + 1), cx = x(D.commands[first].at);
+      var g = el("g", { "class": "cmd", "data-tip": tip(lines.join("\n")) }, right);
+      for (i = first; i <= last; i++) {
+        el("line", { x1: x(D.commands[i].at), y1: 47, x2: x(D.commands[i].at), y2: height, stroke: "#7aa6d6", "stroke-dasharray": "2,3" }, g);
+      }
+      el("rect", { x: cx - w / 2, y: 33, width: w, height: 14, rx: 7, fill: "#1f5fa8" }, g);
+      el("text", { x: cx, y: 43, "text-anchor": "middle", fill: "#fff", "font-size": 9, "font-weight": "bold" }, g, label);
+      first = last + 1;
+    }
     // The blocks.
     y = AXIS + 8;
     bl.forEach(function (b) {

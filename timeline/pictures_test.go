@@ -86,10 +86,23 @@ func TestPictures(t *testing.T) {
 	}
 }
 
-// TestPictureDeterministic: the same run draws byte-identical pictures.
+// TestPictureDeterministic: the same run draws byte-identical pictures
+// and pages.
 func TestPictureDeterministic(t *testing.T) {
 	file := "../examples/cronjob-hello/cronjob-hello.txt"
 	assert.Equal(t, string(svgOf(t, file)), string(svgOf(t, file)))
+	page := func() string {
+		tl, err := timeline.FromTrace(recordExample(t, file))
+		require.NoError(t, err)
+		var b bytes.Buffer
+		require.NoError(t, tl.HTML(&b))
+		return b.String()
+	}
+	first := page()
+	assert.Equal(t, first, page())
+	for _, load := range []string{" src=", "<link", "fetch(", "XMLHttpRequest", "import("} {
+		assert.NotContains(t, first, load, "the page loads nothing")
+	}
 }
 
 // xmlNode is a parsed SVG element.

@@ -160,16 +160,46 @@ func commandGroups(cmds []Command) []commandGroup {
 	return out
 }
 
-// commands draws a numbered marker per instant on the command lane, and a
-// dashed line down through the rows.
+// markerLabel numbers the command marker of groups first..last-1 (from
+// 0): "4", or "1–3" for instants too close to tell apart.
+func markerLabel(first, last int) string {
+	if last-first > 1 {
+		return fmt.Sprintf("%d–%d", first+1, last)
+	}
+	return fmt.Sprint(first + 1)
+}
+
+// markerWidth is the width of that marker, in pixels.
+func markerWidth(first, last int) float64 {
+	return max(14, float64(len([]rune(markerLabel(first, last))))*5.5+6)
+}
+
+// commands draws a numbered marker per instant on the command lane (one
+// for instants whose markers would overlap), and a dashed line down
+// through the rows at each instant.
 func (s *svgWriter) commands(bottom int) {
 	s.printf(`<g class="commands">` + "\n")
-	for i, g := range commandGroups(s.tl.Commands) {
-		x := s.x(g.At)
-		s.printf(`<g class="cmd" data-at="%s"><title>%s</title>`, FormatDuration(g.At), esc(commandTitle(g)))
-		s.printf(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#7aa6d6" stroke-dasharray="2,3"/>`, x, commandLaneY+7, x, bottom)
-		s.printf(`<circle cx="%.1f" cy="%d" r="7" fill="#1f5fa8"/>`, x, commandLaneY)
-		s.printf(`<text x="%.1f" y="%d" text-anchor="middle" fill="#fff" font-size="9" font-weight="bold">%d</text></g>`+"\n", x, commandLaneY+3, i+1)
+	groups := commandGroups(s.tl.Commands)
+	for first := 0; first < len(groups); {
+		x := s.x(groups[first].At)
+		last := first
+		for last+1 < len(groups) && s.x(groups[last+1].At)-markerWidth(first, last+2)/2 < x+markerWidth(first, last+1)/2+2 {
+			last++ // the next marker would overlap this one
+		}
+		label := markerLabel(first, last+1)
+		var titles []string
+		for i := first; i <= last; i++ {
+			titles = append(titles, commandTitle(groups[i]))
+		}
+		w := markerWidth(first, last+1)
+		s.printf(`<g class="cmd" data-at="%s"><title>%s</title>`, FormatDuration(groups[first].At), esc(strings.Join(titles, "\n")))
+		for i := first; i <= last; i++ {
+			xi := s.x(groups[i].At)
+			s.printf(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#7aa6d6" stroke-dasharray="2,3"/>`, xi, commandLaneY+7, xi, bottom)
+		}
+		s.printf(`<rect x="%.1f" y="%d" width="%.1f" height="14" rx="7" fill="#1f5fa8"/>`, x-w/2, commandLaneY-7, w)
+		s.printf(`<text x="%.1f" y="%d" text-anchor="middle" fill="#fff" font-size="9" font-weight="bold">%s</text></g>`+"\n", x, commandLaneY+3, label)
+		first = last + 1
 	}
 	s.printf("</g>\n")
 }
