@@ -51,6 +51,13 @@
 // every object as it stood after every change ([Trace.Walk]) and a diff can
 // name the field in which two runs part.
 //
+// # Size
+//
+// A record keeps every entry of the run in memory and in the file (unlike
+// sim's trace, which keeps the latest Config.TraceLimit): the tutorial's
+// π Job makes 63 KB, a Job of 400 pods about 4 MB. Record runs of minutes
+// or hours, not a CronJob's days.
+//
 // # Imports and determinism
 //
 // record imports scenario, sim, storage and objects. It reads the run only

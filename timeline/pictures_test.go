@@ -86,6 +86,39 @@ func TestPictures(t *testing.T) {
 	}
 }
 
+// outlineScenes are scenes beyond the tutorial whose pictures' structure
+// is held to a golden (no picture is checked in): a node going down and
+// coming back, and images that cannot be pulled.
+var outlineScenes = []string{"../testdata/node-down.txt", "../testdata/image-pull-errors.txt"}
+
+// TestOutlines: the node's Ready condition turns Unknown while it is down
+// (and the pod on it stays Running, then Terminating); pods wait in
+// ImagePullBackOff with their warnings on their rows.
+func TestOutlines(t *testing.T) {
+	for _, file := range outlineScenes {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
+			outline, err := outlineSVG(svgOf(t, file))
+			require.NoError(t, err)
+			golden := filepath.Join("testdata", name+".outline")
+			if *rewrite {
+				require.NoError(t, os.WriteFile(golden, []byte(outline), 0o644))
+				return
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), outline)
+		})
+	}
+	nodeDown, err := os.ReadFile("testdata/node-down.outline")
+	require.NoError(t, err)
+	assert.Contains(t, string(nodeDown), "bar k8s-node1 0s-6m25s: Ready@0s Unknown@1m20s Ready@6m20s")
+	pulls, err := os.ReadFile("testdata/image-pull-errors.outline")
+	require.NoError(t, err)
+	assert.Contains(t, string(pulls), "ImagePullBackOff@")
+	assert.Contains(t, string(pulls), "Warning:Failed@")
+}
+
 // TestPictureDeterministic: the same run draws byte-identical pictures
 // and pages.
 func TestPictureDeterministic(t *testing.T) {
