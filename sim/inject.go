@@ -18,8 +18,8 @@ import (
 type Fault struct {
 	// Kind is one of FaultKinds.
 	Kind string
-	// Count is, by kind: stale, the depth of the view in store changes
-	// (at most MaxStaleDepth); drop, the watch events to lose; delay, the
+	// Count is, by kind: stale, the depth of the view in changes of each
+	// kind (at most MaxStaleDepth); drop, the watch events to lose; delay, the
 	// watch events to delay (0: every one until cleared); crash, the
 	// writes made before the crash; error, the writes to fail.
 	Count int
