@@ -60,7 +60,7 @@ var catalogue = []Mutant{
 	{"replicaset-stale-view", "replicaset", "acts on a view lacking its own in-flight pod creates, and creates the pods again",
 		"#7561 (3052 replicas out of 3000), #6866 (expectations)"},
 	{"kubelet-restarts-never", "kubelet", "restarts the containers of a restartPolicy Never pod",
-		"#83705, #21478 (containers restarted despite restartPolicy Never)"},
+		"#83705, #51142, #21478 (containers restarted despite restartPolicy Never)"},
 	{"kubelet-no-crashloop-backoff", "kubelet", "restarts a crashing container a second after every exit (its next relist), never backing off",
 		"#2529 (crashlooping containers hammer the cluster); the kubelet's 10s-to-5m back-off"},
 	{"scheduler-ignores-taints", "scheduler", "binds pods to nodes whose NoSchedule taints they do not tolerate",
