@@ -128,21 +128,28 @@ func selectorOf(inv *invocation) (objects.Selector, error) {
 	return sel, nil
 }
 
+// outputFormats is cli-runtime's list of -o formats, as its "unable to
+// match a printer" error names them.
+const outputFormats = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+
 // outputFormat reads -o: table (default), wide, json, yaml, name,
-// jsonpath=TEMPLATE.
+// jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, custom-columns=SPEC.
 func outputFormat(o string) (format, template string, err error) {
 	switch {
 	case o == "":
 		return "table", "", nil
 	case o == "wide", o == "json", o == "yaml", o == "name":
 		return o, "", nil
-	case strings.HasPrefix(o, "jsonpath="):
-		return "jsonpath", strings.TrimPrefix(o, "jsonpath="), nil
-	case strings.HasPrefix(o, "jsonpath-as-json="):
-		return "jsonpath", strings.TrimPrefix(o, "jsonpath-as-json="), nil
 	}
-	return "", "", fmt.Errorf("error: unable to match a printer suitable for the output format %q, allowed formats are: "+
-		"custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml", o)
+	for _, f := range []string{"jsonpath", "jsonpath-as-json", "custom-columns"} {
+		if t, ok := strings.CutPrefix(o, f+"="); ok {
+			return f, t, nil
+		}
+		if o == f {
+			return f, "", nil
+		}
+	}
+	return "", "", fmt.Errorf("error: unable to match a printer suitable for the output format %q, allowed formats are: %s", o, outputFormats)
 }
 
 // print writes the fetched objects in the chosen format.
@@ -154,8 +161,15 @@ func (k *Kubectl) print(inv *invocation, format, template string, groups [][]obj
 		return wrapPrint(printers.PrintYAML(&inv.out, all, !single))
 	case "name":
 		return wrapPrint(printers.PrintName(&inv.out, all))
-	case "jsonpath":
-		return wrapPrint(printers.PrintJSONPath(&inv.out, all, template, !single))
+	case "jsonpath", "jsonpath-as-json":
+		opts := printers.JSONPathOptions{AsList: !single, AsJSON: format == "jsonpath-as-json"}
+		return wrapPrint(printers.PrintJSONPath(&inv.out, all, template, opts))
+	case "custom-columns":
+		cc, err := printers.ParseCustomColumns(template)
+		if err != nil {
+			return wrapPrint(err)
+		}
+		return wrapPrint(cc.Print(&inv.out, all, inv.p.bool("no-headers")))
 	}
 	first := true
 	for _, g := range groups {

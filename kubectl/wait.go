@@ -118,7 +118,7 @@ func parseFor(spec string) (waitCondition, string, error) {
 				return false
 			}
 			var b bytes.Buffer
-			if err := printers.PrintJSONPath(&b, []objects.Object{obj}, path, false); err != nil {
+			if err := printers.PrintJSONPath(&b, []objects.Object{obj}, path, printers.JSONPathOptions{}); err != nil {
 				return false
 			}
 			got := strings.TrimSpace(b.String())

@@ -23,12 +23,15 @@
 //     registered in that file's init function. Adding a kind is adding one
 //     such file; kinds without one get the generic table (NAME AGE) and the
 //     generic describer (describe_generic.go).
-//   - output.go: -o name, -o json, -o yaml; jsonpath*.go: -o jsonpath.
+//   - output.go: -o name, -o json, -o yaml; jsonpath.go: -o jsonpath and
+//     -o jsonpath-as-json; customcolumns.go: -o custom-columns.
 //   - duration.go: HumanDuration and ages.
 //
 // # Imports
 //
-// printers imports only objects, the standard library and sigs.k8s.io/yaml.
+// printers imports only objects, the standard library, sigs.k8s.io/yaml and
+// client-go's util/jsonpath (the template engine kubectl itself runs, for
+// -o jsonpath and -o custom-columns; it imports only the standard library).
 // It never reads the store: the caller passes the objects, events and
 // related pods it wants printed.
 //

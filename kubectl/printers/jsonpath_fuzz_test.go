@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"io"
 	"testing"
 )
 
@@ -24,10 +25,10 @@ func FuzzJSONPath(f *testing.F) {
 		"m":     map[string]any{"k": "v", "n": nil},
 	}
 	f.Fuzz(func(t *testing.T, template string) {
-		root, err := parseJSONPath(template)
+		j, err := parseTemplate(template)
 		if err != nil {
 			return
 		}
-		_, _ = executeJSONPath(root, tree)
+		_ = executeTemplate(j, io.Discard, tree)
 	})
 }
