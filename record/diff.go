@@ -146,8 +146,71 @@ func without(fields []Field, path string) []Field {
 }
 
 // fieldDiff returns the first field (in a's order, then b's) whose values
-// differ.
+// differ; a list element only one side has (a condition, a container) is
+// named whole, by its identifying fields.
 func fieldDiff(a, b []Field) (string, string, string) {
+	path, av, bv := leafDiff(a, b)
+	switch {
+	case path == "":
+	case av == "(none)":
+		if elem, ok := missingElement(path, a); ok {
+			return elem, av, summary(elem, b)
+		}
+	case bv == "(none)":
+		if elem, ok := missingElement(path, b); ok {
+			return elem, summary(elem, a), bv
+		}
+	}
+	return path, av, bv
+}
+
+// missingElement returns the outermost list element on path that fields
+// hold nothing of.
+func missingElement(path string, fields []Field) (string, bool) {
+	for i := 0; i < len(path); i++ {
+		if path[i] != ']' || strings.HasSuffix(path[:i], `"`) {
+			continue
+		}
+		elem := path[:i+1]
+		found := false
+		for _, f := range fields {
+			if strings.HasPrefix(f.Path, elem+".") || strings.HasPrefix(f.Path, elem+"[") || f.Path == elem {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return elem, true
+		}
+	}
+	return "", false
+}
+
+// identifying are the keys that tell a list element what it is, in the
+// order a summary names them.
+var identifying = []string{"type", "name", "status", "reason", "message"}
+
+// summary names a list element by its identifying fields:
+// {type: "Failed", status: "True", reason: "BackoffLimitExceeded"}.
+func summary(elem string, fields []Field) string {
+	values := map[string]string{}
+	for _, f := range fields {
+		if key, ok := strings.CutPrefix(f.Path, elem+"."); ok {
+			values[key] = f.Value
+		}
+	}
+	var parts []string
+	for _, k := range identifying {
+		if v, ok := values[k]; ok {
+			parts = append(parts, k+": "+v)
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// leafDiff returns the first leaf (in a's order, then b's) whose values
+// differ.
+func leafDiff(a, b []Field) (string, string, string) {
 	bv := make(map[string]string, len(b))
 	for _, f := range b {
 		bv[f.Path] = f.Value

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/record"
 )
 
@@ -83,4 +84,26 @@ func TestDiffSeeds(t *testing.T) {
 	assert.Contains(t, d.String(), "the runs part before the first command (while the cluster is built), at 00:00:00.000")
 	assert.Equal(t, `data["ca.crt"]`, d.Field, "the cluster's CA certificate is made from the seed")
 	assert.Contains(t, d.String(), `first differing field: data["ca.crt"]: A "-----BEGIN CERTIFICATE-----\nMIIDBTfsZ0i0dRMvBzJMFd0FtLfbJKrxOvMIM268ctdl9Ug1OPkWUTkjqeQRN9LY\nFxjWKl19MVvnXBeZN+KSzWMv…, B "-----BEGIN`)
+}
+
+// TestDiffNamesMissingListElement: a condition only one run has is named
+// whole, by its type, status and reason, not by its first leaf.
+func TestDiffNamesMissingListElement(t *testing.T) {
+	a := &record.Trace{Entries: []record.Entry{{Kind: record.KindChange, Verb: "update", Actor: "job-controller",
+		Key: objects.Key{Kind: "Job", Namespace: "default", Name: "fail"}, RV: 5,
+		Fields: []record.Field{{Path: "status.failed", Value: "4"}}}}}
+	b := &record.Trace{Entries: []record.Entry{{Kind: record.KindChange, Verb: "update", Actor: "job-controller",
+		Key: objects.Key{Kind: "Job", Namespace: "default", Name: "fail"}, RV: 5,
+		Fields: []record.Field{
+			{Path: "status.conditions[0].lastProbeTime", Value: `"2023-12-22T00:01:35Z"`},
+			{Path: "status.conditions[0].reason", Value: `"BackoffLimitExceeded"`},
+			{Path: "status.conditions[0].status", Value: `"True"`},
+			{Path: "status.conditions[0].type", Value: `"Failed"`},
+			{Path: "status.failed", Value: "4"},
+		}}}}
+	d := record.Diff(a, b)
+	require.NotNil(t, d)
+	assert.Equal(t, "status.conditions[0]", d.Field)
+	assert.Equal(t, "(none)", d.AValue)
+	assert.Equal(t, `{type: "Failed", status: "True", reason: "BackoffLimitExceeded"}`, d.BValue)
 }
