@@ -157,11 +157,11 @@ EOF
 // does instead.
 func mutantCases() []mutantCase {
 	return []mutantCase{
-		// A stale view without the Job's own create: upstream waits for
-		// its informer, the bug creates the pod again.
+		// A pod informer lagging behind the Job's own creates: upstream
+		// waits for it, the bug creates the pods again.
 		{mutant: "job-stale-view", script: job("pi", "  completions: 3\n", "Never", "sleep 5") + `
 sleep 2s
-fault stale job-controller 8
+fault stale job-controller 10 --kind Pod --for 10s
 sleep 1m
 `, measure: final(createdPods("pi")), off: "3", on: "5"},
 
@@ -315,10 +315,10 @@ sleep 2m
 		// must not run a fifth pod.
 		{mutant: "replicaset-stale-view", script: deployment("web", 2, "nginx:1.25", "") + `
 sleep 30s
-fault stale replicaset-controller 8
+fault stale replicaset-controller 8 --kind Pod --for 10s
 kubectl scale deployment/web --replicas=4
 sleep 1m
-`, measure: maxOver(appPods("web")), off: "4", on: "5"},
+`, measure: maxOver(appPods("web")), off: "4", on: "8"},
 
 		// A restartPolicy Never container that fails stays failed.
 		{mutant: "kubelet-restarts-never", script: pod("once", "Never", "sleep 1; exit 1") + `
