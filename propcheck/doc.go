@@ -16,6 +16,20 @@
 // its own [Invariant] (a function of the store and the changes since the
 // last check, with memory of its own across a run).
 //
+// # Invariants
+//
+// Every invariant has a name a report gives ("job-parallelism",
+// "statefulset-order", "scheduler-fits"...; Builtin lists them). Some
+// judge the store after every command (the controllers' invariants.go),
+// some the store once the run's cluster has settled (Settled), and the
+// trace invariants (trace*.go) judge the store's changes: each write of a
+// controller against what the controller could have seen then, bounded
+// below by its own earlier writes (controllers.OwnWrites), so that a
+// stale or delayed informer does not count against it while a second pod
+// created in the same sync does. An invariant the real controllers break
+// under some fault is either wrong, and fixed citing upstream's behaviour,
+// or a bug found.
+//
 // # Runs and their files
 //
 // Every run is a scenario: it starts with `cluster --seed N --start T` and
