@@ -31,6 +31,7 @@ var allowedImports = map[string][]string{
 	"internal/workload/bc":     {},
 	"internal/workload/sh":     {"internal/vfs", "internal/workload/proc", "internal/workload/bc"},
 	"internal/workload/images": {"internal/vfs", "internal/workload/sh"},
+	"internal/workload/host":   {"internal/vfs", "internal/workload/sh"},
 	"internal/workload":        {"internal/vfs", "internal/workload/proc", "internal/workload/sh", "internal/workload/images"},
 	"internal/network":         {"objects", "storage", "internal/vfs", "internal/workload/sh", "internal/workload/images"},
 	"storage":                  {"objects", "clock"},
@@ -38,7 +39,7 @@ var allowedImports = map[string][]string{
 	"controllers/*":            {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/workload/images", "internal/mutant"},
 	// controllertest is the harness controller tests share; only tests import it.
 	"controllers/controllertest": {"controllers", "objects", "storage", "clock"},
-	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/workload/images", "internal/network"},
+	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/workload/images", "internal/workload/host", "internal/network"},
 	"kubectl/printers":           {"objects"},
 	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers"},
 	"scenario":                   {"sim", "kubectl"},

@@ -3,9 +3,13 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
+	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/internal/network"
 	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/host"
 )
 
 // MachineConfig describes a machine of the cluster's network that is not
@@ -15,12 +19,6 @@ type MachineConfig struct {
 	Name string
 	// InternalIP is the machine's address.
 	InternalIP string
-}
-
-// host is a machine that is not a node.
-type host struct {
-	cfg MachineConfig
-	fs  *vfs.FS
 }
 
 // validateMachines checks the machines against each other and the nodes:
@@ -61,23 +59,58 @@ func checkMachine(m MachineConfig, names map[string]bool, ips map[string]string)
 	return nil
 }
 
-// hostList returns the machines that are not nodes, building them from
-// the config on first use.
-func (m *machines) hostList() []*host {
-	if m.hosts == nil {
-		m.hosts = []*host{}
-		for _, cfg := range m.c.cfg.Machines {
-			m.hosts = append(m.hosts, m.newHost(cfg))
-		}
+// hostTable returns every machine of the network, nodes first in the
+// config's order, then the others in the order they came; it builds and
+// provisions them (CentOS 7 installs dated at the cluster's start) on
+// first use.
+func (m *machines) hostTable() []*host.Machine {
+	if m.all != nil {
+		return m.all
 	}
-	return m.hosts
+	m.all = []*host.Machine{}
+	for _, n := range m.c.cfg.Nodes {
+		k := m.c.kubelets[n.Name]
+		if k == nil {
+			continue
+		}
+		m.add(n.Name, n.InternalIP, n.ControlPlane, true, k.HostFS())
+	}
+	for _, x := range m.c.cfg.Machines {
+		m.add(x.Name, x.InternalIP, false, false, vfs.New())
+	}
+	return m.all
 }
 
-// newHost builds a machine with an empty filesystem.
-func (m *machines) newHost(cfg MachineConfig) *host {
-	fs := vfs.New()
-	_ = fs.Touch("/", m.c.cfg.Start)
-	return &host{cfg: cfg, fs: fs}
+// add provisions a machine and adds it to the table.
+func (m *machines) add(name, ip string, controlPlane, node bool, disk *vfs.FS) *host.Machine {
+	h := host.New(name, ip, disk)
+	h.ControlPlane, h.Node, h.Peers = controlPlane, node, peers{m}
+	h.Provision(m.c.cfg.Start)
+	m.all = append(m.all, h)
+	return h
+}
+
+// peers is the network as a machine reaches the others.
+type peers struct{ m *machines }
+
+// Machine finds a machine by address or hostname.
+func (p peers) Machine(addr string) *host.Machine {
+	for _, h := range p.m.hostTable() {
+		if h.IP == addr || h.Name == addr {
+			return h
+		}
+	}
+	return nil
+}
+
+// hostNamed returns the machine with that name, or nil.
+func (c *Cluster) hostNamed(name string) *host.Machine {
+	for _, h := range c.machines.hostTable() {
+		if h.Name == name {
+			return h
+		}
+	}
+	return nil
 }
 
 // AddMachine adds a machine that is not a node to the cluster's network
@@ -85,16 +118,14 @@ func (m *machines) newHost(cfg MachineConfig) *host {
 // on. Its name and address must be new.
 func (c *Cluster) AddMachine(cfg MachineConfig) error {
 	names, ips := map[string]bool{}, map[string]string{}
-	for _, n := range c.cfg.Nodes {
-		names[n.Name], ips[n.InternalIP] = true, n.Name
-	}
-	for _, h := range c.machines.hostList() {
-		names[h.cfg.Name], ips[h.cfg.InternalIP] = true, h.cfg.Name
+	for _, h := range c.machines.hostTable() {
+		names[h.Name], ips[h.IP] = true, h.Name
 	}
 	if err := checkMachine(cfg, names, ips); err != nil {
 		return err
 	}
-	c.machines.hosts = append(c.machines.hosts, c.machines.newHost(cfg))
+	c.machines.add(cfg.Name, cfg.InternalIP, false, false, vfs.New())
+	c.machines.extra = append(c.machines.extra, cfg)
 	c.traceNote("cluster", "machine %s added at %s", cfg.Name, cfg.InternalIP)
 	return nil
 }
@@ -102,44 +133,32 @@ func (c *Cluster) AddMachine(cfg MachineConfig) error {
 // Machines lists the cluster's machines that are not nodes, in the order
 // they were added.
 func (c *Cluster) Machines() []MachineConfig {
-	var out []MachineConfig
-	for _, h := range c.machines.hostList() {
-		out = append(out, h.cfg)
-	}
-	return out
+	return append(append([]MachineConfig(nil), c.cfg.Machines...), c.machines.extra...)
 }
 
-// MachineFS returns a machine's own filesystem (a node's is what hostPath
+// MachineFS returns a machine's own disk (a node's is what hostPath
 // volumes mount), or nil when there is no such machine.
 func (c *Cluster) MachineFS(name string) *vfs.FS {
-	if k := c.kubelets[name]; k != nil {
-		return k.HostFS()
-	}
-	for _, h := range c.machines.hostList() {
-		if h.cfg.Name == name {
-			return h.fs
-		}
+	if h := c.hostNamed(name); h != nil {
+		return h.Disk
 	}
 	return nil
 }
 
-// machineAt returns the name and filesystem of the machine whose address
-// is ip, node or not.
-func (c *Cluster) machineAt(ip string) (string, *vfs.FS) {
-	for _, n := range c.cfg.Nodes {
-		if n.InternalIP == ip {
-			if k := c.kubelets[n.Name]; k != nil {
-				return n.Name, k.HostFS()
-			}
-		}
-	}
-	for _, h := range c.machines.hostList() {
-		if h.cfg.InternalIP == ip {
-			return h.cfg.Name, h.fs
-		}
-	}
-	return "", nil
-}
+// machineAt returns the machine whose address is ip, node or not.
+func (c *Cluster) machineAt(ip string) *host.Machine { return peers{c.machines}.Machine(ip) }
 
 // network is the cluster network as a machine's processes reach it.
 func (c *Cluster) network() *network.Network { return network.New(c.store, podServers{c}) }
+
+// hostSession starts argv on a machine as ssh runs a command: bash -c with
+// the words quoted, in root's home, with root's environment.
+func (c *Cluster) hostSession(h *host.Machine, argv []string, stdin string) *kubelet.Session {
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	p := workload.Process{Argv: []string{"bash", "-c", strings.Join(quoted, " ")}, Env: h.Env(), Hostname: h.Name,
+		FS: h.Files(), Start: c.clock.Now(), Stdin: stdin, Dir: "/root", Userland: h.Userland()}
+	return kubelet.StartSession(p, c.network())
+}

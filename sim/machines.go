@@ -9,6 +9,7 @@ import (
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/host"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -17,8 +18,10 @@ import (
 type machines struct {
 	c    *Cluster
 	down map[string]time.Time // node → when its kubelet stopped posting
-	// hosts are the machines that are not nodes (hostList builds them).
-	hosts []*host
+	// all are the network's machines, nodes and others (hostTable builds
+	// them); extra are the machines AddMachine added.
+	all   []*host.Machine
+	extra []MachineConfig
 }
 
 // LastHeartbeat returns when node's kubelet last posted status: now while
@@ -159,14 +162,11 @@ func (c *Cluster) execID(pod objects.Key, container string) string {
 // filesystem, with stdin as its standard input, letting virtual time pass
 // as Exec does.
 func (c *Cluster) HostExec(machine string, argv []string, stdin string) (ExecResult, error) {
-	if k := c.kubelets[machine]; k != nil {
-		return c.drive(k.HostExec(argv, stdin, c.clock.Now())), nil
-	}
-	fs := c.MachineFS(machine)
-	if fs == nil {
+	h := c.hostNamed(machine)
+	if h == nil {
 		return ExecResult{}, fmt.Errorf("no machine named %q", machine)
 	}
-	return c.drive(kubelet.HostSession(machine, fs, argv, stdin, c.clock.Now(), c.network())), nil
+	return c.drive(c.hostSession(h, argv, stdin)), nil
 }
 
 // drive runs a command session to its end, letting the cluster's time pass

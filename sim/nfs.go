@@ -7,16 +7,20 @@ import (
 
 	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/internal/vfs"
+	"github.com/kubesim/kubesim/internal/workload/host"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
 
 // The NFS model. The cluster's machines are its NFS servers: a machine
-// serves, at its InternalIP, the directories of its own filesystem (the
-// one `host <machine> -- ...` works on). A directory is exported when it
-// exists; /etc/exports is not read, so the tutorial's `vim /etc/exports`
-// and `exportfs -r` need no counterpart, and every client may write
-// (no_root_squash). A server address no machine has times out.
+// serves, at its InternalIP, the directories of its own disk (the one
+// `host <machine> -- ...` works on). A machine on which nfs-utils was
+// installed serves as CentOS 7 does (package host): only while nfs-server
+// runs, only what its export table lists (/etc/exports after exportfs -r
+// or the service's start), to the clients the line allows, read-only
+// unless it says rw. A machine on which nfs-utils never was is kubesim's
+// stand-in server: every directory, to everyone, read-write. A server
+// address no machine has times out.
 
 // nfsMountStatus is mount(8)'s exit status for a failed NFS mount.
 const nfsMountStatus = 32
@@ -27,22 +31,38 @@ var errNFS = errors.New("mount failed")
 // volumes resolves pod volumes and NFS exports against the cluster's machines.
 type volumes struct{ c *Cluster }
 
-// Export returns the filesystem of the machine at server if it has dir.
+// Export returns the disk of the machine at server if it has dir, for the
+// NFS provisioner, whose own pod's mount of the export already passed the
+// server's checks.
 func (v volumes) Export(server, dir string) (*vfs.FS, error) {
-	fsys := v.machineAt(server)
-	if fsys == nil {
-		return nil, fmt.Errorf("mount.nfs: Connection timed out")
+	h := v.c.machineAt(server)
+	if h == nil {
+		return nil, fmt.Errorf("mount.nfs: %v", host.ErrNFSTimeout)
 	}
-	if info, err := fsys.Stat(dir); err != nil || !info.IsDir() {
+	if info, err := h.Disk.Stat(dir); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("mount.nfs: access denied by server while mounting %s:%s", server, dir)
 	}
-	return fsys, nil
+	return h.Disk, nil
 }
 
-// machineAt returns the filesystem of the machine whose InternalIP is ip.
-func (v volumes) machineAt(ip string) *vfs.FS {
-	_, fs := v.c.machineAt(ip)
-	return fs
+// serve asks the machine at server to serve dir to the node client: its
+// disk and whether the export is read-only, or mount.nfs's complaint.
+func (v volumes) serve(server, dir, client string) (*vfs.FS, bool, error) {
+	h := v.c.machineAt(server)
+	if h == nil {
+		return nil, false, fmt.Errorf("mount.nfs: %v", host.ErrNFSTimeout)
+	}
+	clientIP := ""
+	for _, n := range v.c.cfg.Nodes {
+		if n.Name == client {
+			clientIP = n.InternalIP
+		}
+	}
+	ro, err := h.ServeNFS(dir, clientIP, client)
+	if err != nil {
+		return nil, false, fmt.Errorf("mount.nfs: %v", err)
+	}
+	return h.Disk, ro, nil
 }
 
 // ResolveVolume mounts nfs and hostPath volumes and claims bound to NFS or
@@ -94,12 +114,12 @@ func (v volumes) mountClaim(r storage.Reader, pod *objects.Pod, vol objects.Volu
 // mountNFS mounts server:path, failing as mount(8) does.
 func (v volumes) mountNFS(pod *objects.Pod, specName string, src *objects.NFSVolumeSource) (kubelet.VolumeMount, error) {
 	m := kubelet.VolumeMount{SpecName: specName, Dir: src.Path}
-	fsys, err := v.Export(src.Server, src.Path)
+	fsys, ro, err := v.serve(src.Server, src.Path, pod.Spec.NodeName)
 	if err != nil {
 		return m, fmt.Errorf("%w: exit status %d\nMounting command: mount\nMounting arguments: -t nfs %s:%s /var/lib/kubelet/pods/%s/volumes/kubernetes.io~nfs/%s\nOutput: %v",
 			errNFS, nfsMountStatus, src.Server, src.Path, pod.UID, specName, err)
 	}
-	m.FS = fsys
+	m.FS, m.ReadOnly = fsys, ro
 	return m, nil
 }
 
@@ -109,6 +129,7 @@ func (v volumes) mountHostPath(pod *objects.Pod, specName, dir string, now time.
 	if k == nil {
 		return kubelet.VolumeMount{SpecName: specName}, fmt.Errorf("node %q not found", pod.Spec.NodeName)
 	}
+	v.c.machines.hostTable() // the node's disk is provisioned before a pod writes to it
 	_ = k.HostFS().MkdirAll(dir, 0o755, now)
 	return kubelet.VolumeMount{FS: k.HostFS(), Dir: dir, SpecName: specName}, nil
 }

@@ -32,6 +32,7 @@ func (c *Cluster) ContainerFS(namespace, pod, container string) (*vfs.View, erro
 // NodeFS returns a node's own filesystem (what hostPath volumes mount), or
 // nil when there is no such node.
 func (c *Cluster) NodeFS(node string) *vfs.FS {
+	c.machines.hostTable() // provisioned on first use
 	if k := c.kubelets[node]; k != nil {
 		return k.HostFS()
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
-	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -71,8 +70,8 @@ func (k *Kubelet) Kill(pod objects.Key, containerName string, code int32, now ti
 	return nil
 }
 
-// Session is a command started in a container (Exec) or on the node
-// (HostExec). It runs live, as far as its caller's clock: the caller runs
+// Session is a command started in a container (Exec) or on a machine
+// (StartSession). It runs live, as far as its caller's clock: the caller runs
 // it up to now, lets time pass until NextWake, and runs it again, until it
 // is done. What it writes lands in the files at the time it writes it.
 type Session struct {
@@ -143,19 +142,10 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network, c: c, inst: c.current}, nil
 }
 
-// HostExec starts argv on the node itself, against its own filesystem,
-// with stdin as its standard input.
-func (k *Kubelet) HostExec(argv []string, stdin string, now time.Time) *Session {
-	return HostSession(k.cfg.NodeName, k.host, argv, stdin, now, k.cfg.Network)
-}
-
-// HostSession starts argv on a machine (a node or not) named hostname,
-// against its filesystem fs, with stdin as its standard input, reaching
-// the cluster network net.
-func HostSession(hostname string, fs vfs.Filesystem, argv []string, stdin string, now time.Time, net workload.Network) *Session {
-	proc := workload.Process{Argv: argv, Hostname: hostname, FS: fs, Start: now, Stdin: stdin,
-		Image: images.Lookup("centos:7")}
-	return &Session{proc: workload.Start(proc), start: now, net: net}
+// StartSession starts a command outside any container (on a machine, or
+// a machine's login shell), reaching the cluster network net.
+func StartSession(p workload.Process, net workload.Network) *Session {
+	return &Session{proc: workload.Start(p), start: p.Start, net: net}
 }
 
 // mergePartial joins partial output pieces into whole lines.

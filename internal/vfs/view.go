@@ -70,6 +70,22 @@ func (v *View) Mount(at string, fsys *FS, subdir string, readOnly bool) error {
 	return nil
 }
 
+// Unmount detaches what is mounted at the path at; the root cannot be
+// unmounted, and a path where nothing is mounted is ErrInvalid.
+func (v *View) Unmount(at string) error {
+	clean, err := Clean("umount", at)
+	if err != nil {
+		return err
+	}
+	for i, m := range v.mounts {
+		if m.at == clean && clean != "/" {
+			v.mounts = append(v.mounts[:i], v.mounts[i+1:]...)
+			return nil
+		}
+	}
+	return pathErr("umount", clean, ErrInvalid)
+}
+
 // MountPoints returns the paths where something is mounted, "/" included,
 // sorted.
 func (v *View) MountPoints() []string {

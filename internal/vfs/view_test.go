@@ -181,3 +181,18 @@ func TestViewTouchAndTimes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, later, info.ModTime)
 }
+
+// Unmount uncovers what lay under the mount point; the root stays.
+func TestViewUnmount(t *testing.T) {
+	a, _, _ := twoPods(t)
+	require.NoError(t, a.WriteFile("/data/sub/on-volume", nil, 0o644, t0))
+	require.NoError(t, a.Unmount("/data"))
+	_, err := a.Stat("/data/sub/on-volume")
+	assert.ErrorIs(t, err, fs.ErrNotExist, "the volume is no longer seen")
+	info, err := a.Stat("/data")
+	require.NoError(t, err)
+	assert.True(t, info.IsDir(), "the root's own directory is back")
+	assert.ErrorIs(t, a.Unmount("/data"), ErrInvalid)
+	assert.ErrorIs(t, a.Unmount("/"), ErrInvalid)
+	assert.Equal(t, []string{"/"}, a.MountPoints())
+}

@@ -276,8 +276,10 @@ func (s *mysqlSession) createOrDrop(create bool, words, upper []string, line int
 		return s.fail(fmt.Sprintf(mysqlDBExists, line, name))
 	case create && !exists:
 		_ = fsys.MkdirAll(dir, 0o750, time.Time{})
+		_ = fsys.Chown(dir, mysqlUID, mysqlUID)
 		if strings.HasPrefix(s.version, "5.") {
 			_ = fsys.WriteFile(dir+"/db.opt", []byte("default-character-set=latin1\ndefault-collation=latin1_swedish_ci\n"), 0o640, time.Time{})
+			_ = fsys.Chown(dir+"/db.opt", mysqlUID, mysqlUID)
 		}
 	case !create && !exists && !ifClause:
 		return s.fail(fmt.Sprintf(mysqlDBMissing, line, name))

@@ -238,9 +238,15 @@ func writeMysqlDataDir(s *sh.Shell, uuid, password string) error {
 		if err != nil {
 			return err
 		}
+		_ = fsys.Chown(name, mysqlUID, mysqlUID)
 	}
 	return nil
 }
+
+// mysqlUID is the mysql user's (and group's) id in the image: the server
+// writes its files as it, which a host mounting the volume shows as its
+// own user 999 (CentOS 7's polkitd and ssh_keys, in the tutorial's ll).
+const mysqlUID = 999
 
 // progMysqld is the server: it starts in a second and runs until stopped.
 func (img Image) progMysqld(s *sh.Shell, argv []string, io *sh.IO) error {

@@ -65,3 +65,6 @@ func (io *IO) ReadAll(sh *Shell) (string, error) { return io.stdin.readAll(sh) }
 // ReadLine waits for the next line of the command's standard input and
 // returns it without its newline, and whether there was one.
 func (io *IO) ReadLine(sh *Shell) (string, bool, error) { return io.stdin.readLine(sh) }
+
+// GlobMatch reports whether s matches the shell pattern (* ? [...]).
+func GlobMatch(pattern, s string) bool { return globMatch(pattern, s) }

@@ -7,7 +7,9 @@ import (
 
 // shDialect is how a shell words its own error messages. The shells differ:
 // busybox ash says "sh: foo: not found", dash "sh: 1: foo: not found",
-// bash "bash: line 1: foo: command not found".
+// bash "bash: line 1: foo: command not found", and a machine's bash 4.2
+// (kind "bash4", CentOS 7's, as a login shell or ssh's command runs it)
+// "bash: foo: command not found".
 type shDialect struct {
 	name string // "sh" or "bash", as $0 and in messages
 	kind string // "busybox", "dash" or "bash"
@@ -17,8 +19,10 @@ type shDialect struct {
 // bash and dash by name, and /bin/sh by what the system's sh is.
 func dialectFor(argv0 string, u Userland) shDialect {
 	base := baseName(argv0)
-	switch base {
-	case "bash", "dash":
+	switch {
+	case base == "bash" && u.shellKind() == "bash4":
+		return shDialect{name: base, kind: "bash4"}
+	case base == "bash", base == "dash":
 		return shDialect{name: base, kind: base}
 	}
 	return shDialect{name: base, kind: u.shellKind()}
@@ -35,9 +39,12 @@ func (d shDialect) prefix(line int) string {
 	return d.name + ": "
 }
 
+// isBash reports whether the shell is bash, of either release.
+func (d shDialect) isBash() bool { return d.kind == "bash" || d.kind == "bash4" }
+
 // notFound is the message for an unknown command.
 func (d shDialect) notFound(line int, cmd string) string {
-	if d.kind == "bash" {
+	if d.isBash() {
 		return d.prefix(line) + cmd + ": command not found"
 	}
 	return d.prefix(line) + cmd + ": not found"
@@ -48,7 +55,7 @@ func (d shDialect) forkError(line int) string {
 	switch d.kind {
 	case "dash":
 		return d.prefix(line) + "Cannot fork"
-	case "bash":
+	case "bash", "bash4":
 		return d.name + ": fork: Resource temporarily unavailable"
 	}
 	return d.name + ": can't fork: Resource temporarily unavailable"
@@ -58,7 +65,7 @@ func (d shDialect) forkError(line int) string {
 // get dash's wording ("sh: 1: Syntax error: ..."), which is what most
 // tutorials show; bash gets its own.
 func (d shDialect) syntaxError(e *shSyntaxError) string {
-	if d.kind == "bash" {
+	if d.isBash() {
 		msg := e.msg
 		switch {
 		case strings.HasPrefix(msg, "end of file unexpected"):
@@ -68,6 +75,9 @@ func (d shDialect) syntaxError(e *shSyntaxError) string {
 			msg = "syntax error near unexpected token `" + tok + "'"
 		default:
 			msg = "syntax error: " + msg
+		}
+		if d.kind == "bash4" {
+			return d.name + ": " + msg
 		}
 		return d.name + ": -c: line " + strconv.Itoa(e.line) + ": " + msg
 	}
