@@ -65,6 +65,9 @@ type Process struct {
 	StdinPipe *proc.Pipe
 	// Dir is the working directory; empty means /.
 	Dir string
+	// Interactive makes the process a terminal's shell, reading commands
+	// from StdinPipe a line at a time (see sh.Config.Interactive).
+	Interactive bool
 	// DurationOverride, when set, is the process's total run time whatever
 	// the model says: the process exits at exactly that offset (see Run).
 	DurationOverride *time.Duration
@@ -112,9 +115,13 @@ func start(p Process, fsys vfs.Filesystem, record bool) *Proc {
 		u = p.Image.Userland()
 	}
 	run := sh.Start(pr, sh.Config{Argv: p.Argv, Env: containerEnv(p), Hostname: p.Hostname, Userland: u,
-		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir})
+		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir, Interactive: p.Interactive})
 	return &Proc{Proc: pr, shell: run}
 }
+
+// Dir is the working directory of the process's shell (a terminal's, as
+// its user moved it).
+func (p *Proc) Dir() string { return p.shell.Dir() }
 
 // RunUntil runs the process's threads, earliest first, until each is
 // blocked past offset (the virtual time since the start), waits forever,

@@ -52,6 +52,10 @@ func (p *Pipe) Close(at time.Duration) {
 // Closed reports whether every writer has closed the pipe.
 func (p *Pipe) Closed() bool { return p.writers == 0 }
 
+// Waiting reports whether a thread is blocked reading the pipe: a
+// terminal's process waits for the user to type.
+func (p *Pipe) Waiting() bool { return p.reader != nil && p.reader.state == threadWaiting }
+
 // Unread reports whether the pipe holds data nobody has read yet.
 func (p *Pipe) Unread() bool { return p.off < len(p.buf) }
 

@@ -47,6 +47,7 @@ type Proc struct {
 	lines     []Line
 	outBytes  int
 	truncated bool
+	prompt    string
 
 	mainDone bool // the main program has returned
 	mainEnd  time.Duration

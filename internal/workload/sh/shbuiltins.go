@@ -54,6 +54,10 @@ func (sh *Shell) statusArg(argv []string, io *IO) (int, bool) {
 
 func builtinExit(sh *Shell, argv []string, io *IO) error {
 	code, _ := sh.statusArg(argv, io)
+	if sh.interactive {
+		// A terminal's bash says goodbye.
+		io.stderr.write(sh, "exit\n")
+	}
 	return &shExit{code: code}
 }
 
@@ -88,12 +92,22 @@ func builtinCd(sh *Shell, argv []string, io *IO) error {
 	if len(argv) > 1 {
 		dir = argv[1]
 	}
-	if dir == "-" {
+	back := dir == "-"
+	if back {
 		dir, _ = sh.getVar("OLDPWD")
 	}
 	p := sh.abs(dir)
 	info, err := sh.files().Stat(p)
 	if err != nil || !info.IsDir() {
+		if sh.dialect.isBash() {
+			reason := "No such file or directory"
+			if err == nil {
+				reason = "Not a directory"
+			}
+			sh.errorf(io, "cd: %s: %s", dir, reason)
+			sh.status = 1
+			return nil
+		}
 		sh.errorf(io, "cd: can't cd to %s", dir)
 		sh.status = 2
 		return nil
@@ -101,6 +115,10 @@ func builtinCd(sh *Shell, argv []string, io *IO) error {
 	sh.setVar("OLDPWD", sh.cwd)
 	sh.cwd = p
 	sh.setVar("PWD", p)
+	if back {
+		// cd - says where it went.
+		io.stdout.write(sh, p+"\n")
+	}
 	sh.status = 0
 	return nil
 }

@@ -12,7 +12,9 @@ import (
 // "bash: foo: command not found".
 type shDialect struct {
 	name string // "sh" or "bash", as $0 and in messages
-	kind string // "busybox", "dash" or "bash"
+	kind string // "busybox", "dash", "bash" or "bash4"
+	// interactive shells (a terminal's) name no line in their messages.
+	interactive bool
 }
 
 // dialectFor picks the dialect for a shell started as argv0 on a system:
@@ -30,6 +32,9 @@ func dialectFor(argv0 string, u Userland) shDialect {
 
 // prefix starts an error message from the shell itself.
 func (d shDialect) prefix(line int) string {
+	if d.interactive {
+		return d.name + ": "
+	}
 	switch d.kind {
 	case "dash":
 		return d.name + ": " + strconv.Itoa(line) + ": "

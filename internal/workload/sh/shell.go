@@ -60,6 +60,8 @@ type Shell struct {
 	// substStatus is the status of the last command substitution, which
 	// is a command's status when it has no command name.
 	substStatus int
+	// interactive is set on a terminal's shell (not its subshells).
+	interactive bool
 }
 
 // Control flow leaves commands as errors of these types.
@@ -113,6 +115,7 @@ func (sh *Shell) subshell() *Shell {
 	c.locals = nil
 	c.funcDepth = 0
 	c.children = nil
+	c.interactive = false
 	return &c
 }
 

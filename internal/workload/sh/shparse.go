@@ -16,6 +16,9 @@ type shParser struct {
 	heredocs []*shRedir // waiting for their bodies after the next newline
 	delims   []string
 	depth    int
+	// heredocOpen is set when the input ended inside a here-document's
+	// body: a terminal's user has more lines to type.
+	heredocOpen bool
 }
 
 func newShParser(src string) *shParser { return &shParser{src: src, line: 1} }
@@ -614,6 +617,7 @@ func (p *shParser) readHeredocs() error {
 	for i, r := range p.heredocs {
 		delim, quoted := unquoteDelim(p.delims[i])
 		var body strings.Builder
+		found := false
 		for p.pos < len(p.src) {
 			end := strings.IndexByte(p.src[p.pos:], '\n')
 			line := p.src[p.pos:]
@@ -628,10 +632,12 @@ func (p *shParser) readHeredocs() error {
 				line = strings.TrimLeft(line, "\t")
 			}
 			if line == delim {
+				found = true
 				break
 			}
 			body.WriteString(line + "\n")
 		}
+		p.heredocOpen = p.heredocOpen || !found
 		w, err := heredocWord(body.String(), quoted)
 		if err != nil {
 			return err

@@ -123,6 +123,11 @@ func (sh *Shell) dispatch(argv []string, io *IO) error {
 	if fn, ok := sh.funcs[name]; ok {
 		return sh.runFunction(fn, argv, io)
 	}
+	if pre := sh.run.userland.Preempt; pre != nil {
+		if p, ok := pre(name); ok {
+			return p(sh, argv, io)
+		}
+	}
 	if b, ok := shBuiltins[name]; ok {
 		return b(sh, argv, io)
 	}

@@ -23,6 +23,9 @@ type Userland struct {
 	// system has no such program. Nil means the standard programs
 	// (Standard), all of them.
 	Lookup func(name string) (Program, bool)
+	// Preempt, when set, returns programs that take the place of the
+	// shell's builtins of the same name (a scenario's `kill POD`).
+	Preempt func(name string) (Program, bool)
 }
 
 // program returns the program the system runs for name.
@@ -64,11 +67,23 @@ type Config struct {
 	StdinPipe *proc.Pipe
 	// Dir is the working directory; empty means /.
 	Dir string
+	// Interactive makes the process a terminal's shell: it reads commands
+	// from standard input a line at a time and runs each as soon as it is
+	// whole, keeping its variables and directory from one to the next,
+	// and shows its prompt (proc.Proc.Prompt) while it waits. Argv[0]
+	// names the shell ("bash", "-bash", "sh").
+	Interactive bool
 }
 
 // Run is a started shell process: the handle its caller keeps to set the
-// network it reaches while it runs.
-type Run struct{ run *shRun }
+// network it reaches while it runs, and to see where its shell is.
+type Run struct {
+	run  *shRun
+	root *Shell
+}
+
+// Dir is the working directory of the process's shell.
+func (r *Run) Dir() string { return r.root.cwd }
 
 // SetNetwork sets the cluster network the process reaches from now on
 // (nil: none).
@@ -80,7 +95,11 @@ func (r *Run) SetNetwork(n Network) { r.run.net = n }
 // parses argv.
 func Start(p *proc.Proc, cfg Config) *Run {
 	run := &shRun{proc: p, start: p.Start(), userland: cfg.Userland, hostname: cfg.Hostname, search: cfg.DNSSearch}
-	root := newShell(run, cfg.Env, dialectFor("sh", cfg.Userland))
+	name := "sh"
+	if cfg.Interactive && len(cfg.Argv) > 0 {
+		name = strings.TrimPrefix(cfg.Argv[0], "-")
+	}
+	root := newShell(run, cfg.Env, dialectFor(name, cfg.Userland))
 	if cfg.Dir != "" {
 		root.cwd = cleanPath(cfg.Dir)
 	}
@@ -92,9 +111,29 @@ func Start(p *proc.Proc, cfg Config) *Run {
 	argv := cfg.Argv
 	p.Main(func(t *proc.Thread) (proc.Exit, time.Duration) {
 		root.th = t
+		if cfg.Interactive {
+			return interactiveExit(root, root.repl(io)), root.now
+		}
 		return execute(root, argv, io), root.now
 	})
-	return &Run{run: run}
+	return &Run{run: run, root: root}
+}
+
+// interactiveExit is how a terminal's shell ended: exit's status, or its
+// last command's at the end of its input.
+func interactiveExit(root *Shell, err error) proc.Exit {
+	res := proc.Exit{Stop: proc.StopExited, Code: root.status}
+	var exit *shExit
+	var halt *proc.Halt
+	switch {
+	case errors.As(err, &exit):
+		res.Code = exit.code
+	case crashed(err):
+		res.Code = proc.CrashStatus
+	case errors.As(err, &halt):
+		res.Stop = halt.Reason
+	}
+	return res
 }
 
 // execute starts argv the way a container runtime does: the program must
