@@ -36,14 +36,16 @@ var allowedImports = map[string][]string{
 	"internal/network":         {"objects", "storage", "internal/vfs", "internal/workload/sh", "internal/workload/images"},
 	"storage":                  {"objects", "clock"},
 	"controllers":              {"objects", "storage"},
-	"controllers/*":            {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/workload/images", "internal/mutant"},
+	"controllers/*":            {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/workload/images", "internal/workload/proc", "internal/mutant"},
 	// controllertest is the harness controller tests share; only tests import it.
 	"controllers/controllertest": {"controllers", "objects", "storage", "clock"},
-	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/workload/images", "internal/workload/host", "internal/network"},
+	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/workload/images", "internal/workload/host", "internal/workload/proc", "internal/workload/sh", "internal/network"},
 	"kubectl/printers":           {"objects"},
 	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers"},
-	"scenario":                   {"sim", "kubectl"},
-	"propcheck":                  {"sim", "scenario", "storage", "objects", "controllers/*"},
+	// scenario's console runs the runner's commands as programs of a
+	// machine's shell.
+	"scenario":  {"sim", "kubectl", "internal/vfs", "internal/workload/sh"},
+	"propcheck": {"sim", "scenario", "storage", "objects", "controllers/*"},
 	// record writes down a scenario's run through the runner's hooks and
 	// the cluster's Observe; timeline draws a record.
 	"record":   {"scenario", "sim", "storage", "objects"},

@@ -37,6 +37,16 @@ func (k *Kubectl) exec(inv *invocation) error {
 		return plainError("cannot exec into a container in a completed pod; current phase is %s", pod.Status.Phase)
 	}
 	container := defaultContainer(inv, pod)
+	if inv.p.bool("stdin") && inv.p.bool("tty") && k.term != nil {
+		code, err := k.c.ExecTTY(pod.Namespace, pod.Name, container, command, k.term)
+		if err != nil {
+			return fmt.Errorf("error: %v", err)
+		}
+		if code != 0 {
+			return &exitCodeError{msg: fmt.Sprintf("command terminated with exit code %d", code), code: code}
+		}
+		return nil
+	}
 	stdin := ""
 	if inv.p.bool("stdin") {
 		stdin = inv.stdin

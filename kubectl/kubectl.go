@@ -16,6 +16,32 @@ type Kubectl struct {
 	c *sim.Cluster
 	// dir is where relative -f paths are read from.
 	dir string
+	// files, while RunOn runs, is the machine kubectl runs on, where -f
+	// paths are looked for first; term is its user's terminal, which
+	// exec -it connects to the command.
+	files Files
+	term  sim.Terminal
+}
+
+// Files is a machine's filesystem as kubectl reads -f paths from it;
+// relative paths are the machine's shell's (its working directory's).
+type Files interface {
+	// Stat reports whether path exists and whether it is a directory.
+	Stat(path string) (exists, dir bool)
+	// ReadFile reads a file.
+	ReadFile(path string) ([]byte, error)
+	// ReadDir lists a directory's entries' names in order.
+	ReadDir(path string) ([]string, error)
+}
+
+// RunOn is Run on a machine, from a terminal: -f paths are read from its
+// files when they are there, otherwise from kubectl's directory; exec -it
+// connects term (nil: none) to the command, whose output then goes there
+// as it comes rather than into the Result.
+func (k *Kubectl) RunOn(files Files, term sim.Terminal, args []string, stdin string) Result {
+	k.files, k.term = files, term
+	defer func() { k.files, k.term = nil, nil }()
+	return k.Run(args, stdin)
 }
 
 // New returns a kubectl for c that reads -f files relative to dir.

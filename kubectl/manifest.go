@@ -81,8 +81,15 @@ func (k *Kubectl) readManifests(inv *invocation) ([]manifest, error) {
 	return out, nil
 }
 
-// readPath reads a file, or a directory's manifests in name order.
+// readPath reads a file, or a directory's manifests in name order: from
+// the machine kubectl runs on when it has the path, otherwise from the
+// directory kubectl was given (a scenario's).
 func (k *Kubectl) readPath(f string) ([]manifest, error) {
+	if k.files != nil {
+		if exists, dir := k.files.Stat(f); exists {
+			return k.readMachinePath(f, dir)
+		}
+	}
 	full := f
 	if !filepath.IsAbs(full) {
 		full = filepath.Join(k.dir, f)
@@ -113,6 +120,38 @@ func (k *Kubectl) readPath(f string) ([]manifest, error) {
 	var out []manifest
 	for _, n := range names {
 		ms, err := k.readPath(filepath.Join(f, n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	return out, nil
+}
+
+// readMachinePath reads a file, or a directory's manifests in name order,
+// from the machine kubectl runs on.
+func (k *Kubectl) readMachinePath(f string, dir bool) ([]manifest, error) {
+	if !dir {
+		data, err := k.files.ReadFile(f)
+		if err != nil {
+			return nil, plainError("%v", err)
+		}
+		return []manifest{readSource(f, bytes.NewReader(data))}, nil
+	}
+	names, err := k.files.ReadDir(f)
+	if err != nil {
+		return nil, plainError("%v", err)
+	}
+	var out []manifest
+	for _, n := range names {
+		if ext := filepath.Ext(n); ext != ".yaml" && ext != ".yml" && ext != ".json" {
+			continue
+		}
+		p := strings.TrimSuffix(f, "/") + "/" + n
+		if _, isDir := k.files.Stat(p); isDir {
+			continue
+		}
+		ms, err := k.readMachinePath(p, false)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,10 @@ type Command struct {
 	Line int
 	// Text is the command as written, continuation lines joined.
 	Text string
+	// Raw is the command's lines as written (continuations and its
+	// here-document included), each ending in a newline: what a terminal's
+	// user types.
+	Raw string
 	// Stdin is the body of a heredoc (`<<EOF` ... `EOF`), with its final
 	// newline, or "" when the command has none.
 	Stdin string
@@ -112,6 +116,7 @@ func (p *parser) command() (Command, error) {
 		return cmd, err
 	}
 	cmd.BodyEnd = p.pos
+	cmd.Raw = strings.Join(p.lines[cmd.Line-1:cmd.BodyEnd], "\n") + "\n"
 	if err := p.expected(&cmd); err != nil {
 		return cmd, err
 	}

@@ -16,7 +16,7 @@ import (
 // runner cannot carry out stops it with a *CommandError.
 func Replay(r *Runner, s *Script, w io.Writer) error {
 	for _, cmd := range s.Commands {
-		fmt.Fprint(w, echo(cmd))
+		fmt.Fprint(w, echoWith(r.EchoPrompt(cmd), cmd))
 		out, err := r.Exec(s.Name, cmd)
 		if err != nil {
 			return err
@@ -30,10 +30,13 @@ func Replay(r *Runner, s *Script, w io.Writer) error {
 // that replays commands itself prints the same transcript with it).
 func Echo(cmd Command) string { return echo(cmd) }
 
-// echo prints a command as a terminal shows it typed.
-func echo(cmd Command) string {
+// echo prints a command as a terminal shows it typed after "$ ".
+func echo(cmd Command) string { return echoWith("$ ", cmd) }
+
+// echoWith prints a command as a terminal shows it typed after prompt.
+func echoWith(prompt string, cmd Command) string {
 	var b strings.Builder
-	b.WriteString("$ " + cmd.Text)
+	b.WriteString(prompt + cmd.Text)
 	if cmd.HasHeredoc {
 		b.WriteString(" <<EOF\n")
 		for _, l := range strings.SplitAfter(cmd.Stdin, "\n") {

@@ -24,6 +24,14 @@ type Runner struct {
 	handlers map[string]Handler
 	hooks    []func(*sim.Cluster)
 	after    []func() string
+	// consoles are the terminals logged in to machines, console the one
+	// typed into last ("" until a line is).
+	consoles map[string]*sim.Console
+	console  string
+	// cur is the command typed now (its file and line), failed its
+	// refusal by one of the runner's programs.
+	cur    CommandError
+	failed *CommandError
 }
 
 // Handler carries out a command a program added to the language (see
@@ -49,8 +57,10 @@ func (r *Runner) build(cfg sim.Config) error {
 		return err
 	}
 	if r.c != nil {
+		r.closeConsoles()
 		r.c.Close()
 	}
+	r.console = ""
 	r.c, r.k, r.cfg = c, kubectl.New(c, r.dir), cfg
 	for _, h := range r.hooks {
 		h(c)
@@ -74,8 +84,12 @@ func (r *Runner) OnCluster(fn func(*sim.Cluster)) {
 // the command's output (a property checker's violations).
 func (r *Runner) After(fn func() string) { r.after = append(r.after, fn) }
 
-// Close releases the cluster's running processes (see sim.Cluster.Close).
-func (r *Runner) Close() { r.c.Close() }
+// Close releases the cluster's running processes (see sim.Cluster.Close)
+// and the consoles.
+func (r *Runner) Close() {
+	r.closeConsoles()
+	r.c.Close()
+}
 
 // Cluster returns the cluster the runner drives.
 func (r *Runner) Cluster() *sim.Cluster { return r.c }
@@ -104,81 +118,31 @@ func (r *Runner) Exec(file string, cmd Command) (string, error) {
 	return out, nil
 }
 
-// exec runs one command.
+// exec runs one command: cluster and machine lines are the runner's
+// directives; every other line is typed into the console's terminal.
 func (r *Runner) exec(file string, cmd Command) (string, error) {
-	words, err := Split(cmd.Text)
-	if err != nil || len(words) == 0 {
-		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf("cannot read command %q", cmd.Text)}
-	}
 	fail := func(format string, args ...any) (string, error) {
 		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf(format, args...)}
 	}
 	first := !r.started
-	if words[0] != "cluster" && words[0] != "machine" {
-		r.started = true
-	}
-	if h, ok := r.handlers[words[0]]; ok {
-		out, err := h(r, words, cmd.Stdin)
+	if f := strings.Fields(cmd.Text); len(f) > 0 && (f[0] == "cluster" || f[0] == "machine") {
+		words, err := Split(cmd.Text)
 		if err != nil {
-			var ce *CommandError
-			if !errors.As(err, &ce) {
-				err = &CommandError{File: file, Line: cmd.Line, Msg: err.Error()}
+			return fail("cannot read command %q", cmd.Text)
+		}
+		if words[0] == "cluster" {
+			// Example: cluster --seed 17 --start 2023-12-22T00:00:00Z
+			if !first {
+				return fail("cluster: must be the scenario's first command")
 			}
+			return r.cluster(words, fail)
 		}
-		return out, err
-	}
-	switch words[0] {
-	case "cluster":
-		// Example: cluster --seed 17 --start 2023-12-22T00:00:00Z
-		if !first {
-			return fail("cluster: must be the scenario's first command")
-		}
-		return r.cluster(words, fail)
-	case "machine":
 		// Example: machine k8s-master --ip 172.16.229.143
 		// Example: machine nfs-server --ip 192.168.122.30
 		return r.machine(words, fail)
-	case "kubectl":
-		// Example: kubectl get pods -o wide
-		// Example: kubectl get pv | grep mysql
-		if left, right, piped := splitPipe(cmd.Text); piped {
-			return r.pipe(file, cmd, left, right)
-		}
-		return endLine(r.k.Run(words[1:], cmd.Stdin).Output), nil
-	case "sleep":
-		// Example: sleep 1m54s
-		if len(words) != 2 {
-			return fail("usage: sleep DURATION")
-		}
-		d, err := parseSleep(words[1])
-		if err != nil {
-			return fail("sleep: %v", err)
-		}
-		r.c.Advance(d)
-		return "", nil
-	case "node":
-		// Example: node down k8s-node1
-		return r.node(words, fail)
-	case "kill":
-		// Example: kill pi-rq5rl --exit-code 1
-		return r.kill(words, fail)
-	case "controller":
-		// Example: controller down job-controller
-		return r.controller(words, fail)
-	case "host":
-		// Example: host k8s-master -- ls -l /mnt/data
-		return r.host(words, fail)
-	case "fault":
-		// Example: fault drop job-controller 3
-		return r.fault(words, fail)
-	case "image":
-		// Example: image add myrepo/app:1.0 --size 50MB --like busybox
-		return r.image(words, fail)
-	case "etcd":
-		// Example: etcd quota +2KB
-		return r.etcd(words, fail)
 	}
-	return fail("unknown command %q", words[0])
+	r.started = true
+	return r.typeLine(file, cmd)
 }
 
 type failFunc func(format string, args ...any) (string, error)
@@ -317,21 +281,6 @@ func (r *Runner) controller(words []string, fail failFunc) (string, error) {
 		return fail("no controller named %q (have: %s)", words[2], strings.Join(r.c.ControllerNames(), ", "))
 	}
 	return "", nil
-}
-
-func (r *Runner) host(words []string, fail failFunc) (string, error) {
-	if len(words) < 4 || words[2] != "--" {
-		return fail("usage: host MACHINE -- COMMAND...")
-	}
-	res, err := r.c.HostExec(words[1], words[3:], "")
-	if err != nil {
-		return fail("host: %v", err)
-	}
-	out := strings.Join(res.Output, "\n")
-	if out != "" {
-		out += "\n"
-	}
-	return out, nil
 }
 
 // endLine ends output that stops mid-line (kubectl -o jsonpath prints no
@@ -474,30 +423,4 @@ func parseCount(s string) (int, error) {
 		return 0, fmt.Errorf("count %q is not a number from 0 up", s)
 	}
 	return n, nil
-}
-
-// splitPipe cuts a command line at its first unquoted "|".
-func splitPipe(line string) (left, right string, ok bool) {
-	for i := 0; i < len(line); i++ {
-		if line[i] == '|' && !inQuotes(line, i) && (i+1 >= len(line) || line[i+1] != '|') {
-			return strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:]), true
-		}
-	}
-	return "", "", false
-}
-
-// pipe runs `kubectl ... | COMMAND`: kubectl's output becomes the standard
-// input of COMMAND, run by the shell of the machine the user types on, as
-// in the tutorial's `kubectl get pv | grep mysql`.
-func (r *Runner) pipe(file string, cmd Command, left, right string) (string, error) {
-	words, err := Split(left)
-	if err != nil || len(words) < 1 {
-		return "", &CommandError{File: file, Line: cmd.Line, Msg: fmt.Sprintf("cannot read command %q", left)}
-	}
-	out := r.k.Run(words[1:], cmd.Stdin).Output
-	res, err := r.c.HostExec(r.c.ConsoleHost(), []string{"sh", "-c", right}, out)
-	if err != nil {
-		return "", &CommandError{File: file, Line: cmd.Line, Msg: err.Error()}
-	}
-	return endLine(strings.Join(res.Output, "\n")), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/kubesim/kubesim/controllers/kubelet"
 	"github.com/kubesim/kubesim/internal/workload"
 	"github.com/kubesim/kubesim/internal/workload/host"
+	"github.com/kubesim/kubesim/internal/workload/proc"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -148,6 +149,99 @@ func (c *Cluster) Exec(namespace, pod, container string, argv []string, stdin st
 			"unable to start container process: %s: unknown", c.execID(key, name), msg)
 	}
 	return res, nil
+}
+
+// Terminal is a user's terminal as a command run with one (kubectl exec
+// -it) sees it: the lines the user types, the screen, and the prompt it
+// shows. A console's kubectl implements it over the console's own
+// terminal.
+type Terminal interface {
+	// ReadLine waits for the user's next line; false at the end of the
+	// input. An error (the terminal closing) must end the session.
+	ReadLine() (string, bool, error)
+	// Write shows output.
+	Write(s string)
+	// SetPrompt shows the command's prompt while it waits.
+	SetPrompt(p string)
+}
+
+// ExecTTY runs a command in a running container with a terminal, as
+// `kubectl exec -it` does: each line the user types is the command's
+// input (a shell runs it and shows its prompt; mysql's monitor answers),
+// and what it prints is shown as it comes, as virtual time passes. It
+// returns the command's exit status when it ends (or the user's input
+// does and it ends then).
+func (c *Cluster) ExecTTY(namespace, pod, container string, argv []string, term Terminal) (int, error) {
+	k, key, name, err := c.kubeletFor(namespace, pod, container)
+	if err != nil {
+		return 0, err
+	}
+	if _, down := c.machines.down[k.NodeName()]; down {
+		return 0, fmt.Errorf("error dialing backend: dial tcp %s:10250: connect: no route to host", k.NodeName())
+	}
+	in := proc.NewPipe(1)
+	start := c.clock.Now()
+	s, err := k.ExecTTY(key, name, argv, in, start)
+	if err != nil {
+		return 0, err
+	}
+	c.execs++
+	defer s.Kill()
+	for {
+		code, done, err := c.driveTTY(s, in)
+		for _, l := range s.TakeOutput() {
+			if l.Partial {
+				term.Write(l.Text)
+			} else {
+				term.Write(l.Text + "\n")
+			}
+		}
+		if msg := s.StartError(); msg != "" {
+			return 0, fmt.Errorf("Internal error occurred: error executing command in container: "+
+				"failed to exec in container: failed to start exec %q: OCI runtime exec failed: exec failed: "+
+				"unable to start container process: %s: unknown", c.execID(key, name), msg)
+		}
+		if done || err != nil {
+			return code, err
+		}
+		term.SetPrompt(s.Prompt())
+		line, ok, err := term.ReadLine()
+		if err != nil {
+			return 0, err
+		}
+		at := c.clock.Now().Sub(start)
+		if !ok {
+			in.Close(at)
+			continue
+		}
+		in.Write(at, line+"\n")
+	}
+}
+
+// driveTTY runs an interactive session until it ends or waits for its
+// user, letting the cluster's time pass up to each moment it has
+// something to do, for at most ExecLimit.
+func (c *Cluster) driveTTY(s *kubelet.Session, in *proc.Pipe) (int, bool, error) {
+	deadline := c.clock.Now().Add(ExecLimit)
+	for {
+		s.RunUntil(c.clock.Now())
+		if code, at, ok := s.Done(); ok {
+			if at.After(c.clock.Now()) {
+				c.clock.AdvanceTo(at)
+			}
+			return code, true, nil
+		}
+		if in.Waiting() {
+			return 0, false, nil
+		}
+		wake, ok := s.NextWake()
+		if !ok || wake.After(deadline) {
+			return 0, true, fmt.Errorf("kubesim: the command was still running after %v of virtual time, the longest kubesim waits for kubectl exec; it was stopped", ExecLimit)
+		}
+		if wake.After(c.clock.Now()) {
+			c.clock.AdvanceTo(wake)
+		}
+	}
 }
 
 // execID is the runtime's id of an exec session: 64 hex digits, the same

@@ -27,12 +27,16 @@ func TestRunPrintsATranscript(t *testing.T) {
 		"$ sleep 1m\n$ kubectl get ns default\nNAME      STATUS   AGE\ndefault   Active   60s\n", out.String())
 }
 
-func TestRunStopsAtAnUnknownLineWithStatus2(t *testing.T) {
-	file := write(t, "s.txt", "kubectl get ns default\nfrobnicate now\nkubectl get pods\n")
+// A line is typed into the console's shell: an unknown command is bash's
+// "command not found", and the run goes on; a scenario command the runner
+// cannot carry out stops it with status 2.
+func TestRunStopsAtABadCommandWithStatus2(t *testing.T) {
+	file := write(t, "s.txt", "kubectl get ns default\nfrobnicate now\nsleep forever\nkubectl get pods\n")
 	var out, errOut bytes.Buffer
 	code := run([]string{"run", file}, &out, &errOut)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut.String(), "s.txt:2: unknown command \"frobnicate\"")
+	assert.Contains(t, out.String(), "$ frobnicate now\nbash: frobnicate: command not found\n")
+	assert.Contains(t, errOut.String(), `s.txt:3: sleep: invalid time interval "forever"`)
 	assert.NotContains(t, out.String(), "kubectl get pods", "nothing after the bad line runs")
 }
 

@@ -2,11 +2,13 @@ package kubelet
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload"
+	"github.com/kubesim/kubesim/internal/workload/proc"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -141,6 +143,42 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 		Start: now, Stdin: stdin, Image: c.image, DNSSearch: dnsSearch(c.pr.pod)}
 	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network, c: c, inst: c.current}, nil
 }
+
+// ExecTTY starts argv in a running container with a terminal (kubectl
+// exec -it): its standard input is in, which the caller writes the user's
+// lines to; a shell (sh, bash) reads commands a line at a time and shows
+// its prompt, as on a terminal.
+func (k *Kubelet) ExecTTY(pod objects.Key, containerName string, argv []string, in *proc.Pipe, now time.Time) (*Session, error) {
+	c, err := k.container(pod, containerName)
+	if err != nil {
+		return nil, err
+	}
+	if !c.running {
+		return nil, fmt.Errorf("unable to upgrade connection: container not found (%q)", containerName)
+	}
+	p := workload.Process{Argv: argv, Env: c.env, Hostname: c.pr.hostname(), FS: c.fs,
+		Start: now, StdinPipe: in, TTY: true, Image: c.image, DNSSearch: dnsSearch(c.pr.pod)}
+	if len(argv) == 1 && isShell(argv[0]) {
+		p.Interactive = true
+	}
+	return &Session{proc: workload.Start(p), start: now, net: k.cfg.Network, c: c, inst: c.current}, nil
+}
+
+// isShell reports whether a command names a shell (/bin/bash, sh...).
+func isShell(cmd string) bool {
+	switch path.Base(cmd) {
+	case "sh", "bash", "ash", "dash":
+		return true
+	}
+	return false
+}
+
+// TakeOutput is what the command printed since last asked, as it came
+// (a piece not yet ended by a newline is Partial).
+func (s *Session) TakeOutput() []workload.Line { return s.proc.TakeOutput() }
+
+// Prompt is what the command shows while it waits for its user.
+func (s *Session) Prompt() string { return s.proc.Prompt() }
 
 // StartSession starts a command outside any container (on a machine, or
 // a machine's login shell), reaching the cluster network net.

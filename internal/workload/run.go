@@ -68,6 +68,9 @@ type Process struct {
 	// Interactive makes the process a terminal's shell, reading commands
 	// from StdinPipe a line at a time (see sh.Config.Interactive).
 	Interactive bool
+	// TTY gives the process a terminal on its standard input (see
+	// sh.Config.TTY).
+	TTY bool
 	// DurationOverride, when set, is the process's total run time whatever
 	// the model says: the process exits at exactly that offset (see Run).
 	DurationOverride *time.Duration
@@ -115,7 +118,7 @@ func start(p Process, fsys vfs.Filesystem, record bool) *Proc {
 		u = p.Image.Userland()
 	}
 	run := sh.Start(pr, sh.Config{Argv: p.Argv, Env: containerEnv(p), Hostname: p.Hostname, Userland: u,
-		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir, Interactive: p.Interactive})
+		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir, Interactive: p.Interactive, TTY: p.TTY})
 	return &Proc{Proc: pr, shell: run}
 }
 

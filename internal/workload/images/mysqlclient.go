@@ -134,15 +134,18 @@ func (img Image) progMysql(s *sh.Shell, argv []string, io *sh.IO) error {
 		}
 		return mysqlFail(s, io, fmt.Sprintf(mysqlAccessDenied, o.user, using))
 	}
+	m := &mysqlSession{sh: s, io: io, db: o.database, table: o.table || o.hasExecute, version: img.runningMysqlVersion(s)}
+	if m.db != "" && !m.exists(m.db) {
+		return mysqlFail(s, io, strings.Replace(fmt.Sprintf(mysqlUnknownDB, 0, m.db), " at line 0", "", 1))
+	}
+	if !o.hasExecute && io.FromTerminal(s) {
+		return m.monitor()
+	}
 	sql := o.execute
 	if !o.hasExecute {
 		if sql, err = io.ReadAll(s); err != nil {
 			return err
 		}
-	}
-	m := &mysqlSession{sh: s, io: io, db: o.database, table: o.table || o.hasExecute, version: img.runningMysqlVersion(s)}
-	if m.db != "" && !m.exists(m.db) {
-		return mysqlFail(s, io, strings.Replace(fmt.Sprintf(mysqlUnknownDB, 0, m.db), " at line 0", "", 1))
 	}
 	s.SetStatus(0)
 	for i, stmt := range splitStatements(sql) {
@@ -208,6 +211,16 @@ type mysqlSession struct {
 	db      string
 	table   bool
 	version string
+	// interactive is the monitor's session with a user at a terminal:
+	// errors do not end it, results say how many rows, statements say
+	// "Query OK".
+	interactive bool
+	// affected is the rows the last statement changed, for "Query OK".
+	affected int
+	// counted is one more than the rows of the result set the last
+	// statement printed (0: none); failedNow is set when it failed.
+	counted   int
+	failedNow bool
 }
 
 // exec runs one statement; stop is set after an error or an exit.
@@ -275,6 +288,7 @@ func (s *mysqlSession) createOrDrop(create bool, words, upper []string, line int
 	case create && exists && !ifClause:
 		return s.fail(fmt.Sprintf(mysqlDBExists, line, name))
 	case create && !exists:
+		s.affected = 1
 		_ = fsys.MkdirAll(dir, 0o750, time.Time{})
 		_ = fsys.Chown(dir, mysqlUID, mysqlUID)
 		if strings.HasPrefix(s.version, "5.") {
@@ -315,14 +329,32 @@ func (s *mysqlSession) databases() []string {
 	return names
 }
 
-// fail prints a statement's error; the client stops there with status 1.
+// fail prints a statement's error; the client stops there with status 1
+// (the monitor goes on, and names no line).
 func (s *mysqlSession) fail(msg string) bool {
+	if s.interactive {
+		s.io.Err(s.sh, msgNoLine(msg)+"\n")
+		s.failedNow = true
+		return false
+	}
 	mysqlFail(s.sh, s.io, msg)
 	return true
 }
 
+// msgNoLine drops " at line N" from an error, as the monitor prints it.
+func msgNoLine(msg string) string {
+	if i := strings.Index(msg, " at line "); i >= 0 {
+		j := strings.Index(msg[i:], ":")
+		if j >= 0 {
+			return msg[:i] + msg[i+j:]
+		}
+	}
+	return msg
+}
+
 // result prints a one-column result set as a boxed table or tab-separated.
 func (s *mysqlSession) result(header string, rows []string) {
+	s.counted = len(rows) + 1
 	if !s.table {
 		s.io.Out(s.sh, header+"\n"+strings.Join(rows, "\n")+"\n")
 		return
@@ -362,4 +394,123 @@ func orNull(s string) string {
 		return "NULL"
 	}
 	return s
+}
+
+// monitorBanner is what the monitor says when it connects.
+const monitorBanner = `Welcome to the MySQL monitor.  Commands end with ; or \g.
+Your MySQL connection id is %d
+Server version: %s MySQL Community Server (GPL)
+
+Copyright (c) 2000, 2023, Oracle and/or its affiliates.
+
+Oracle is a registered trademark of Oracle Corporation and/or its
+affiliates. Other names may be trademarks of their respective
+owners.
+
+Type 'help;' or '\h' for help. Type '\c' to clear the current input statement.
+
+`
+
+// Monitor prompts: a statement's first line, its next ones.
+const (
+	monitorPrompt     = "mysql> "
+	monitorContinuing = "    -> "
+)
+
+// connectionFile counts the server's connections, which the monitor's
+// banner numbers (the first client's is 2).
+const connectionFile = "/var/run/mysqld/connections"
+
+// monitor is the mysql client at a terminal: its banner, its prompt, each
+// statement run once its ; comes, result sets with how many rows and how
+// long, "Query OK" for the others, until exit or quit ("Bye").
+func (s *mysqlSession) monitor() error {
+	s.interactive, s.table = true, true
+	io, sh := s.io, s.sh
+	io.Out(sh, fmt.Sprintf(monitorBanner, s.connectionID(), s.version))
+	pending := ""
+	for {
+		if strings.TrimSpace(pending) == "" {
+			sh.SetPrompt(monitorPrompt)
+		} else {
+			sh.SetPrompt(monitorContinuing)
+		}
+		line, ok, err := io.ReadLine(sh)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			io.Out(sh, "Bye\n")
+			sh.SetStatus(0)
+			return nil
+		}
+		word := strings.ToLower(strings.TrimRight(strings.TrimSpace(line), ";"))
+		if strings.TrimSpace(pending) == "" && (word == "exit" || word == "quit" || word == `\q`) {
+			io.Out(sh, "Bye\n")
+			sh.SetStatus(0)
+			return nil
+		}
+		pending += line + "\n"
+		for {
+			i := strings.IndexByte(pending, ';')
+			if i < 0 {
+				break
+			}
+			stmt := strings.TrimSpace(pending[:i])
+			pending = pending[i+1:]
+			if strings.TrimSpace(pending) == "" {
+				pending = ""
+			}
+			s.monitorStatement(stmt)
+		}
+	}
+}
+
+// monitorStatement runs one statement and prints what the monitor says
+// after it.
+func (s *mysqlSession) monitorStatement(stmt string) {
+	io, sh := s.io, s.sh
+	if stmt == "" {
+		io.Err(sh, "ERROR: \nNo query specified\n\n")
+		return
+	}
+	s.affected, s.counted, s.failedNow = 0, 0, false
+	before := strings.ToUpper(strings.Fields(stmt)[0])
+	if s.exec(stmt, 1); s.failedNow {
+		return // its error is printed: nothing more
+	}
+	switch {
+	case s.counted > 0:
+		rows := s.counted - 1
+		word := "rows"
+		if rows == 1 {
+			word = "row"
+		}
+		if rows == 0 {
+			io.Out(sh, "Empty set (0.00 sec)\n\n")
+		} else {
+			io.Out(sh, fmt.Sprintf("%d %s in set (0.01 sec)\n\n", rows, word))
+		}
+	case before == "USE":
+		io.Out(sh, "Database changed\n")
+	default:
+		word := "rows"
+		if s.affected == 1 {
+			word = "row"
+		}
+		io.Out(sh, fmt.Sprintf("Query OK, %d %s affected (0.00 sec)\n\n", s.affected, word))
+	}
+}
+
+// connectionID numbers this connection: the server's count so far, from 2.
+func (s *mysqlSession) connectionID() int {
+	fsys := s.sh.Files()
+	n := 1
+	if data, err := fsys.ReadFile(connectionFile); err == nil {
+		fmt.Sscanf(string(data), "%d", &n)
+	}
+	n++
+	_ = fsys.MkdirAll("/var/run/mysqld", 0o755, time.Time{})
+	_ = fsys.WriteFile(connectionFile, []byte(fmt.Sprintf("%d\n", n)), 0o644, time.Time{})
+	return n
 }

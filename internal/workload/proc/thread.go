@@ -154,3 +154,6 @@ func (t *Thread) Leave() { t.frames-- }
 
 // Threads is the number of live threads of the process.
 func (p *Proc) Threads() int { return len(p.threads) }
+
+// Steps is the number of commands the process has run in all.
+func (p *Proc) Steps() int64 { return p.steps }

@@ -68,3 +68,17 @@ func (io *IO) ReadLine(sh *Shell) (string, bool, error) { return io.stdin.readLi
 
 // GlobMatch reports whether s matches the shell pattern (* ? [...]).
 func GlobMatch(pattern, s string) bool { return globMatch(pattern, s) }
+
+// SetPrompt shows p as the prompt of the terminal the process has, while
+// the program waits for the user (mysql> ).
+func (sh *Shell) SetPrompt(p string) { sh.run.proc.SetPrompt(p) }
+
+// Prompt is the process's prompt as last shown.
+func (sh *Shell) Prompt() string { return sh.run.proc.Prompt() }
+
+// FromTerminal reports whether the command's standard input is the
+// process's terminal (kubectl exec -t's, a console's), not a pipe, file or
+// here-document: what a program like mysql checks to talk to a user.
+func (io *IO) FromTerminal(sh *Shell) bool {
+	return sh.run.tty != nil && io.stdin == sh.run.tty
+}

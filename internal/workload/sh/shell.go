@@ -21,6 +21,8 @@ type shRun struct {
 	hostname string
 	net      Network  // the process's network, or nil
 	search   []string // the resolv.conf search path
+	// tty is the process's terminal, when it has one: its standard input.
+	tty *shInput
 }
 
 // shVar is a shell variable; seq orders the environment (first set, first

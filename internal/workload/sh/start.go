@@ -67,6 +67,10 @@ type Config struct {
 	StdinPipe *proc.Pipe
 	// Dir is the working directory; empty means /.
 	Dir string
+	// TTY gives the process a terminal on its standard input (kubectl exec
+	// -t): a program reading the terminal behaves as a user's (mysql's
+	// monitor with its prompt, tables and "rows in set").
+	TTY bool
 	// Interactive makes the process a terminal's shell: it reads commands
 	// from standard input a line at a time and runs each as soon as it is
 	// whole, keeping its variables and directory from one to the next,
@@ -106,6 +110,9 @@ func Start(p *proc.Proc, cfg Config) *Run {
 	in := &shInput{data: cfg.Stdin}
 	if cfg.StdinPipe != nil {
 		in = &shInput{pipe: cfg.StdinPipe}
+	}
+	if cfg.TTY || cfg.Interactive {
+		run.tty = in
 	}
 	io := &IO{stdin: in, stdout: logSink{stream: proc.Stdout}, stderr: logSink{stream: proc.Stderr}}
 	argv := cfg.Argv
