@@ -72,9 +72,12 @@ func (res *resource) subresources() []subresource {
 // serveRootDiscovery answers /api and /apis, aggregated when the client
 // asks for it (kubectl does first), plain otherwise.
 func (s *Server) serveRootDiscovery(w http.ResponseWriter, r *http.Request, root string) {
-	s.mu.Lock()
+	if !s.peek() {
+		writeStatus(w, errClosed)
+		return
+	}
 	cat := s.catalog()
-	s.mu.Unlock()
+	s.give()
 	if strings.Contains(r.Header.Get("Accept"), "as=APIGroupDiscoveryList") {
 		b := aggregatedDiscovery(cat, root == "api")
 		writeJSONType(w, aggregatedMedia, b)

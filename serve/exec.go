@@ -21,7 +21,10 @@ import (
 func (s *Server) serveExec(w http.ResponseWriter, r *http.Request, req *apiRequest) {
 	q := req.query
 	container := q.Get("container")
-	s.Lock()
+	if err := s.enter(); err != nil {
+		writeStatus(w, err)
+		return
+	}
 	pod, err := s.execTarget(req, &container)
 	s.Unlock()
 	if err != nil {
@@ -85,7 +88,10 @@ func (s *Server) exec(r *http.Request, req *apiRequest, ws *wsConn, in *stdinRea
 	if !ok {
 		return
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		_ = ws.send(chanError, statusJSON(toStatus(err, req.res, req.name)))
+		return
+	}
 	proc, err := s.c.StartExec(req.namespace, req.name, container, argv, stdin)
 	s.Unlock()
 	if err != nil {
@@ -97,7 +103,9 @@ func (s *Server) exec(r *http.Request, req *apiRequest, ws *wsConn, in *stdinRea
 	sent := 0
 	for {
 		wait := s.changes()
-		s.Lock()
+		if s.enter() != nil {
+			return
+		}
 		out := proc.Output()
 		code, done := proc.Done()
 		s.Unlock()
@@ -128,7 +136,9 @@ func (s *Server) exec(r *http.Request, req *apiRequest, ws *wsConn, in *stdinRea
 // ends or the client goes.
 func (s *Server) attach(r *http.Request, req *apiRequest, ws *wsConn, in *stdinReader, pod *objects.Pod, container string) {
 	opts := logOptions{container: container, tailLines: -1}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return
+	}
 	lines, run, err := s.logLines(req, &opts)
 	s.Unlock()
 	if err != nil {
@@ -145,7 +155,9 @@ func (s *Server) attach(r *http.Request, req *apiRequest, ws *wsConn, in *stdinR
 		case <-r.Context().Done():
 			return
 		}
-		s.Lock()
+		if s.enter() != nil {
+			return
+		}
 		lines, now, err := s.logLines(req, &opts)
 		s.Unlock()
 		if err != nil || now.restarts != run.restarts {

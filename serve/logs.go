@@ -49,7 +49,10 @@ func (s *Server) serveLogs(w http.ResponseWriter, r *http.Request, req *apiReque
 		return
 	}
 	wait := s.changes()
-	s.Lock()
+	if err := s.enter(); err != nil {
+		writeStatus(w, err)
+		return
+	}
 	lines, run, err := s.logLines(req, &opts)
 	s.Unlock()
 	if err != nil {
@@ -82,7 +85,9 @@ func (s *Server) followLogs(r *http.Request, req *apiRequest, opts logOptions, l
 		case <-wait:
 		}
 		wait = s.changes()
-		s.Lock()
+		if s.enter() != nil {
+			return
+		}
 		lines, now, err := s.logLines(req, &opts)
 		s.Unlock()
 		if err != nil {

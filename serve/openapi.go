@@ -25,10 +25,13 @@ import (
 // serveOpenAPIIndex answers /openapi/v3: the group versions and where
 // their documents are.
 func (s *Server) serveOpenAPIIndex(w http.ResponseWriter) {
-	s.mu.Lock()
+	if !s.peek() {
+		writeStatus(w, errClosed)
+		return
+	}
 	cat := s.catalog()
 	crds := customSchemas(s.c.Store())
-	s.mu.Unlock()
+	s.give()
 	paths := map[string]any{}
 	for gv := range cat.byGV {
 		doc, err := jsonMarshal(openAPIDocument(cat, gv, crds))
@@ -54,10 +57,13 @@ func openAPIPath(gv string) string {
 // serveOpenAPI answers /openapi/v3/api/v1 and /openapi/v3/apis/{g}/{v}.
 func (s *Server) serveOpenAPI(w http.ResponseWriter, path string) {
 	gv := strings.TrimPrefix(strings.TrimPrefix(path, "apis/"), "api/")
-	s.mu.Lock()
+	if !s.peek() {
+		writeStatus(w, errClosed)
+		return
+	}
 	cat := s.catalog()
 	crds := customSchemas(s.c.Store())
-	s.mu.Unlock()
+	s.give()
 	if _, ok := cat.byGV[gv]; !ok || openAPIPath(gv) != path {
 		writeStatus(w, notFoundPath())
 		return

@@ -44,7 +44,9 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request, req *apiRequest) 
 	if err != nil {
 		return err
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	rep, err := s.patchLocked(r, req, media, body)
 	s.Unlock()
 	if err != nil {

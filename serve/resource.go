@@ -71,7 +71,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, req *apiRequest) er
 	if req.sub != "" && req.sub != "status" && req.sub != "scale" {
 		return methodNotAllowed(r.Method)
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	rep, err := s.getLocked(r, req)
 	s.Unlock()
 	if err != nil {
@@ -151,7 +153,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, req *apiRequest) e
 	if err != nil {
 		return err
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	rep, err := s.listLocked(r, req, opts)
 	s.Unlock()
 	if err != nil {
@@ -311,7 +315,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, req *apiRequest)
 		return err
 	}
 	dryRun := req.query.Get("dryRun") == "All"
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	var created objects.Object
 	if dryRun {
 		created = obj
@@ -363,7 +369,9 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, req *apiRequest)
 	if name := obj.GetObjectMeta().Name; name != req.name {
 		return badRequest("the name of the object (%s) does not match the name on the URL (%s)", name, req.name)
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	tree, err := s.writeLocked(r, req, obj, overlay)
 	s.Unlock()
 	if err != nil {
@@ -473,7 +481,9 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request, req *apiRequest)
 	if err != nil {
 		return err
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	rep, err := s.deleteLocked(r, req, keyIn(req.res, req.namespace, req.name), opts, dryRun)
 	s.Unlock()
 	if err != nil {
@@ -517,7 +527,9 @@ func (s *Server) deleteCollection(w http.ResponseWriter, r *http.Request, req *a
 	if err != nil {
 		return err
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	items, _ := collect(s.c.Store(), req, lopts)
 	list := []any{}
 	for _, obj := range items {
@@ -569,7 +581,9 @@ func (s *Server) evict(w http.ResponseWriter, r *http.Request, req *apiRequest) 
 	if ev.DeleteOptions != nil {
 		opts.GracePeriodSeconds = ev.DeleteOptions.GracePeriodSeconds
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	_, err = s.clientFor(r).Delete(keyIn(req.res, req.namespace, req.name), opts)
 	s.Unlock()
 	if err != nil {

@@ -77,7 +77,9 @@ func (s *Server) writeScale(w http.ResponseWriter, r *http.Request, req *apiRequ
 	if err != nil {
 		return badRequest("spec.replicas: %v", err)
 	}
-	s.Lock()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	out, err := s.scaleLocked(r, req, scale, replicas)
 	s.Unlock()
 	if err != nil {

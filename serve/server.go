@@ -23,6 +23,10 @@ type Options struct {
 	// to resume from; a watch from an older resourceVersion gets 410 Gone.
 	// 0 means 10,000.
 	HistoryLimit int
+	// OnCrash, when set, is called (outside the lock) with a client's
+	// program name when a CrashAfterWrite fault strikes it: the client's
+	// process is to be restarted (kubesimtest does).
+	OnCrash func(client string)
 	// Actor names who writes through the API in the cluster's trace, given
 	// the request's user agent (its first word, "kubectl/v1.32.4 ...") and
 	// field manager; nil uses the field manager, or the user agent's
@@ -38,8 +42,15 @@ const defaultHistoryLimit = 10_000
 type Server struct {
 	opts Options
 
-	mu sync.Mutex
-	c  *sim.Cluster
+	// lk is the lock around the cluster: a channel of one slot rather than
+	// a sync.Mutex, so that a goroutine waiting for it is durably blocked
+	// in a testing/synctest bubble (kubesimtest's runner holds it for long
+	// stretches, and waits for every other goroutine to settle).
+	lk chan struct{}
+	// closed is set (under lk) once Close was called: requests then touch
+	// the cluster no more.
+	closed bool
+	c      *sim.Cluster
 	// history holds the recent store changes, for watches.
 	history *history
 	// pubMu guards changed, which is closed (and replaced) when something
@@ -62,6 +73,9 @@ type Server struct {
 	// mark is the cluster's state when the lock was taken, to tell
 	// whether anything changed under it.
 	mark clusterState
+	// struck lists the clients a crash fault struck under the lock, for
+	// Options.OnCrash.
+	struck []string
 }
 
 // clusterState is what a holder of the lock may have changed: the store,
@@ -85,13 +99,14 @@ func New(c *sim.Cluster, opts Options) *Server {
 	if opts.HistoryLimit <= 0 {
 		opts.HistoryLimit = defaultHistoryLimit
 	}
-	s := &Server{opts: opts, c: c, changed: make(chan struct{}), wake: make(chan struct{}, 1),
+	s := &Server{opts: opts, c: c, lk: make(chan struct{}, 1), changed: make(chan struct{}), wake: make(chan struct{}, 1),
 		history: newHistory(opts.HistoryLimit, c.Store().ResourceVersion()),
 		pages:   newPages(), kept: newKeptFields(), faults: newFaults()}
 	s.clock = newFollower(c.Now(), time.Now(), opts.Speed)
 	c.Observe(func(ch sim.Change) {
 		s.history.add(ch)
 		s.kept.forget(ch)
+		s.faults.recordView(s)
 	})
 	return s
 }
@@ -113,9 +128,53 @@ func (s *Server) Do(fn func(c *sim.Cluster)) {
 // clock. A caller holding it may use the cluster directly (scenario
 // commands, a test reading the store).
 func (s *Server) Lock() {
-	s.mu.Lock()
+	s.lk <- struct{}{}
+	s.mark = s.state()
+	if !s.closed {
+		s.catchUp()
+	}
+}
+
+// take and give hold the lock without bringing the cluster up to the
+// outside clock, for quick reads and bookkeeping.
+func (s *Server) take() { s.lk <- struct{}{} }
+func (s *Server) give() { <-s.lk }
+
+// peek is take for a request that only reads: false, with the lock left
+// free, once the server is closed.
+func (s *Server) peek() bool {
+	s.take()
+	if s.closed {
+		s.give()
+		return false
+	}
+	return true
+}
+
+// enter is Lock for a request: it fails, and leaves the lock free, once
+// the server is closed.
+func (s *Server) enter() error {
+	s.take()
+	if s.closed {
+		s.give()
+		return errClosed
+	}
 	s.mark = s.state()
 	s.catchUp()
+	return nil
+}
+
+// errClosed answers requests that come after Close.
+var errClosed = failure(503, "ServiceUnavailable", "the simulated cluster is no longer served")
+
+// Close stops serving the cluster: later requests get 503 and touch it no
+// more, and watches and streams end. It waits for the requests holding
+// the lock.
+func (s *Server) Close() {
+	s.take()
+	s.closed = true
+	s.give()
+	s.publish()
 }
 
 // Unlock runs the work due now, releases the lock and, when anything
@@ -124,14 +183,24 @@ func (s *Server) Lock() {
 // meanwhile (a scenario's sleep, an exec that waited), virtual time goes on
 // from there.
 func (s *Server) Unlock() {
-	s.c.AdvanceTo(s.c.Now())
-	if wall := time.Now(); s.c.Now().After(s.clock.virtualNow(wall)) {
-		s.clock.rebase(s.c.Now(), wall)
+	changed := false
+	if !s.closed {
+		s.c.AdvanceTo(s.c.Now())
+		if wall := time.Now(); s.c.Now().After(s.clock.virtualNow(wall)) {
+			s.clock.rebase(s.c.Now(), wall)
+		}
+		changed = s.state() != s.mark
 	}
-	changed := s.state() != s.mark
-	s.mu.Unlock()
+	struck := s.struck
+	s.struck = nil
+	s.give()
 	if changed {
 		s.publish()
+	}
+	for _, client := range struck {
+		if s.opts.OnCrash != nil {
+			s.opts.OnCrash(client)
+		}
 	}
 }
 
@@ -190,7 +259,9 @@ func (s *Server) SetSpeed(speed float64) {
 // watchers. With speed 0 it only wakes when told.
 func (s *Server) Run(ctx context.Context) {
 	for {
-		s.Lock()
+		if s.enter() != nil {
+			return // closed
+		}
 		next, ok := s.c.Next()
 		wait, timed := s.clock.wallUntil(next, time.Now())
 		s.Unlock()
@@ -218,6 +289,9 @@ func (s *Server) Run(ctx context.Context) {
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case s.isDead(r):
+		crashedResponse(w)
+		return
 	case refusesBody(r):
 		writeStatus(w, unsupportedMediaType())
 		return
@@ -249,9 +323,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveAPI answers a request under /api or /apis: group discovery or a
 // resource.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
+	if !s.peek() {
+		writeStatus(w, errClosed)
+		return
+	}
 	cat := s.catalog()
-	s.mu.Unlock()
+	s.give()
 	req, err := parseRequest(r, cat)
 	if err != nil {
 		writeStatus(w, err)

@@ -101,7 +101,10 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, req *apiRequ
 		media = tableMedia
 	}
 	wait := s.changes()
-	s.Lock()
+	if err := s.enter(); err != nil {
+		writeStatus(w, err)
+		return
+	}
 	var initial []objects.Object
 	cur, listedAt := wr.rv, s.c.Now()
 	if wr.initial {
@@ -142,11 +145,16 @@ func (s *Server) follow(r *http.Request, ew *eventWriter, rv int64, wait <-chan 
 		tick = t.C
 	}
 	for {
-		s.mu.Lock()
+		if !s.peek() {
+			return
+		}
 		changes, ok := s.history.since(rv)
 		oldest := s.history.oldest()
 		lost := s.faults.dropWatch(s, r, ew.req, changes)
-		s.mu.Unlock()
+		s.give()
+		if s.isDead(r) {
+			return
+		}
 		if !ok || lost {
 			ew.expired(rv, oldest)
 			return
@@ -224,7 +232,10 @@ func (ew *eventWriter) event(typ storage.EventType, obj objects.Object, at time.
 	}
 	var body any
 	var err error
-	ew.s.mu.Lock()
+	if !ew.s.peek() {
+		ew.failed = true
+		return false
+	}
 	if ew.wr.table != "" {
 		if at.IsZero() {
 			at = ew.s.c.Now()
@@ -233,7 +244,7 @@ func (ew *eventWriter) event(typ storage.EventType, obj objects.Object, at time.
 	} else {
 		body, err = ew.s.served(obj, ew.req.res)
 	}
-	ew.s.mu.Unlock()
+	ew.s.give()
 	if err != nil {
 		body, typ = toStatus(err, ew.req.res, ""), "ERROR"
 	}
