@@ -73,6 +73,15 @@ type Cluster struct {
 	hs   *http.Server
 	stop context.CancelFunc
 	done sync.WaitGroup
+	// paced is set for a cluster a property checker's runner owns (Serve):
+	// the runner holds the server's lock except while virtual time passes.
+	paced bool
+	// wallOffset is the test clock's reading minus virtual time.
+	wallOffset time.Duration
+
+	mu      sync.Mutex
+	clients map[string]*client
+	closed  bool
 }
 
 // New builds a cluster from cfg (a zero Start means the test clock's now,
@@ -88,7 +97,17 @@ func New(t testing.TB, cfg sim.Config) *Cluster {
 	if err != nil {
 		t.Fatalf("kubesimtest: %v", err)
 	}
-	c := &Cluster{t: t, sim: sc, srv: serve.New(sc, serve.Options{Speed: 1}), ln: newPipeListener()}
+	c := serveCluster(t, sc)
+	t.Cleanup(c.close)
+	return c
+}
+
+// serveCluster starts serving sc: the HTTP server on the pipe listener and
+// the driver that lets virtual time follow the test clock.
+func serveCluster(t testing.TB, sc *sim.Cluster) *Cluster {
+	c := &Cluster{t: t, sim: sc, ln: newPipeListener(), clients: map[string]*client{},
+		wallOffset: time.Now().Sub(sc.Now())}
+	c.srv = serve.New(sc, serve.Options{Speed: 1, OnCrash: c.crashed})
 	c.hs = &http.Server{Handler: c.srv, ReadHeaderTimeout: time.Minute}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.stop = cancel
@@ -101,12 +120,13 @@ func New(t testing.TB, cfg sim.Config) *Cluster {
 		defer c.done.Done()
 		c.srv.Run(ctx)
 	}()
-	t.Cleanup(c.close)
 	return c
 }
 
-// close stops serving and, on failure, writes the trace.
+// close stops the test's clients, stops serving and, on failure, writes
+// the trace.
 func (c *Cluster) close() {
+	c.stopClients()
 	c.stop()
 	_ = c.hs.Close()
 	c.done.Wait()
@@ -146,6 +166,10 @@ func (c *Cluster) Host() string { return Host }
 func (c *Cluster) Dial(ctx context.Context, network, address string) (net.Conn, error) {
 	return c.ln.dial(ctx)
 }
+
+// Simulation returns the simulated cluster. Touch it only inside Do (or,
+// under Serve, from the runner that owns it).
+func (c *Cluster) Simulation() *sim.Cluster { return c.sim }
 
 // Server returns the API server in front of the cluster (to inject faults
 // at the API boundary, or serve it elsewhere too).
