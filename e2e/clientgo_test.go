@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -18,6 +19,18 @@ import (
 	"github.com/kubesim/kubesim/sim"
 	"github.com/kubesim/kubesim/storage"
 )
+
+// quietClientErrors replaces apimachinery's handlers of the errors
+// client-go cannot return (a watch that broke): their rudimentary back-off
+// remembers the wall-clock time the process started, and inside a
+// synctest bubble, whose clock starts in 2000, it would sleep for decades
+// of bubble time on the first error. The errors are dropped: the tests
+// judge the cluster's state, and a broken watch is what faults are for.
+func quietClientErrors() {
+	utilruntime.ErrorHandlers = []utilruntime.ErrorHandler{
+		func(context.Context, error, string, ...any) {},
+	}
+}
 
 // restConfig is a client-go configuration for a kubesimtest cluster: its
 // Host and in-memory Dial, and the user agent the trace names the client by.

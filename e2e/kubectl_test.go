@@ -26,6 +26,7 @@ var kubesimBin string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	quietClientErrors()
 	dir, err := os.MkdirTemp("", "kubesim-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
