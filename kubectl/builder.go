@@ -41,6 +41,9 @@ type item struct {
 	// nsErr is the builder's RequireNamespace error: the object names a
 	// namespace other than the -n given.
 	nsErr error
+	// warnings are the apiserver's warnings about the version the object
+	// is written in (a deprecated one), sent with every request for it.
+	warnings []string
 }
 
 // problem returns the error that stops the item from being sent, worded
@@ -91,7 +94,7 @@ func validationDirective(inv *invocation) (bool, error) {
 // visit reads the sources in order and returns the items to send and the
 // builder's errors (EagerVisitorList's), in the order found.
 func (k *Kubectl) visit(inv *invocation, sources []manifest, validate bool) ([]item, []error) {
-	v := &visitor{inv: inv, mapper: k.c.Mapper(), validate: validate}
+	v := &visitor{inv: inv, mapper: k.c.Mapper(), versions: k.c, validate: validate}
 	for _, src := range sources {
 		v.source(src)
 	}
@@ -102,9 +105,20 @@ func (k *Kubectl) visit(inv *invocation, sources []manifest, validate bool) ([]i
 type visitor struct {
 	inv      *invocation
 	mapper   mapper
+	versions releaseVersions
 	validate bool
 	items    []item
 	errs     []error
+	// written are the apiVersions of the current source's objects as
+	// written, where the release decides whether they are served.
+	written map[versionKey]string
+}
+
+// releaseVersions is the part of sim.Cluster that says which versions its
+// release serves and warns about.
+type releaseVersions interface {
+	ServesVersion(kind, apiVersion string) bool
+	VersionWarnings(kind, apiVersion string) []string
 }
 
 // mapper is the part of sim.Mapper the builder uses.
@@ -115,6 +129,7 @@ type mapper interface {
 // source visits one source's documents.
 func (v *visitor) source(src manifest) {
 	decoded, streamErr := objects.DecodeEach(src.data)
+	v.written = writtenVersions(src.data)
 	for _, d := range decoded {
 		if stop := v.document(src.name, d); stop != nil {
 			v.errs = append(v.errs, stop)
@@ -150,7 +165,17 @@ func (v *visitor) document(source string, d objects.Decoded) error {
 		v.errs = append(v.errs, mappingError(source, err))
 		return nil
 	}
-	v.items = append(v.items, item{source: source, obj: d.Object, nsErr: v.setNamespace(d.Object)})
+	var warnings []string
+	if version, ok := writtenVersion(v.written, d.Object); ok {
+		kind, meta := d.Object.GetTypeMeta().Kind, d.Object.GetObjectMeta()
+		if !v.versions.ServesVersion(kind, version) {
+			v.errs = append(v.errs, mappingError(source, &objects.DecodeError{Reason: objects.DecodeNoKindMatch, ListIndex: -1,
+				Kind: kind, Version: version, Name: meta.Name, Namespace: meta.Namespace}))
+			return nil
+		}
+		warnings = v.versions.VersionWarnings(kind, version)
+	}
+	v.items = append(v.items, item{source: source, obj: d.Object, nsErr: v.setNamespace(d.Object), warnings: warnings})
 	return nil
 }
 

@@ -57,6 +57,7 @@ func (k *Kubectl) create(inv *invocation) error {
 			errs = append(errs, err)
 			continue
 		}
+		warned.print(inv, it.warnings)
 		created, err := k.c.CreateObjects(it.obj)
 		if err != nil {
 			errs = append(errs, withSource("creating", it.source, unwrapApplyError(err)))
@@ -136,6 +137,10 @@ func (k *Kubectl) applyItem(inv *invocation, it item, warned warner) error {
 	if m := it.obj.GetObjectMeta(); m.Name == "" && m.GenerateName != "" {
 		return fmt.Errorf("from %s: cannot use generate name with apply", m.GenerateName)
 	}
+	// kubectl reads the object in the version the file names before it
+	// applies: the apiserver's warnings about that version come even when
+	// nothing changes.
+	warned.print(inv, it.warnings)
 	applied, err := k.c.ApplyObjects(it.obj)
 	if err != nil {
 		return withSource(verb, it.source, unwrapApplyError(err))

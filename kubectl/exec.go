@@ -14,18 +14,26 @@ var execFlags = []flagSpec{
 	{long: "quiet", short: "q"},
 }
 
+// oldExecFormWarning is what kubectl up to 1.30 said about `kubectl exec
+// POD COMMAND` (without "--") before it ran the command anyway.
+const oldExecFormWarning = "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n"
+
 // exec handles `exec [-it] POD [-c C] -- COMMAND...`: the command runs in
 // the workload model against the container's files and environment.
 func (k *Kubectl) exec(inv *invocation) error {
 	if len(inv.p.args) == 0 {
 		return &usageError{msg: "expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command", verb: "exec"}
 	}
+	command, deprecated := inv.p.dashArgs, false
 	if !inv.p.sawDash && len(inv.p.args) > 1 {
 		// The tutorial's `kubectl exec -it mysql-0 /bin/bash` form was
-		// removed from kubectl (1.31); it now refuses it so.
-		return plainError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead")
+		// deprecated (with a warning) and then removed from kubectl (1.31);
+		// it now refuses it so.
+		if !k.c.OldExecForm() {
+			return plainError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead")
+		}
+		command, deprecated = inv.p.args[1:], true
 	}
-	command := inv.p.dashArgs
 	if len(command) == 0 {
 		return &usageError{msg: "you must specify at least one command for the container", verb: "exec"}
 	}
@@ -38,6 +46,10 @@ func (k *Kubectl) exec(inv *invocation) error {
 	}
 	container := defaultContainer(inv, pod)
 	if inv.p.bool("stdin") && inv.p.bool("tty") && k.term != nil {
+		if deprecated {
+			// kubectl says it before it connects the terminal.
+			k.term.Write(oldExecFormWarning)
+		}
 		code, err := k.c.ExecTTY(pod.Namespace, pod.Name, container, command, k.term)
 		if err != nil {
 			return fmt.Errorf("error: %v", err)
@@ -46,6 +58,9 @@ func (k *Kubectl) exec(inv *invocation) error {
 			return &exitCodeError{msg: fmt.Sprintf("command terminated with exit code %d", code), code: code}
 		}
 		return nil
+	}
+	if deprecated {
+		inv.printf("%s", oldExecFormWarning)
 	}
 	stdin := ""
 	if inv.p.bool("stdin") {

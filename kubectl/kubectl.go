@@ -122,6 +122,10 @@ func (k *Kubectl) Run(args []string, stdin string) Result {
 	if !ok {
 		return Result{Output: fmt.Sprintf("error: unknown command %q for \"kubectl\"\nRun 'kubectl --help' for usage.\n", name), ExitCode: 1}
 	}
+	if !k.c.APIServerUp() {
+		return Result{Output: fmt.Sprintf("The connection to the server %s was refused - did you specify the right host or port?\n",
+			k.c.APIServerAddress()), ExitCode: 1}
+	}
 	inv := &invocation{verb: name, stdin: stdin}
 	p, err := parseFlags(name, rest, v.flags)
 	if err == nil {

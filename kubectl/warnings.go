@@ -14,7 +14,12 @@ type warner map[string]bool
 // about prints the apiserver's warnings about writing obj that this command
 // has not printed yet.
 func (w warner) about(inv *invocation, obj objects.Object) {
-	for _, text := range objects.Warnings(obj) {
+	w.print(inv, objects.Warnings(obj))
+}
+
+// print prints the warnings this command has not printed yet.
+func (w warner) print(inv *invocation, texts []string) {
+	for _, text := range texts {
 		if !w[text] {
 			w[text] = true
 			inv.printf("Warning: %s\n", text)

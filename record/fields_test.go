@@ -28,25 +28,28 @@ func TestFieldsRebuildObjects(t *testing.T) {
 		runner, err := scenario.NewRunner(sim.Config{}, filepath.Dir(file))
 		require.NoError(t, err)
 		prev := map[objects.Key][]Field{}
-		runner.Cluster().Observe(func(ch sim.Change) {
-			obj := ch.Event.Object
-			want, err := objects.Encode(obj)
-			require.NoError(t, err)
-			fields, err := flatten(obj)
-			require.NoError(t, err)
-			key := objects.KeyOf(obj)
-			rebuilt := applyDelta(prev[key], delta(prev[key], fields))
-			prev[key] = fields
-			back, ok, err := decodeObject(key.Kind, rebuilt)
-			require.NoError(t, err)
-			if !ok {
-				return // a kind kept unstructured (ServiceAccount, RBAC's)
-			}
-			back.GetObjectMeta().ResourceVersion = obj.GetObjectMeta().ResourceVersion
-			got, err := objects.Encode(back)
-			require.NoError(t, err)
-			require.JSONEq(t, string(want), string(got), "%s", key)
-			checked++
+		// OnCluster, not Cluster: a scenario's cluster line builds a new one.
+		runner.OnCluster(func(c *sim.Cluster) {
+			c.Observe(func(ch sim.Change) {
+				obj := ch.Event.Object
+				want, err := objects.Encode(obj)
+				require.NoError(t, err)
+				fields, err := flatten(obj)
+				require.NoError(t, err)
+				key := objects.KeyOf(obj)
+				rebuilt := applyDelta(prev[key], delta(prev[key], fields))
+				prev[key] = fields
+				back, ok, err := decodeObject(key.Kind, rebuilt)
+				require.NoError(t, err)
+				if !ok {
+					return // a kind kept unstructured (ServiceAccount, RBAC's)
+				}
+				back.GetObjectMeta().ResourceVersion = obj.GetObjectMeta().ResourceVersion
+				got, err := objects.Encode(back)
+				require.NoError(t, err)
+				require.JSONEq(t, string(want), string(got), "%s", key)
+				checked++
+			})
 		})
 		for _, cmd := range script.Commands {
 			_, err := runner.Exec(file, cmd)

@@ -101,6 +101,8 @@ func (r *Runner) typeLine(file string, cmd Command) (string, error) {
 	}
 	r.cur, r.failed = CommandError{File: file, Line: cmd.Line}, nil
 	out, err := t.Type(raw)
+	// The control plane's kubelet notices a changed static pod manifest.
+	r.c.SyncStaticPods()
 	if r.failed != nil {
 		return "", r.failed
 	}
@@ -344,6 +346,7 @@ func (r *Runner) progHost(s *sh.Shell, argv []string, io *sh.IO) error {
 	if err != nil {
 		return r.stop(fmt.Errorf("host: %v", err))
 	}
+	r.c.SyncStaticPods()
 	if out := strings.Join(res.Output, "\n"); out != "" {
 		io.Out(s, out+"\n")
 	}

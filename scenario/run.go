@@ -175,8 +175,14 @@ func (r *Runner) cluster(words []string, fail failFunc) (string, error) {
 				return fail("cluster: --start: %v", err)
 			}
 			cfg.Start = start
+		case "--kubernetes-version":
+			v, _, err := sim.ParseKubernetesVersion(value)
+			if err != nil {
+				return fail("cluster: --kubernetes-version: %v", err)
+			}
+			cfg.KubernetesVersion = v
 		default:
-			return fail("cluster: unknown flag %q (usage: cluster [--seed N] [--start RFC3339-TIME])", flag)
+			return fail("cluster: unknown flag %q (usage: cluster [--seed N] [--start RFC3339-TIME] [--kubernetes-version 1.MINOR])", flag)
 		}
 	}
 	if err := r.build(cfg); err != nil {

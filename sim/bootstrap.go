@@ -9,9 +9,6 @@ import (
 // systemNamespaces are the namespaces every cluster starts with.
 var systemNamespaces = []string{"default", "kube-node-lease", "kube-public", "kube-system"}
 
-// kubeletVersion is the Kubernetes release kubesim models.
-const kubeletVersion = "v1.37.0"
-
 // bootstrap creates what a freshly installed cluster has: its namespaces,
 // its nodes, registered and Ready, the kubernetes and kube-dns Services,
 // and each namespace's default ServiceAccount and kube-root-ca.crt.
@@ -81,7 +78,7 @@ func (c *Cluster) nodeObject(n NodeConfig) (*objects.Node, error) {
 				Message: "kubelet is posting ready status", LastHeartbeatTime: now, LastTransitionTime: now,
 			}},
 			Addresses: []objects.NodeAddress{{Type: "InternalIP", Address: n.InternalIP}, {Type: "Hostname", Address: n.Name}},
-			NodeInfo: objects.NodeSystemInfo{KubeletVersion: kubeletVersion, ContainerRuntimeVersion: "containerd://1.7.24",
+			NodeInfo: objects.NodeSystemInfo{KubeletVersion: "v" + c.cfg.KubernetesVersion, ContainerRuntimeVersion: "containerd://1.7.24",
 				KernelVersion: "3.10.0-1160.el7.x86_64", OSImage: "CentOS Linux 7 (Core)", OperatingSystem: "linux", Architecture: "amd64"},
 		},
 	}, nil

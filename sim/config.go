@@ -20,6 +20,10 @@ type Config struct {
 	Start time.Time
 	// Nodes is the topology. Nil means DefaultNodes().
 	Nodes []NodeConfig
+	// KubernetesVersion is the release the cluster runs ("1.21", "1.21.14");
+	// empty means DefaultKubernetesVersion. It changes only what the
+	// tutorial meets between its era and today (see version.go).
+	KubernetesVersion string
 	// Machines are machines of the cluster's network that are not nodes
 	// (an NFS server): each has a filesystem and a shell (HostExec) and
 	// serves NFS at its address. Cluster.AddMachine adds more later.
@@ -115,6 +119,12 @@ func (c Config) withDefaults() Config {
 	if c.Nodes == nil {
 		c.Nodes = DefaultNodes()
 	}
+	if c.KubernetesVersion == "" {
+		c.KubernetesVersion = DefaultKubernetesVersion
+	}
+	if v, _, err := ParseKubernetesVersion(c.KubernetesVersion); err == nil {
+		c.KubernetesVersion = v
+	}
 	nodes := make([]NodeConfig, len(c.Nodes))
 	for i, n := range c.Nodes {
 		if n.CPU == "" {
@@ -149,6 +159,9 @@ func (c Config) validate() error {
 	}
 	if err := c.APILimits.validate(); err != nil {
 		return err
+	}
+	if _, _, err := ParseKubernetesVersion(c.KubernetesVersion); err != nil {
+		return fmt.Errorf("sim: %v", err)
 	}
 	if err := c.Faults.validate(); err != nil {
 		return err

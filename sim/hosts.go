@@ -85,7 +85,13 @@ func (m *machines) hostTable() []*host.Machine {
 func (m *machines) add(name, ip string, controlPlane, node bool, disk *vfs.FS) *host.Machine {
 	h := host.New(name, ip, disk)
 	h.ControlPlane, h.Node, h.Peers = controlPlane, node, peers{m}
+	h.KubernetesVersion = m.c.cfg.KubernetesVersion
 	h.Provision(m.c.cfg.Start)
+	if controlPlane && !m.api.seen {
+		// The first control plane's manifest runs the apiserver: what it
+		// was provisioned with is what the running apiserver has.
+		m.api.noteManifest(h)
+	}
 	m.all = append(m.all, h)
 	return h
 }

@@ -23,6 +23,8 @@ type machines struct {
 	// them); extra are the machines AddMachine added.
 	all   []*host.Machine
 	extra []MachineConfig
+	// api is the apiserver as its static pod manifest runs it.
+	api apiserver
 }
 
 // LastHeartbeat returns when node's kubelet last posted status: now while

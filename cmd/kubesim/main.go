@@ -12,7 +12,8 @@
 //
 // run and test take --machine NAME[,role=ROLE][,ip=IP][,pod-cidr=CIDR]
 // (repeatable): the cluster's machines, as a scenario's machine lines set
-// them (the tutorial's second cluster: --machine k8s-master,ip=172.16.229.143).
+// them (the tutorial's second cluster: --machine k8s-master,ip=172.16.229.143),
+// and --kubernetes-version 1.MINOR[.PATCH], the release the cluster runs.
 //
 // Exit status: 0 on success; 1 when a test file's output differs, a
 // replayed file's `check` finds a violation, or kubesim check finds one;
@@ -41,11 +42,11 @@ func main() {
 }
 
 const usage = `usage:
-  kubesim run [--seed N] [--start TIME] [--machine SPEC]... [--mutant NAME] [--trace OUT] [--timeline OUT.html|OUT.svg] FILE
+  kubesim run [--seed N] [--start TIME] [--kubernetes-version V] [--machine SPEC]... [--mutant NAME] [--trace OUT] [--timeline OUT.html|OUT.svg] FILE
   kubesim replay TRACE
   kubesim diff TRACE-A TRACE-B
   kubesim timeline TRACE OUT.html|OUT.svg
-  kubesim test [--rewrite] [--seed N] [--start TIME] [--machine SPEC]... FILE...
+  kubesim test [--rewrite] [--seed N] [--start TIME] [--kubernetes-version V] [--machine SPEC]... FILE...
   kubesim check [--runs N] [--seed N] [--steps N] [--faults=false] [--kinds K,...] [--time D] [--shrink-time D] [--out DIR] [--mutant NAME]
   kubesim serve [--addr HOST:PORT] [--kubeconfig FILE] [--speed N] [--seed N] [--start TIME] [FILE...]
 `
@@ -80,12 +81,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 type clusterFlags struct {
 	seed     uint64
 	start    string
+	version  string
 	machines machineFlags
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulation's random source")
 	fs.StringVar(&f.start, "start", sim.DefaultStart.Format(time.RFC3339), "virtual time the cluster starts at (RFC 3339)")
+	fs.StringVar(&f.version, "kubernetes-version", sim.DefaultKubernetesVersion, "the Kubernetes release the cluster runs, 1.MINOR[.PATCH] (what differs from today's is listed in the README)")
 	fs.Var(&f.machines, "machine", "a machine of the cluster, as NAME[,role=control-plane|worker|none][,ip=IP][,pod-cidr=CIDR] (repeatable; a scenario's machine lines apply after)")
 }
 
@@ -94,7 +97,11 @@ func (f *clusterFlags) config() (sim.Config, error) {
 	if err != nil {
 		return sim.Config{}, fmt.Errorf("--start: %v", err)
 	}
-	cfg := sim.Config{Seed: f.seed, Start: start}
+	version, _, err := sim.ParseKubernetesVersion(f.version)
+	if err != nil {
+		return sim.Config{}, fmt.Errorf("--kubernetes-version: %v", err)
+	}
+	cfg := sim.Config{Seed: f.seed, Start: start, KubernetesVersion: version}
 	for _, m := range f.machines {
 		if cfg, err = scenario.ApplyMachine(cfg, m); err != nil {
 			return sim.Config{}, fmt.Errorf("--machine: %v", err)

@@ -105,3 +105,23 @@ func TestMachineFlag(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut.String(), `ip "nope" is not an IPv4 address`)
 }
+
+// TestKubernetesVersionFlag: --kubernetes-version sets the release the
+// cluster runs (what its nodes report), and a scenario's cluster line
+// overrides it; a release kubesim does not replay is refused.
+func TestKubernetesVersionFlag(t *testing.T) {
+	file := write(t, "s.txt", "kubectl get nodes k8s-node1\n")
+	var out, errOut bytes.Buffer
+	code := run([]string{"run", "--kubernetes-version", "1.21", file}, &out, &errOut)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "v1.21.14")
+	out.Reset()
+	own := write(t, "own.txt", "cluster --kubernetes-version 1.24.3\nkubectl get nodes k8s-node1\n")
+	code = run([]string{"run", "--kubernetes-version", "1.21", own}, &out, &errOut)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "v1.24.3")
+	out.Reset()
+	code = run([]string{"run", "--kubernetes-version", "1.2", file}, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), `--kubernetes-version: kubernetes version "1.2"`)
+}

@@ -210,6 +210,22 @@ func mergePartial(out []workload.Line) []workload.Line {
 	return merged
 }
 
+// AppendLog adds a line to what a running container's process printed on
+// stderr, at now: what the process logs that the workload model does not
+// run (a provisioner's library's errors).
+func (k *Kubelet) AppendLog(pod objects.Key, containerName, line string, now time.Time) error {
+	c, err := k.container(pod, containerName)
+	if err != nil {
+		return err
+	}
+	inst := c.current
+	if inst == nil || !c.running {
+		return fmt.Errorf("container %q in pod %q is not running", containerName, pod.Name)
+	}
+	inst.proc.Print(now.Sub(inst.started), proc.Stderr, line+"\n")
+	return nil
+}
+
 // ContainerFS returns a running container's filesystem as it is now.
 func (k *Kubelet) ContainerFS(pod objects.Key, containerName string, now time.Time) (*vfs.View, error) {
 	c, err := k.container(pod, containerName)

@@ -50,6 +50,19 @@ type Exports interface {
 	Export(server, dir string) (*vfs.FS, error)
 }
 
+// ClaimReferences is the apiserver as the old nfs-client-provisioner's
+// library (quay.io/external_storage) needs it: it makes a claim's object
+// reference from metadata.selfLink, which apiservers stopped setting in
+// 1.20. An Exports that implements it answers for the pod about to
+// provision a claim; the error is the library's (and is in the pod's log).
+type ClaimReferences interface {
+	ClaimReference(pod objects.Key, image string, claim *objects.PersistentVolumeClaim, now time.Time) error
+}
+
+// claimReferenceRetry is how soon a claim whose reference could not be
+// made is tried again (the library's queue retries it).
+const claimReferenceRetry = 15 * time.Second
+
 // Provisioner is the nfs-subdir-external-provisioner: it provisions claims
 // of the classes whose provisioner a Running provisioner pod names, and
 // deletes the Released volumes it provisioned. It changes the NFS servers'
@@ -74,9 +87,11 @@ func (p *Provisioner) EventSource() objects.EventSource {
 	return objects.EventSource{Component: ProvisionerName}
 }
 
-// nfsConfig is what a running provisioner pod declares.
+// nfsConfig is what a running provisioner pod declares, and the pod.
 type nfsConfig struct {
 	name, server, path string
+	pod                objects.Key
+	image              string
 }
 
 // KeysFor returns changed claims and volumes; when a provisioner pod
@@ -131,7 +146,7 @@ func provisionerConfig(pod *objects.Pod) (nfsConfig, bool) {
 		if !isProvisionerImage(c.Image) {
 			continue
 		}
-		var cfg nfsConfig
+		cfg := nfsConfig{pod: objects.KeyOf(pod), image: c.Image}
 		for _, e := range c.Env {
 			switch e.Name {
 			case envProvisionerName:
@@ -195,6 +210,12 @@ func (p *Provisioner) provision(now time.Time, r storage.Reader, cfg nfsConfig, 
 	}
 	if derefString(class.VolumeBindingMode) == objects.VolumeBindingWaitForFirstConsumer && c.Annotations[objects.AnnSelectedNode] == "" {
 		return controllers.Result{}
+	}
+	if refs, ok := p.exports.(ClaimReferences); ok {
+		if err := refs.ClaimReference(cfg.pod, cfg.image, c, now); err != nil {
+			// Without a reference the library records no event either.
+			return controllers.Requeue(claimReferenceRetry)
+		}
 	}
 	started := controllers.Normal(c, ReasonProvisioning, fmt.Sprintf(msgProvisioning, c.Namespace+"/"+c.Name))
 	dir, err := p.makeDirectory(now, cfg, c, pvName)
