@@ -2,7 +2,6 @@ package objects
 
 import (
 	"reflect"
-	"regexp"
 )
 
 // This file holds the core/v1 Secret and ConfigMap kinds (k8s.io/api core/v1
@@ -56,40 +55,9 @@ const MaxSecretSize = 1 * 1024 * 1024
 
 // Validation messages of Secrets and ConfigMaps, as upstream words them.
 const (
-	configMapKeyFmt          = `[-._a-zA-Z0-9]+`
-	configMapKeyErrMsg       = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
 	immutableWhenSetErrorMsg = "field is immutable when `immutable` is set"
 	duplicateBinaryKeyMsg    = "duplicate of key present in binaryData"
-	dnsSubdomainMaxLength    = 253
 )
-
-var configMapKeyRegexp = regexp.MustCompile("^" + configMapKeyFmt + "$")
-
-// IsConfigMapKey checks a key of a Secret or ConfigMap as upstream's
-// validation.IsConfigMapKey does, returning its messages.
-func IsConfigMapKey(value string) []string {
-	var errs []string
-	if len(value) > dnsSubdomainMaxLength {
-		errs = append(errs, maxLenChars(dnsSubdomainMaxLength))
-	}
-	if !configMapKeyRegexp.MatchString(value) {
-		errs = append(errs, regexError(configMapKeyErrMsg, configMapKeyFmt, "key.name", "KEY_NAME", "key-name"))
-	}
-	return append(errs, hasChDirPrefix(value)...)
-}
-
-// hasChDirPrefix rejects keys that would name "." or ".." as a file.
-func hasChDirPrefix(value string) []string {
-	switch {
-	case value == ".":
-		return []string{"must not be '.'"}
-	case value == "..":
-		return []string{"must not be '..'"}
-	case len(value) >= 2 && value[:2] == "..":
-		return []string{"must not start with '..'"}
-	}
-	return nil
-}
 
 // defaultSecret is SetDefaults_Secret: an untyped Secret is Opaque.
 func defaultSecret(s *Secret) {

@@ -108,7 +108,8 @@ func TestValidateConfigMap(t *testing.T) {
 		Data: map[string]string{"a": strings.Repeat("x", MaxSecretSize)}, BinaryData: map[string][]byte{"b": []byte("y")}}
 	errs := ValidateCreate(big)
 	require.Len(t, errs, 1)
-	assert.Equal(t, ": Too long: may not be more than 1048576 bytes", errs[0].Error())
+	// Upstream names the whole object with field.NewPath(""), which prints "[]".
+	assert.Equal(t, "[]: Too long: may not be more than 1048576 bytes", errs[0].Error())
 }
 
 func TestValidateConfigMapUpdateImmutable(t *testing.T) {

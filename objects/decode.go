@@ -388,6 +388,9 @@ func decodeTyped(info KindInfo, m map[string]any, at location) (Object, *DecodeE
 	obj, _ := NewObject(info.Kind)
 	c := newFieldChecker()
 	pruned := c.check(m, reflect.TypeOf(obj).Elem(), "")
+	if len(c.tooLarge) > 0 {
+		return nil, at.errorf(DecodeInvalidType, "%s: %v", strings.Join(c.tooLarge, ", "), ErrQuantityTooLarge)
+	}
 	if err := remarshalJSON(pruned, obj); err != nil {
 		return nil, typeError(err, at)
 	}

@@ -33,7 +33,10 @@ const maxStrictErrors = 100
 // A fieldChecker is used for one object and is not safe to share.
 type fieldChecker struct {
 	unknown []string
-	fields  map[reflect.Type]map[string]jsonField
+	// tooLarge lists quantities past MaxQuantityDigits, by path: they are
+	// replaced by 0 in the tree so that decoding it cannot hang.
+	tooLarge []string
+	fields   map[reflect.Type]map[string]jsonField
 }
 
 // jsonField is what the checker needs to know about one struct field.
@@ -62,6 +65,9 @@ func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
 	}
 	if v == nil && pointer {
 		return nil // null leaves a pointer nil
+	}
+	if t == quantityType && c.quantityTooLarge(v, path) {
+		return "0"
 	}
 	if decodesItself(t) {
 		return canonicalLeaf(v, t)
@@ -107,6 +113,27 @@ func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type, path string
 		out[k] = c.check(m[k], f.typ, joinFieldPath(path, k))
 	}
 	return out
+}
+
+// quantityType is the Go type of quantities.
+var quantityType = reflect.TypeFor[Quantity]()
+
+// quantityTooLarge records and reports a quantity past MaxQuantityDigits.
+func (c *fieldChecker) quantityTooLarge(v any, path string) bool {
+	var text string
+	switch x := v.(type) {
+	case string:
+		text = strings.TrimSpace(x)
+	case json.Number:
+		text = string(x)
+	default:
+		return false
+	}
+	if !quantityTextTooLarge(text) {
+		return false
+	}
+	c.tooLarge = append(c.tooLarge, path)
+	return true
 }
 
 // addUnknown records an unknown field, up to maxStrictErrors.

@@ -10,10 +10,7 @@ import (
 )
 
 // Leaf types the filler sets as whole values rather than field by field.
-var (
-	quantityType = reflect.TypeFor[Quantity]()
-	timeType     = reflect.TypeFor[Time]()
-)
+var timeType = reflect.TypeFor[Time]()
 
 // fill sets every field reachable from v to a non-zero value: pointers
 // allocated, slices and maps given one element, so a field added later is
@@ -63,7 +60,7 @@ func mutate(v reflect.Value) {
 	switch v.Type() {
 	case quantityType:
 		q := v.Addr().Interface().(*Quantity)
-		q.d.SetInt64(1) // in place on purpose: a shared big.Int would leak
+		q.AsDec().SetUnscaled(1) // in place on purpose: a shared inf.Dec would leak
 		return
 	case timeType:
 		t := v.Addr().Interface().(*Time)
@@ -102,7 +99,7 @@ func mutateMap(v reflect.Value) {
 		e.Set(v.MapIndex(k))
 		if e.Type() == quantityType {
 			q := e.Interface().(Quantity)
-			q.d.SetInt64(1) // shares the original's big.Int if DeepCopy did not copy it
+			q.AsDec().SetUnscaled(1) // shares the original's inf.Dec if DeepCopy did not copy it
 			continue
 		}
 		mutate(e)

@@ -84,7 +84,10 @@ func buildSizer(t reflect.Type) sizer {
 	case sizeTimeType:
 		return func(v reflect.Value) int { return timeSize(valueAs[Time](v).Time) }
 	case sizeQuantityType:
-		return func(v reflect.Value) int { return quotedLen(valueAs[Quantity](v).String()) }
+		return func(v reflect.Value) int {
+			q := valueAs[Quantity](v)
+			return quotedLen(q.String())
+		}
 	case sizeIntOrStringType:
 		return func(v reflect.Value) int {
 			x := valueAs[IntOrString](v)

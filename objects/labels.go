@@ -4,13 +4,21 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 )
 
-// Selector matches objects by their labels, as upstream's labels.Selector does.
-// Selectors are immutable once built; String prints them in upstream's
-// canonical form, requirements sorted by key, so equal selectors print alike.
+// Label selectors are apimachinery's labels package (v0.37), the selectors
+// the apiserver and controllers match with: parsing of kubectl -l syntax,
+// validation with its error lists, matching and printing are upstream's
+// own. objects keeps a narrow interface over them so callers match plain
+// label maps.
+
+// Selector matches objects by their labels, as upstream's labels.Selector
+// does. Selectors are immutable once built; String prints them in
+// upstream's canonical form, requirements sorted by key, so equal selectors
+// print alike.
 //
 // +kubebuilder:object:generate=false
 type Selector interface {
@@ -22,209 +30,48 @@ type Selector interface {
 	String() string
 }
 
-// Selector operators, with upstream's (selection.Operator) spellings.
-const (
-	selectDoesNotExist = "!"
-	selectEquals       = "="
-	selectDoubleEquals = "=="
-	selectIn           = "in"
-	selectNotEquals    = "!="
-	selectNotIn        = "notin"
-	selectExists       = "exists"
-	selectGreaterThan  = "gt"
-	selectLessThan     = "lt"
+// upstreamSelector adapts a labels.Selector to Selector.
+type upstreamSelector struct{ s labels.Selector }
+
+// Matches reports whether the labels satisfy every requirement.
+func (u upstreamSelector) Matches(m map[string]string) bool { return u.s.Matches(labels.Set(m)) }
+
+// Empty reports whether the selector matches everything.
+func (u upstreamSelector) Empty() bool { return u.s.Empty() }
+
+// String prints the selector as upstream does.
+func (u upstreamSelector) String() string { return u.s.String() }
+
+// everything and nothing are shared: selectors are immutable.
+var (
+	everything Selector = upstreamSelector{labels.Everything()}
+	nothing    Selector = upstreamSelector{labels.Nothing()}
 )
 
-// binarySelectorOperators lists, in upstream's order, the operators that
-// take values; parse errors quote it.
-var binarySelectorOperators = []string{selectIn, selectNotIn, selectEquals, selectDoubleEquals, selectNotEquals, selectGreaterThan, selectLessThan}
-
-// requirement is one clause of a selector: key, operator and values.
-type requirement struct {
-	key    string
-	op     string
-	values []string
-}
-
-// requirementSelector matches when every requirement does. An empty one is Everything.
-type requirementSelector []requirement
-
-// nothingSelector matches nothing; it is what a nil *LabelSelector becomes.
-type nothingSelector struct{}
-
-// Matches is always false.
-func (nothingSelector) Matches(map[string]string) bool { return false }
-
-// Empty is false: matching nothing is a restriction, as upstream reports it.
-func (nothingSelector) Empty() bool { return false }
-
-// String is empty, as upstream's; FormatLabelSelector shows it as "<none>".
-func (nothingSelector) String() string { return "" }
-
 // Everything returns a selector that matches all objects.
-func Everything() Selector { return requirementSelector{} }
+func Everything() Selector { return everything }
 
 // Nothing returns a selector that matches no object.
-func Nothing() Selector { return nothingSelector{} }
+func Nothing() Selector { return nothing }
 
 // SelectorFromSet returns a selector requiring each key to equal its value.
 // A nil or empty set gives Everything. Like upstream, it does not validate.
 func SelectorFromSet(set map[string]string) Selector {
-	reqs := make(requirementSelector, 0, len(set))
-	for k, v := range set {
-		reqs = append(reqs, requirement{key: k, op: selectEquals, values: []string{v}})
+	if len(set) == 0 {
+		return everything
 	}
-	return reqs.sorted()
+	return upstreamSelector{labels.SelectorFromValidatedSet(labels.Set(set))}
 }
 
-// sorted orders requirements by key (stably, so that "a=1,a!=2" keeps its
-// written order) for a deterministic String.
-func (s requirementSelector) sorted() requirementSelector {
-	sort.SliceStable(s, func(i, j int) bool { return s[i].key < s[j].key })
-	return s
-}
-
-// Matches reports whether every requirement matches.
-func (s requirementSelector) Matches(labels map[string]string) bool {
-	for i := range s {
-		if !s[i].matches(labels) {
-			return false
-		}
-	}
-	return true
-}
-
-// Empty reports whether there are no requirements.
-func (s requirementSelector) Empty() bool { return len(s) == 0 }
-
-// String joins the requirements with commas.
-func (s requirementSelector) String() string {
-	parts := make([]string, len(s))
-	for i := range s {
-		parts[i] = s[i].String()
-	}
-	return strings.Join(parts, ",")
-}
-
-// matches applies upstream's Requirement.Matches rules: NotIn and != match a
-// missing key; gt and lt need an integer label value.
-func (r *requirement) matches(labels map[string]string) bool {
-	val, ok := labels[r.key]
-	switch r.op {
-	case selectIn, selectEquals, selectDoubleEquals:
-		return ok && slices.Contains(r.values, val)
-	case selectNotIn, selectNotEquals:
-		return !ok || !slices.Contains(r.values, val)
-	case selectExists:
-		return ok
-	case selectDoesNotExist:
-		return !ok
-	case selectGreaterThan, selectLessThan:
-		return ok && r.compareInt(val)
-	}
-	return false
-}
-
-// compareInt evaluates gt/lt against a label value; non-integers never match.
-func (r *requirement) compareInt(val string) bool {
-	have, err := strconv.ParseInt(val, 10, 64)
-	if err != nil || len(r.values) != 1 {
-		return false
-	}
-	want, err := strconv.ParseInt(r.values[0], 10, 64)
+// ParseSelector parses kubectl -l syntax (labels.Parse): comma-separated
+// requirements "a=b", "a==b", "a!=b", "a in (x,y)", "a notin (x)", "a",
+// "!a", "a>1", "a<1". An empty string is Everything. Errors are upstream's.
+func ParseSelector(s string) (Selector, error) {
+	sel, err := labels.Parse(s)
 	if err != nil {
-		return false
+		return nil, err
 	}
-	if r.op == selectGreaterThan {
-		return have > want
-	}
-	return have < want
-}
-
-// String prints the requirement as upstream does: "!a", "a", "a=b",
-// "a in (x,y)" with the values sorted, "a>3".
-func (r *requirement) String() string {
-	var b strings.Builder
-	if r.op == selectDoesNotExist {
-		b.WriteString("!")
-	}
-	b.WriteString(r.key)
-	switch r.op {
-	case selectExists, selectDoesNotExist:
-		return b.String()
-	case selectIn, selectNotIn:
-		b.WriteString(" " + r.op + " (" + sortedJoin(r.values) + ")")
-		return b.String()
-	case selectGreaterThan:
-		b.WriteString(">")
-	case selectLessThan:
-		b.WriteString("<")
-	default:
-		b.WriteString(r.op)
-	}
-	b.WriteString(sortedJoin(r.values))
-	return b.String()
-}
-
-// sortedJoin joins a sorted copy of values with commas, leaving values untouched.
-func sortedJoin(values []string) string {
-	v := slices.Clone(values)
-	sort.Strings(v)
-	return strings.Join(v, ",")
-}
-
-// newRequirement checks a requirement as upstream's labels.NewRequirement
-// does (with no field path, so paths read "key", "values[0][app]").
-func newRequirement(key, op string, values []string) (requirement, ErrorList) {
-	var errs ErrorList
-	for _, msg := range IsQualifiedName(key) {
-		errs = append(errs, InvalidError("key", key, msg))
-	}
-	errs = append(errs, checkRequirementValues(op, values)...)
-	for i, v := range values {
-		for _, msg := range IsValidLabelValue(v) {
-			errs = append(errs, InvalidError(FieldPath("values").Index(i).Key(key), v, msg))
-		}
-	}
-	return requirement{key: key, op: op, values: values}, errs
-}
-
-// checkRequirementValues checks the number of values suits the operator.
-func checkRequirementValues(op string, values []string) ErrorList {
-	const path = FieldPath("values")
-	switch op {
-	case selectIn, selectNotIn:
-		if len(values) == 0 {
-			return ErrorList{InvalidError(path, values, "for 'in', 'notin' operators, values set can't be empty")}
-		}
-	case selectEquals, selectDoubleEquals, selectNotEquals:
-		if len(values) != 1 {
-			return ErrorList{InvalidError(path, values, "exact-match compatibility requires one single value")}
-		}
-	case selectExists, selectDoesNotExist:
-		if len(values) != 0 {
-			return ErrorList{InvalidError(path, values, "values set must be empty for exists and does not exist")}
-		}
-	case selectGreaterThan, selectLessThan:
-		return checkIntegerValues(values)
-	default:
-		return ErrorList{NotSupportedError("operator", op, append(slices.Clone(binarySelectorOperators), selectExists, selectDoesNotExist))}
-	}
-	return nil
-}
-
-// checkIntegerValues checks gt/lt have exactly one integer value.
-func checkIntegerValues(values []string) ErrorList {
-	var errs ErrorList
-	if len(values) != 1 {
-		errs = append(errs, InvalidError("values", values, "for 'Gt', 'Lt' operators, exactly one value is required"))
-	}
-	for i, v := range values {
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			errs = append(errs, InvalidError(FieldPath("values").Index(i), v, "for 'Gt', 'Lt' operators, the value must be an integer"))
-		}
-	}
-	return errs
+	return upstreamSelector{sel}, nil
 }
 
 // LabelSelector is the structured selector objects carry (metav1.LabelSelector):
@@ -250,43 +97,67 @@ const (
 )
 
 // labelSelectorOps maps the structured operators to selector operators.
-var labelSelectorOps = map[string]string{
-	LabelSelectorOpIn:           selectIn,
-	LabelSelectorOpNotIn:        selectNotIn,
-	LabelSelectorOpExists:       selectExists,
-	LabelSelectorOpDoesNotExist: selectDoesNotExist,
+var labelSelectorOps = map[string]selection.Operator{
+	LabelSelectorOpIn:           selection.In,
+	LabelSelectorOpNotIn:        selection.NotIn,
+	LabelSelectorOpExists:       selection.Exists,
+	LabelSelectorOpDoesNotExist: selection.DoesNotExist,
 }
 
 // LabelSelectorAsSelector converts ls as metav1.LabelSelectorAsSelector does:
 // nil matches nothing, an empty selector matches everything, and a bad key,
-// value or operator is an error with upstream's message.
+// value or operator is an error with upstream's message (labels.NewRequirement's
+// aggregate). Upstream walks matchLabels in map order, so which bad entry it
+// names first varies; kubesim walks them sorted. Controllers convert their
+// selectors on every sync: matchLabels the hand-written matchers accept are
+// taken as a validated set, without upstream's regular expressions.
 func LabelSelectorAsSelector(ls *LabelSelector) (Selector, error) {
 	if ls == nil {
-		return Nothing(), nil
+		return nothing, nil
 	}
 	if len(ls.MatchLabels)+len(ls.MatchExpressions) == 0 {
-		return Everything(), nil
+		return everything, nil
 	}
-	reqs := make(requirementSelector, 0, len(ls.MatchLabels)+len(ls.MatchExpressions))
-	for _, k := range sortedKeys(ls.MatchLabels) {
-		r, errs := newRequirement(k, selectEquals, []string{ls.MatchLabels[k]})
-		if len(errs) > 0 {
-			return nil, errs
+	var sel labels.Selector
+	if validSet(ls.MatchLabels) {
+		sel = labels.SelectorFromValidatedSet(labels.Set(ls.MatchLabels))
+	} else {
+		sel = labels.NewSelector()
+		for _, k := range sortedKeys(ls.MatchLabels) {
+			r, err := labels.NewRequirement(k, selection.Equals, []string{ls.MatchLabels[k]})
+			if err != nil {
+				return nil, err
+			}
+			sel = sel.Add(*r)
 		}
-		reqs = append(reqs, r)
 	}
+	reqs := make([]labels.Requirement, 0, len(ls.MatchExpressions))
 	for _, expr := range ls.MatchExpressions {
 		op, ok := labelSelectorOps[expr.Operator]
 		if !ok {
 			return nil, fmt.Errorf("%q is not a valid label selector operator", expr.Operator)
 		}
-		r, errs := newRequirement(expr.Key, op, slices.Clone(expr.Values))
-		if len(errs) > 0 {
-			return nil, errs
+		r, err := labels.NewRequirement(expr.Key, op, slices.Clone(expr.Values))
+		if err != nil {
+			return nil, err
 		}
-		reqs = append(reqs, r)
+		reqs = append(reqs, *r)
 	}
-	return reqs.sorted(), nil
+	if len(reqs) > 0 {
+		sel = sel.Add(reqs...)
+	}
+	return upstreamSelector{sel}, nil
+}
+
+// validSet reports whether every key and value of set is one
+// labels.NewRequirement accepts.
+func validSet(set map[string]string) bool {
+	for k, v := range set {
+		if !isQualifiedNameText(k) || !(v == "" || len(v) <= LabelValueMaxLength && isLabelKeyText(v)) {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatLabelSelector prints ls as kubectl describe does: the selector

@@ -3,7 +3,6 @@ package objects
 import (
 	"errors"
 	"net/netip"
-	"regexp"
 	"strings"
 )
 
@@ -15,12 +14,8 @@ import (
 
 // Validation messages, worded as upstream's.
 const (
-	msgInvalidIP    = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
-	dns1035LabelFmt = "[a-z]([-a-z0-9]*[a-z0-9])?"
-	dns1035LabelMsg = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"
+	msgInvalidIP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 )
-
-var dns1035LabelRegexp = regexp.MustCompile("^" + dns1035LabelFmt + "$")
 
 // supportedServiceTypes and friends are upstream's sets, sorted as its
 // NotSupported messages list them.
@@ -28,18 +23,6 @@ var (
 	supportedServiceTypes    = []string{ServiceTypeClusterIP, ServiceTypeExternalName, ServiceTypeLoadBalancer, ServiceTypeNodePort}
 	supportedSessionAffinity = []string{ServiceAffinityClientIP, ServiceAffinityNone}
 )
-
-// IsDNS1035Label checks an RFC 1035 label: what Service names must be.
-func IsDNS1035Label(value string) []string {
-	var errs []string
-	if len(value) > DNS1123LabelMaxLength {
-		errs = append(errs, maxLenChars(DNS1123LabelMaxLength))
-	}
-	if !dns1035LabelRegexp.MatchString(value) {
-		errs = append(errs, regexError(dns1035LabelMsg, dns1035LabelFmt, "my-name", "abc-123"))
-	}
-	return errs
-}
 
 // nameIsDNS1035Label is upstream's ValidateServiceName.
 func nameIsDNS1035Label(name string, prefix bool) []string {

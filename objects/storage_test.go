@@ -9,7 +9,7 @@ import (
 // storage request is refused with these field paths and messages.
 func TestValidatePersistentVolumeClaimRequired(t *testing.T) {
 	c := &PersistentVolumeClaim{ObjectMeta: ObjectMeta{Name: "c", Namespace: "default"}}
-	got := ValidateCreate(c).Error()
+	got := listText(ValidateCreate(c))
 	for _, want := range []string{"spec.accessModes: Required value: at least 1 access mode is required",
 		"spec.resources[storage]: Required value"} {
 		if !strings.Contains(got, want) {
@@ -59,8 +59,8 @@ func TestValidatePersistentVolumeClaimShrink(t *testing.T) {
 		upd := bound(tt.new, tt.capacity)
 		upd.Finalizers = []string{FinalizerPVCProtection}
 		got := ValidateUpdate(upd, old)
-		if tt.wantErr != strings.Contains(got.Error(), shrink) || !tt.wantErr && len(got) > 0 {
-			t.Errorf("%s -> %s (status %s): errors %q", tt.old, tt.new, tt.capacity, got.Error())
+		if tt.wantErr != strings.Contains(listText(got), shrink) || !tt.wantErr && len(got) > 0 {
+			t.Errorf("%s -> %s (status %s): errors %q", tt.old, tt.new, tt.capacity, listText(got))
 		}
 	}
 }

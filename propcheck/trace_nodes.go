@@ -145,11 +145,12 @@ func resourceErrors(p *objects.Pod, node *objects.Node, ix *index) []error {
 // NodeResourcesFit counts them: its containers' sum, or its largest init
 // container's when that is more; a limit without a request counts as one.
 func podRequests(p *objects.Pod) (cpuMilli, memory int64) {
-	request := func(c objects.Container, name string) objects.Quantity {
-		if q, ok := c.Resources.Requests[name]; ok {
-			return q
+	request := func(c objects.Container, name string) *objects.Quantity {
+		q, ok := c.Resources.Requests[name]
+		if !ok {
+			q = c.Resources.Limits[name]
 		}
-		return c.Resources.Limits[name]
+		return &q
 	}
 	for _, c := range p.Spec.Containers {
 		cpuMilli += request(c, objects.ResourceCPU).MilliValue()

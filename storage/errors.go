@@ -135,7 +135,7 @@ const optimisticLockMsg = "the object has been modified; please apply your chang
 func newInvalid(info objects.KindInfo, name string, errs objects.ErrorList) *StatusError {
 	msg := fmt.Sprintf("%s %q is invalid", groupKind(info), name)
 	if len(errs) > 0 {
-		msg += ": " + errs.Error()
+		msg += ": " + errs.ToAggregate().Error()
 	}
 	e := newStatusError(ReasonInvalid, 422, info, name, msg)
 	e.Causes = errs

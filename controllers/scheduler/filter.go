@@ -138,11 +138,12 @@ func podRequests(pod *objects.Pod) (cpuMilli, memoryBytes int64) {
 
 // request returns a container's request for name; a limit with no request
 // counts as the request, as defaulting makes it.
-func request(c objects.Container, name string) objects.Quantity {
-	if q, ok := c.Resources.Requests[name]; ok {
-		return q
+func request(c objects.Container, name string) *objects.Quantity {
+	q, ok := c.Resources.Requests[name]
+	if !ok {
+		q = c.Resources.Limits[name]
 	}
-	return c.Resources.Limits[name]
+	return &q
 }
 
 // filter returns why node cannot take pod, or nothing when it can.

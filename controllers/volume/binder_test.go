@@ -146,7 +146,7 @@ func TestBinderMatchesClaimToVolume(t *testing.T) {
 			assertAnnotation(t, pv.Annotations, objects.AnnBoundByController, tt.pvByController, "volume")
 			assertAnnotation(t, claim.Annotations, objects.AnnBoundByController, tt.claimByController, "claim")
 			// The claim's status shows the volume's capacity and modes, not its request.
-			assert.Equal(t, pv.Spec.Capacity[objects.ResourceStorage].String(), claim.Status.Capacity[objects.ResourceStorage].String())
+			assert.Equal(t, pv.Spec.Capacity.Storage().String(), claim.Status.Capacity.Storage().String())
 			assert.Equal(t, pv.Spec.AccessModes, claim.Status.AccessModes)
 			for _, other := range tt.pvs {
 				if other.Name != tt.want && other.Spec.ClaimRef == nil {

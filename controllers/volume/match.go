@@ -88,8 +88,9 @@ func findMatchingVolume(c *objects.PersistentVolumeClaim, vols []*objects.Persis
 }
 
 // bestCapacity returns a volume's storage capacity.
-func bestCapacity(pv *objects.PersistentVolume) objects.Quantity {
-	return pv.Spec.Capacity[objects.ResourceStorage]
+func bestCapacity(pv *objects.PersistentVolume) *objects.Quantity {
+	q := pv.Spec.Capacity[objects.ResourceStorage]
+	return &q
 }
 
 // volumeModeMismatch is CheckVolumeModeMismatches: nil means Filesystem.

@@ -105,7 +105,7 @@ func TestProvisionerProvisionsOnlyWhileRunning(t *testing.T) {
 	pv := e.pv(pvName)
 	assert.Equal(t, map[string]string{objects.AnnDynamicallyProvisioned: provName}, pv.Annotations,
 		"the provisioner's volume is pre-bound, so the binder adds no bound-by-controller")
-	assert.Equal(t, "100Mi", pv.Spec.Capacity[objects.ResourceStorage].String(), "capacity is the request")
+	assert.Equal(t, "100Mi", pv.Spec.Capacity.Storage().String(), "capacity is the request")
 	assert.Equal(t, []string{rwx}, pv.Spec.AccessModes)
 	assert.Equal(t, objects.ReclaimDelete, pv.Spec.PersistentVolumeReclaimPolicy, "the class's policy")
 	assert.Equal(t, nfsClass, pv.Spec.StorageClassName)
@@ -121,7 +121,7 @@ func TestProvisionerProvisionsOnlyWhileRunning(t *testing.T) {
 	assert.Equal(t, pvName, c.Spec.VolumeName)
 	assert.Equal(t, "yes", c.Annotations[objects.AnnBindCompleted])
 	assert.Equal(t, "yes", c.Annotations[objects.AnnBoundByController])
-	assert.Equal(t, "100Mi", c.Status.Capacity[objects.ResourceStorage].String())
+	assert.Equal(t, "100Mi", c.Status.Capacity.Storage().String())
 
 	info, err := e.server.Stat(dir)
 	require.NoError(t, err)

@@ -193,7 +193,8 @@ func describeResources(w *prefixWriter, r objects.ResourceRequirements, level in
 		}
 		w.write(level, "%s:\n", part.title)
 		for _, name := range sortedKeys(part.list) {
-			w.write(level+1, "%s:\t%s\n", name, part.list[name].String())
+			q := part.list[name]
+			w.write(level+1, "%s:\t%s\n", name, q.String())
 		}
 	}
 }

@@ -172,7 +172,8 @@ func describeResourceList(w *prefixWriter, title string, list objects.ResourceLi
 	}
 	w.write(0, "%s:\n", title)
 	for _, name := range sortedKeys(list) {
-		w.write(0, "  %s:\t%s\n", name, list[name].String())
+		q := list[name]
+		w.write(0, "  %s:\t%s\n", name, q.String())
 	}
 }
 
@@ -354,8 +355,12 @@ func addResources(into, from objects.ResourceList) {
 // maxResources raises every amount of into to at least from's.
 func maxResources(into, from objects.ResourceList) {
 	for _, name := range sortedKeys(from) {
-		if q, ok := into[name]; !ok || from[name].Cmp(q) > 0 {
+		if q, ok := into[name]; !ok || ptrTo(from[name]).Cmp(q) > 0 {
 			into[name] = from[name].DeepCopy()
 		}
 	}
 }
+
+// ptrTo returns a pointer to a copy of q, for resource.Quantity's pointer
+// methods on a map value.
+func ptrTo(q objects.Quantity) *objects.Quantity { return &q }
