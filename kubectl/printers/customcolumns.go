@@ -82,7 +82,7 @@ func columnCells(parsers []*jsonpath.JSONPath, tree map[string]any) ([]string, e
 	for i, p := range parsers {
 		var values []string
 		err := guard(func() error {
-			results, err := p.FindResults(tree)
+			results, err := findResults(p, tree)
 			if err != nil {
 				return err
 			}

@@ -40,7 +40,8 @@
 // Nothing here reads the wall clock or a random source; ages are computed
 // from the `now` the caller passes. Maps are never iterated into output
 // without sorting their keys first. Where kubectl itself iterates a map in
-// random order (the resources of a LimitRange), the keys are sorted.
+// random order (the resources of a LimitRange; client-go jsonpath's walk over
+// an object's keys, jsonpath_order.go), the keys are sorted.
 // Nothing panics on user input: malformed templates and objects become
 // errors worded as kubectl words them.
 package printers

@@ -64,9 +64,21 @@ func parseTemplate(template string) (*jsonpath.JSONPath, error) {
 	return j, nil
 }
 
-// executeTemplate runs j on data into w.
-func executeTemplate(j *jsonpath.JSONPath, w io.Writer, data any) error {
-	return guard(func() error { return j.Execute(w, data) })
+// executeTemplate runs j on tree into w, as JSONPath.Execute does but
+// walking objects in key order (jsonpath_order.go).
+func executeTemplate(j *jsonpath.JSONPath, w io.Writer, tree map[string]any) error {
+	return guard(func() error {
+		results, err := findResults(j, tree)
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			if err := j.PrintResults(w, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // guard turns a panic of client-go's jsonpath into an error: a template is

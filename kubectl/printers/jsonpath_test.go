@@ -2,6 +2,7 @@ package printers
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,4 +177,39 @@ func TestJSONPathPerObject(t *testing.T) {
 	got, err := runJSONPath(t, `{.metadata.name}{"\n"}`, false, threePods()...)
 	require.NoError(t, err)
 	assert.Equal(t, "nginx\npi-rq5rl\ncrash\n", got)
+}
+
+// client-go walks a map's values in Go's random map order, so kubectl
+// prints {.metadata.labels.*} and {..} differently from run to run;
+// kubesim walks objects in key order, every run alike. Twelve labels make
+// a random order all but certain to show within the repeats.
+func TestJSONPathWalksObjectsInKeyOrder(t *testing.T) {
+	pod := nginxPod()
+	pod.Labels = map[string]string{}
+	var want []string
+	for c := 'a'; c < 'a'+12; c++ {
+		pod.Labels[string(c)] = string(c) + "v"
+		want = append(want, string(c)+"v")
+	}
+	spec := map[string]any{}
+	for k, v := range pod.Labels {
+		spec[k] = map[string]any{"x": v}
+	}
+	nested := widget()
+	nested.Content = map[string]any{"spec": spec}
+	var cc bytes.Buffer
+	columns, err := ParseCustomColumns("L:.metadata.labels.*,M:.metadata.labels")
+	require.NoError(t, err)
+	for range 20 {
+		got, err := runJSONPath(t, `{.metadata.labels.*}`, false, pod)
+		require.NoError(t, err)
+		assert.Equal(t, strings.Join(want, " "), got)
+		got, err = runJSONPath(t, `{..x}`, false, nested)
+		require.NoError(t, err)
+		assert.Equal(t, strings.Join(want, " "), got)
+		cc.Reset()
+		require.NoError(t, columns.Print(&cc, []objects.Object{pod}, true))
+		// A map found whole prints as fmt prints a map, as kubectl's does.
+		assert.Equal(t, strings.Join(want, ",")+"   map[a:av b:bv c:cv d:dv e:ev f:fv g:gv h:hv i:iv j:jv k:kv l:lv]\n", cc.String())
+	}
 }
