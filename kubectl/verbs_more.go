@@ -1,0 +1,22 @@
+package kubectl
+
+// The everyday verbs beyond the first set (issue 14) register here, in an
+// init that runs after kubectl.go's: Go runs a package's init functions in
+// the order of its file names, and "verbs_more.go" sorts after
+// "kubectl.go", whose init builds the verbs map.
+func init() {
+	more := map[string]verb{
+		// kubectl top pods: without metrics-server, kubectl's error
+		"top": {flags: topFlags, run: (*Kubectl).top},
+		// kubectl version
+		"version": {flags: versionFlags, run: (*Kubectl).version},
+		// kubectl cluster-info
+		"cluster-info": {flags: nil, run: (*Kubectl).clusterInfo},
+	}
+	for name, v := range more {
+		if _, dup := verbs[name]; dup {
+			panic("kubectl: verb registered twice: " + name)
+		}
+		verbs[name] = v
+	}
+}
