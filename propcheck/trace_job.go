@@ -175,8 +175,8 @@ func containsString(list []string, s string) bool {
 
 // jobCountsBounded is the trace invariant job-counts-bounded: a Job never
 // counts more successes than pods of it ever succeeded, nor more failures
-// than pods of it ever failed or were deleted before finishing (a pod is
-// counted once: upstream's uid tracking with finalizers).
+// than pods of it ever failed or were deleted (a pod is counted once:
+// upstream's uid tracking with finalizers).
 type jobCountsBounded struct {
 	succeeded, failed map[string]map[string]bool // by Job uid, pod uids
 }
@@ -192,10 +192,14 @@ func (c *jobCountsBounded) observe(ch sim.Change, ix *index) []error {
 		if ref == nil || ref.Kind != "Job" {
 			return nil
 		}
-		switch {
-		case o.Status.Phase == objects.PodSucceeded:
+		if o.Status.Phase == objects.PodSucceeded {
 			addTo(c.succeeded, ref.UID, o.UID)
-		case o.Status.Phase == objects.PodFailed || o.DeletionTimestamp != nil || ch.Event.Type == storage.Deleted:
+		}
+		// A deleted pod may be counted failed whatever its phase: a Job
+		// controller whose informer still shows a pod running when the
+		// Job fails (its deadline, say) deletes it and counts it failed,
+		// though it had succeeded meanwhile, as upstream's does.
+		if o.Status.Phase == objects.PodFailed || o.DeletionTimestamp != nil || ch.Event.Type == storage.Deleted {
 			addTo(c.failed, ref.UID, o.UID)
 		}
 	case *objects.Job:
