@@ -12,6 +12,8 @@ func init() {
 		"version": {flags: versionFlags, run: (*Kubectl).version},
 		// kubectl cluster-info
 		"cluster-info": {flags: nil, run: (*Kubectl).clusterInfo},
+		// kubectl annotate pod web note=hello
+		"annotate": {flags: annotateFlags, run: (*Kubectl).annotate},
 	}
 	for name, v := range more {
 		if _, dup := verbs[name]; dup {
