@@ -23,11 +23,21 @@
 //     cells of kubesim's own printers, so AGE is virtual time;
 //   - errors as Status objects with the apiserver's reasons and codes.
 //
-// Bodies are JSON (or YAML). A request for protobuf or CBOR is answered
-// with 415 Unsupported Media Type, as an apiserver that does not speak it
-// would, so clients fall back to JSON; client-go's defaults already send
-// JSON. Fields of a modelled kind that kubesim's types do not hold are kept
-// as given and served back, with a Warning header naming them.
+// Request bodies are JSON, YAML or protobuf (client-go's typed clients,
+// and so kubectl's create commands, send protobuf; it is read with
+// upstream's message definitions); answers are always JSON, which clients
+// accept. A CBOR body is answered with 415 Unsupported Media Type. Fields
+// of a modelled kind that kubesim's types do not hold are kept as given
+// and served back, with a Warning header naming them.
+//
+// # Faults at the API boundary
+//
+// [Server.InjectFault] does to a client outside the simulation what sim's
+// faults do to kubesim's own controllers: stale reads, lost watch events
+// (the watch then ends with 410 Gone), a crash right after its next write
+// (its later requests are cut off and Options.OnCrash is told, to restart
+// it). A client is named by its user agent's program; kubesimtest and a
+// property checker use them on the controller under test.
 //
 // # Time
 //
@@ -45,9 +55,11 @@
 // # Concurrency
 //
 // The simulation core is single-threaded; this package is its edge. One
-// mutex guards the cluster: every request, the driver and [Server.Do]
+// lock guards the cluster: every request, the driver and [Server.Do]
 // take it for as long as they touch the cluster, so the core sees one
-// caller at a time. Watches and log follows wait outside the lock for a
+// caller at a time. It is a channel of one slot, not a sync.Mutex, so that
+// a goroutine waiting for it is durably blocked in a synctest bubble.
+// [Server.Close] makes later requests fail without touching the cluster. Watches and log follows wait outside the lock for a
 // change to be published, then read the history the server keeps (a
 // sim.Cluster.Observe hook). This package starts goroutines (the driver,
 // net/http's) and holds locks, which is why it lives outside the core and
