@@ -31,6 +31,17 @@
 // API as kubectl sees it: JSON and protobuf bodies, watches with
 // bookmarks, WatchList, Tables.
 //
+// # Faults and property checks
+//
+// Server().InjectFault gives a client (named by its user agent's program)
+// faults at the API boundary: stale reads, lost watch events, a crash
+// right after its next write. Start runs a client of the test's own so
+// that such a crash cancels it and runs it again, with a new user agent,
+// CrashRestartDelay later. Serve is a sim.Config.OnStart hook that serves
+// every cluster a property checker (propcheck) builds and starts the
+// test's clients on it, so the checker's operations and faults are run
+// against the controller under test (e2e/property_test.go).
+//
 // # Imports
 //
 // kubesimtest imports sim, serve, storage, objects and controllers, and no
