@@ -13,6 +13,14 @@ import (
 var createFlags = []flagSpec{
 	{long: "filename", short: "f", hasValue: true, repeat: true},
 	{long: "from-literal", hasValue: true, repeat: true},
+	// The generators' flags (create_more.go).
+	{long: "from-file", hasValue: true, repeat: true},
+	{long: "image", hasValue: true, repeat: true},
+	{long: "replicas", short: "r", hasValue: true},
+	{long: "port", hasValue: true},
+	{long: "from", hasValue: true},
+	{long: "schedule", hasValue: true},
+	{long: "restart", hasValue: true},
 	{long: "dry-run", hasValue: true},
 	{long: "save-config"},
 	{long: "validate", hasValue: true},
@@ -25,7 +33,8 @@ var applyFlags = []flagSpec{
 	{long: "output", short: "o", hasValue: true},
 }
 
-// create handles `create -f`, `create secret generic` and `create namespace`.
+// create handles `create -f`, `create secret generic`, `create namespace`
+// and the generators of create_more.go.
 func (k *Kubectl) create(inv *invocation) error {
 	if len(inv.p.args) > 0 && !inv.p.has("filename") {
 		switch inv.p.args[0] {
@@ -33,6 +42,14 @@ func (k *Kubectl) create(inv *invocation) error {
 			return k.createSecret(inv)
 		case "namespace", "ns":
 			return k.createNamespace(inv)
+		case "deployment", "deploy":
+			return k.createDeployment(inv)
+		case "job":
+			return k.createJob(inv)
+		case "cronjob", "cj":
+			return k.createCronJob(inv)
+		case "configmap", "cm":
+			return k.createConfigMap(inv)
 		}
 		return &usageError{msg: fmt.Sprintf("unknown command %q for \"kubectl create\"", inv.p.args[0]), verb: "create"}
 	}
