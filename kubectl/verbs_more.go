@@ -14,6 +14,8 @@ func init() {
 		"cluster-info": {flags: nil, run: (*Kubectl).clusterInfo},
 		// kubectl annotate pod web note=hello
 		"annotate": {flags: annotateFlags, run: (*Kubectl).annotate},
+		// kubectl run box --image=busybox --restart=Never -- sh -c "..."
+		"run": {flags: runFlags, run: (*Kubectl).run},
 	}
 	for name, v := range more {
 		if _, dup := verbs[name]; dup {

@@ -66,6 +66,13 @@ func IsEnvVarName(value string) []string {
 	return validation.IsRelaxedEnvVarName(value)
 }
 
+// IsStrictEnvVarName is apimachinery's IsEnvVarName, the older rule
+// (letters, digits, '-', '_' and '.', not starting with a digit) that
+// kubectl run still checks --env names against on the client.
+func IsStrictEnvVarName(value string) []string {
+	return validation.IsEnvVarName(value)
+}
+
 // IsConfigMapKey checks a key of a Secret or ConfigMap.
 func IsConfigMapKey(value string) []string {
 	return validation.IsConfigMapKey(value)
