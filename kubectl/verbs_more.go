@@ -16,6 +16,8 @@ func init() {
 		"annotate": {flags: annotateFlags, run: (*Kubectl).annotate},
 		// kubectl run box --image=busybox --restart=Never -- sh -c "..."
 		"run": {flags: runFlags, run: (*Kubectl).run},
+		// kubectl expose deployment web --port=80 --type=NodePort
+		"expose": {flags: exposeFlags, run: (*Kubectl).expose},
 	}
 	for name, v := range more {
 		if _, dup := verbs[name]; dup {
