@@ -268,4 +268,3 @@ func parseExposeLabels(s string) (map[string]string, error) {
 	}
 	return out, nil
 }
-
