@@ -60,19 +60,25 @@ func (k *Kubectl) createGenerated(inv *invocation, what string, tree map[string]
 	}
 	created, err := k.c.CreateObjects(obj)
 	if err != nil {
-		var ae *sim.ApplyError
-		if errors.As(err, &ae) {
-			err = ae.Err
-		}
-		var se *storage.StatusError
-		if errors.As(err, &se) {
-			return plainError("failed to create %s: %s", what, se.Message)
-		}
-		return plainError("failed to create %s: %v", what, err)
+		return plainError("failed to create %s: %s", what, statusMessage(err))
 	}
 	warner{}.about(inv, created[0])
 	inv.printf("%s created\n", resourceName(created[0]))
 	return nil
+}
+
+// statusMessage is an apiserver error as client-go's StatusError prints
+// it (its message alone, without kubectl's "Error from server" framing).
+func statusMessage(err error) string {
+	var ae *sim.ApplyError
+	if errors.As(err, &ae) {
+		err = ae.Err
+	}
+	var se *storage.StatusError
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return err.Error()
 }
 
 // metadata is an object's metadata as kubectl's generators set it: the

@@ -18,6 +18,8 @@ func init() {
 		"run": {flags: runFlags, run: (*Kubectl).run},
 		// kubectl expose deployment web --port=80 --type=NodePort
 		"expose": {flags: exposeFlags, run: (*Kubectl).expose},
+		// kubectl set image deployment/web nginx=nginx:1.26
+		"set": {flags: setFlags, run: (*Kubectl).set},
 	}
 	for name, v := range more {
 		if _, dup := verbs[name]; dup {
