@@ -128,11 +128,10 @@ func (k *Kubectl) podsOn(node string) []*objects.Pod {
 
 // noResources is kubectl's message for an empty result.
 func noResources(inv *invocation, info objects.KindInfo) string {
-	ns := inv.namespace()
-	if !info.Namespaced {
-		ns = ""
-	}
-	return printers.NoResourcesMessage(ns, inv.p.bool("all-namespaces"))
+	// kubectl names the namespace only when every resource it listed is
+	// namespaced (get.go's allResourcesNamespaced): "kubectl get pv" on
+	// nothing says "No resources found".
+	return printers.NoResourcesMessage(inv.namespace(), inv.p.bool("all-namespaces") || !info.Namespaced)
 }
 
 // endpointSlicesOf lists a Service's EndpointSlices, as kubectl describe

@@ -206,20 +206,25 @@ func manifestFiles(s *scenario.Script, dir string) []File {
 	return out
 }
 
-// filenameArgs lists the -f/--filename arguments of a kubectl command
-// line (the left side of a pipe too).
+// filenameArgs lists the -f/--filename arguments of the kubectl commands
+// of a line: the line may carry a tutorial's prompt ("[root@k8s-master
+// nginx]# kubectl apply -f nginx-web.yaml") and run kubectl after another
+// command (";", "&&", "||", the left side of a pipe).
 func filenameArgs(line string) []string {
 	words, err := scenario.Split(line)
-	if err != nil || len(words) == 0 || words[0] != "kubectl" {
+	if err != nil {
 		return nil
 	}
 	var out []string
-	for i := 1; i < len(words); i++ {
+	inKubectl := false
+	for i := 0; i < len(words); i++ {
 		w := words[i]
-		if w == "|" {
-			break
-		}
 		switch {
+		case w == "kubectl":
+			inKubectl = true
+		case w == "|" || w == ";" || w == "&&" || w == "||":
+			inKubectl = false
+		case !inKubectl:
 		case w == "-f" || w == "--filename":
 			if i+1 < len(words) {
 				out = append(out, words[i+1])

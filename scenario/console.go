@@ -101,6 +101,7 @@ func (r *Runner) typeLine(file string, cmd Command) (string, error) {
 	}
 	r.cur, r.failed = CommandError{File: file, Line: cmd.Line}, nil
 	out, err := t.Type(raw)
+	r.visit(machine, t.Dir())
 	// The control plane's kubelet notices a changed static pod manifest.
 	r.c.SyncStaticPods()
 	if r.failed != nil {
@@ -175,9 +176,12 @@ func (r *Runner) machineNames() []string {
 }
 
 // enterDir brings the terminal to the directory a prompt shows: ~ is
-// root's home; a directory name other than the current one's is found on
-// the machine (the most recently changed directory of that name), as the
-// tutorial's prompts change directory without showing the cd.
+// root's home; a directory name other than the current one's is the last
+// one of that name the terminal was in, else found on the machine (the
+// most recently changed directory of that name), as the tutorial's
+// prompts change directory without showing the cd (its mysql scene lists
+// /mnt/data-3 and goes on in /k8s/application/mysql, not in the data
+// directory's own mysql).
 func (r *Runner) enterDir(t *sim.Console, dir string) error {
 	cur := t.Dir()
 	switch {
@@ -190,7 +194,10 @@ func (r *Runner) enterDir(t *sim.Console, dir string) error {
 	if dir == "/" {
 		target = "/"
 	} else if dir != "~" {
-		found, ok := findDir(r.c.MachineFS(t.Machine()), dir)
+		found, ok := r.visitedDir(t.Machine(), dir)
+		if !ok {
+			found, ok = findDir(r.c.MachineFS(t.Machine()), dir)
+		}
 		if !ok {
 			return fmt.Errorf("the prompt's directory %s does not exist on %s", dir, t.Machine())
 		}
@@ -198,6 +205,38 @@ func (r *Runner) enterDir(t *sim.Console, dir string) error {
 	}
 	_, err := t.Type("cd '" + target + "'")
 	return err
+}
+
+// visit records the directory a machine's terminal is in after a line.
+func (r *Runner) visit(machine, dir string) {
+	if r.visited == nil {
+		r.visited = map[string][]string{}
+	}
+	v := r.visited[machine]
+	if n := len(v); n > 0 && v[n-1] == dir {
+		return
+	}
+	const keep = 64 // enough for a tutorial's directories
+	if len(v) >= keep {
+		v = v[1:]
+	}
+	r.visited[machine] = append(v, dir)
+}
+
+// visitedDir is the last directory named name a machine's terminal was
+// in that still exists.
+func (r *Runner) visitedDir(machine, name string) (string, bool) {
+	v := r.visited[machine]
+	fs := r.c.MachineFS(machine)
+	for i := len(v) - 1; i >= 0; i-- {
+		if path.Base(v[i]) != name {
+			continue
+		}
+		if info, err := fs.Stat(v[i]); err == nil && info.IsDir() {
+			return v[i], true
+		}
+	}
+	return "", false
 }
 
 // findDir finds the directory named name on a machine's disk: the most

@@ -60,3 +60,24 @@ func TestPromptMismatchesStop(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1\n2\n", out)
 }
+
+// A prompt's directory is the last one of that name the terminal was in,
+// even when a newer directory of that name exists elsewhere (the
+// tutorial's mysql scene: /k8s/application/mysql, not /mnt/data-3/mysql).
+func TestPromptDirectoryIsTheVisitedOne(t *testing.T) {
+	r, err := NewRunner(sim.Config{}, ".")
+	require.NoError(t, err)
+	defer r.Close()
+	for i, line := range []string{
+		"[root@k8s-master ~]# mkdir -p /k8s/application/mysql && cd /k8s/application/mysql",
+		"[root@k8s-master mysql]# cd /mnt",
+		"[root@k8s-master mnt]# mkdir -p /mnt/data-3/mysql",
+		"[root@k8s-master mysql]# pwd",
+	} {
+		out, err := r.Exec("f.txt", Command{Line: i + 1, Text: line, Raw: line})
+		require.NoError(t, err, line)
+		if i == 3 {
+			assert.Equal(t, "/k8s/application/mysql\n", out)
+		}
+	}
+}

@@ -28,6 +28,10 @@ type Runner struct {
 	// typed into last ("" until a line is).
 	consoles map[string]*sim.Console
 	console  string
+	// visited are the directories each machine's terminal was in after
+	// its lines, oldest first: a prompt's directory is looked for there
+	// first.
+	visited map[string][]string
 	// cur is the command typed now (its file and line), failed its
 	// refusal by one of the runner's programs.
 	cur    CommandError

@@ -224,3 +224,23 @@ func TestLsOwnersAndLocale(t *testing.T) {
 		"drwxr-x--- 2 polkitd ssh_keys     6 12月 22 00:00 mysql\n", n.run(t, m, "export LANG=zh_CN.UTF-8; ll /mnt/data").out)
 	assert.Equal(t, result{err: "ls: cannot access /nope: No such file or directory\n", code: 2}, n.run(t, m, "ls /nope"))
 }
+
+// GNU mkdir: options after the operands (the tutorial's `mkdir /k8s/mysql
+// -p`), -p's parents and -v, and coreutils' words for what fails.
+func TestGNUMkdir(t *testing.T) {
+	n := newNetwork()
+	m := n.add("k8s-master", "192.168.122.24", true)
+	r := n.run(t, m, "mkdir /k8s/mysql -p && cd /k8s/mysql && pwd")
+	assert.Equal(t, 0, r.code, r.err)
+	assert.Equal(t, "/k8s/mysql\n", r.out)
+	r = n.run(t, m, "mkdir /k8s/application/mysql")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "mkdir: cannot create directory ‘/k8s/application/mysql’: No such file or directory\n", r.err)
+	r = n.run(t, m, "mkdir /mnt")
+	assert.Equal(t, "mkdir: cannot create directory ‘/mnt’: File exists\n", r.err)
+	r = n.run(t, m, "mkdir -pv /k8s/nginx/a")
+	assert.Equal(t, "mkdir: created directory ‘/k8s/nginx’\nmkdir: created directory ‘/k8s/nginx/a’\n", r.out)
+	r = n.run(t, m, "mkdir -x /a")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "mkdir: invalid option -- 'x'\nTry 'mkdir --help' for more information.\n", r.err)
+}

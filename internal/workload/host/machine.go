@@ -104,6 +104,7 @@ func (m *Machine) tools() map[string]sh.Program {
 	return map[string]sh.Program{
 		"ls": progLs, "ll": progLl, "yum": m.progYum, "systemctl": m.progSystemctl,
 		"mount": m.progMount, "umount": m.progUmount, "vim": progEditor, "vi": progEditor,
+		"mkdir": progMkdir,
 	}
 }
 
