@@ -11,6 +11,10 @@ import (
 var rolloutFlags = []flagSpec{
 	{long: "timeout", hasValue: true},
 	{long: "watch", short: "w"},
+	// history, undo, restart, pause and resume (rollout_more.go).
+	{long: "selector", short: "l", hasValue: true},
+	{long: "revision", hasValue: true},
+	{long: "to-revision", hasValue: true},
 }
 
 // rolloutStatusDefaultTimeout stands in for kubectl rollout status's
@@ -30,13 +34,20 @@ const (
 	reasonTimedOut = "ProgressDeadlineExceeded"
 )
 
-// rollout handles `rollout status deployment/NAME`: it prints kubectl's
+// rollout handles `rollout status deployment/NAME` (and hands history,
+// undo, restart, pause and resume to rollout_more.go): status prints kubectl's
 // waiting messages as they change, letting virtual time pass until the
 // rollout finishes.
 func (k *Kubectl) rollout(inv *invocation) error {
 	args := inv.p.args
+	if len(args) > 0 {
+		switch args[0] {
+		case "history", "undo", "restart", "pause", "resume":
+			return k.rolloutSubcommand(inv, args[0], args[1:])
+		}
+	}
 	if len(args) == 0 || args[0] != "status" {
-		return plainError("only `kubectl rollout status` is supported")
+		return plainError("only `kubectl rollout status|history|undo|restart|pause|resume` are supported")
 	}
 	targets, err := resolveTargets(args[1:])
 	if err != nil {
