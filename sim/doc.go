@@ -44,6 +44,20 @@
 // or restarted ([Cluster.RestartController]): built anew, with everything it
 // kept between reconciles lost, it relists and resyncs.
 //
+// # Releases and the apiserver's manifest
+//
+// Config.KubernetesVersion is the release the cluster runs (1.19 to 1.37,
+// today's by default). kubesim models today's release throughout; the
+// release changes only what a tutorial of an older era meets (version.go):
+// what nodes report, whether batch/v1beta1 CronJob is served and warned
+// about ([Cluster.ServesVersion], [Cluster.VersionWarnings]), kubectl's old
+// exec form ([Cluster.OldExecForm]) and the apiserver's selfLink. The
+// apiserver runs from its static pod manifest on the first control-plane
+// machine (apiserver.go): [Cluster.SyncStaticPods], which the scenario
+// runner calls after each command, restarts it when the file changed;
+// while it is down ([Cluster.APIServerUp]) kubectl is refused and the
+// controllers stand still.
+//
 // # Trace
 //
 // Every store change and every recorded event is traced with its virtual
