@@ -18,6 +18,8 @@ var getFlags = []flagSpec{
 	{long: "no-headers"},
 	{long: "watch", short: "w"},
 	{long: "filename", short: "f", hasValue: true, repeat: true},
+	{long: "field-selector", hasValue: true},
+	{long: "sort-by", hasValue: true},
 }
 
 // get handles `get KIND [NAME...]`, `get KIND/NAME...` and `get -f FILE`.
@@ -40,11 +42,28 @@ func (k *Kubectl) get(inv *invocation) error {
 	if err != nil {
 		return err
 	}
+	fieldSel := inv.p.get("field-selector")
+	fields, fieldErr := parseFieldSelector(fieldSel)
 	var groups [][]objects.Object
 	var notFound []error
 	named := false
 	for _, t := range targets {
+		if len(t.names) > 0 && (sel != nil || fieldSel != "") {
+			return plainError("name cannot be provided when a selector is specified")
+		}
+		if fieldSel != "" {
+			if err := cmpOr(fieldErr, checkFieldLabels(t.info.Kind, fields)); err != nil {
+				notFound = append(notFound, listError(t.info, inv.p.get("selector"), fieldSel, err))
+				continue
+			}
+		}
 		objs, missing := k.fetch(inv, t, sel)
+		objs = filterFields(objs, fields)
+		if by := inv.p.get("sort-by"); by != "" {
+			if err := printers.SortByField(objs, by); err != nil {
+				return wrapPrint(err)
+			}
+		}
 		notFound = append(notFound, missing...)
 		groups = append(groups, objs)
 		named = named || len(t.names) > 0
@@ -63,10 +82,33 @@ func (k *Kubectl) get(inv *invocation) error {
 	return errors.Join(notFound...)
 }
 
+// categoryAll is what "all" stands for (the apiserver's "all" category),
+// in discovery's order: core, apps, autoscaling, batch, each group's
+// resources by name.
+var categoryAll = []string{"pods", "replicationcontrollers", "services", "daemonsets.apps", "deployments.apps",
+	"replicasets.apps", "statefulsets.apps", "horizontalpodautoscalers.autoscaling", "cronjobs.batch", "jobs.batch"}
+
+// expandCategories replaces "all" in a comma list of types with the
+// resources of the category.
+func expandCategories(args []string) []string {
+	if len(args) == 0 || strings.Contains(args[0], "/") {
+		return args
+	}
+	var types []string
+	for _, t := range strings.Split(args[0], ",") {
+		if t == "all" {
+			types = append(types, categoryAll...)
+			continue
+		}
+		types = append(types, t)
+	}
+	return append([]string{strings.Join(types, ",")}, args[1:]...)
+}
+
 // targetsOf reads the objects named on the command line, or in -f files.
 func (k *Kubectl) targetsOf(inv *invocation) ([]target, error) {
 	if !inv.p.has("filename") {
-		return resolveTargets(inv.p.args)
+		return resolveTargets(expandCategories(inv.p.args))
 	}
 	sources, err := k.readManifests(inv)
 	if err != nil {
