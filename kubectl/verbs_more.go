@@ -20,6 +20,8 @@ func init() {
 		"expose": {flags: exposeFlags, run: (*Kubectl).expose},
 		// kubectl set image deployment/web nginx=nginx:1.26
 		"set": {flags: setFlags, run: (*Kubectl).set},
+		// kubectl api-resources --namespaced=true
+		"api-resources": {flags: apiResourcesFlags, run: (*Kubectl).apiResources},
 	}
 	for name, v := range more {
 		if _, dup := verbs[name]; dup {
