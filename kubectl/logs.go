@@ -67,8 +67,15 @@ func (k *Kubectl) logPods(inv *invocation) ([]*objects.Pod, error) {
 // pod itself, or the pod kubectl picks for a controller object.
 func (k *Kubectl) podNamed(inv *invocation, arg string) (*objects.Pod, error) {
 	typ, name, typed := strings.Cut(arg, "/")
-	if !typed {
+	switch {
+	case !typed:
 		typ, name = "pod", arg
+	case strings.Contains(name, "/"):
+		// The builder's splitResourceTypeName, as for `kubectl logs
+		// job/$(kubectl get jobs -o name)`, whose name is job.batch/NAME.
+		return nil, plainError("arguments in resource/name form may not have more than one slash")
+	case typ == "" || name == "":
+		return nil, plainError("arguments in resource/name form must have a single resource and name")
 	}
 	obj, err := k.getObject(inv, typ, name)
 	if err != nil {

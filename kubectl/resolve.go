@@ -31,8 +31,15 @@ func resolveTargets(args []string) ([]target, error) {
 		var out []target
 		for _, a := range args {
 			typ, name, ok := strings.Cut(a, "/")
-			if !ok || name == "" {
+			switch {
+			case !ok:
 				return nil, plainError("%s", msgTypeWithSlashName)
+			case strings.Contains(name, "/"):
+				// splitResourceTypeName: "job/job.batch/pi", as
+				// `kubectl logs job/$(kubectl get jobs -o name)` gives.
+				return nil, plainError("arguments in resource/name form may not have more than one slash")
+			case typ == "" || name == "":
+				return nil, plainError("arguments in resource/name form must have a single resource and name")
 			}
 			info, err := lookupKind(typ)
 			if err != nil {
