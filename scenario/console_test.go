@@ -81,3 +81,14 @@ func TestPromptDirectoryIsTheVisitedOne(t *testing.T) {
 		}
 	}
 }
+
+// A transcript shows a command's lines as typed: the here-document's
+// delimiter as quoted, each further line after bash's "> ".
+func TestEchoShowsTheLinesAsTyped(t *testing.T) {
+	s, err := Parse("f.txt", "[root@k8s-master ~]# cat > /etc/exports <<'END'\n/mnt/data *(rw)\nEND\nkubectl get pods \\\n  -o wide\nkubectl get pv\n")
+	require.NoError(t, err)
+	require.Len(t, s.Commands, 3)
+	assert.Equal(t, "$ [root@k8s-master ~]# cat > /etc/exports <<'END'\n> /mnt/data *(rw)\n> END\n", Echo(s.Commands[0]))
+	assert.Equal(t, "$ kubectl get pods \\\n>   -o wide\n", Echo(s.Commands[1]))
+	assert.Equal(t, "$ kubectl get pv\n", Echo(s.Commands[2]))
+}

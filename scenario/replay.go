@@ -33,8 +33,25 @@ func Echo(cmd Command) string { return echo(cmd) }
 // echo prints a command as a terminal shows it typed after "$ ".
 func echo(cmd Command) string { return echoWith("$ ", cmd) }
 
-// echoWith prints a command as a terminal shows it typed after prompt.
+// echoWith prints a command as a terminal shows it typed after prompt:
+// its lines as written (a here-document's delimiter as quoted, a line's
+// own prompt included), every line after the first after bash's "> ".
 func echoWith(prompt string, cmd Command) string {
+	if cmd.Raw == "" || !strings.Contains(strings.TrimSuffix(cmd.Raw, "\n"), "\n") {
+		return echoText(prompt, cmd)
+	}
+	lines := strings.Split(strings.TrimSuffix(cmd.Raw, "\n"), "\n")
+	var b strings.Builder
+	b.WriteString(prompt + lines[0] + "\n")
+	for _, l := range lines[1:] {
+		b.WriteString("> " + l + "\n")
+	}
+	return b.String()
+}
+
+// echoText prints a command built without its lines as written (Raw):
+// its text, and a here-document after "> " between <<EOF and EOF.
+func echoText(prompt string, cmd Command) string {
 	var b strings.Builder
 	b.WriteString(prompt + cmd.Text)
 	if cmd.HasHeredoc {
