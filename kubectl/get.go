@@ -17,6 +17,7 @@ var getFlags = []flagSpec{
 	{long: "show-labels"},
 	{long: "no-headers"},
 	{long: "watch", short: "w"},
+	{long: "watch-only"},
 	{long: "filename", short: "f", hasValue: true, repeat: true},
 	{long: "field-selector", hasValue: true},
 	{long: "sort-by", hasValue: true},
@@ -24,8 +25,8 @@ var getFlags = []flagSpec{
 
 // get handles `get KIND [NAME...]`, `get KIND/NAME...` and `get -f FILE`.
 func (k *Kubectl) get(inv *invocation) error {
-	if inv.p.bool("watch") {
-		return plainError("--watch is not supported in a simulation: use sleep, then get again")
+	if watchFlagsUsed(inv) {
+		return k.getWatch(inv)
 	}
 	targets, err := k.targetsOf(inv)
 	if err != nil {
@@ -103,6 +104,23 @@ func expandCategories(args []string) []string {
 		types = append(types, t)
 	}
 	return append([]string{strings.Join(types, ",")}, args[1:]...)
+}
+
+// getWatch reads get's flags for a watch (watch.go).
+func (k *Kubectl) getWatch(inv *invocation) error {
+	format, template, err := outputFormat(inv.p.get("output"))
+	if err != nil {
+		return err
+	}
+	sel, err := selectorOf(inv)
+	if err != nil {
+		return err
+	}
+	fields, err := parseFieldSelector(inv.p.get("field-selector"))
+	if err != nil {
+		return plainError("%v", err)
+	}
+	return k.watchGet(inv, format, template, sel, fields)
 }
 
 // targetsOf reads the objects named on the command line, or in -f files.

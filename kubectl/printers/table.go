@@ -159,10 +159,15 @@ func distinctKinds(groups []kindGroup) int {
 
 // printGroup prints one table: the objects of one kind.
 func printGroup(w io.Writer, g kindGroup, opts Options) error {
+	return printRows(newTableWriter(w), g, opts, !opts.NoHeaders)
+}
+
+// printRows writes one kind's rows into tw, after the header when header
+// is set, and flushes.
+func printRows(tw *tableWriter, g kindGroup, opts Options, header bool) error {
 	p := printerFor(g.kind)
 	showNS := opts.ShowNamespace && namespaced(g.kind)
-	tw := newTableWriter(w)
-	if !opts.NoHeaders {
+	if header {
 		tw.line(strings.Join(headers(p.columns, showNS, opts), "\t"))
 	}
 	prefix := kindPrefix(g.group, g.kind)
