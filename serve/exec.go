@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/sim"
@@ -16,8 +17,8 @@ import (
 // is sent as virtual time passes and it ends with the command. attach
 // streams what the container prints from now until its run ends. Standard
 // input is read to its end (the v5 protocol's close of channel 0) before
-// the command starts, which serves `kubectl exec -i` with piped input; an
-// interactive terminal (-t) gets no echo and its input only once closed.
+// the command starts, which serves `kubectl exec -i` with piped input; with
+// a terminal (-it) the command is an interactive session (see execTTY).
 func (s *Server) serveExec(w http.ResponseWriter, r *http.Request, req *apiRequest) {
 	q := req.query
 	container := q.Get("container")
@@ -48,6 +49,10 @@ func (s *Server) serveExec(w http.ResponseWriter, r *http.Request, req *apiReque
 	go in.run()
 	if req.sub == "attach" {
 		s.attach(r, req, ws, in, pod, container)
+		return
+	}
+	if isTrue(q.Get("tty")) && isTrue(q.Get("stdin")) && ws.protocol == protocolV5 {
+		s.execTTY(r, req, ws, in, container, q["command"])
 		return
 	}
 	s.exec(r, req, ws, in, container, q["command"])
@@ -206,16 +211,21 @@ func statusJSON(st *Status) []byte {
 // stdinReader reads a stream's client messages: standard input until its
 // channel closes, then anything else until the client goes.
 type stdinReader struct {
-	ws    *wsConn
-	want  bool
+	ws   *wsConn
+	want bool
+	eof  chan struct{} // closed when stdin ended (or is not wanted)
+	gone chan struct{} // closed when the client closed the connection
+	// more is signalled when data came (a terminal reads it as it comes).
+	more chan struct{}
+
+	mu    sync.Mutex // guards data and ended
 	data  []byte
-	eof   chan struct{} // closed when stdin ended (or is not wanted)
-	gone  chan struct{} // closed when the client closed the connection
 	ended bool
 }
 
 func newStdinReader(ws *wsConn, want bool) *stdinReader {
-	in := &stdinReader{ws: ws, want: want, eof: make(chan struct{}), gone: make(chan struct{})}
+	in := &stdinReader{ws: ws, want: want, eof: make(chan struct{}), gone: make(chan struct{}),
+		more: make(chan struct{}, 1)}
 	if !want || ws.protocol != protocolV5 {
 		// Without v5's close message, the end of stdin cannot be told:
 		// the command runs without it.
@@ -239,9 +249,12 @@ func (in *stdinReader) run() {
 		}
 		switch msg[0] {
 		case chanStdin:
+			in.mu.Lock()
 			if !in.ended {
 				in.data = append(in.data, msg[1:]...)
 			}
+			in.mu.Unlock()
+			in.signal()
 		case chanClose:
 			if len(msg) > 1 && msg[1] == chanStdin {
 				in.endStdin()
@@ -251,10 +264,30 @@ func (in *stdinReader) run() {
 }
 
 func (in *stdinReader) endStdin() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if !in.ended {
 		in.ended = true
 		close(in.eof)
 	}
+}
+
+// signal tells a waiting terminal that data came.
+func (in *stdinReader) signal() {
+	select {
+	case in.more <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the data read so far, leaving none, and whether standard
+// input has ended.
+func (in *stdinReader) take() ([]byte, bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	data := in.data
+	in.data = nil
+	return data, in.ended
 }
 
 // all waits for standard input's end and returns it; false when the
@@ -262,7 +295,8 @@ func (in *stdinReader) endStdin() {
 func (in *stdinReader) all(r *http.Request) (string, bool) {
 	select {
 	case <-in.eof:
-		return string(in.data), true
+		data, _ := in.take()
+		return string(data), true
 	case <-r.Context().Done():
 		return "", false
 	}
