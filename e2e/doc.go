@@ -6,11 +6,14 @@
 //     real kubectl (/usr/bin/kubectl, or $KUBECTL) against `kubesim serve`,
 //     letting virtual time pass through serve's standard input between
 //     commands; the tests fail, not skip, when kubectl is missing;
+//   - tty_test.go runs kubectl exec -it in a pseudo-terminal (script(1));
 //   - clientgo_test.go and controllerruntime_test.go run an informer and
 //     workqueue controller and a controller-runtime reconciler against a
 //     simulated cluster at virtual time, in testing/synctest bubbles;
 //   - property_test.go checks a user-written client-go controller with
-//     propcheck's operations and faults at the API boundary.
+//     propcheck's operations and faults at the API boundary;
+//   - readme_test.go is the README's "Test your controller" example, which
+//     docs_test.go keeps equal to the README's copy.
 //
 // Run them with `cd e2e && go test ./...` (.ci/run does).
 package e2e
