@@ -79,13 +79,10 @@ func splitDocuments(text string) []string {
 	return append(docs, cur.String())
 }
 
-// writtenVersion is the apiVersion obj was written in, when the source
-// names one that differs from what the decoder returned.
+// writtenVersion is the apiVersion obj was written in, for the kinds
+// whose versions the release decides.
 func writtenVersion(written map[versionKey]string, obj objects.Object) (string, bool) {
 	tm, meta := obj.GetTypeMeta(), obj.GetObjectMeta()
 	v, ok := written[versionKey{kind: tm.Kind, namespace: meta.Namespace, name: meta.Name}]
-	if !ok || v == tm.APIVersion {
-		return "", false
-	}
-	return v, true
+	return v, ok
 }

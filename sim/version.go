@@ -16,7 +16,7 @@ import (
 //     machines' kubeadm files name;
 //   - batch/v1beta1 CronJob, served up to 1.24 with the apiserver's
 //     deprecation warning from 1.21, and unknown afterwards (kubectl's
-//     "no matches for kind");
+//     "no matches for kind"); batch/v1 CronJob only from 1.21;
 //   - `kubectl exec POD COMMAND` without "--", deprecated with a warning up
 //     to 1.30 and refused since 1.31;
 //   - the apiserver's metadata.selfLink, which the old
@@ -88,14 +88,22 @@ func (c *Cluster) ServesCronJobV1beta1() bool { return c.minor() <= 24 }
 
 // ServesVersion reports whether the apiserver serves kind in apiVersion at
 // the cluster's release, for the kinds whose versions kubesim's releases
-// differ in (batch/v1beta1 CronJob, removed in 1.25); other kinds are
-// served as objects.ServesVersion says.
+// differ in (CronJob: batch/v1beta1 up to 1.24, batch/v1 from 1.21);
+// other kinds are served as objects.ServesVersion says.
 func (c *Cluster) ServesVersion(kind, apiVersion string) bool {
-	if kind == "CronJob" && apiVersion == "batch/v1beta1" {
-		return c.ServesCronJobV1beta1()
+	if kind == "CronJob" {
+		switch apiVersion {
+		case "batch/v1beta1":
+			return c.ServesCronJobV1beta1()
+		case "batch/v1":
+			return c.minor() >= cronJobV1Since
+		}
 	}
 	return objects.ServesVersion(kind, apiVersion)
 }
+
+// cronJobV1Since is the release batch/v1 CronJob went GA.
+const cronJobV1Since = 21
 
 // OldExecForm reports whether kubectl still runs `kubectl exec POD
 // COMMAND` (without "--"), with its deprecation warning: up to 1.30.

@@ -35,28 +35,29 @@ func TestParseKubernetesVersion(t *testing.T) {
 
 // TestReleaseDifferences: batch/v1beta1 CronJob is served up to 1.24 and
 // warned about from 1.21 (k8s.io/api's prerelease lifecycle: introduced
-// 1.8, deprecated 1.21, removed 1.25); kubectl runs exec without "--" up
+// 1.8, deprecated 1.21, removed 1.25), batch/v1 from 1.21 (its GA); kubectl runs exec without "--" up
 // to 1.30; nodes report the release.
 func TestReleaseDifferences(t *testing.T) {
 	cases := []struct {
 		version      string
 		served, warn bool
+		v1           bool
 		oldExec      bool
 	}{
-		{"1.19", true, false, true},
-		{"1.20", true, false, true},
-		{"1.21", true, true, true},
-		{"1.24", true, true, true},
-		{"1.25", false, false, true},
-		{"1.30", false, false, true},
-		{"1.31", false, false, false},
-		{"1.37", false, false, false},
+		{"1.19", true, false, false, true},
+		{"1.20", true, false, false, true},
+		{"1.21", true, true, true, true},
+		{"1.24", true, true, true, true},
+		{"1.25", false, false, true, true},
+		{"1.30", false, false, true, true},
+		{"1.31", false, false, true, false},
+		{"1.37", false, false, true, false},
 	}
 	for _, tc := range cases {
 		c, err := New(Config{KubernetesVersion: tc.version})
 		require.NoError(t, err)
 		assert.Equal(t, tc.served, c.ServesVersion("CronJob", "batch/v1beta1"), tc.version)
-		assert.True(t, c.ServesVersion("CronJob", "batch/v1"), tc.version)
+		assert.Equal(t, tc.v1, c.ServesVersion("CronJob", "batch/v1"), tc.version)
 		assert.Equal(t, tc.warn, len(c.VersionWarnings("CronJob", "batch/v1beta1")) == 1, tc.version)
 		assert.Empty(t, c.VersionWarnings("CronJob", "batch/v1"), tc.version)
 		assert.Equal(t, tc.oldExec, c.OldExecForm(), tc.version)
