@@ -62,8 +62,13 @@ func (c *Cluster) nodeObject(n NodeConfig) (*objects.Node, error) {
 	}
 	var taints []objects.Taint
 	if n.ControlPlane {
-		labels[objects.LabelNodeRoleControlPlane] = ""
-		taints = []objects.Taint{{Key: objects.TaintControlPlane, Effect: objects.TaintNoSchedule}}
+		roles, taintKeys := controlPlaneMarks(c.minor())
+		for _, r := range roles {
+			labels[r] = ""
+		}
+		for _, k := range taintKeys {
+			taints = append(taints, objects.Taint{Key: k, Effect: objects.TaintNoSchedule})
+		}
 	}
 	resources := objects.ResourceList{objects.ResourceCPU: cpu, objects.ResourceMemory: mem, objects.ResourcePods: pods}
 	now := objects.NewTime(c.clock.Now())

@@ -13,7 +13,9 @@ import (
 // between its era and today:
 //
 //   - the release nodes report (kubectl get nodes' VERSION) and the
-//     machines' kubeadm files name;
+//     machines' kubeadm files name, and the control plane's role labels
+//     and taints as that release's kubeadm set them (ROLES "master" up to
+//     1.19, "control-plane,master" 1.20-1.23, "control-plane" since);
 //   - batch/v1beta1 CronJob, served up to 1.24 with the apiserver's
 //     deprecation warning from 1.21, and unknown afterwards (kubectl's
 //     "no matches for kind"); batch/v1 CronJob only from 1.21;
@@ -85,6 +87,31 @@ func (c *Cluster) minor() int {
 // ServesCronJobV1beta1 reports whether the apiserver serves batch/v1beta1
 // CronJob (up to 1.24).
 func (c *Cluster) ServesCronJobV1beta1() bool { return c.minor() <= 24 }
+
+// labelNodeRoleMaster and taintMaster are kubeadm's names for the control
+// plane before "control-plane" (the label until 1.23, the taint until
+// 1.24).
+const (
+	labelNodeRoleMaster = "node-role.kubernetes.io/master"
+	taintMaster         = "node-role.kubernetes.io/master"
+)
+
+// controlPlaneMarks are the role labels and the NoSchedule taints kubeadm
+// gives the control plane at a release: the master label and taint up to
+// 1.19; the control-plane label beside them from 1.20; the control-plane
+// taint beside the master one in 1.24, whose kubeadm dropped the master
+// label; only control-plane from 1.25.
+func controlPlaneMarks(minor int) (labels, taints []string) {
+	switch {
+	case minor < 20:
+		return []string{labelNodeRoleMaster}, []string{taintMaster}
+	case minor < 24:
+		return []string{objects.LabelNodeRoleControlPlane, labelNodeRoleMaster}, []string{taintMaster}
+	case minor == 24:
+		return []string{objects.LabelNodeRoleControlPlane}, []string{taintMaster, objects.TaintControlPlane}
+	}
+	return []string{objects.LabelNodeRoleControlPlane}, []string{objects.TaintControlPlane}
+}
 
 // ServesVersion reports whether the apiserver serves kind in apiVersion at
 // the cluster's release, for the kinds whose versions kubesim's releases

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,32 @@ func TestReleaseDifferences(t *testing.T) {
 		obj, err := c.Get(objects.Key{Kind: "Node", Name: "k8s-node1"})
 		require.NoError(t, err)
 		assert.Equal(t, "v"+c.KubernetesVersion(), obj.(*objects.Node).Status.NodeInfo.KubeletVersion)
+	}
+	// kubeadm's control plane marks: the master label and taint up to
+	// 1.19, control-plane beside them from 1.20 (the taint from 1.24),
+	// master gone from the labels in 1.24 and from the taints in 1.25.
+	for version, want := range map[string][2]string{
+		"1.19": {"node-role.kubernetes.io/master", "node-role.kubernetes.io/master"},
+		"1.21": {"node-role.kubernetes.io/control-plane,node-role.kubernetes.io/master", "node-role.kubernetes.io/master"},
+		"1.24": {"node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master,node-role.kubernetes.io/control-plane"},
+		"1.37": {"node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/control-plane"},
+	} {
+		c, err := New(Config{KubernetesVersion: version})
+		require.NoError(t, err)
+		obj, err := c.Get(objects.Key{Kind: "Node", Name: "k8s-master"})
+		require.NoError(t, err)
+		node := obj.(*objects.Node)
+		var roles, taints []string
+		for k := range node.Labels {
+			if strings.HasPrefix(k, "node-role.kubernetes.io/") {
+				roles = append(roles, k)
+			}
+		}
+		sort.Strings(roles)
+		for _, tn := range node.Spec.Taints {
+			taints = append(taints, tn.Key)
+		}
+		assert.Equal(t, want, [2]string{strings.Join(roles, ","), strings.Join(taints, ",")}, version)
 	}
 	c, err := New(Config{KubernetesVersion: "1.21"})
 	require.NoError(t, err)
