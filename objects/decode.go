@@ -394,8 +394,8 @@ func decodeTyped(info KindInfo, m map[string]any, at location) (Object, *DecodeE
 	if err := remarshalJSON(pruned, obj); err != nil {
 		return nil, typeError(err, at)
 	}
-	if len(c.unknown) > 0 {
-		return nil, strictError(c.unknown, at)
+	if unknown := strictUnknownFields(m, reflect.TypeOf(obj).Elem()); len(unknown) > 0 {
+		return nil, strictError(unknown, at)
 	}
 	*obj.GetTypeMeta() = TypeMeta{APIVersion: info.APIVersion(), Kind: info.Kind}
 	return obj, nil
@@ -427,11 +427,19 @@ func decodeUnstructured(tm TypeMeta, m map[string]any, at location) (Object, *De
 		return nil, typeError(err, at)
 	}
 	u.Content = content
-	if len(c.unknown) > 0 {
-		return nil, strictError(c.unknown, at)
+	if meta, ok := m[fieldMetadata]; ok {
+		if unknown := strictUnknownFields(map[string]any{fieldMetadata: meta}, unstructuredMetaType); len(unknown) > 0 {
+			return nil, strictError(unknown, at)
+		}
 	}
 	return u, nil
 }
+
+// unstructuredMetaType is what strictly decodes an unstructured object's
+// metadata.
+var unstructuredMetaType = reflect.TypeOf(struct {
+	Metadata ObjectMeta `json:"metadata"`
+}{})
 
 // objectMetaType is the Go type of metadata.
 var objectMetaType = reflect.TypeOf(ObjectMeta{})

@@ -8,20 +8,41 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	sigsjson "sigs.k8s.io/json"
 )
 
-// maxStrictErrors caps the strict errors reported for one object, as
-// upstream's strict JSON decoder does, so a wildly wrong manifest does not
-// produce a wall of text.
-const maxStrictErrors = 100
+// Unknown fields are found by sigs.k8s.io/json's UnmarshalStrict, the
+// decoder the apiserver's strict JSON serializer runs: its messages
+// ("unknown field \"spec.containers[0].imagee\""), its order (document
+// order; kubesim's trees are marshalled with sorted keys, as kubectl sends
+// them), its de-duplication and its cap of 100 errors.
+
+// strictUnknownFields decodes tree strictly into a new value of type t and
+// returns the strict errors' messages. A tree the strict decoder cannot
+// decode at all has none here: its type errors are reported by the
+// decode of the checked tree.
+func strictUnknownFields(tree any, t reflect.Type) []string {
+	b, err := json.Marshal(tree)
+	if err != nil {
+		return nil
+	}
+	strictErrs, err := sigsjson.UnmarshalStrict(b, reflect.New(t).Interface(), sigsjson.DisallowUnknownFields)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, len(strictErrs))
+	for i, e := range strictErrs {
+		out[i] = e.Error()
+	}
+	return out
+}
 
 // fieldChecker walks a decoded JSON tree alongside the Go type it is about
-// to be decoded into, as the apiserver's strict decoder does, and
+// to be decoded into, and
 //
-//   - records every field the type does not have, with its full path
-//     ("spec.containers[0].imagee"), in a deterministic order: object keys by
-//     name, list items by index;
-//   - returns the tree without those fields, so that encoding/json, which
+//   - returns the tree without the fields the type does not have (which
+//     strictUnknownFields reports), so that encoding/json, which
 //     matches field names case-insensitively, only sees exact names
 //     (upstream's decoder is case-sensitive: "Spec" is unknown, not spec);
 //   - normalises what the apiserver would normalise when storing the object:
@@ -32,7 +53,6 @@ const maxStrictErrors = 100
 // Values of the wrong JSON type are left alone for encoding/json to report.
 // A fieldChecker is used for one object and is not safe to share.
 type fieldChecker struct {
-	unknown []string
 	// tooLarge lists quantities past MaxQuantityDigits, by path: they are
 	// replaced by 0 in the tree so that decoding it cannot hang.
 	tooLarge []string
@@ -104,8 +124,7 @@ func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type, path string
 	for _, k := range sortedJSONKeys(m) {
 		f, known := fields[k]
 		if !known {
-			c.addUnknown(joinFieldPath(path, k))
-			continue
+			continue // reported by strictUnknownFields
 		}
 		if f.omitEmpty && isEmptyCollection(m[k], f.typ) {
 			continue
@@ -134,13 +153,6 @@ func (c *fieldChecker) quantityTooLarge(v any, path string) bool {
 	}
 	c.tooLarge = append(c.tooLarge, path)
 	return true
-}
-
-// addUnknown records an unknown field, up to maxStrictErrors.
-func (c *fieldChecker) addUnknown(path string) {
-	if len(c.unknown) < maxStrictErrors {
-		c.unknown = append(c.unknown, "unknown field "+strconv.Quote(path))
-	}
 }
 
 // joinFieldPath appends a field name to a path, as upstream prints paths.

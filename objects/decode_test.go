@@ -3,6 +3,7 @@ package objects
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -709,4 +710,21 @@ func TestFieldCheckerFollowsEncodingJSONFieldRules(t *testing.T) {
 	assert.Equal(t, reflect.TypeOf(""), fields["a"].typ)
 	assert.Equal(t, reflect.TypeOf(fieldsInner{}), fields["named"].typ)
 	_ = fieldsOuter{hidden: ""}
+}
+
+// Unknown fields are sigs.k8s.io/json's strict errors: at most 100 of
+// them, as the apiserver's strict serializer reports.
+func TestStrictErrorsCappedAt100(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}`)
+	for i := range 120 {
+		fmt.Fprintf(&b, `,"x%03d":1`, i)
+	}
+	b.WriteString("}")
+	_, err := DecodeOne([]byte(b.String()))
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	require.Len(t, de.StrictErrors, 100)
+	assert.Equal(t, `unknown field "x000"`, de.StrictErrors[0])
+	assert.Equal(t, `unknown field "x099"`, de.StrictErrors[99])
 }
