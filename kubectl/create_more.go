@@ -472,8 +472,12 @@ func (l layeredFiles) local(p string) string {
 	return filepath.Join(l.dir, p)
 }
 
-// Stat reports whether p exists and is a directory.
+// Stat reports whether p exists and is a directory; the empty path does
+// not exist, as for os.Stat.
 func (l layeredFiles) Stat(p string) (bool, bool) {
+	if p == "" {
+		return false, false
+	}
 	if l.onMachine(p) {
 		return l.machine.Stat(p)
 	}

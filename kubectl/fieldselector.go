@@ -28,6 +28,8 @@ func parseFieldSelector(s string) ([]fieldRequirement, error) {
 	}
 	for _, part := range strings.Split(s, ",") {
 		switch {
+		case part == "":
+			continue // parseSelector skips empty terms
 		case strings.Contains(part, "!="):
 			f, v, _ := strings.Cut(part, "!=")
 			out = append(out, fieldRequirement{field: f, value: v, not: true})

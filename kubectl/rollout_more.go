@@ -53,6 +53,12 @@ var rollbackSkipAnnotations = map[string]bool{
 
 // rolloutSubcommand runs one of rollout's subcommands other than status.
 func (k *Kubectl) rolloutSubcommand(inv *invocation, sub string, args []string) error {
+	if sub == "undo" && inv.p.has("to-revision") {
+		// pflag reads --to-revision before the command runs.
+		if _, err := toRevision(inv); err != nil {
+			return err
+		}
+	}
 	if len(args) == 0 && inv.p.get("selector") == "" {
 		return plainError(msgRequiredResource)
 	}
@@ -230,13 +236,9 @@ func (k *Kubectl) rolloutUndo(inv *invocation, obj objects.Object) error {
 	if !ok {
 		return plainError("no rollbacker has been implemented for %q", obj.GetTypeMeta().Kind)
 	}
-	to := int64(0)
-	if s := inv.p.get("to-revision"); s != "" {
-		v, err := strconv.ParseInt(s, 0, 64)
-		if err != nil {
-			return &usageError{msg: fmt.Sprintf("invalid argument %q for \"--to-revision\" flag: %v", s, err), verb: "rollout undo"}
-		}
-		to = v
+	to, err := toRevision(inv)
+	if err != nil {
+		return err
 	}
 	if to < 0 {
 		return plainError("unable to find specified revision %v in history", to)
@@ -277,6 +279,19 @@ func (k *Kubectl) rolloutUndo(inv *invocation, obj objects.Object) error {
 	}
 	inv.printf("%s %s\n", resourceName(out), msgRolledBack)
 	return nil
+}
+
+// toRevision reads --to-revision (0 when absent) with pflag's error.
+func toRevision(inv *invocation) (int64, error) {
+	s := inv.p.get("to-revision")
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		return 0, &usageError{msg: fmt.Sprintf("invalid argument %q for \"--to-revision\" flag: %v", s, err), verb: "rollout undo"}
+	}
+	return v, nil
 }
 
 // revisionReplicaSet is deploymentRevision: the ReplicaSet of revision to,

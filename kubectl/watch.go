@@ -31,8 +31,12 @@ func watchTimeout(inv *invocation) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	if d == 0 {
+	switch {
+	case d == 0:
 		return 0, plainError(msgWatchNeedsTimeout)
+	case d < 0:
+		// kubectl's client would time out at once; virtual time cannot go back.
+		return 0, plainError("kubesim's kubectl get --watch needs a positive --request-timeout, not %s", s)
 	}
 	return d, nil
 }
