@@ -23,7 +23,7 @@ import (
 
 // systemWriters are the controllers whose writes draw from the system
 // stream.
-var systemWriters = map[string]bool{serviceaccount.Name: true, rootcacert.Name: true}
+var systemWriters = map[string]bool{serviceaccount.Name: true, serviceaccount.TokensName: true, rootcacert.Name: true}
 
 // systemRand is the store's random source: the randSwitch, except for
 // writes made by systemWriters.

@@ -100,6 +100,9 @@ func New(cfg Config) (*Cluster, error) {
 	c.addLoop(func() controllers.Controller { return garbagecollector.New() })
 	c.addLoop(func() controllers.Controller { return namespace.New() })
 	c.addLoop(func() controllers.Controller { return serviceaccount.New() })
+	if c.minor() < tokenSecretsUntil {
+		c.addLoop(func() controllers.Controller { return serviceaccount.NewTokens(c.rootCA) })
+	}
 	c.addLoop(func() controllers.Controller { return rootcacert.New(c.rootCA) })
 	c.addLoop(func() controllers.Controller { return job.New() })
 	c.addLoop(func() controllers.Controller { return deployment.New() })

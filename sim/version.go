@@ -19,6 +19,8 @@ import (
 //   - batch/v1beta1 CronJob, served up to 1.24 with the apiserver's
 //     deprecation warning from 1.21, and unknown afterwards (kubectl's
 //     "no matches for kind"); batch/v1 CronJob only from 1.21;
+//   - a token Secret for every ServiceAccount (default-token-xxxxx), made
+//     by the token controller up to 1.23;
 //   - `kubectl exec POD COMMAND` without "--", deprecated with a warning up
 //     to 1.30 and refused since 1.31;
 //   - the apiserver's metadata.selfLink, which the old
@@ -128,6 +130,10 @@ func (c *Cluster) ServesVersion(kind, apiVersion string) bool {
 	}
 	return objects.ServesVersion(kind, apiVersion)
 }
+
+// tokenSecretsUntil is the release whose token controller stopped making
+// token Secrets (LegacyServiceAccountTokenNoAutoGeneration, 1.24).
+const tokenSecretsUntil = 24
 
 // cronJobV1Since is the release batch/v1 CronJob went GA.
 const cronJobV1Since = 21

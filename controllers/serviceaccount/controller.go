@@ -11,6 +11,14 @@
 // its name (since 1.24 no token Secret comes with it). A namespace being
 // deleted gets nothing: its content is going.
 //
+// # Token Secrets, up to 1.23
+//
+// Tokens (tokens.go) is the token controller of the releases before 1.24:
+// every ServiceAccount gets a Secret <name>-token-xxxxx of type
+// kubernetes.io/service-account-token, referenced from its secrets, made
+// again when deleted. Its name's suffix and token come from the account's
+// uid, not a random source.
+//
 // # Imports and determinism
 //
 // serviceaccount imports controllers, storage and objects. It keeps no
