@@ -64,7 +64,7 @@ func (k *Kubectl) delete(inv *invocation) error {
 			errs = append(errs, serverError(err, ctx))
 			continue
 		}
-		inv.printf("%s\n", deletedMessage(obj))
+		inv.printf("%s\n", deletedMessage(obj, k.c.DeleteNamesNamespace()))
 		gone = append(gone, deleted{key: key, uid: obj.GetObjectMeta().UID})
 	}
 	if err := k.waitGone(inv, gone); err != nil {
@@ -73,11 +73,13 @@ func (k *Kubectl) delete(inv *invocation) error {
 	return errors.Join(errs...)
 }
 
-// deletedMessage is kubectl's line for a deleted object.
-func deletedMessage(obj objects.Object) string {
+// deletedMessage is kubectl's line for a deleted object; withNamespace
+// names a namespaced object's namespace, as kubectl does since 1.34
+// (kubernetes#126619).
+func deletedMessage(obj objects.Object, withNamespace bool) string {
 	info := resourceInfo(obj)
 	m := obj.GetObjectMeta()
-	if info.Namespaced {
+	if info.Namespaced && withNamespace {
 		return fmt.Sprintf("%s %q deleted from %s namespace", qualifiedSingular(info), m.Name, m.Namespace)
 	}
 	return fmt.Sprintf("%s %q deleted", qualifiedSingular(info), m.Name)

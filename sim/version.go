@@ -21,6 +21,7 @@ import (
 //     "no matches for kind"); batch/v1 CronJob only from 1.21;
 //   - a token Secret for every ServiceAccount (default-token-xxxxx), made
 //     by the token controller up to 1.23;
+//   - kubectl delete's line, which names the namespace from 1.34;
 //   - `kubectl exec POD COMMAND` without "--", deprecated with a warning up
 //     to 1.30 and refused since 1.31;
 //   - the apiserver's metadata.selfLink, which the old
@@ -114,6 +115,11 @@ func controlPlaneMarks(minor int) (labels, taints []string) {
 	}
 	return []string{objects.LabelNodeRoleControlPlane}, []string{objects.TaintControlPlane}
 }
+
+// DeleteNamesNamespace reports whether kubectl delete names a namespaced
+// object's namespace ("deleted from default namespace"), as kubectl does
+// from 1.34; before, `statefulset.apps "nginx-web" deleted`.
+func (c *Cluster) DeleteNamesNamespace() bool { return c.minor() >= 34 }
 
 // ServesVersion reports whether the apiserver serves kind in apiVersion at
 // the cluster's release, for the kinds whose versions kubesim's releases
