@@ -99,6 +99,9 @@ type invocation struct {
 	p     parsedArgs
 	stdin string
 	out   strings.Builder
+	// warns reports whether the cluster's release sends an apiserver
+	// warning (nil: every warning).
+	warns func(text string) bool
 }
 
 func (inv *invocation) printf(format string, args ...any) { fmt.Fprintf(&inv.out, format, args...) }
@@ -126,7 +129,7 @@ func (k *Kubectl) Run(args []string, stdin string) Result {
 		return Result{Output: fmt.Sprintf("The connection to the server %s was refused - did you specify the right host or port?\n",
 			k.c.APIServerAddress()), ExitCode: 1}
 	}
-	inv := &invocation{verb: name, stdin: stdin}
+	inv := &invocation{verb: name, stdin: stdin, warns: k.c.SendsWarning}
 	p, err := parseFlags(name, rest, v.flags)
 	if err == nil {
 		inv.p = p

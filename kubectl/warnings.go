@@ -20,6 +20,9 @@ func (w warner) about(inv *invocation, obj objects.Object) {
 // print prints the warnings this command has not printed yet.
 func (w warner) print(inv *invocation, texts []string) {
 	for _, text := range texts {
+		if inv.warns != nil && !inv.warns(text) {
+			continue // a warning the cluster's release did not send yet
+		}
 		if !w[text] {
 			w[text] = true
 			inv.printf("Warning: %s\n", text)

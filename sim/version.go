@@ -21,6 +21,8 @@ import (
 //     "no matches for kind"); batch/v1 CronJob only from 1.21;
 //   - a token Secret for every ServiceAccount (default-token-xxxxx), made
 //     by the token controller up to 1.23;
+//   - the apiserver's warning about the Recycle reclaim policy, sent from
+//     1.30;
 //   - kubectl delete's line, which names the namespace from 1.34;
 //   - `kubectl exec POD COMMAND` without "--", deprecated with a warning up
 //     to 1.30 and refused since 1.31;
@@ -114,6 +116,24 @@ func controlPlaneMarks(minor int) (labels, taints []string) {
 		return []string{objects.LabelNodeRoleControlPlane}, []string{taintMaster, objects.TaintControlPlane}
 	}
 	return []string{objects.LabelNodeRoleControlPlane}, []string{objects.TaintControlPlane}
+}
+
+// warningsSince are the apiserver warnings younger than the oldest
+// release kubesim replays, by a part of their text, with the release
+// that first sent them: Recycle's deprecation (kubernetes#122339, 1.30).
+var warningsSince = map[string]int{
+	"The Recycle reclaim policy is deprecated": 30,
+}
+
+// SendsWarning reports whether the apiserver of the cluster's release
+// sends the warning text (objects.Warnings are today's).
+func (c *Cluster) SendsWarning(text string) bool {
+	for part, since := range warningsSince {
+		if strings.Contains(text, part) && c.minor() < since {
+			return false
+		}
+	}
+	return true
 }
 
 // DeleteNamesNamespace reports whether kubectl delete names a namespaced

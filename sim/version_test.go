@@ -187,3 +187,15 @@ func TestAPIServerRefusesTheGate(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, c.selfLinkSet())
 }
+
+// The apiserver's warning about the Recycle reclaim policy came with 1.30
+// (kubernetes#122339): older releases send none; other warnings pass.
+func TestSendsWarning(t *testing.T) {
+	recycle := "spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning."
+	for version, want := range map[string]bool{"1.21": false, "1.29": false, "1.30": true, "1.37": true} {
+		c, err := New(Config{KubernetesVersion: version})
+		require.NoError(t, err)
+		assert.Equal(t, want, c.SendsWarning(recycle), version)
+		assert.True(t, c.SendsWarning(cronJobV1beta1Warning), version)
+	}
+}
