@@ -202,6 +202,20 @@ type APIReader interface {
 	ReadsAPI() bool
 }
 
+// Live returns the apiserver's current objects behind r, a controller's
+// view: what a GET past the informer's cache reads. Upstream's CronJob
+// controller GETs an active Job its lister lacks before it calls the Job
+// missing, and every Job it is about to replace; a create answered
+// AlreadyExists is the apiserver's answer too. A view that lags (an
+// informer's cache under a fault) says where its live store is; any other
+// reader is live already.
+func Live(r storage.Reader) storage.Reader {
+	if v, ok := r.(interface{ Live() storage.Reader }); ok {
+		return v.Live()
+	}
+	return r
+}
+
 // EventSourcer is implemented by controllers whose events carry a source
 // other than their name, like a kubelet's (component "kubelet", host the node).
 type EventSourcer interface {

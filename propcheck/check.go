@@ -218,7 +218,7 @@ func (d *driver) runRapid() (err error) {
 	}
 	restore, err := setRapidFlags(map[string]string{
 		"rapid.checks": strconv.Itoa(d.cfg.Runs), "rapid.seed": strconv.FormatUint(d.cfg.Seed, 10),
-		"rapid.steps": strconv.Itoa(d.cfg.Steps), "rapid.shrinktime": (d.cfg.ShrinkTime * 3 / 4).String(),
+		"rapid.steps": strconv.Itoa(d.cfg.Steps), "rapid.shrinktime": (d.cfg.ShrinkTime / 2).String(),
 		"rapid.nofailfile": "true", "rapid.v": "false", "rapid.log": "false",
 	})
 	if err != nil {
@@ -279,7 +279,8 @@ func (d *driver) newScenario(t *rapid.T) *Scenario {
 	if err != nil {
 		t.Fatalf("propcheck: %v", err)
 	}
-	s := &Scenario{T: t, runner: r, names: map[string][]string{}, down: map[string]bool{}, faulted: map[string]bool{}}
+	s := &Scenario{T: t, runner: r, names: map[string][]string{}, down: map[string]bool{}, faulted: map[string]bool{},
+		created: map[string]bool{}}
 	s.checks = newChecker(r, d.invariants)
 	s.steps = []step{{}}
 	s.cur = &s.steps[0]

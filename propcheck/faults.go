@@ -6,10 +6,57 @@ import (
 	"pgregory.net/rapid"
 )
 
+// faultKinds are the faults a fault step draws from. rapid shrinks a
+// choice toward the first, so the faults whose failures replay most
+// robustly come first: a crash strikes a reconcile wherever it comes,
+// while a stale view's failure hangs on the count of changes, which every
+// step removed changes.
+var faultKinds = []string{"crash", "error", "restart", "stale", "drop", "delay"}
+
 // faultControllers are the controllers runs inject faults into.
-var faultControllers = []string{"job-controller", "deployment-controller", "replicaset-controller",
-	"garbage-collector-controller", "endpoint-controller", "default-scheduler", "statefulset-controller",
-	"persistentvolume-binder-controller"}
+var faultControllers = []string{"job-controller", "cronjob-controller", "ttl-after-finished-controller",
+	"deployment-controller", "replicaset-controller", "garbage-collector-controller", "endpoint-controller",
+	"default-scheduler", "statefulset-controller", "persistentvolume-binder-controller"}
+
+// alwaysFaulted are the controllers every run's objects pass through.
+var alwaysFaulted = []string{"garbage-collector-controller", "default-scheduler"}
+
+// controllersOf are, for each kind of object a run creates (by the names
+// Scenario.Add remembers), the controllers that act on it. A fault strikes
+// one of the controllers of what the run has created so far: a fault in a
+// controller with nothing to do is a step wasted.
+var controllersOf = map[string][]string{
+	nameJob:         {"job-controller", "ttl-after-finished-controller"},
+	nameCronJob:     {"cronjob-controller", "job-controller"},
+	nameDeployment:  {"deployment-controller", "replicaset-controller"},
+	nameReplicaSet:  {"replicaset-controller"},
+	nameStatefulSet: {"statefulset-controller", "persistentvolume-binder-controller"},
+	nameService:     {"endpoint-controller"},
+	nameClaim:       {"persistentvolume-binder-controller"},
+	nameVolume:      {"persistentvolume-binder-controller"},
+	nameClass:       {"persistentvolume-binder-controller"},
+}
+
+// faultTargets are the controllers a fault may strike now, in
+// faultControllers' order.
+func (s *Scenario) faultTargets() []string {
+	want := map[string]bool{}
+	for _, c := range alwaysFaulted {
+		want[c] = true
+	}
+	for kind := range s.created {
+		for _, c := range controllersOf[kind] {
+			want[c] = true
+		}
+	}
+	var out []string
+	for _, c := range faultControllers {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // staleKinds are, for each controller, the kinds whose informer alone may
 // lag: the ones it reads besides its own objects, whose lag behind its own
@@ -17,6 +64,8 @@ var faultControllers = []string{"job-controller", "deployment-controller", "repl
 // writes ("" lags every kind).
 var staleKinds = map[string][]string{
 	"job-controller":                     {"", "Pod", "Job"},
+	"cronjob-controller":                 {"", "Job"},
+	"ttl-after-finished-controller":      {"", "Job"},
 	"deployment-controller":              {"", "ReplicaSet", "Pod"},
 	"replicaset-controller":              {"", "Pod"},
 	"garbage-collector-controller":       {"", "Pod", "ReplicaSet"},
@@ -44,6 +93,12 @@ var (
 	// crashPoints lean to the few writes most reconciles make, so that
 	// the crash strikes before the run ends.
 	crashPoints = []int{0, 1, 1, 2, 3, 5}
+	// crashTimes repeat a crash: a controller that dies at the same point
+	// of every reconcile for a while meets, among them, the one reconcile
+	// whose interruption matters (a Job's status written with a pod
+	// uncounted, its finalizer not yet removed), whatever other work
+	// comes first.
+	crashTimes = []int{1, 1, 3, 10}
 )
 
 // fault injects a control-plane fault into one controller: a stale view,
@@ -52,8 +107,8 @@ var (
 // memory.
 func fault(s *Scenario) {
 	t := s.T
-	ctrl := rapid.SampledFrom(faultControllers).Draw(t, "controller")
-	switch kind := rapid.SampledFrom([]string{"stale", "drop", "delay", "crash", "error", "restart"}).Draw(t, "fault"); kind {
+	ctrl := rapid.SampledFrom(s.faultTargets()).Draw(t, "controller")
+	switch kind := rapid.SampledFrom(faultKinds).Draw(t, "fault"); kind {
 	case "stale":
 		line := fmt.Sprintf("fault stale %s %d --for %s", ctrl,
 			rapid.SampledFrom(staleDepths).Draw(t, "depth"), rapid.SampledFrom(staleDurations).Draw(t, "for"))
@@ -70,7 +125,11 @@ func fault(s *Scenario) {
 		}
 		s.Do(line)
 	case "crash":
-		s.Do(fmt.Sprintf("fault crash %s --after %d", ctrl, rapid.SampledFrom(crashPoints).Draw(t, "after")))
+		line := fmt.Sprintf("fault crash %s --after %d", ctrl, rapid.SampledFrom(crashPoints).Draw(t, "after"))
+		if times := rapid.SampledFrom(crashTimes).Draw(t, "times"); times > 1 {
+			line += fmt.Sprintf(" --times %d", times)
+		}
+		s.Do(line)
 	case "error":
 		s.Do(fmt.Sprintf("fault error %s %d --code %d", ctrl,
 			rapid.IntRange(1, 5).Draw(t, "writes"), rapid.SampledFrom(errorCodes).Draw(t, "code")))

@@ -29,6 +29,7 @@ type Scenario struct {
 	names   map[string][]string
 	down    map[string]bool // nodes and controllers taken down
 	faulted map[string]bool // controllers with injected faults
+	created map[string]bool // the kinds of names Add was ever given
 	failure *Failure
 }
 
@@ -85,7 +86,10 @@ func (s *Scenario) NewName(prefix string) string {
 
 // Add remembers that the run created name, of a kind of the operations'
 // own choosing ("job", "deployment", "claim"...).
-func (s *Scenario) Add(kind, name string) { s.names[kind] = append(s.names[kind], name) }
+func (s *Scenario) Add(kind, name string) {
+	s.names[kind] = append(s.names[kind], name)
+	s.created[kind] = true
+}
 
 // Names lists the names of a kind the run created and has not removed.
 func (s *Scenario) Names(kind string) []string { return s.names[kind] }

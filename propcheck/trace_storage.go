@@ -138,18 +138,26 @@ func (pvClaimRefStable) observe(ch sim.Change, ix *index) []error {
 // collector deletes an object only when every owner it names is gone or
 // being deleted with its dependents: never one without owners, one whose
 // owner is alive, or one whose owner was deleted with propagationPolicy
-// Orphan (whose dependents lose the reference and stay).
+// Orphan (whose dependents lose the reference and stay). A reference
+// given after the owner's orphaning began (a stale controller creating a
+// ReplicaSet for a Deployment being deleted, or adopting a pod) names an
+// owner that is, or soon is, gone: upstream's collector deletes such a
+// dependent, so it is not held against it.
 type gcOrphans struct {
 	orphaning map[string]bool // uids of owners deleted with Orphan
+	late      map[string]bool // dependent uid + "/" + owner uid, referenced after the orphaning began
 }
 
-func newGCOrphans() traceCheck { return &gcOrphans{orphaning: map[string]bool{}} }
+func newGCOrphans() traceCheck {
+	return &gcOrphans{orphaning: map[string]bool{}, late: map[string]bool{}}
+}
 
 func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
 	m := ch.Event.Object.GetObjectMeta()
 	if m.DeletionTimestamp != nil && m.HasFinalizer(garbagecollector.FinalizerOrphan) {
 		c.orphaning[m.UID] = true
 	}
+	c.noteLateReferences(m, ix)
 	if ch.Actor != garbagecollector.Name || !deletionStarted(ch) {
 		return nil
 	}
@@ -158,7 +166,7 @@ func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
 		return []error{fmt.Errorf("%s: %s deleted it, but it has no owner", key, ch.Actor)}
 	}
 	for _, ref := range m.OwnerReferences {
-		if c.orphaning[ref.UID] {
+		if c.orphaning[ref.UID] && !c.late[m.UID+"/"+ref.UID] {
 			return []error{fmt.Errorf("%s: %s deleted it, but its owner %s/%s was deleted orphaning its dependents", key, ch.Actor, ref.Kind, ref.Name)}
 		}
 		if owner := ix.get(ref.UID); owner != nil && owner.GetObjectMeta().DeletionTimestamp == nil {
@@ -166,4 +174,31 @@ func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
 		}
 	}
 	return nil
+}
+
+// noteLateReferences remembers the owner references m gains while their
+// owner is being orphaned or is gone.
+func (c *gcOrphans) noteLateReferences(m *objects.ObjectMeta, ix *index) {
+	var before []objects.OwnerReference
+	if old := ix.get(m.UID); old != nil {
+		before = old.GetObjectMeta().OwnerReferences
+	}
+	for _, ref := range m.OwnerReferences {
+		if hasOwnerRef(before, ref.UID) {
+			continue
+		}
+		if c.orphaning[ref.UID] || ix.get(ref.UID) == nil {
+			c.late[m.UID+"/"+ref.UID] = true
+		}
+	}
+}
+
+// hasOwnerRef reports whether refs name the owner uid.
+func hasOwnerRef(refs []objects.OwnerReference, uid string) bool {
+	for _, r := range refs {
+		if r.UID == uid {
+			return true
+		}
+	}
+	return false
 }

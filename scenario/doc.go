@@ -53,7 +53,7 @@
 //	fault delay default-scheduler 20s [5]
 //	                               its next 5 watch events (all until cleared) arrive 20s late
 //	fault drop job-controller 3    its next 3 watch events are lost; it relists 1s later
-//	fault crash job-controller [--after 2]
+//	fault crash job-controller [--after 2] [--times 3]
 //	                               its next reconcile of more than 2 (1) writes makes 2, then crashes
 //	fault error job-controller 3 [--code 409|500|429|503]
 //	                               its next 3 writes fail with the apiserver's error (409 Conflict)

@@ -305,7 +305,7 @@ func endLine(out string) string {
 
 // faultUsage is the fault command's grammar.
 const faultUsage = "usage: fault stale CONTROLLER N [--for DURATION] [--kind KIND] | fault drop CONTROLLER N | " +
-	"fault delay CONTROLLER DURATION [N] | fault crash CONTROLLER [--after N] | " +
+	"fault delay CONTROLLER DURATION [N] | fault crash CONTROLLER [--after N] [--times K] | " +
 	"fault error CONTROLLER N [--code 409|500|429|503] | fault clear CONTROLLER"
 
 // fault turns on a control-plane fault (see sim.Fault):
@@ -314,7 +314,8 @@ const faultUsage = "usage: fault stale CONTROLLER N [--for DURATION] [--kind KIN
 //	                                its informers (K's only) lag N changes, none held over D (1s)
 //	fault drop CTRL N               its next N watch events are lost
 //	fault delay CTRL D [N]          its next N watch events (all) arrive D late
-//	fault crash CTRL [--after N]    its next reconcile with more than N (1) writes crashes after N
+//	fault crash CTRL [--after N] [--times K]
+//	                                its next (K) reconciles with more than N (1) writes crash after N
 //	fault error CTRL N [--code C]   its next N writes fail with C (409)
 //	fault clear CTRL                all of them off
 func (r *Runner) fault(words []string, fail failFunc) (string, error) {
@@ -349,7 +350,7 @@ func parseFault(kind string, args []string) (sim.Fault, error) {
 	case sim.FaultDelay:
 		wantPos, optPos = 1, 1
 	case sim.FaultCrash:
-		allowed["--after"] = true
+		allowed["--after"], allowed["--times"] = true, true
 		f.Count = 1 // crash after the first write, unless told
 	case sim.FaultClear:
 	default:
@@ -383,6 +384,11 @@ func parseFault(kind string, args []string) (sim.Fault, error) {
 	if v, ok := flags.values["--after"]; ok {
 		if f.Count, err = parseCount(v); err != nil {
 			return f, err
+		}
+	}
+	if v, ok := flags.values["--times"]; ok {
+		if f.Times, err = parseCount(v); err != nil || f.Times == 0 {
+			return f, fmt.Errorf("--times %q is not a number from 1 up", v)
 		}
 	}
 	if v, ok := flags.values["--code"]; ok {

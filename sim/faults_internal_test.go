@@ -377,6 +377,25 @@ func TestCrashAfterNWritesPerformsExactlyN(t *testing.T) {
 	}
 }
 
+// `crash --times K` strikes K reconciles in a row, the restarted
+// controller's among them, and then no more.
+func TestCrashTimesStrikesKReconciles(t *testing.T) {
+	c, err := New(Config{})
+	require.NoError(t, err)
+	f := &filler{n: 3}
+	l := addController(c, func() controllers.Controller { return f })
+	require.NoError(t, c.Inject("filler", Fault{Kind: FaultCrash, Count: 1, Times: 2}))
+	c.enqueue(l, objects.Key{Kind: "Job", Namespace: "default", Name: "x"}, c.Now())
+	c.Advance(0)
+	assert.Equal(t, 1, countConfigMaps(c), "one write, then the first crash")
+	c.Advance(crashRestartDelay)
+	assert.Equal(t, 2, countConfigMaps(c), "restarted, one more write, then the second crash")
+	c.Advance(crashRestartDelay)
+	assert.Equal(t, 3, countConfigMaps(c), "restarted again, it finishes")
+	assert.Equal(t, 2, strings.Count(c.TraceText(), "filler crashed after 1 of"), c.TraceText())
+	assert.Error(t, c.Inject("filler", Fault{Kind: FaultError, Count: 1, Times: 2}), "only a crash repeats")
+}
+
 // writer is a controller that makes one write and remembers its outcome.
 type writer struct {
 	action  controllers.Action

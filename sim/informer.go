@@ -333,6 +333,9 @@ func (v *mixedView) of(kind string) storage.Reader {
 	return v.Reader
 }
 
+// Live returns the live store (controllers.Live).
+func (v *mixedView) Live() storage.Reader { return v.Reader }
+
 // Get reads key from its kind's view.
 func (v *mixedView) Get(key objects.Key) (objects.Object, error) { return v.of(key.Kind).Get(key) }
 

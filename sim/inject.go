@@ -33,6 +33,11 @@ type Fault struct {
 	// while the controller's other informers stay current, as kubectl
 	// names it ("Pod", "pods", "po"). Empty means every kind's.
 	ObjectKind string
+	// Times is, for crash, how many reconciles with more than Count
+	// writes crash, one after another, the restarted controller's
+	// included (a controller that keeps dying at the same point); zero
+	// means one.
+	Times int
 }
 
 // The kinds of Fault.
@@ -50,7 +55,8 @@ const (
 	// controller For later, in order: the events after them queue behind.
 	FaultDelay = "delay"
 	// FaultCrash crashes the controller at its next reconcile with more
-	// than Count writes, after the first Count of them.
+	// than Count writes, after the first Count of them (and at the Times-1
+	// such reconciles after it).
 	FaultCrash = "crash"
 	// FaultError fails the controller's next Count writes with the
 	// apiserver's error for Code (storage.RequestError).
@@ -75,8 +81,8 @@ type injected struct {
 	drop       int           // watch events still to lose
 	delay      time.Duration
 	delayLeft  int // events still to delay by delay; -1: every one
-	crash      bool
-	crashAfter int // writes made before the crash
+	crashes    int // reconciles still to crash...
+	crashAfter int // ...after this many writes
 	errors     int // writes still to fail...
 	errorCode  int // ...with this code
 }
@@ -122,8 +128,10 @@ func (f *injected) describe() string {
 	if f.delay > 0 && f.delayLeft != 0 {
 		parts = append(parts, fmt.Sprintf("delay %v %s", f.delay, countText(f.delayLeft)))
 	}
-	if f.crash {
+	if f.crashes == 1 {
 		parts = append(parts, fmt.Sprintf("crash after %d", f.crashAfter))
+	} else if f.crashes > 1 {
+		parts = append(parts, fmt.Sprintf("crash after %d (%d times)", f.crashAfter, f.crashes))
 	}
 	if f.errors > 0 {
 		parts = append(parts, fmt.Sprintf("error %d code %d", f.errors, f.errorCode))
@@ -176,8 +184,12 @@ func (c *Cluster) Inject(name string, f Fault) error {
 		}
 		c.traceNote(name, "fault delay %v for %s events injected", f.For, countText(faults.delayLeft))
 	case FaultCrash:
-		faults.crash, faults.crashAfter = true, f.Count
-		c.traceNote(name, "fault crash after %d writes injected", f.Count)
+		faults.crashes, faults.crashAfter = max(f.Times, 1), f.Count
+		if faults.crashes == 1 {
+			c.traceNote(name, "fault crash after %d writes injected", f.Count)
+		} else {
+			c.traceNote(name, "fault crash after %d writes, %d times, injected", f.Count, faults.crashes)
+		}
 	case FaultError:
 		faults.errors, faults.errorCode = f.Count, orDefault(f.Code, storage.CodeConflict)
 		c.traceNote(name, "fault error %d code %d injected", f.Count, faults.errorCode)
@@ -210,6 +222,9 @@ func (f Fault) validate() error {
 	}
 	if f.For < 0 {
 		return fmt.Errorf("fault %s: duration %v is negative", f.Kind, f.For)
+	}
+	if f.Times < 0 || f.Times > 0 && f.Kind != FaultCrash {
+		return fmt.Errorf("fault %s: only a crash fault repeats, a number of times from 1 up", f.Kind)
 	}
 	if f.ObjectKind != "" && f.Kind != FaultStale {
 		return fmt.Errorf("fault %s: only a stale fault names a kind of object", f.Kind)
@@ -255,8 +270,8 @@ func (c *Cluster) dropsEvent(l *loop, ev storage.WatchEvent) bool {
 // crashPoint returns after how many of n writes l's controller crashes,
 // or -1.
 func (c *Cluster) crashPoint(l *loop, key objects.Key, n int) int {
-	if f := &l.faults; f.crash && n > f.crashAfter {
-		f.crash = false
+	if f := &l.faults; f.crashes > 0 && n > f.crashAfter {
+		f.crashes--
 		return f.crashAfter
 	}
 	return c.cfg.Faults.crashPoint(l.ctrl.Name(), key, n)

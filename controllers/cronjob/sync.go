@@ -184,7 +184,9 @@ func (s *syncer) dropMissingJobs() {
 		if owned[ref.UID] {
 			continue
 		}
-		_, err := s.r.Get(objects.Key{Kind: jobKind, Namespace: ref.Namespace, Name: ref.Name})
+		// A Job the lister lacks may be one it has not heard of yet:
+		// upstream GETs it from the apiserver before calling it missing.
+		_, err := controllers.Live(s.r).Get(objects.Key{Kind: jobKind, Namespace: ref.Namespace, Name: ref.Name})
 		if errors.Is(err, storage.ErrNotFound) {
 			s.normal(ReasonMissingJob, msgMissingJob, ref.Name)
 			removeFromActive(s.cj, ref.UID)
@@ -197,7 +199,7 @@ func (s *syncer) dropMissingJobs() {
 // false when one could not be read, as upstream's FailedGet exit.
 func (s *syncer) replaceActive() bool {
 	for _, ref := range append([]objects.ObjectReference(nil), s.cj.Status.Active...) {
-		obj, err := s.r.Get(objects.Key{Kind: jobKind, Namespace: ref.Namespace, Name: ref.Name})
+		obj, err := controllers.Live(s.r).Get(objects.Key{Kind: jobKind, Namespace: ref.Namespace, Name: ref.Name})
 		if err != nil {
 			s.warning("FailedGet", "Get job: %v", err)
 			return false
@@ -232,7 +234,7 @@ func (s *syncer) deleteJob(j *objects.Job) {
 // requeue.
 func (s *syncer) createJob(slot time.Time, name string) bool {
 	cj := s.cj
-	if obj, err := s.r.Get(objects.Key{Kind: jobKind, Namespace: cj.Namespace, Name: name}); err == nil {
+	if obj, err := controllers.Live(s.r).Get(objects.Key{Kind: jobKind, Namespace: cj.Namespace, Name: name}); err == nil {
 		existing := obj.(*objects.Job)
 		if ref := existing.ControllerRef(); ref == nil || ref.UID != cj.UID || inActive(cj, existing.UID) {
 			return false
