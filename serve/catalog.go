@@ -17,7 +17,9 @@ type resource struct {
 	scale   bool   // has a scale subresource
 	pod     bool   // has log, exec, attach, binding, eviction
 	// custom marks a custom resource, defined by a stored CRD.
-	custom     bool
+	custom bool
+	// review marks a resource answered without storing (see reviews.go).
+	review     bool
 	categories []string
 }
 
@@ -115,6 +117,7 @@ func buildCatalog(r storage.Reader) *catalog {
 			cat.byGV[joinGV(k.Group, v)] = append(cat.byGV[joinGV(k.Group, v)], res)
 		}
 	}
+	addReviews(cat, addVersion)
 	for _, crd := range customResources(r) {
 		for _, v := range crd.versions {
 			addVersion(crd.info.Group, v)

@@ -33,6 +33,14 @@ var (
 	aggregatedMedia = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 )
 
+// verbs are the verbs of the resource itself.
+func (res *resource) verbs() []string {
+	if res.review {
+		return reviewVerbs
+	}
+	return resourceVerbs
+}
+
 // subresource is one subresource as discovery lists it.
 type subresource struct {
 	name                string
@@ -135,7 +143,7 @@ func (s *Server) serveGroupDiscovery(w http.ResponseWriter, req *apiRequest, cat
 func legacyResource(res *resource, subName string, sub subresource) map[string]any {
 	if subName == "" {
 		out := map[string]any{"name": res.info.Resource, "singularName": res.info.Singular,
-			"namespaced": res.info.Namespaced, "kind": res.info.Kind, "verbs": resourceVerbs}
+			"namespaced": res.info.Namespaced, "kind": res.info.Kind, "verbs": res.verbs()}
 		if len(res.info.ShortNames) > 0 {
 			out["shortNames"] = res.info.ShortNames
 		}
@@ -190,7 +198,7 @@ func aggregatedResource(res *resource) map[string]any {
 	out := map[string]any{"resource": res.info.Resource,
 		"responseKind":     gvk(res.info.Group, res.version, res.info.Kind),
 		"scope":            scope,
-		"singularResource": res.info.Singular, "verbs": resourceVerbs}
+		"singularResource": res.info.Singular, "verbs": res.verbs()}
 	if len(res.info.ShortNames) > 0 {
 		out["shortNames"] = res.info.ShortNames
 	}

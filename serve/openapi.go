@@ -116,6 +116,10 @@ func addPaths(paths map[string]any, res *resource, gvk map[string]string, schema
 		return o
 	}
 	writeParams := []string{"dryRun", "fieldManager", "fieldValidation"}
+	if res.review {
+		paths[collection] = map[string]any{"post": op("post", writeParams...)}
+		return
+	}
 	paths[collection] = map[string]any{
 		"get":    op("list", "labelSelector", "fieldSelector", "limit", "continue", "watch", "resourceVersion"),
 		"post":   op("post", writeParams...),
@@ -154,6 +158,9 @@ func (g *schemaGen) kindSchema(res *resource, gvk map[string]string, crds map[st
 		} else {
 			schema = g.unmodelledSchema(res.info.Kind)
 		}
+	}
+	if res.review {
+		schema["description"] = reviewDocs[res.info.Kind]
 	}
 	if d := describe(res.info.Kind); d != "" && schema["description"] == nil {
 		schema["description"] = d
