@@ -24,7 +24,10 @@
 //     such file; kinds without one get the generic table (NAME AGE) and the
 //     generic describer (describe_generic.go).
 //   - output.go: -o name, -o json, -o yaml; jsonpath.go: -o jsonpath and
-//     -o jsonpath-as-json; customcolumns.go: -o custom-columns.
+//     -o jsonpath-as-json; customcolumns.go: -o custom-columns;
+//     jsonpath_order.go: templates walk objects in key order.
+//   - sort.go: --sort-by (kubectl's TableSorter); watch.go: TableStream,
+//     the rows of get --watch.
 //   - duration.go: HumanDuration and ages.
 //
 // # Imports
