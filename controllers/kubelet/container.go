@@ -93,8 +93,10 @@ type container struct {
 	running  bool
 	current  *instance
 	previous *instance
-	// stopAt, when set, is when a signalled container exits, with stopCode.
+	// stopAt, when set, is when a signalled container exits, with stopCode;
+	// graceful says its server stops cleanly on SIGTERM then.
 	stopAt   time.Time
+	graceful bool
 	stopCode int32
 
 	terminated *objects.ContainerStateTerminated
@@ -125,6 +127,9 @@ func (c *container) step(now time.Time, mayStart bool, res *controllers.Result) 
 		code, at, _ := c.current.exited()
 		c.exit(at, code, res)
 	case c.running && !c.stopAt.IsZero() && !now.Before(c.stopAt):
+		if c.graceful && c.fs != nil {
+			c.image.Stopped(c.fs, c.stopAt)
+		}
 		c.exit(c.stopAt, c.stopCode, res)
 	case c.running && c.wakeDue(now):
 		c.current.runTo(now, c.pr.k.cfg.Network)
@@ -271,7 +276,7 @@ func (c *container) exit(at time.Time, code int32, res *controllers.Result) {
 		StartedAt: objects.NewTime(c.current.started), FinishedAt: objects.NewTime(at),
 		ContainerID: c.containerID()}
 	c.running, c.ready = false, false
-	c.stopAt = time.Time{}
+	c.stopAt, c.graceful = time.Time{}, false
 	if c.replace && !c.pr.stopping {
 		c.replace = false
 		c.restartAt = at
@@ -333,9 +338,9 @@ func (c *container) terminate(now, killAt time.Time, res *controllers.Result) {
 		return
 	}
 	res.Events = append(res.Events, controllers.Normal(c.pr.pod, ReasonKilling, "Stopping container "+c.spec.Name))
-	c.stopAt, c.stopCode = killAt, sigkillExit
+	c.stopAt, c.stopCode, c.graceful = killAt, sigkillExit, false
 	if c.image.Server != images.NoServer && now.Add(serverStop).Before(killAt) {
-		c.stopAt, c.stopCode = now.Add(serverStop), 0
+		c.stopAt, c.stopCode, c.graceful = now.Add(serverStop), 0, true
 	}
 }
 

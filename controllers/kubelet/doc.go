@@ -48,7 +48,9 @@
 // any runs or will restart, then Succeeded or Failed.
 //
 // A deleted pod is stopped with its grace period: servers (nginx, mysql)
-// exit on SIGTERM, while a shell or sleep running as PID 1 ignores SIGTERM
+// exit on SIGTERM, a second later, leaving their files as a clean stop
+// does (images.Image.Stopped: mysqld removes ibtmp1), while a shell or
+// sleep running as PID 1 ignores SIGTERM
 // and is killed (exit 137) when the grace period ends. Once every container
 // has stopped, the kubelet reports the terminal status and removes the pod
 // (a delete with grace period 0), freeing its name.

@@ -68,7 +68,7 @@ func (k *Kubelet) Kill(pod objects.Key, containerName string, code int32, now ti
 	if !c.running {
 		return fmt.Errorf("container %q in pod %q is not running", containerName, pod.Name)
 	}
-	c.stopAt, c.stopCode = now, code
+	c.stopAt, c.stopCode, c.graceful = now, code, false
 	return nil
 }
 

@@ -129,7 +129,7 @@ func (pr *podRun) checkSpecChanges(now time.Time, res *controllers.Result) {
 		if c.running {
 			res.Events = append(res.Events, controllers.Normal(pr.pod, ReasonKilling,
 				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name)))
-			c.stopAt, c.stopCode, c.replace = now, sigkillExit, true
+			c.stopAt, c.stopCode, c.replace, c.graceful = now, sigkillExit, true, false
 		} else {
 			c.imageChanged()
 		}

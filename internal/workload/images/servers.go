@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubesim/kubesim/internal/vfs"
 	"github.com/kubesim/kubesim/internal/workload/sh"
 )
 
@@ -212,7 +213,7 @@ func mysqlDataFiles(uuid, password string) []mysqlDataFile {
 		{"ibdata1", 0o640, "simulated InnoDB system tablespace\n"},
 		{"ib_logfile0", 0o640, "simulated InnoDB redo log\n"},
 		{"ib_logfile1", 0o640, "simulated InnoDB redo log\n"},
-		{"ibtmp1", 0o640, "simulated InnoDB temporary tablespace\n"},
+		{mysqlTempTablespace, 0o640, "simulated InnoDB temporary tablespace\n"},
 		{"private_key.pem", 0o600, key},
 		{"public_key.pem", 0o644, "-----BEGIN PUBLIC KEY-----\n(simulated)\n-----END PUBLIC KEY-----\n"},
 		{"server-cert.pem", 0o644, cert},
@@ -248,6 +249,52 @@ func writeMysqlDataDir(s *sh.Shell, uuid, password string) error {
 // own user 999 (CentOS 7's polkitd and ssh_keys, in the tutorial's ll).
 const mysqlUID = 999
 
+// Stopped is what an image's server leaves in its files when SIGTERM
+// stops it cleanly, at at. mysqld (InnoDB's slow shutdown) dumps the
+// buffer pool's page list to ib_buffer_pool, checkpoints into ibdata1 and
+// ib_logfile0, and removes its temporary tablespace ibtmp1: the
+// tutorial's `ll /mnt/data-3` after `kubectl delete` lists no ibtmp1.
+// Other servers leave nothing; a missing data directory is no error.
+func (img Image) Stopped(fsys vfs.Filesystem, at time.Time) {
+	if img.Server != MySQL {
+		return
+	}
+	if _, err := fsys.Stat(mysqlDataDir + "/ibdata1"); err != nil {
+		return
+	}
+	_ = fsys.RemoveAll(mysqlDataDir + "/" + mysqlTempTablespace)
+	pool := mysqlDataDir + "/ib_buffer_pool"
+	if err := fsys.WriteFile(pool, []byte(mysqlBufferPoolDump), 0o640, at); err == nil {
+		_ = fsys.Chown(pool, mysqlUID, mysqlUID)
+	}
+	for _, f := range []string{"ibdata1", "ib_logfile0"} {
+		_ = fsys.Touch(mysqlDataDir+"/"+f, at)
+	}
+}
+
+// mysqlTempTablespace is InnoDB's temporary tablespace file, made at
+// every start and removed at a clean shutdown.
+const mysqlTempTablespace = "ibtmp1"
+
+// mysqlBufferPoolDump stands in for the (space, page) list a shutdown
+// dumps.
+const mysqlBufferPoolDump = "0,7\n0,1\n0,3\n0,2\n0,4\n0,11\n0,12\n0,5\n"
+
+// createTempTablespace makes ibtmp1 as mysqld does at start, when an
+// earlier clean shutdown removed it.
+func createTempTablespace(s *sh.Shell) {
+	name := mysqlDataDir + "/" + mysqlTempTablespace
+	if _, err := s.Files().Stat(mysqlDataDir + "/ibdata1"); err != nil {
+		return
+	}
+	if _, err := s.Files().Stat(name); err == nil {
+		return
+	}
+	if err := s.Files().WriteFile(name, []byte("simulated InnoDB temporary tablespace\n"), 0o640, time.Time{}); err == nil {
+		_ = s.Files().Chown(name, mysqlUID, mysqlUID)
+	}
+}
+
 // progMysqld is the server: it starts in a second and runs until stopped.
 func (img Image) progMysqld(s *sh.Shell, argv []string, io *sh.IO) error {
 	version := img.runningMysqlVersion(s)
@@ -259,6 +306,7 @@ func (img Image) progMysqld(s *sh.Shell, argv []string, io *sh.IO) error {
 		}
 	}
 	io.Err(s, mysqldStamp(s)+" 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld "+version+") starting as process 1\n")
+	createTempTablespace(s)
 	if err := s.Sleep(time.Second); err != nil {
 		return err
 	}
