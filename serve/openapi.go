@@ -268,7 +268,12 @@ func (g *schemaGen) addFields(t reflect.Type, props map[string]any) {
 		if tag == "" {
 			tag = f.Name
 		}
-		props[tag] = g.refTo(f.Type, describe(t.Name()+"."+tag))
+		prop := g.refTo(f.Type, describe(t.Name()+"."+tag))
+		if values := upstreamEnums[t.Name()+"."+tag]; values != nil && prop["type"] == "string" {
+			// upstream's +enum types: kubectl explain prints them (ENUM:).
+			prop["enum"] = values
+		}
+		props[tag] = prop
 	}
 }
 
