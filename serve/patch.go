@@ -114,6 +114,9 @@ func (s *Server) applyCreate(r *http.Request, req *apiRequest, body []byte) (*re
 		return nil, badRequest("the name of the object (%s) does not match the name on the URL (%s)", obj.GetObjectMeta().Name, req.name)
 	}
 	if req.query.Get("dryRun") == "All" {
+		if obj, err = s.dryRunCreate(req, obj); err != nil {
+			return nil, err
+		}
 		tree, err := s.served(obj, req.res)
 		return &reply{code: http.StatusCreated, body: tree}, err
 	}

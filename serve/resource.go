@@ -320,7 +320,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, req *apiRequest)
 	}
 	var created objects.Object
 	if dryRun {
-		created = obj
+		created, err = s.dryRunCreate(req, obj)
 	} else if created, err = s.clientFor(r).Create(obj); err == nil {
 		s.kept.set(created, overlay)
 	}
@@ -384,10 +384,14 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, req *apiRequest)
 // writeLocked replaces an object (or its status) and returns it as served.
 // The caller holds the lock.
 func (s *Server) writeLocked(r *http.Request, req *apiRequest, obj objects.Object, overlay map[string]any) (map[string]any, error) {
-	if _, err := s.c.Store().Get(keyIn(req.res, req.namespace, req.name)); err != nil {
+	current, err := s.c.Store().Get(keyIn(req.res, req.namespace, req.name))
+	if err != nil {
 		return nil, err
 	}
 	if req.query.Get("dryRun") == "All" {
+		if obj, err = dryRunUpdate(req, obj, current); err != nil {
+			return nil, err
+		}
 		tree, err := s.served(obj, req.res)
 		if err == nil {
 			mergeOverlay(tree, overlay)
