@@ -167,12 +167,35 @@ func CheckSettledTerminal(r storage.Reader, now time.Time) []error {
 		}
 	})
 	r.Scan("Pod", "", func(o objects.Object) bool {
-		if p := o.(*objects.Pod); isTerminal(p) && hasTrackingFinalizer(p) && !podInFlight(p, now) {
+		if p := o.(*objects.Pod); isTerminal(p) && hasTrackingFinalizer(p) && !podInFlight(p, now) && !heldByDeletedJob(r, p) {
 			errs = append(errs, fmt.Errorf("pod %s/%s: finished but still carries the tracking finalizer", p.Namespace, p.Name))
 		}
 		return true
 	})
 	return errs
+}
+
+// heldByDeletedJob reports whether p's tracking finalizer stays as
+// upstream leaves it: p was relabelled out of the selector of its Job,
+// which is being deleted and has not finished. Upstream's ClaimPods does
+// not release a pod from a Job being deleted, so the Job's syncs no longer
+// see it, and syncOrphanPod keeps the finalizer of a pod whose Job exists
+// and has not finished ("The pod was adopted").
+func heldByDeletedJob(r storage.Reader, p *objects.Pod) bool {
+	ref := p.ControllerRef()
+	if ref == nil || ref.Kind != "Job" {
+		return false
+	}
+	obj, err := r.Get(objects.Key{Kind: "Job", Namespace: p.Namespace, Name: ref.Name})
+	if err != nil {
+		return false
+	}
+	j := obj.(*objects.Job)
+	if j.UID != ref.UID || j.DeletionTimestamp == nil || objects.IsJobFinished(j) {
+		return false
+	}
+	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+	return err == nil && !sel.Matches(p.Labels)
 }
 
 // CheckSettledDeadline checks that a settled Job past its

@@ -210,6 +210,13 @@ func TestCheckSettledTerminal(t *testing.T) {
 	p.Status.Phase = objects.PodFailed
 	p.Finalizers = []string{objects.JobTrackingFinalizer}
 	assert.Equal(t, []string{"pod default/pi-a: finished but still carries the tracking finalizer"}, errorTexts(job.CheckSettledTerminal(fakeReader{j, p}, later)))
+	// Relabelled out of the selector of its Job, which is being deleted
+	// and unfinished: upstream neither releases it nor drops the finalizer.
+	p.Labels = map[string]string{objects.ControllerUIDLabel: "other"}
+	assert.Len(t, job.CheckSettledTerminal(fakeReader{j, p}, later), 1, "its Job is not being deleted")
+	j.DeletionTimestamp = objects.NewTimePtr(t0)
+	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, later))
+	j.DeletionTimestamp, p.Labels = nil, nil
 	j.Status.UncountedTerminatedPods = &objects.UncountedTerminatedPods{Failed: []string{"x"}}
 	p.Finalizers = nil
 	assert.Equal(t, []string{"job Job/default/pi: uncountedTerminatedPods still holds pods"}, errorTexts(job.CheckSettledTerminal(fakeReader{j, p}, later)))
