@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/internal/workload/host"
@@ -18,14 +21,13 @@ import (
 // and the controllers, which reach the cluster through it, stand still. A
 // manifest the apiserver refuses keeps it down until the file is fixed: a
 // RemoveSelfLink=false feature gate from 1.24 on, whose apiserver locked
-// the gate to true, or a file that is gone.
+// the gate to true (any RemoveSelfLink from 1.30, which dropped it), a
+// file the kubelet cannot decode or without a kube-apiserver container,
+// or a file that is gone.
 
 // apiserverRestart is how long the apiserver is away when its manifest
 // changes: the kubelet's notice of the file and the new container's start.
 const apiserverRestart = 40 * time.Second
-
-// selfLinkGate is the feature gate setting that keeps selfLink (1.20-1.23).
-const selfLinkGate = "RemoveSelfLink=false"
 
 // apiserver is the apiserver's state as its manifest decides it.
 type apiserver struct {
@@ -104,12 +106,12 @@ func (c *Cluster) apiserverStart(manifest string) {
 	if manifest != a.manifest || !a.down {
 		return
 	}
-	gate := strings.Contains(manifest, selfLinkGate)
-	if manifest == "" || (gate && c.minor() >= 24) {
-		c.traceNote("kube-apiserver", "exited: %s", apiserverRefusal(manifest, c.minor()))
+	gate, err := readManifest(manifest, c.minor())
+	if err != nil {
+		c.traceNote("kube-apiserver", "not started: %v", err)
 		return
 	}
-	a.down, a.gateOff = false, gate
+	a.down, a.gateOff = false, gate == gateOff
 	for _, name := range a.stopped {
 		c.SetControllerDown(name, false)
 	}
@@ -117,15 +119,72 @@ func (c *Cluster) apiserverStart(manifest string) {
 	c.traceNote("kube-apiserver", "started")
 }
 
-// apiserverRefusal is why an apiserver does not start from a manifest.
-func apiserverRefusal(manifest string, minor int) string {
+// selfLinkGateSetting is what a manifest's --feature-gates says of
+// RemoveSelfLink.
+type selfLinkGateSetting int
+
+const (
+	gateUnset selfLinkGateSetting = iota
+	gateOn
+	gateOff
+)
+
+// removeSelfLinkGate is the feature gate that removed selfLink.
+const removeSelfLinkGate = "RemoveSelfLink"
+
+// staticPodManifest is the part of a static pod manifest the apiserver's
+// start depends on.
+type staticPodManifest struct {
+	Spec struct {
+		Containers []struct {
+			Name    string   `json:"name"`
+			Command []string `json:"command"`
+		} `json:"containers"`
+	} `json:"spec"`
+}
+
+// readManifest reads the apiserver's manifest as the kubelet and the
+// apiserver would: a file the kubelet cannot decode, or without a
+// kube-apiserver container, runs no apiserver; the RemoveSelfLink gate is
+// refused once locked (1.24) and unknown once removed (1.30).
+func readManifest(manifest string, minor int) (selfLinkGateSetting, error) {
 	if manifest == "" {
-		return "no manifest"
+		return gateUnset, errors.New("no manifest")
 	}
-	if minor >= 30 {
-		return "unrecognized feature gate: RemoveSelfLink"
+	var pod staticPodManifest
+	if err := yaml.Unmarshal([]byte(manifest), &pod); err != nil {
+		return gateUnset, fmt.Errorf("the kubelet could not decode %s: %v", host.APIServerManifest, err)
 	}
-	return "cannot set feature gate RemoveSelfLink to false, feature is locked to true"
+	for _, ctr := range pod.Spec.Containers {
+		if ctr.Name != "kube-apiserver" {
+			continue
+		}
+		setting := gateUnset
+		for _, arg := range ctr.Command {
+			gates, ok := strings.CutPrefix(arg, "--feature-gates=")
+			if !ok {
+				continue
+			}
+			for _, g := range strings.Split(gates, ",") {
+				name, value, _ := strings.Cut(strings.TrimSpace(g), "=")
+				if name != removeSelfLinkGate {
+					continue
+				}
+				switch {
+				case minor >= 30:
+					return gateUnset, fmt.Errorf("unrecognized feature gate: %s", removeSelfLinkGate)
+				case value == "false" && minor >= 24:
+					return gateUnset, fmt.Errorf("cannot set feature gate %s to false, feature is locked to true", removeSelfLinkGate)
+				case value == "false":
+					setting = gateOff
+				default:
+					setting = gateOn
+				}
+			}
+		}
+		return setting, nil
+	}
+	return gateUnset, fmt.Errorf("%s has no kube-apiserver container", host.APIServerManifest)
 }
 
 // APIServerUp reports whether the apiserver answers.

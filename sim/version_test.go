@@ -199,3 +199,42 @@ func TestSendsWarning(t *testing.T) {
 		assert.True(t, c.SendsWarning(cronJobV1beta1Warning), version)
 	}
 }
+
+// The manifest is read as the kubelet and the apiserver read it: a gate in
+// a comment is no gate, a gate list is split at commas, a file that is not
+// YAML or names no kube-apiserver container runs no apiserver.
+func TestReadManifest(t *testing.T) {
+	c, err := New(Config{KubernetesVersion: "1.21"})
+	require.NoError(t, err)
+	data, err := c.apiserverHost().Disk.ReadFile(host.APIServerManifest)
+	require.NoError(t, err)
+	m := string(data)
+	with := func(line string) string {
+		return strings.Replace(m, "    - kube-apiserver\n", "    - kube-apiserver\n"+line+"\n", 1)
+	}
+	for name, tc := range map[string]struct {
+		manifest string
+		minor    int
+		want     selfLinkGateSetting
+		err      string
+	}{
+		"as kubeadm wrote it": {m, 21, gateUnset, ""},
+		"the tutorial's line": {with("    - --feature-gates=RemoveSelfLink=false   # 增加这行"), 21, gateOff, ""},
+		"in a comment":        {with("    # - --feature-gates=RemoveSelfLink=false"), 21, gateUnset, ""},
+		"among other gates":   {with("    - --feature-gates=Foo=true,RemoveSelfLink=false"), 23, gateOff, ""},
+		"set to true":         {with("    - --feature-gates=RemoveSelfLink=true"), 24, gateOn, ""},
+		"locked":              {with("    - --feature-gates=RemoveSelfLink=false"), 24, gateUnset, "feature is locked to true"},
+		"gone":                {with("    - --feature-gates=RemoveSelfLink=true"), 30, gateUnset, "unrecognized feature gate: RemoveSelfLink"},
+		"not YAML":            {m + "\n  - : [\n", 21, gateUnset, "could not decode"},
+		"no apiserver in it":  {strings.Replace(m, "    name: kube-apiserver\n", "    name: other\n", 1), 21, gateUnset, "no kube-apiserver container"},
+		"empty":               {"", 21, gateUnset, "no manifest"},
+	} {
+		got, err := readManifest(tc.manifest, tc.minor)
+		if tc.err != "" {
+			assert.ErrorContains(t, err, tc.err, name)
+			continue
+		}
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.want, got, name)
+	}
+}
