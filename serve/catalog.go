@@ -18,8 +18,9 @@ type resource struct {
 	pod     bool   // has log, exec, attach, binding, eviction
 	// custom marks a custom resource, defined by a stored CRD.
 	custom bool
-	// review marks a resource answered without storing (see reviews.go).
-	review     bool
+	// createOnly marks a resource that is only created, answered without
+	// storing it: the reviews and bindings (see reviews.go).
+	createOnly bool
 	categories []string
 }
 
@@ -117,7 +118,7 @@ func buildCatalog(r storage.Reader) *catalog {
 			cat.byGV[joinGV(k.Group, v)] = append(cat.byGV[joinGV(k.Group, v)], res)
 		}
 	}
-	addReviews(cat, addVersion)
+	addCreateOnly(cat, addVersion)
 	for _, crd := range customResources(r) {
 		for _, v := range crd.versions {
 			addVersion(crd.info.Group, v)

@@ -35,8 +35,8 @@ var (
 
 // verbs are the verbs of the resource itself.
 func (res *resource) verbs() []string {
-	if res.review {
-		return reviewVerbs
+	if res.createOnly {
+		return createOnlyVerbs
 	}
 	return resourceVerbs
 }

@@ -116,7 +116,7 @@ func addPaths(paths map[string]any, res *resource, gvk map[string]string, schema
 		return o
 	}
 	writeParams := []string{"dryRun", "fieldManager", "fieldValidation"}
-	if res.review {
+	if res.createOnly {
 		paths[collection] = map[string]any{"post": op("post", writeParams...)}
 		return
 	}
@@ -159,8 +159,8 @@ func (g *schemaGen) kindSchema(res *resource, gvk map[string]string, crds map[st
 			schema = g.unmodelledSchema(res.info.Kind)
 		}
 	}
-	if res.review {
-		schema["description"] = reviewDocs[res.info.Kind]
+	if res.createOnly {
+		schema["description"] = createOnlyDocs[res.info.Kind]
 	}
 	if d := describe(res.info.Kind); d != "" && schema["description"] == nil {
 		schema["description"] = d

@@ -303,6 +303,17 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, req *apiRequest)
 	case "":
 	case "eviction":
 		return s.evict(w, r, req)
+	case "binding":
+		body, err := readBody(r)
+		if err != nil {
+			return err
+		}
+		tree, err := decodeTree(yamlOrJSON(body))
+		if err != nil {
+			return badRequest("the body of the request could not be decoded: %v", err)
+		}
+		s.bind(w, r, req, req.name, tree)
+		return nil
 	default:
 		return methodNotAllowed(r.Method)
 	}

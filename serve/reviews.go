@@ -7,17 +7,20 @@ import (
 	"github.com/kubesim/kubesim/objects"
 )
 
-// Reviews are resources the apiserver answers without storing anything: a
-// client creates one and reads the answer in its status (`kubectl auth
-// can-i` creates a SelfSubjectAccessReview, `kubectl auth whoami` a
-// SelfSubjectReview). kubesim checks no credentials and enforces no
-// authorization, as an apiserver run with --authorization-mode=AlwaysAllow
-// does: every access review is allowed, and the user is the one kubeadm's
-// admin.conf names, which kubectl on the tutorial's master uses.
+// Some resources are only created, and the apiserver answers them without
+// storing anything. A review: a client creates one and reads the answer
+// in its status (`kubectl auth can-i` creates a SelfSubjectAccessReview,
+// `kubectl auth whoami` a SelfSubjectReview). kubesim checks no
+// credentials and enforces no authorization, as an apiserver run with
+// --authorization-mode=AlwaysAllow does: every access review is allowed,
+// and the user is the one kubeadm's admin.conf names, which kubectl on
+// the tutorial's master uses. A Binding: a scheduler binds a pod to a node
+// (POST bindings, or the pod's binding subresource).
 
-// reviewKinds are the review resources of a 1.37 apiserver, as
+// createOnlyKinds are the create-only resources of a 1.37 apiserver, as
 // `kubectl api-resources` lists them.
-var reviewKinds = []objects.KindInfo{
+var createOnlyKinds = []objects.KindInfo{
+	{Kind: "Binding", Version: "v1", Resource: "bindings", Singular: "binding", Namespaced: true},
 	{Kind: "SelfSubjectReview", Group: "authentication.k8s.io", Version: "v1", Resource: "selfsubjectreviews", Singular: "selfsubjectreview"},
 	{Kind: "TokenReview", Group: "authentication.k8s.io", Version: "v1", Resource: "tokenreviews", Singular: "tokenreview"},
 	{Kind: "LocalSubjectAccessReview", Group: "authorization.k8s.io", Version: "v1", Resource: "localsubjectaccessreviews",
@@ -27,9 +30,10 @@ var reviewKinds = []objects.KindInfo{
 	{Kind: "SubjectAccessReview", Group: "authorization.k8s.io", Version: "v1", Resource: "subjectaccessreviews", Singular: "subjectaccessreview"},
 }
 
-// reviewDocs are upstream's descriptions of the review kinds
+// createOnlyDocs are upstream's descriptions of the review kinds
 // (k8s.io/api's types_swagger_doc_generated.go), for kubectl explain.
-var reviewDocs = map[string]string{
+var createOnlyDocs = map[string]string{
+	"Binding": "Binding ties one object to another; for example, a pod is bound to a node by a scheduler.",
 	"SelfSubjectReview": "SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request. " +
 		"When using impersonation, users will receive the user info of the user being impersonated.  If impersonation or request " +
 		"header authentication is used, any extra keys will have their case ignored and returned as lowercase.",
@@ -50,8 +54,8 @@ var reviewDocs = map[string]string{
 	"SubjectAccessReview": "SubjectAccessReview checks whether or not a user or group can perform an action.",
 }
 
-// reviewVerbs are a review resource's verbs: create only.
-var reviewVerbs = []string{"create"}
+// createOnlyVerbs are a create-only resource's verbs.
+var createOnlyVerbs = []string{"create"}
 
 // The user every request is taken to come from: kubeadm's admin.conf
 // (kubeadm 1.29 and later put its user in kubeadm:cluster-admins).
@@ -60,34 +64,40 @@ const (
 	adminGroup = "kubeadm:cluster-admins"
 )
 
-// addReviews adds the review resources to a catalog being built.
-func addReviews(cat *catalog, addVersion func(group, version string)) {
-	for _, k := range reviewKinds {
+// addCreateOnly adds the create-only resources to a catalog being built.
+func addCreateOnly(cat *catalog, addVersion func(group, version string)) {
+	for _, k := range createOnlyKinds {
 		addVersion(k.Group, k.Version)
 		gv := joinGV(k.Group, k.Version)
-		cat.byGV[gv] = append(cat.byGV[gv], &resource{info: k, version: k.Version, review: true})
+		cat.byGV[gv] = append(cat.byGV[gv], &resource{info: k, version: k.Version, createOnly: true})
 	}
 }
 
-// serveReview answers a request to a review resource: a create gets the
-// review back with its answer; nothing else is allowed.
-func (s *Server) serveReview(w http.ResponseWriter, r *http.Request, req *apiRequest) {
+// serveCreateOnly answers a request to a create-only resource: a review
+// gets its answer, a binding binds; nothing but create is allowed.
+func (s *Server) serveCreateOnly(w http.ResponseWriter, r *http.Request, req *apiRequest) {
 	if r.Method != http.MethodPost || req.name != "" || req.sub != "" {
 		writeStatus(w, methodNotAllowed(r.Method))
 		return
 	}
-	spec := map[string]any{}
-	if body, err := readBody(r); err == nil {
-		// A protobuf body of a kind kubesim has no message for does not
-		// decode: the answer does not depend on the spec.
-		if tree, err := decodeTree(yamlOrJSON(body)); err == nil {
-			if sp, ok := tree["spec"].(map[string]any); ok {
-				spec = sp
-			}
-		}
-	} else if st := (*Status)(nil); errors.As(err, &st) && st.Code == http.StatusRequestEntityTooLarge {
+	body, err := readBody(r)
+	var st *Status
+	if errors.As(err, &st) && st.Code == http.StatusRequestEntityTooLarge {
 		writeStatus(w, err)
 		return
+	}
+	// A protobuf body of a kind kubesim has no message for does not
+	// decode: a review's answer does not depend on it.
+	tree, _ := decodeTree(yamlOrJSON(body))
+	if req.res.info.Kind == "Binding" {
+		meta, _ := tree["metadata"].(map[string]any)
+		name, _ := meta["name"].(string)
+		s.bind(w, r, req, name, tree)
+		return
+	}
+	spec, _ := tree["spec"].(map[string]any)
+	if spec == nil {
+		spec = map[string]any{}
 	}
 	meta := map[string]any{"creationTimestamp": nil}
 	if req.res.info.Namespaced {
@@ -118,4 +128,32 @@ func reviewStatus(kind string) map[string]any {
 	default:
 		return map[string]any{"allowed": true}
 	}
+}
+
+// bind binds pod to the Binding's target node, and answers as the
+// apiserver's binding storage does: a Status of Success, 201.
+func (s *Server) bind(w http.ResponseWriter, r *http.Request, req *apiRequest, pod string, binding map[string]any) {
+	target, _ := binding["target"].(map[string]any)
+	node, _ := target["name"].(string)
+	if kind, _ := target["kind"].(string); kind != "" && kind != "Node" {
+		writeStatus(w, badRequest("Binding target kind must be Node, not %q", kind))
+		return
+	}
+	if pod == "" || node == "" {
+		writeStatus(w, badRequest("a Binding needs metadata.name (the pod) and target.name (the node)"))
+		return
+	}
+	if err := s.enter(); err != nil {
+		writeStatus(w, err)
+		return
+	}
+	s.faults.wrote(s, r)
+	_, err := s.c.As(s.actor(r)).Bind(objects.Key{Kind: "Pod", Namespace: req.namespace, Name: pod}, node)
+	s.Unlock()
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, &Status{Kind: "Status", APIVersion: "v1", Metadata: map[string]any{},
+		Status: "Success", Code: http.StatusCreated})
 }

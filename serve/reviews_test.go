@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kubesim/kubesim/serve"
@@ -46,5 +47,47 @@ func TestReviews(t *testing.T) {
 	}
 	if code, _, body := f.do("GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews/x", "", ""); code != 405 {
 		t.Errorf("getting an access review: %d %s, want 405", code, body)
+	}
+}
+
+// TestBinding: a scheduler of the user's own binds pods through the pod's
+// binding subresource or the bindings resource; a bound pod cannot be
+// bound again.
+func TestBinding(t *testing.T) {
+	f := newFixture(t, serve.Options{})
+	const pods = "/api/v1/namespaces/default/pods"
+	pod := func(name string) string {
+		return `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"` + name + `"},
+"spec":{"schedulerName":"my-scheduler","containers":[{"name":"c","image":"busybox:1.36","command":["sleep","3600"]}]}}`
+	}
+	for _, name := range []string{"a", "b"} {
+		if code, _, body := f.do("POST", pods, "application/json", pod(name)); code != 201 {
+			t.Fatalf("create %s: %d %s", name, code, body)
+		}
+	}
+	_, _, body := f.do("GET", pods+"/a", "", "")
+	if field(decode(t, body), "spec.nodeName") != nil {
+		t.Fatalf("kubesim's scheduler bound a pod of another scheduler: %s", body)
+	}
+	binding := func(pod, node string) string {
+		return `{"apiVersion":"v1","kind":"Binding","metadata":{"name":"` + pod + `"},"target":{"apiVersion":"v1","kind":"Node","name":"` + node + `"}}`
+	}
+	code, _, body := f.do("POST", pods+"/a/binding", "application/json", binding("a", "k8s-node2"))
+	if code != 201 || field(decode(t, body), "status") != "Success" {
+		t.Fatalf("binding pod a: %d %s", code, body)
+	}
+	code, _, body = f.do("POST", "/api/v1/namespaces/default/bindings", "application/json", binding("b", "k8s-node1"))
+	if code != 201 {
+		t.Fatalf("a Binding for pod b: %d %s", code, body)
+	}
+	for name, node := range map[string]string{"a": "k8s-node2", "b": "k8s-node1"} {
+		_, _, body := f.do("GET", pods+"/"+name, "", "")
+		if got := field(decode(t, body), "spec.nodeName"); got != node {
+			t.Errorf("pod %s is on %v, want %s", name, got, node)
+		}
+	}
+	code, _, body = f.do("POST", pods+"/a/binding", "application/json", binding("a", "k8s-node1"))
+	if code != 409 || !strings.Contains(body, `pod a is already assigned to node \"k8s-node2\"`) {
+		t.Errorf("binding a bound pod again: %d %s", code, body)
 	}
 }

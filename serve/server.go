@@ -337,8 +337,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case req.discovery:
 		s.serveGroupDiscovery(w, req, cat)
-	case req.res != nil && req.res.review:
-		s.serveReview(w, r, req)
+	case req.res != nil && req.res.createOnly:
+		s.serveCreateOnly(w, r, req)
 	case req.sub == "log":
 		if isTrue(req.query.Get("follow")) {
 			defer track(&s.running.connect)()
