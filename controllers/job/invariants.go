@@ -177,21 +177,24 @@ func CheckSettledTerminal(r storage.Reader, now time.Time) []error {
 
 // heldByDeletedJob reports whether p's tracking finalizer stays as
 // upstream leaves it: p was relabelled out of the selector of its Job,
-// which is being deleted and has not finished. Upstream's ClaimPods does
-// not release a pod from a Job being deleted, so the Job's syncs no longer
-// see it, and syncOrphanPod keeps the finalizer of a pod whose Job exists
-// and has not finished ("The pod was adopted").
+// which is being deleted and has not finished, or is gone. Upstream's
+// ClaimPods does not release a pod from a Job being deleted, so the Job's
+// syncs no longer see it; syncOrphanPod keeps the finalizer of a pod
+// whose Job exists and has not finished ("The pod was adopted"); and a
+// deleted Job's cleanupPodFinalizers looks for its pods by its selector,
+// which no longer matches.
 func heldByDeletedJob(r storage.Reader, p *objects.Pod) bool {
 	ref := p.ControllerRef()
 	if ref == nil || ref.Kind != "Job" {
 		return false
 	}
 	obj, err := r.Get(objects.Key{Kind: "Job", Namespace: p.Namespace, Name: ref.Name})
-	if err != nil {
-		return false
+	if err != nil || obj.(*objects.Job).UID != ref.UID {
+		// Gone: its selector was its generated controller-uid label.
+		return p.Labels[objects.ControllerUIDLabel] != ref.UID
 	}
 	j := obj.(*objects.Job)
-	if j.UID != ref.UID || j.DeletionTimestamp == nil || objects.IsJobFinished(j) {
+	if j.DeletionTimestamp == nil || objects.IsJobFinished(j) {
 		return false
 	}
 	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)

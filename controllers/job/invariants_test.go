@@ -216,6 +216,9 @@ func TestCheckSettledTerminal(t *testing.T) {
 	assert.Len(t, job.CheckSettledTerminal(fakeReader{j, p}, later), 1, "its Job is not being deleted")
 	j.DeletionTimestamp = objects.NewTimePtr(t0)
 	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, later))
+	assert.Empty(t, job.CheckSettledTerminal(fakeReader{p}, later), "its Job is gone, and looked for it by its selector")
+	p.Labels = j.Spec.Template.Labels
+	assert.Len(t, job.CheckSettledTerminal(fakeReader{p}, later), 1, "its Job is gone, and its selector still matches it")
 	j.DeletionTimestamp, p.Labels = nil, nil
 	j.Status.UncountedTerminatedPods = &objects.UncountedTerminatedPods{Failed: []string{"x"}}
 	p.Finalizers = nil
