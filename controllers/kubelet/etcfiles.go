@@ -50,14 +50,20 @@ func (pr *podRun) resolvConf() (string, bool) {
 }
 
 // writeEtcFiles puts the kubelet's /etc/hosts and /etc/resolv.conf into a
-// container's root, as the runtime bind-mounts them there.
+// container's root, as the runtime bind-mounts them there. Their contents
+// are what they are now; the root, a deferred FS, takes them when first
+// used.
 func (pr *podRun) writeEtcFiles(root *vfs.FS, now time.Time) {
 	if pr.pod.Spec.HostNetwork {
 		return // the node's own files
 	}
-	_ = root.MkdirAll("/etc", 0o755, now)
-	_ = root.WriteFile("/etc/hosts", []byte(pr.hostsFile()), 0o644, now)
-	if conf, ok := pr.resolvConf(); ok {
-		_ = root.WriteFile("/etc/resolv.conf", []byte(conf), 0o644, now)
-	}
+	hosts := pr.hostsFile()
+	conf, hasConf := pr.resolvConf()
+	root.Defer(func(f *vfs.FS) {
+		_ = f.MkdirAll("/etc", 0o755, now)
+		_ = f.WriteFile("/etc/hosts", []byte(hosts), 0o644, now)
+		if hasConf {
+			_ = f.WriteFile("/etc/resolv.conf", []byte(conf), 0o644, now)
+		}
+	})
 }

@@ -344,7 +344,8 @@ func (pr *podRun) view(c objects.Container, img images.Image, now time.Time) *vf
 		if fs == nil {
 			continue // a volume source kubesim does not model yet mounts nothing
 		}
-		_ = root.MkdirAll(m.MountPath, 0o755, now)
+		mountPath := m.MountPath
+		root.Defer(func(f *vfs.FS) { _ = f.MkdirAll(mountPath, 0o755, now) })
 		_ = v.Mount(m.MountPath, fs, joinPath(base, m.SubPath), m.ReadOnly || pr.readOnlyVolumes[m.Name])
 	}
 	return v

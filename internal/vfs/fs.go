@@ -49,9 +49,12 @@ func (n *node) clone() *node {
 }
 
 // FS is an in-memory tree of directories and files. The zero value is not
-// usable; call New. An FS is not safe for concurrent use.
+// usable; call New or NewDeferred. An FS is not safe for concurrent use.
 type FS struct {
 	root *node
+	// pending are the steps that build a deferred FS (NewDeferred), run
+	// in order by the first call that looks at or changes the tree.
+	pending []func(*FS)
 }
 
 var _ Filesystem = (*FS)(nil)
@@ -62,15 +65,48 @@ func New() *FS {
 	return &FS{root: newDir(0o755, time.Time{})}
 }
 
+// NewDeferred returns an FS that build fills when the FS is first used:
+// a container's root filesystem, which most processes never look at, then
+// costs nothing until one does. build starts from what New returns and
+// must depend only on its argument and on values it captured, not on
+// state that may change before the first use. Every method sees the same
+// tree it would have seen had build run at once.
+func NewDeferred(build func(*FS)) *FS {
+	return &FS{pending: []func(*FS){build}}
+}
+
+// Defer adds step to the building of a deferred FS that nothing has used
+// yet, to run after the steps before it; on any other FS it runs step at
+// once. The same rules as NewDeferred's build apply to step.
+func (f *FS) Defer(step func(*FS)) {
+	if f.pending == nil {
+		step(f)
+		return
+	}
+	f.pending = append(f.pending, step)
+}
+
+// tree returns the root node, running the steps of a deferred FS first.
+func (f *FS) tree() *node {
+	if steps := f.pending; steps != nil {
+		f.pending = nil
+		f.root = newDir(0o755, time.Time{})
+		for _, step := range steps {
+			step(f)
+		}
+	}
+	return f.root
+}
+
 // Clone returns an independent copy of f.
-func (f *FS) Clone() *FS { return &FS{root: f.root.clone()} }
+func (f *FS) Clone() *FS { return &FS{root: f.tree().clone()} }
 
 // Fork returns Clone as a Filesystem.
 func (f *FS) Fork() Filesystem { return f.Clone() }
 
 // find walks to a cleaned path and returns its node or why it failed.
 func (f *FS) find(clean string) (*node, *Errno) {
-	n := f.root
+	n := f.tree()
 	for _, part := range splitPath(clean) {
 		if !n.isDir() {
 			return nil, ErrNotDir
@@ -145,7 +181,7 @@ func (f *FS) MkdirAll(name string, perm fs.FileMode, mtime time.Time) error {
 	}
 	parts := splitPath(clean)
 	// Check the whole path first so a failure creates nothing.
-	n := f.root
+	n := f.tree()
 	missing := len(parts)
 	for i, part := range parts {
 		kid, ok := n.kids[part]

@@ -238,3 +238,34 @@ func BenchmarkAppendLine(b *testing.B) {
 		}
 	}
 }
+
+// A deferred FS runs its steps, in order, at its first use, and then
+// reads as an FS built at once; a step added after that runs at once.
+func TestDeferredBuildsOnFirstUse(t *testing.T) {
+	var ran []string
+	f := NewDeferred(func(f *FS) {
+		ran = append(ran, "build")
+		require.NoError(t, f.MkdirAll("/etc", 0o755, t0))
+		require.NoError(t, f.WriteFile("/etc/hosts", []byte("image"), 0o644, t0))
+	})
+	f.Defer(func(f *FS) {
+		ran = append(ran, "step")
+		require.NoError(t, f.WriteFile("/etc/hosts", []byte("kubelet"), 0o644, t0))
+	})
+	assert.Empty(t, ran, "nothing is built before the FS is used")
+
+	clone := f.Clone()
+	assert.Equal(t, []string{"build", "step"}, ran)
+	got, err := f.ReadFile("/etc/hosts")
+	require.NoError(t, err)
+	assert.Equal(t, "kubelet", string(got), "the later step wins")
+
+	f.Defer(func(f *FS) { require.NoError(t, f.WriteFile("/etc/late", nil, 0o644, t0)) })
+	_, err = f.Stat("/etc/late")
+	require.NoError(t, err, "a step on a built FS runs at once")
+	_, err = clone.Stat("/etc/late")
+	assert.True(t, errors.Is(err, fs.ErrNotExist), "the clone is independent: %v", err)
+	info, err := clone.Stat("/")
+	require.NoError(t, err)
+	assert.True(t, info.IsDir())
+}

@@ -239,9 +239,14 @@ func ResolveArgv(img Image, command, args []string) []string {
 
 // RootFS builds the image's root filesystem: the usual directories of a
 // Linux image (/tmp and /var/tmp sticky and world-writable) and the files
-// the image ships, all stamped mtime.
+// the image ships, all stamped mtime. The tree is built when something
+// first looks at it (vfs.NewDeferred): most containers never do.
 func (img Image) RootFS(mtime time.Time) *vfs.FS {
-	f := vfs.New()
+	return vfs.NewDeferred(func(f *vfs.FS) { img.buildRoot(f, mtime) })
+}
+
+// buildRoot fills the fresh root f as RootFS describes.
+func (img Image) buildRoot(f *vfs.FS, mtime time.Time) {
 	_ = f.Touch("/", mtime)
 	for _, d := range []string{"/bin", "/dev", "/etc", "/home", "/proc", "/root", "/run", "/sbin", "/sys",
 		"/usr/bin", "/usr/local/bin", "/usr/sbin", "/var/log", "/var/run", "/var/lib"} {
@@ -265,7 +270,6 @@ func (img Image) RootFS(mtime time.Time) *vfs.FS {
 			_ = f.WriteFile(p, []byte(img.Files[p]), 0o644, mtime)
 		}
 	}
-	return f
 }
 
 // Userland is the image's system as its shells see it: its /bin/sh, the
