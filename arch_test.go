@@ -34,6 +34,7 @@ var allowedImports = map[string][]string{
 	"internal/workload/host":   {"internal/vfs", "internal/workload/sh"},
 	"internal/workload":        {"internal/vfs", "internal/workload/proc", "internal/workload/sh", "internal/workload/images"},
 	"internal/network":         {"objects", "storage", "internal/vfs", "internal/workload/sh", "internal/workload/images"},
+	"internal/openapi":         {"objects"}, // the kinds' OpenAPI schemas, which serve publishes and kubectl explain reads
 	"storage":                  {"objects", "clock"},
 	"controllers":              {"objects", "storage"},
 	"controllers/*":            {"controllers", "objects", "storage", "internal/vfs", "internal/workload", "internal/workload/images", "internal/workload/proc", "internal/mutant"},
@@ -41,7 +42,7 @@ var allowedImports = map[string][]string{
 	"controllers/controllertest": {"controllers", "objects", "storage", "clock"},
 	"sim":                        {"clock", "objects", "storage", "controllers", "controllers/*", "internal/vfs", "internal/workload", "internal/workload/images", "internal/workload/host", "internal/workload/proc", "internal/workload/sh", "internal/network"},
 	"kubectl/printers":           {"objects"},
-	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers"},
+	"kubectl":                    {"sim", "storage", "objects", "kubectl/printers", "internal/openapi"},
 	// scenario's console runs the runner's commands as programs of a
 	// machine's shell.
 	"scenario":  {"sim", "kubectl", "internal/vfs", "internal/workload/sh"},
@@ -56,7 +57,7 @@ var allowedImports = map[string][]string{
 	// virtual time follow a clock, net/http's handlers, watches), so it is
 	// an edge package: its imports are checked, the determinism rules are
 	// not (see edgePackages).
-	"serve": {"sim", "storage", "objects", "kubectl/printers"},
+	"serve": {"sim", "storage", "objects", "kubectl/printers", "internal/openapi"},
 	// kubesimtest runs a served cluster inside a test, its clock following
 	// a testing/synctest bubble's: goroutines and locks again, an edge
 	// package.

@@ -1,6 +1,6 @@
 package serve
 
-//go:generate sh -c "go run ./internal/genapi $(go env GOMODCACHE)/k8s.io/api@v0.37.2 $(go env GOMODCACHE)/k8s.io/apimachinery@v0.37.2 ."
+//go:generate sh -c "go run ./internal/genapi $(go env GOMODCACHE)/k8s.io/api@v0.37.2 $(go env GOMODCACHE)/k8s.io/apimachinery@v0.37.2 . ../internal/openapi"
 
 import (
 	"bytes"
