@@ -93,10 +93,19 @@ func (e *shReturn) Error() string { return "return" }
 
 // newShell starts a shell whose variables come from env, in order.
 func newShell(run *shRun, env []EnvVar, d shDialect) *Shell {
-	sh := &Shell{run: run, vars: map[string]*shVar{}, funcs: map[string]shCommand{}, cwd: "/", dialect: d, arg0: d.name}
-	for _, e := range env {
-		sh.setVar(e.Name, e.Value)
-		sh.vars[e.Name].exported = true
+	sh := &Shell{run: run, vars: make(map[string]*shVar, len(env)), funcs: map[string]shCommand{}, cwd: "/",
+		dialect: d, arg0: d.name}
+	// One allocation for all the variables: a container's environment is
+	// a few dozen of them, and every shell it starts copies it.
+	store := make([]shVar, len(env))
+	for i, e := range env {
+		if v, ok := sh.vars[e.Name]; ok {
+			v.value, v.exported = e.Value, true
+			continue
+		}
+		sh.seq++
+		store[i] = shVar{value: e.Value, exported: true, seq: sh.seq}
+		sh.vars[e.Name] = &store[i]
 	}
 	return sh
 }
@@ -143,22 +152,40 @@ func (sh *Shell) unsetVar(name string) { delete(sh.vars, name) }
 // environ lists exported variables as NAME=value in the order they were
 // first set.
 func (sh *Shell) environ() []string {
-	type kv struct {
-		seq  int
-		text string
-	}
-	var list []kv
-	for name, v := range sh.vars {
-		if v.exported {
-			list = append(list, kv{v.seq, name + "=" + v.value})
-		}
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	out := make([]string, len(list))
-	for i, e := range list {
-		out[i] = e.text
+	vars := sh.exported()
+	out := make([]string, len(vars))
+	for i, e := range vars {
+		out[i] = e.Name + "=" + e.Value
 	}
 	return out
+}
+
+// exported lists the exported variables in the order they were first set:
+// the environment a child process inherits.
+func (sh *Shell) exported() []EnvVar {
+	seqs := make([]int, 0, len(sh.vars))
+	out := make([]EnvVar, 0, len(sh.vars))
+	for name, v := range sh.vars {
+		if v.exported {
+			seqs = append(seqs, v.seq)
+			out = append(out, EnvVar{Name: name, Value: v.value})
+		}
+	}
+	sort.Sort(bySeq{seqs, out})
+	return out
+}
+
+// bySeq sorts variables by their seqs, kept alongside.
+type bySeq struct {
+	seqs []int
+	vars []EnvVar
+}
+
+func (b bySeq) Len() int           { return len(b.seqs) }
+func (b bySeq) Less(i, j int) bool { return b.seqs[i] < b.seqs[j] }
+func (b bySeq) Swap(i, j int) {
+	b.seqs[i], b.seqs[j] = b.seqs[j], b.seqs[i]
+	b.vars[i], b.vars[j] = b.vars[j], b.vars[i]
 }
 
 // step charges one command against the process's budgets (see

@@ -64,7 +64,7 @@ func progShell(parent *Shell, argv []string, io *IO) error {
 		return err
 	}
 	defer parent.leave()
-	sh := newShell(parent.run, envVars(parent.environ()), d)
+	sh := newShell(parent.run, parent.exported(), d)
 	sh.th = parent.th
 	sh.now, sh.cwd = parent.now, parent.cwd
 	sh.arg0, sh.args = inv.arg0, inv.args
@@ -165,14 +165,4 @@ func (sh *Shell) runScriptFile(p string, argv []string, io *IO) error {
 	sh.errorf(io, "%s: not found", argv[0])
 	sh.status = 127
 	return nil
-}
-
-// envVars turns NAME=value strings back into EnvVars.
-func envVars(env []string) []EnvVar {
-	out := make([]EnvVar, 0, len(env))
-	for _, e := range env {
-		name, value, _ := strings.Cut(e, "=")
-		out = append(out, EnvVar{Name: name, Value: value})
-	}
-	return out
 }
