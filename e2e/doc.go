@@ -10,6 +10,8 @@
 //   - clientgo_test.go and controllerruntime_test.go run an informer and
 //     workqueue controller and a controller-runtime reconciler against a
 //     simulated cluster at virtual time, in testing/synctest bubbles;
+//   - scheduler_test.go runs a scheduler of the user's own (client-go,
+//     binding pods through the API) at virtual time;
 //   - property_test.go checks a user-written client-go controller with
 //     propcheck's operations and faults at the API boundary;
 //   - readme_test.go is the README's "Test your controller" example, which
