@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -16,10 +17,15 @@ func (s *Store) Bind(key objects.Key, nodeName string) (objects.Object, error) {
 	if old == nil {
 		return nil, newNotFound(info, key.Name)
 	}
-	pod, ok := old.DeepCopyObject().(*objects.Pod)
+	stored, ok := old.(*objects.Pod)
 	if !ok {
 		return nil, newBadRequest(fmt.Sprintf("%s cannot be bound: it is not a pod", key))
 	}
+	// The new version shares what the binding leaves alone with the
+	// stored one (read-only); the conditions are copied, as one changes.
+	pod := new(objects.Pod)
+	*pod = *stored
+	pod.Status.Conditions = slices.Clone(stored.Status.Conditions)
 	if pod.DeletionTimestamp != nil {
 		return nil, newConflict(info, info.GroupResource(), key.Name,
 			fmt.Sprintf("pod %s is being deleted, cannot be assigned to a host", key.Name))

@@ -51,9 +51,16 @@ func (s *Store) CreateTrusted(obj objects.Object) (objects.Object, error) {
 func (s *Store) createWithGeneratedName(in objects.Object, info objects.KindInfo) (objects.Object, error) {
 	var err error
 	for range maxNameGenerationAttempts {
-		attempt := in.DeepCopyObject()
+		name := generateName(s.rnd, in.GetObjectMeta().GenerateName)
+		// A name that is free cannot fail as AlreadyExists: the store
+		// takes in itself, as a create with a name does. A taken one gets
+		// a copy, so that the next attempt starts from in as given.
+		attempt := in
+		if key := objects.KeyOf(in); s.lookup(objects.Key{Kind: key.Kind, Namespace: key.Namespace, Name: name}) != nil {
+			attempt = in.DeepCopyObject()
+		}
 		m := attempt.GetObjectMeta()
-		m.Name = generateName(s.rnd, m.GenerateName)
+		m.Name = name
 		var out objects.Object
 		out, err = s.create(attempt, info)
 		if err == nil || !errors.Is(err, ErrAlreadyExists) {

@@ -290,8 +290,8 @@ func verbs(res controllers.Result) []string {
 			k = a.Key
 		} else {
 			k = objects.KeyOf(a.Object)
-			if k.Name == "" {
-				k.Name = a.Object.GetObjectMeta().GenerateName
+			if g := a.Object.GetObjectMeta().GenerateName; g != "" && a.Verb == controllers.Create {
+				k.Name = g // what the create asked for (the store names the object it takes)
 			}
 		}
 		out = append(out, a.Verb.String()+" "+k.Kind+"/"+k.Name)

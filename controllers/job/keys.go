@@ -134,8 +134,8 @@ func syncOrphanPod(r storage.Reader, key objects.Key) controllers.Result {
 // Conflict, and the retry reads a fresher one, rather than overwrite what
 // was written meanwhile (another finalizer, an owner reference, labels).
 func removeFinalizerAction(p *objects.Pod, then func(objects.Object, error) []controllers.Event) controllers.Action {
-	upd := p.DeepCopy()
-	dropTrackingFinalizer(upd)
+	upd := shallowPod(p)
+	dropTrackingFinalizer(upd) // a new slice: p's is shared
 	return controllers.Action{Verb: controllers.Update, Object: upd, Then: then}
 }
 

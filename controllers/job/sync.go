@@ -1,6 +1,7 @@
 package job
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -64,7 +65,8 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 		c.forget(key)
 		return controllers.Result{}
 	}
-	job := obj.(*objects.Job).DeepCopy() // the store's objects are shared and read-only: work on a copy
+	stored := obj.(*objects.Job)
+	job := workingCopy(stored)
 	switch {
 	case managedByOther(job):
 		return controllers.Result{}
@@ -77,7 +79,7 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 	case c.written.Stale(r, key) && !mutant.On("job-stale-view"): // #27997: a Job acting on a view without its own creates makes them again
 		return controllers.Requeue(staleRetry)
 	}
-	s := &syncer{c: c, now: now, key: key, job: job, orig: *job.Status.DeepCopy()}
+	s := &syncer{c: c, now: now, key: key, job: job, orig: stored.Status}
 	s.claimPods(r)
 	s.count()
 	s.decideFailure()
@@ -95,6 +97,16 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 	}
 	s.track()
 	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}
+}
+
+// workingCopy is the Job a sync works on: the store's objects are shared
+// and read-only, and the sync changes only the status, so the status is
+// copied and the rest shared.
+func workingCopy(stored *objects.Job) *objects.Job {
+	job := new(objects.Job)
+	*job = *stored
+	stored.Status.DeepCopyInto(&job.Status)
+	return job
 }
 
 // requeueAfter asks for another sync after d, keeping the earliest request.
@@ -149,12 +161,12 @@ func (s *syncer) claim(p *objects.Pod, sel objects.Selector) {
 // finalizer, and returns the pod as the rest of the sync sees it.
 func (s *syncer) adopt(p *objects.Pod) *objects.Pod {
 	upd := s.podUpdate(p)
-	upd.OwnerReferences = append(upd.OwnerReferences, controllerRefTo(s.job))
+	upd.OwnerReferences = append(slices.Clip(upd.OwnerReferences), controllerRefTo(s.job))
 	if !hasTrackingFinalizer(upd) {
-		upd.Finalizers = append(upd.Finalizers, objects.JobTrackingFinalizer)
+		upd.Finalizers = append(slices.Clip(upd.Finalizers), objects.JobTrackingFinalizer)
 	}
 	s.actions = append(s.actions, controllers.Action{Verb: controllers.Update, Object: upd, Then: s.record(nil, nil)})
-	return upd.DeepCopy()
+	return shallowPod(upd)
 }
 
 // podUpdate returns a copy of p to write. The sync's first write of a pod
@@ -165,11 +177,20 @@ func (s *syncer) adopt(p *objects.Pod) *objects.Pod {
 // finalizers written meanwhile. Later writes of the same pod in the sync
 // follow the first and go unconditionally.
 func (s *syncer) podUpdate(p *objects.Pod) *objects.Pod {
-	upd := p.DeepCopy()
+	upd := shallowPod(p)
 	if s.podsWritten[p.UID] {
 		upd.ResourceVersion = ""
 	}
 	s.wrotePod(p)
+	return upd
+}
+
+// shallowPod is a new version of p to change and write: metadata and
+// status copied as values, their slices, maps and the spec shared with p,
+// so a change must replace a slice or map, never write into it.
+func shallowPod(p *objects.Pod) *objects.Pod {
+	upd := new(objects.Pod)
+	*upd = *p
 	return upd
 }
 

@@ -202,7 +202,7 @@ func (s *syncer) flushAndRelease(release []*objects.Pod, withFinalizer map[strin
 // upstream's PUT is; later ones follow the sync's own writes. persist runs
 // and events are recorded once the write succeeded.
 func (s *syncer) statusWrite(persist func(), events []controllers.Event) {
-	obj := s.job.DeepCopy()
+	obj := workingCopy(s.job) // the sync goes on changing s.job's status
 	if s.statusWritten {
 		obj.ResourceVersion = ""
 	}
