@@ -46,10 +46,12 @@ const unknownSize = -1
 // apiserver refuses a request body over 3 MiB (kubectl's reader does too).
 const maxObjectBytes = 3 << 20
 
-// countSize adds a stored object's size (or one more unmeasured object).
-func (s *Store) countSize(size int64) {
+// countSize adds the size of the object stored under key (or one more
+// unmeasured object, whose key measureAll will visit).
+func (s *Store) countSize(key objects.Key, size int64) {
 	if size == unknownSize {
 		s.unmeasured++
+		s.unmeasuredKeys = append(s.unmeasuredKeys, key)
 		return
 	}
 	s.size += size
@@ -84,8 +86,23 @@ func (s *Store) admitWrite(in objects.Object, replaced *objects.Key, info object
 	return size, nil
 }
 
-// measureAll measures every stored object not measured yet.
+// measureAll measures every stored object not measured yet: those under
+// the keys written unmeasured since the last time (a key's object may have
+// been replaced or removed since), and, should any remain, whatever a scan
+// of the whole store finds.
 func (s *Store) measureAll() {
+	keys := s.unmeasuredKeys
+	// A fresh list, not keys[:0]: a Checkpoint holds the old one.
+	s.unmeasuredKeys = nil
+	for _, k := range keys {
+		if s.unmeasured == 0 {
+			return
+		}
+		if e, ok := s.tree.Get(entry{key: k}); ok && e.size == unknownSize {
+			s.measure(e)
+			s.unmeasured--
+		}
+	}
 	if s.unmeasured == 0 {
 		return
 	}
@@ -97,11 +114,16 @@ func (s *Store) measureAll() {
 		return true
 	})
 	for _, e := range pending {
-		e.size = objectSize(e.obj)
-		s.tree.ReplaceOrInsert(e)
-		s.size += e.size
+		s.measure(e)
 	}
 	s.unmeasured = 0
+}
+
+// measure records the size of the stored entry e, unmeasured so far.
+func (s *Store) measure(e entry) {
+	e.size = objectSize(e.obj)
+	s.tree.ReplaceOrInsert(e)
+	s.size += e.size
 }
 
 // objectSize is the length of obj's JSON encoding. etcd stores protobuf,

@@ -86,3 +86,39 @@ func TestQuotaRefusesWritesNotDeletes(t *testing.T) {
 	_, err = f.s.Create(boundPod("default", "c"))
 	assert.NoError(t, err, "the deletion made room")
 }
+
+// Objects stored unmeasured are measured when Size asks, whatever happened
+// to them since: replaced, deleted, or written after a checkpoint that a
+// rollback then undid (after a measure in between).
+func TestSizeMeasuresWhatIsStored(t *testing.T) {
+	f := newFixture(t)
+	total := func() int64 {
+		var sum int64
+		f.s.ScanAll(func(obj objects.Object) bool {
+			sum += sizeOf(t, obj)
+			return true
+		})
+		return sum
+	}
+	a, err := f.s.Create(pod("default", "a"))
+	require.NoError(t, err)
+	_, err = f.s.Create(pod("default", "b"))
+	require.NoError(t, err)
+	assert.Equal(t, total(), f.s.Size())
+
+	_, err = f.s.Create(pod("default", "c"))
+	require.NoError(t, err)
+	relabelled := a.DeepCopyObject()
+	relabelled.GetObjectMeta().Labels = map[string]string{"app": "a-longer-label-value"}
+	_, err = f.s.Update(relabelled)
+	require.NoError(t, err)
+	_, err = f.s.Delete(objects.Key{Kind: "Pod", Namespace: "default", Name: "b"},
+		storage.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+	require.NoError(t, err)
+	cp := f.s.Checkpoint()
+	_, err = f.s.Create(pod("default", "d"))
+	require.NoError(t, err)
+	assert.Equal(t, total(), f.s.Size())
+	f.s.Rollback(cp)
+	assert.Equal(t, total(), f.s.Size(), "after the rollback")
+}

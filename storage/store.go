@@ -67,6 +67,9 @@ type Store struct {
 	// counts the stored objects not measured yet (quota.go).
 	size, quota int64
 	unmeasured  int
+	// unmeasuredKeys are the keys of the objects stored unmeasured since
+	// the last measureAll, some since replaced or removed.
+	unmeasuredKeys []objects.Key
 	// kindsByType maps the Go type of each modelled kind to its description,
 	// so that a typed object created without apiVersion and kind (as
 	// client-go callers leave them) is still recognised.
@@ -229,14 +232,15 @@ func (s *Store) lookup(key objects.Key) objects.Object {
 
 // put stores obj, of size bytes, under its key, replacing what was there.
 func (s *Store) put(obj objects.Object, size int64) {
-	old, replaced := s.tree.ReplaceOrInsert(entry{key: objects.KeyOf(obj), obj: obj, size: size})
+	key := objects.KeyOf(obj)
+	old, replaced := s.tree.ReplaceOrInsert(entry{key: key, obj: obj, size: size})
 	var before objects.Object
 	if replaced {
 		s.forgetSize(old.size)
 		s.unshadow(old.obj)
 		before = old.obj
 	}
-	s.countSize(size)
+	s.countSize(key, size)
 	s.shadow(obj)
 	reindex(s.idx, before, obj)
 }
