@@ -22,6 +22,8 @@ func init() {
 		"set": {flags: setFlags, run: (*Kubectl).set},
 		// kubectl api-resources --namespaced=true
 		"api-resources": {flags: apiResourcesFlags, run: (*Kubectl).apiResources},
+		// kubectl explain job.spec.backoffLimit | kubectl explain cronjob.spec --recursive
+		"explain": {flags: explainFlags, run: (*Kubectl).explain},
 	}
 	for name, v := range more {
 		if _, dup := verbs[name]; dup {
