@@ -21,6 +21,8 @@ type resource struct {
 	// createOnly marks a resource that is only created, answered without
 	// storing it: the reviews and bindings (see reviews.go).
 	createOnly bool
+	// components marks componentstatuses (see componentstatus.go).
+	components bool
 	categories []string
 }
 
@@ -119,6 +121,7 @@ func buildCatalog(r storage.Reader) *catalog {
 		}
 	}
 	addCreateOnly(cat, addVersion)
+	addComponentStatuses(cat)
 	for _, crd := range customResources(r) {
 		for _, v := range crd.versions {
 			addVersion(crd.info.Group, v)

@@ -38,6 +38,9 @@ func (res *resource) verbs() []string {
 	if res.createOnly {
 		return createOnlyVerbs
 	}
+	if res.components {
+		return componentStatusVerbs
+	}
 	return resourceVerbs
 }
 

@@ -120,6 +120,11 @@ func addPaths(paths map[string]any, res *resource, gvk map[string]string, schema
 		paths[collection] = map[string]any{"post": op("post", writeParams...)}
 		return
 	}
+	if res.components {
+		paths[collection] = map[string]any{"get": op("list", "labelSelector", "fieldSelector")}
+		paths[collection+"/{name}"] = map[string]any{"get": op("get")}
+		return
+	}
 	paths[collection] = map[string]any{
 		"get":    op("list", "labelSelector", "fieldSelector", "limit", "continue", "watch", "resourceVersion"),
 		"post":   op("post", writeParams...),
@@ -152,6 +157,9 @@ func kindSchema(g *openapi.Builder, res *resource, gvk map[string]string, crds m
 	}
 	if res.createOnly {
 		schema["description"] = createOnlyDocs[res.info.Kind]
+	}
+	if res.components {
+		schema["description"] = componentStatusDoc
 	}
 	if d := openapi.Describe(res.info.Kind); d != "" && schema["description"] == nil {
 		schema["description"] = d

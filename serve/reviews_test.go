@@ -91,3 +91,27 @@ func TestBinding(t *testing.T) {
 		t.Errorf("binding a bound pod again: %d %s", code, body)
 	}
 }
+
+// TestComponentStatuses: kubectl get cs lists the control plane's
+// components, Healthy, with the apiserver's deprecation warning.
+func TestComponentStatuses(t *testing.T) {
+	f := newFixture(t, serve.Options{})
+	code, hdr, body := f.do("GET", "/api/v1/componentstatuses", "", "")
+	if code != 200 || !strings.Contains(hdr.Get("Warning"), "v1 ComponentStatus is deprecated in v1.19+") {
+		t.Fatalf("list: %d %q %s", code, hdr.Get("Warning"), body)
+	}
+	items := decode(t, body)["items"].([]any)
+	if len(items) != 3 || field(items[2], "metadata.name") != "scheduler" || field(items[2], "conditions") == nil {
+		t.Errorf("componentstatuses: %s", body)
+	}
+	_, _, body = f.do("GET", "/api/v1/componentstatuses", "", "", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+	if !strings.Contains(body, `"cells":["etcd-0","Healthy","ok",""]`) {
+		t.Errorf("the Table: %s", body)
+	}
+	if code, _, body := f.do("GET", "/api/v1/componentstatuses/nope", "", ""); code != 500 || !strings.Contains(body, "Component not found: nope") {
+		t.Errorf("an unknown component: %d %s", code, body)
+	}
+	if code, _, _ := f.do("DELETE", "/api/v1/componentstatuses/etcd-0", "", ""); code != 405 {
+		t.Errorf("delete: %d, want 405", code)
+	}
+}

@@ -339,6 +339,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.serveGroupDiscovery(w, req, cat)
 	case req.res != nil && req.res.createOnly:
 		s.serveCreateOnly(w, r, req)
+	case req.res != nil && req.res.components:
+		s.serveComponentStatuses(w, r, req)
 	case req.sub == "log":
 		if isTrue(req.query.Get("follow")) {
 			defer track(&s.running.connect)()
