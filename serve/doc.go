@@ -15,10 +15,14 @@
 //     sendInitialEvents for client-go's WatchList), create, update, delete
 //     (DeleteOptions), deletecollection and patch (strategic merge, JSON
 //     merge, JSON patch, server-side apply) of every kind the cluster
-//     serves, custom resources included; the status and scale
-//     subresources; pods/log, pods/exec and pods/attach, answered by the
-//     workload model (exec streams over WebSocket v5.channel.k8s.io or
-//     SPDY/3.1, whichever the client asks for);
+//     serves, custom resources included, dry runs validated as writes;
+//     the status and scale subresources; pods/log, pods/exec and
+//     pods/attach, answered by the workload model (streams over WebSocket,
+//     v5.channel.k8s.io or v4; SPDY is not spoken), exec with a terminal
+//     an interactive session (tty.go);
+//   - what the apiserver answers without storing: bindings and the pods'
+//     binding subresource, the access reviews (as AlwaysAllow), and
+//     componentstatuses;
 //   - Tables (Accept: application/json;as=Table;g=meta.k8s.io;v=v1) with the
 //     cells of kubesim's own printers, so AGE is virtual time;
 //   - errors as Status objects with the apiserver's reasons and codes.
