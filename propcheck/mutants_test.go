@@ -71,7 +71,7 @@ var mutantRows = []mutantRow{
 	{mutant: "statefulset-ordered-ready-broken", kinds: []string{"StatefulSet"}, caughtBy: "statefulset-order"},
 	{mutant: "statefulset-scale-down-lowest-first", kinds: []string{"StatefulSet"}, caughtBy: "statefulset-order"},
 	{mutant: "statefulset-deletes-retained-claims", kinds: []string{"StatefulSet"}, caughtBy: "statefulset-claims-retained"},
-	{mutant: "pv-bind-unconditional", kinds: []string{"PersistentVolume", "PersistentVolumeClaim"}, caughtBy: "pv-claimref-stable"},
+	{mutant: "pv-bind-unconditional", kinds: []string{"PersistentVolume", "PersistentVolumeClaim"}, caughtBy: "pv-claimref-stable|pv-binding-consistent"},
 	{mutant: "pv-binder-ignores-capacity", kinds: []string{"PersistentVolume", "PersistentVolumeClaim"}, caughtBy: "pv-binding-matches"},
 	{mutant: "gc-orphan-deletes-dependents", kinds: []string{"Deployment", "Job", "StatefulSet"}, caughtBy: "gc-orphans-survive"},
 	{mutant: "gc-background-leaves-dependents", kinds: []string{"Deployment", "Job", "StatefulSet"}, caughtBy: "gc-settled-collected", replayCLI: true},

@@ -301,6 +301,16 @@ func TestDeploymentMinAvailable(t *testing.T) {
 	h = (&history{}).add(0, user, d).add(0, "deployment-controller", old).add(1, "deployment-controller", cur).
 		update(2, "deployment-controller", old, scaledRS(old, 2))
 	assertKept(t, "deployment-min-available", h)
+
+	// The user edits the template and, in the same burst, the controller
+	// makes the new ReplicaSet and scales the old one to nothing: having
+	// made the new ReplicaSet from the edited template, its view held the
+	// edit.
+	edited := d.DeepCopy()
+	edited.Generation++
+	h = (&history{}).add(0, user, d).add(0, "deployment-controller", old).update(60, user, d, edited).
+		add(60, "deployment-controller", cur).update(60, "deployment-controller", old, scaledRS(old, 0))
+	assertBroken(t, "deployment-min-available", h, "leaving old replicas 0 + new available 0 below replicas-maxUnavailable=2")
 }
 
 func TestDeploymentRecreate(t *testing.T) {

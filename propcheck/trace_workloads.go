@@ -82,10 +82,11 @@ func rsSpecReplicas(rs *objects.ReplicaSet) int32 {
 type deploymentMinAvailable struct {
 	available map[string]*values // new ReplicaSets' availableReplicas, by uid
 	edited    map[string]int     // the last change of each Deployment's spec
+	created   map[string]int     // when each ReplicaSet was created, by uid
 }
 
 func newDeploymentMinAvailable() traceCheck {
-	return &deploymentMinAvailable{available: map[string]*values{}, edited: map[string]int{}}
+	return &deploymentMinAvailable{available: map[string]*values{}, edited: map[string]int{}, created: map[string]int{}}
 }
 
 func (c *deploymentMinAvailable) observe(ch sim.Change, ix *index) []error {
@@ -101,6 +102,9 @@ func (c *deploymentMinAvailable) observe(ch sim.Change, ix *index) []error {
 			c.available[o.UID] = vs
 		}
 		vs.set(ix.current(), int(o.Status.AvailableReplicas))
+		if created(ch) != nil {
+			c.created[o.UID] = ix.current()
+		}
 		if old, ok := ch.Event.Old.(*objects.ReplicaSet); ok && ch.Actor == deployment.Name && rsSpecReplicas(o) < rsSpecReplicas(old) {
 			return c.judgeScaleDown(ch, ix, old, o)
 		}
@@ -116,10 +120,15 @@ func (c *deploymentMinAvailable) judgeScaleDown(ch sim.Change, ix *index, old, r
 		return nil
 	}
 	seen := ix.seen(ch.Actor, d.UID, ch.At)
+	newest, olds := newestReplicaSet(ix, d, rs)
+	if newest != nil && c.created[newest.UID] > seen {
+		// The controller made the newest ReplicaSet from the template:
+		// its view held the spec as it was then.
+		seen = c.created[newest.UID]
+	}
 	if c.edited[d.UID] > seen {
 		return nil // the user changed the Deployment after the controller's view
 	}
-	newest, olds := newestReplicaSet(ix, d, rs)
 	if newest == nil || newest.UID == rs.UID || deployment.AdoptedAny(d, append(olds, newest)) {
 		return nil
 	}
