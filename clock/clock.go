@@ -20,13 +20,22 @@ type Clock interface {
 	AfterFunc(d time.Duration, f func()) *Timer
 }
 
-// Timer is a handle on scheduled work.
+// Timer is a handle on scheduled work. A caller that schedules much work
+// may hold Timers itself (Fake.Schedule): embedded in the Task they run,
+// one allocation makes both, and a Timer that fired may be scheduled again.
 type Timer struct {
 	at       time.Time
 	seq      uint64
 	f        func()
+	task     Task
 	owner    *Fake
 	canceled bool
+}
+
+// Task is work a Timer runs when it falls due.
+type Task interface {
+	// Run does the work, with the clock set to the timer's time.
+	Run()
 }
 
 // When returns the virtual time the work is due.
@@ -86,6 +95,18 @@ func (f *Fake) At(t time.Time, fn func()) *Timer {
 	return tm
 }
 
+// Schedule arms tm to run task at virtual time t, or at Now() if t is in
+// the past, as At does with a function. tm must not be pending: new, fired
+// or stopped.
+func (f *Fake) Schedule(tm *Timer, t time.Time, task Task) {
+	if t.Before(f.now) {
+		t = f.now
+	}
+	f.seq++
+	*tm = Timer{at: t, seq: f.seq, task: task, owner: f}
+	f.queue.ReplaceOrInsert(tm)
+}
+
 // Pending returns the number of scheduled items.
 func (f *Fake) Pending() int { return f.queue.Len() }
 
@@ -108,7 +129,11 @@ func (f *Fake) Step(limit time.Time) bool {
 	f.queue.DeleteMin()
 	t.canceled = true // a fired timer can no longer be stopped
 	f.now = t.at
-	t.f()
+	if t.task != nil {
+		t.task.Run()
+	} else {
+		t.f()
+	}
 	return true
 }
 

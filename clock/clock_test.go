@@ -75,3 +75,36 @@ func ExampleFake() {
 	// pod completed at 1m54s
 	// now 5m0s
 }
+
+// ticker is a Task that holds its own Timer and schedules itself again.
+type ticker struct {
+	Timer
+	f     *Fake
+	seen  *[]string
+	name  string
+	times int
+}
+
+func (k *ticker) Run() {
+	*k.seen = append(*k.seen, fmt.Sprintf("%s@%s", k.name, k.f.Now().Sub(t0)))
+	if k.times--; k.times > 0 {
+		k.f.Schedule(&k.Timer, k.f.Now().Add(10*time.Second), k)
+	}
+}
+
+// Work scheduled with a caller's Timer runs in (time, scheduling) order
+// with work scheduled by function, can be stopped, and can be scheduled
+// again once it fired.
+func TestScheduleTask(t *testing.T) {
+	f := NewFake(t0)
+	var seen []string
+	k := &ticker{f: f, seen: &seen, name: "tick", times: 3}
+	f.Schedule(&k.Timer, t0.Add(10*time.Second), k)
+	f.AfterFunc(10*time.Second, func() { seen = append(seen, "func@10s") })
+	stopped := &ticker{f: f, seen: &seen, name: "stopped", times: 1}
+	f.Schedule(&stopped.Timer, t0.Add(5*time.Second), stopped)
+	assert.True(t, stopped.Stop())
+	f.Advance(time.Minute)
+	assert.Equal(t, []string{"tick@10s", "func@10s", "tick@20s", "tick@30s"}, seen)
+	assert.Equal(t, 0, f.Pending())
+}

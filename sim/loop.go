@@ -15,7 +15,10 @@ import (
 // earliest time anyone asked for it.
 type loop struct {
 	ctrl     controllers.Controller
-	queued   map[objects.Key]*clock.Timer
+	queued   map[objects.Key]*queuedKey
+	// spare are queue entries that ran, kept to queue keys again: a pod
+	// is queued some twenty times in its life.
+	spare    []*queuedKey
 	failures map[objects.Key]int
 	down     bool
 	// parked holds keys that fell due while the controller was down.
@@ -42,7 +45,7 @@ type loop struct {
 }
 
 func newLoop(ctrl controllers.Controller, bucket *tokenBucket) *loop {
-	return &loop{ctrl: ctrl, queued: map[objects.Key]*clock.Timer{},
+	return &loop{ctrl: ctrl, queued: map[objects.Key]*queuedKey{},
 		failures: map[objects.Key]int{}, parked: map[objects.Key]bool{},
 		bucket: bucket, busy: map[objects.Key]*inflight{}}
 }
@@ -63,7 +66,36 @@ func (c *Cluster) enqueue(l *loop, key objects.Key, at time.Time) {
 		}
 		t.Stop()
 	}
-	l.queued[key] = c.clock.At(at, func() { c.process(l, key) })
+	q := l.entry()
+	q.c, q.l, q.key = c, l, key
+	c.clock.Schedule(&q.Timer, at, q)
+	l.queued[key] = q
+}
+
+// queuedKey is one key in a loop's queue: its clock timer and the work
+// the timer runs, in one allocation, used again once it ran.
+type queuedKey struct {
+	clock.Timer
+	c   *Cluster
+	l   *loop
+	key objects.Key
+}
+
+// Run reconciles the key, then gives the entry back to its loop.
+func (q *queuedKey) Run() {
+	q.c.process(q.l, q.key)
+	*q = queuedKey{l: q.l}
+	q.l.spare = append(q.l.spare, q)
+}
+
+// entry returns a spare queue entry, or a new one.
+func (l *loop) entry() *queuedKey {
+	if n := len(l.spare); n > 0 {
+		q := l.spare[n-1]
+		l.spare = l.spare[:n-1]
+		return q
+	}
+	return new(queuedKey)
 }
 
 // process reconciles key with l's controller and applies the result.
@@ -74,7 +106,7 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 		return
 	}
 	res := l.ctrl.Reconcile(c.clock.Now(), c.reconcileView(l), key)
-	c.verifyAfterReconcile(l.ctrl.Name() + " reconciling " + key.String())
+	c.verifyAfterReconcile(l.ctrl, key)
 	c.apply(l, key, res)
 }
 
@@ -99,8 +131,9 @@ func retryDelay(failures int) time.Duration {
 // controller's client rate limiter; a write that finds none waits for one,
 // and the rest of the result is carried out when it comes (see inflight).
 func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result) {
-	f := &inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions))}
-	c.proceed(l, f)
+	// On the stack unless it must wait for a token (block keeps a copy).
+	f := inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions))}
+	c.proceed(l, &f)
 }
 
 // proceed performs f's writes from the next one on until one must wait for
@@ -148,8 +181,10 @@ func sameBatch(acts []controllers.Action, i int) bool {
 	return i+1 < len(acts) && acts[i].Batch != 0 && acts[i+1].Batch == acts[i].Batch
 }
 
-// block parks f until its reserved token arrives, wait from now.
-func (c *Cluster) block(l *loop, f *inflight, wait time.Duration) {
+// block parks a copy of f until its reserved token arrives, wait from now.
+func (c *Cluster) block(l *loop, blocked *inflight, wait time.Duration) {
+	f := new(inflight)
+	*f = *blocked
 	// The key is busy until the result is carried out: a reconcile of it
 	// asked for by the writes so far, or later, waits for the worker.
 	if t, ok := l.queued[f.key]; ok {

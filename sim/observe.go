@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kubesim/kubesim/controllers"
+	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
 
@@ -47,11 +49,11 @@ func (c *Cluster) verifyUnchanged(who string) {
 // write from the API and at VerifyUnchanged.
 const mutationCheckEveryReconcile = 300
 
-// verifyAfterReconcile is verifyUnchanged after a controller ran, while the
-// store is small enough for a check per reconcile.
-func (c *Cluster) verifyAfterReconcile(who string) {
+// verifyAfterReconcile is verifyUnchanged after ctrl reconciled key, while
+// the store is small enough for a check per reconcile.
+func (c *Cluster) verifyAfterReconcile(ctrl controllers.Controller, key objects.Key) {
 	if c.cfg.CheckMutations && c.store.Len() <= mutationCheckEveryReconcile {
-		c.verifyUnchanged(who)
+		c.verifyUnchanged(ctrl.Name() + " reconciling " + key.String())
 	}
 }
 

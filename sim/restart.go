@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
@@ -56,7 +55,7 @@ func (c *Cluster) restart(l *loop) {
 		t.Stop()
 	}
 	l.epoch++
-	l.queued = map[objects.Key]*clock.Timer{}
+	l.queued = map[objects.Key]*queuedKey{}
 	l.failures = map[objects.Key]int{}
 	l.parked = map[objects.Key]bool{}
 	l.busy = map[objects.Key]*inflight{}
