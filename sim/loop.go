@@ -14,8 +14,8 @@ import (
 // loop is one controller's work queue: each key at most once, at the
 // earliest time anyone asked for it.
 type loop struct {
-	ctrl     controllers.Controller
-	queued   map[objects.Key]*queuedKey
+	ctrl   controllers.Controller
+	queued map[objects.Key]*queuedKey
 	// spare are queue entries that ran, kept to queue keys again: a pod
 	// is queued some twenty times in its life.
 	spare    []*queuedKey
