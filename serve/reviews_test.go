@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kubesim/kubesim/serve"
+	"github.com/kubesim/kubesim/sim"
 )
 
 // TestReviews: the review resources are listed with the create verb only,
@@ -113,5 +114,12 @@ func TestComponentStatuses(t *testing.T) {
 	}
 	if code, _, _ := f.do("DELETE", "/api/v1/componentstatuses/etcd-0", "", ""); code != 405 {
 		t.Errorf("delete: %d, want 405", code)
+	}
+	// With the controller manager down, its probe is refused.
+	f.srv.Do(func(c *sim.Cluster) { c.SetControllerDown("all", true) })
+	_, _, body = f.do("GET", "/api/v1/componentstatuses", "", "", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+	want := `"cells":["controller-manager","Unhealthy","","Get \"https://127.0.0.1:10257/healthz\": dial tcp 127.0.0.1:10257: connect: connection refused"]`
+	if !strings.Contains(body, want) || !strings.Contains(body, `"cells":["scheduler","Healthy","ok",""]`) {
+		t.Errorf("the Table with the controller manager down: %s", body)
 	}
 }
