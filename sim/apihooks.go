@@ -1,5 +1,8 @@
 package sim
 
+// Hooks for an API server in front of the cluster (package serve): writes
+// and questions its clients have that the scenario language does not.
+
 import (
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
