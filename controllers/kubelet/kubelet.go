@@ -82,7 +82,14 @@ func (k *Kubelet) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key
 		return nil
 	}
 	key := objects.KeyOf(pod)
-	if pod.Spec.NodeName == k.cfg.NodeName || k.pods[key] != nil {
+	pr := k.pods[key]
+	if pr != nil && ev.Type == storage.Modified && pod == pr.wrote {
+		// The kubelet's own status update coming back: the sync that wrote
+		// it left the pod where it is, as upstream's pod config passes a
+		// change of status alone on as a reconcile, not a sync.
+		return nil
+	}
+	if pod.Spec.NodeName == k.cfg.NodeName || pr != nil {
 		return []objects.Key{key}
 	}
 	return nil
@@ -131,6 +138,7 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 		updated := new(objects.Pod)
 		*updated = *pod
 		updated.Status = status
+		pr.wrote = updated
 		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
 	}
 	if pr.finished() && pod.DeletionTimestamp != nil {

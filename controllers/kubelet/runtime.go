@@ -61,6 +61,10 @@ type podRun struct {
 	stopping bool
 	deadline bool // the pod's activeDeadlineSeconds ran out
 	removed  bool // the final delete was issued
+	// wrote is the pod version of the kubelet's last status update: the
+	// store keeps the object it is given, so its watch event carries this
+	// very object, which the kubelet need not sync again (see KeysFor).
+	wrote *objects.Pod
 }
 
 // admit starts tracking a pod newly bound to the node.
