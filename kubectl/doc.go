@@ -4,8 +4,8 @@
 // label, create secret) and the everyday ones of issue 14 (annotate, run,
 // expose, set image, rollout history|undo|restart|pause|resume, create
 // deployment|job|cronjob|configmap, api-resources, version, cluster-info,
-// top, get all, --field-selector, --sort-by, get --watch), with kubectl's
-// flags, output formats and error texts.
+// top, explain, get all, --field-selector, --sort-by, get --watch), with
+// kubectl's flags, output formats and error texts.
 //
 // # Shape
 //
@@ -17,11 +17,20 @@
 //
 // # Imports and determinism
 //
-// kubectl imports sim, storage (read side), objects and kubectl/printers.
+// kubectl imports sim, storage (read side), objects, kubectl/printers and
+// internal/openapi.
 // It reads manifest files from the host (-f), relative to its directory,
 // at most 16 MiB a file and 3 MiB a document (manifest.go), and
 // create configmap's --from-file the same way (create_more.go); nothing
 // else touches the host.
+//
+// # Explain
+//
+// explain (explain.go) reads the kind's schema from internal/openapi, the
+// package kubesim serve builds its /openapi/v3 documents with, so the real
+// kubectl pointed at kubesim serve and this one explain in the same words;
+// explainrender.go prints it as kubectl's plaintext template
+// (pkg/explain/v2) does, one method per sub-template.
 //
 // # Time
 //

@@ -67,7 +67,7 @@ func TestExplainFieldDetail(t *testing.T) {
 	assert.Equal(t, "          thefield\t<string> -required-\n", short.fieldDetail("thefield", parent, 5), "Indent")
 
 	withDocs := map[string]any{"properties": map[string]any{"thefield": map[string]any{"type": "string",
-		"description": "a description that should be printed",
+		"description":  "a description that should be printed",
 		"externalDocs": map[string]any{"description": "Find more info here", "url": "https://example.com/docs"}}}}
 	assert.Equal(t, "thefield\t<string>\n  a description that should be printed\n\n  EXTERNAL DOCS:\n    Find more info here\n    URL: https://example.com/docs\n\n",
 		long.fieldDetail("thefield", withDocs, 0), "FieldExternalDocs")
