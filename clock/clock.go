@@ -107,6 +107,26 @@ func (f *Fake) Schedule(tm *Timer, t time.Time, task Task) {
 	f.queue.ReplaceOrInsert(tm)
 }
 
+// Reserve takes the next place in the order of work scheduled for one
+// instant, for work that ScheduleReserved arms later: a caller that keeps
+// many items due in order (a queue of expiries) arms a Timer for the
+// first one only and still runs each exactly where it would have run had
+// it been scheduled when its place was reserved.
+func (f *Fake) Reserve() uint64 {
+	f.seq++
+	return f.seq
+}
+
+// ScheduleReserved is Schedule in the place seq that Reserve returned. t
+// must not be earlier than Now().
+func (f *Fake) ScheduleReserved(tm *Timer, t time.Time, seq uint64, task Task) {
+	if t.Before(f.now) {
+		t = f.now
+	}
+	*tm = Timer{at: t, seq: seq, task: task, owner: f}
+	f.queue.ReplaceOrInsert(tm)
+}
+
 // Pending returns the number of scheduled items.
 func (f *Fake) Pending() int { return f.queue.Len() }
 

@@ -108,3 +108,19 @@ func TestScheduleTask(t *testing.T) {
 	assert.Equal(t, []string{"tick@10s", "func@10s", "tick@20s", "tick@30s"}, seen)
 	assert.Equal(t, 0, f.Pending())
 }
+
+// Work armed in a reserved place runs where it would have run had it been
+// scheduled when the place was reserved, after work scheduled before the
+// reservation for the same instant and before work scheduled after it.
+func TestScheduleReserved(t *testing.T) {
+	f := NewFake(t0)
+	var seen []string
+	note := func(name string) func() { return func() { seen = append(seen, name) } }
+	f.AfterFunc(time.Minute, note("before"))
+	seq := f.Reserve()
+	f.AfterFunc(time.Minute, note("after"))
+	k := &ticker{f: f, seen: &seen, name: "reserved", times: 1}
+	f.ScheduleReserved(&k.Timer, t0.Add(time.Minute), seq, k)
+	f.Advance(time.Hour)
+	assert.Equal(t, []string{"before", "reserved@1m0s", "after"}, seen)
+}

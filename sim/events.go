@@ -1,9 +1,10 @@
 package sim
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 )
@@ -23,6 +24,23 @@ type recorder struct {
 	// once instead of searching every identity.
 	identity map[objects.Key]eventIdentity
 	seq      int64
+	// expiries are the events' TTL checks in the order they fall due
+	// (times only grow and the TTL is fixed), from next on; the clock
+	// holds a timer for the first one only, armed in the place reserved
+	// for it when it was queued, so each runs where a timer of its own
+	// would have run.
+	expiries []expiry
+	next     int
+	timer    clock.Timer
+	armed    bool
+}
+
+// expiry is one event's TTL check: its key, when it falls due and its
+// reserved place among the clock's work for that instant.
+type expiry struct {
+	key objects.Key
+	at  time.Time
+	seq uint64
 }
 
 type eventIdentity struct {
@@ -79,7 +97,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 		ObjectMeta: objects.ObjectMeta{
 			// Upstream names events <object>.<unix nanos in hex>; virtual
 			// time repeats, so a sequence number keeps names unique.
-			Name:      fmt.Sprintf("%s.%x", ref.Name, now.UnixNano()+r.seq),
+			Name:      eventName(ref.Name, now.UnixNano()+r.seq),
 			Namespace: ns,
 		},
 		InvolvedObject: ref, Reason: ev.Reason, Message: ev.Message, Source: source,
@@ -101,19 +119,59 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 // expireLater deletes the event eventTTL after it was last seen, as the
 // apiserver's TTL does, so `kubectl describe` stops showing old events.
 func (r *recorder) expireLater(key objects.Key) {
-	r.c.clock.AfterFunc(eventTTL, func() {
-		obj, err := r.c.store.Get(key)
-		if err != nil {
-			return
-		}
-		e := obj.(*objects.Event)
-		if r.c.clock.Now().Sub(e.LastTimestamp.Time) < eventTTL {
-			return // seen again since; a later timer handles it
-		}
-		r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
-		if id, ok := r.identity[key]; ok && r.seen[id] == key {
-			delete(r.seen, id)
-		}
-		delete(r.identity, key)
-	})
+	clk := r.c.clock
+	r.expiries = append(r.expiries, expiry{key: key, at: clk.Now().Add(eventTTL), seq: clk.Reserve()})
+	if !r.armed {
+		r.arm()
+	}
+}
+
+// arm sets the timer for the first pending expiry.
+func (r *recorder) arm() {
+	e := r.expiries[r.next]
+	r.c.clock.ScheduleReserved(&r.timer, e.at, e.seq, r)
+	r.armed = true
+}
+
+// Run checks the first pending expiry (the timer fell due), after arming
+// the timer for the next one.
+func (r *recorder) Run() {
+	e := r.expiries[r.next]
+	r.expiries[r.next] = expiry{}
+	r.next++
+	if r.next == len(r.expiries) {
+		r.expiries, r.next = r.expiries[:0], 0
+	} else if r.next >= 1024 && 2*r.next >= len(r.expiries) {
+		r.expiries, r.next = append(r.expiries[:0], r.expiries[r.next:]...), 0
+	}
+	r.armed = false
+	if r.next < len(r.expiries) {
+		r.arm()
+	}
+	r.expire(e.key)
+}
+
+// expire deletes the event at key unless it was seen again within the TTL.
+func (r *recorder) expire(key objects.Key) {
+	obj, err := r.c.store.Get(key)
+	if err != nil {
+		return
+	}
+	e := obj.(*objects.Event)
+	if r.c.clock.Now().Sub(e.LastTimestamp.Time) < eventTTL {
+		return // seen again since; a later expiry handles it
+	}
+	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
+	if id, ok := r.identity[key]; ok && r.seen[id] == key {
+		delete(r.seen, id)
+	}
+	delete(r.identity, key)
+}
+
+// eventName is "<name>.<n in hex>", built in one allocation.
+func eventName(name string, n int64) string {
+	var buf [80]byte
+	b := append(buf[:0], name...)
+	b = append(b, '.')
+	return string(strconv.AppendInt(b, n, 16))
 }

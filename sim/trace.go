@@ -61,8 +61,13 @@ type traceLog struct {
 // are dropped from the ring before anyone reads them.
 type traceRecord struct {
 	TraceEntry
-	change *storage.WatchEvent // when set, Text is to be made from it
-	event  *eventNote          // or from it
+	// change is the changed object, when Text is to be made from a store
+	// change: with its event type and revision (kept in the record, not
+	// behind a pointer of its own).
+	change     objects.Object
+	changeType storage.EventType
+	changeRev  int64
+	event      *eventNote // or the event Text is to be made from
 }
 
 // eventNote is a recorded event as the trace tells it.
@@ -90,7 +95,7 @@ func (t *traceLog) entries() []TraceEntry {
 		for _, r := range part {
 			switch {
 			case r.change != nil:
-				r.Text = changeText(*r.change)
+				r.Text = changeText(storage.WatchEvent{Type: r.changeType, Object: r.change, ResourceVersion: r.changeRev})
 			case r.event != nil:
 				r.Text = r.event.text()
 			}
@@ -127,7 +132,8 @@ func (c *Cluster) traceChange(ev storage.WatchEvent) {
 	if ev.Object.GetTypeMeta().Kind == "Event" {
 		return
 	}
-	c.trace.add(traceRecord{TraceEntry: TraceEntry{At: c.clock.Now(), Actor: c.actor}, change: &ev})
+	c.trace.add(traceRecord{TraceEntry: TraceEntry{At: c.clock.Now(), Actor: c.actor},
+		change: ev.Object, changeType: ev.Type, changeRev: ev.ResourceVersion})
 }
 
 // changeText puts a store change into the trace's words.

@@ -53,10 +53,9 @@ var adoptable = map[string]bool{"Pod": true, "ReplicaSet": true}
 // indexValue is one (index, value) pair an object is filed under.
 type indexValue struct{ index, value string }
 
-// indexValuesOf lists the index values obj is filed under.
-func indexValuesOf(obj objects.Object) []indexValue {
+// indexValuesOf appends the index values obj is filed under to out.
+func indexValuesOf(obj objects.Object, out []indexValue) []indexValue {
 	m := obj.GetObjectMeta()
-	var out []indexValue
 	controlled := false
 	for i := range m.OwnerReferences {
 		ref := &m.OwnerReferences[i]
@@ -77,13 +76,15 @@ func indexValuesOf(obj objects.Object) []indexValue {
 
 // reindex files obj in place of old (either may be nil) in the indexes.
 func reindex(idx *btree.BTreeG[indexEntry], old, obj objects.Object) {
+	// Room on the stack for the values of an object with an owner or two.
+	var beforeBuf, afterBuf [4]indexValue
 	var before, after []indexValue
 	var key objects.Key
 	if old != nil {
-		before, key = indexValuesOf(old), objects.KeyOf(old)
+		before, key = indexValuesOf(old, beforeBuf[:0]), objects.KeyOf(old)
 	}
 	if obj != nil {
-		after, key = indexValuesOf(obj), objects.KeyOf(obj)
+		after, key = indexValuesOf(obj, afterBuf[:0]), objects.KeyOf(obj)
 	}
 	for _, v := range before {
 		if !containsValue(after, v) {
