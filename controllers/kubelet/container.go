@@ -108,11 +108,9 @@ type container struct {
 	nextProbe              time.Time
 	probeOK, probeFailures int32
 
-	// id and imageIDText cache containerID and imageID, for the restart
-	// count and image they were made for.
-	id                      string
-	idFor                   int32
-	imageIDText, imageIDFor string
+	// id caches containerID, for the restart count it was made for.
+	id    string
+	idFor int32
 }
 
 func newContainer(pr *podRun, spec objects.Container) *container {
@@ -423,16 +421,7 @@ func (c *container) dueTimes() []time.Time {
 // pod, container and restart count.
 func (c *container) containerID() string {
 	if c.idFor != c.restarts || c.id == "" {
-		c.id, c.idFor = fmt.Sprintf("containerd://%s", hexID(c.pr.uid, c.spec.Name, c.restarts)), c.restarts
+		c.id, c.idFor = "containerd://"+hexID(c.pr.uid, c.spec.Name, c.restarts), c.restarts
 	}
 	return c.id
-}
-
-// imageID is imageDigest of the container's image, worked out once per
-// image: status is reported on every sync.
-func (c *container) imageID() string {
-	if c.imageIDFor != c.image.Ref || c.imageIDText == "" {
-		c.imageIDText, c.imageIDFor = imageDigest(c.image), c.image.Ref
-	}
-	return c.imageIDText
 }

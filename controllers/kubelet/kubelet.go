@@ -39,6 +39,9 @@ type Kubelet struct {
 	pullBackoff map[string]*imageBackoff
 	// name is Name's answer, built once: the loop asks for it on every event.
 	name string
+	// imageNameCache holds the names of the images containers ran, by
+	// reference and tag (imageNames).
+	imageNameCache map[[2]string]imageNames
 }
 
 var (
@@ -54,7 +57,7 @@ func New(cfg Config) (*Kubelet, error) {
 		return nil, err
 	}
 	return &Kubelet{cfg: cfg, ipam: a, images: map[string]bool{}, pods: map[objects.Key]*podRun{}, host: vfs.New(),
-		name: "kubelet/" + cfg.NodeName}, nil
+		name: "kubelet/" + cfg.NodeName, imageNameCache: map[[2]string]imageNames{}}, nil
 }
 
 // Name returns "kubelet/<node>".
@@ -131,7 +134,7 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 		pr.tearDown()
 	}
 	status := pr.status(now)
-	if !reflect.DeepEqual(status, pod.Status) {
+	if !reflect.DeepEqual(&status, &pod.Status) {
 		// A new version sharing the spec and metadata (the store never
 		// changes a stored object, nor one it is given): only the status
 		// is new.

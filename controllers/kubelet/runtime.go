@@ -44,6 +44,7 @@ type podRun struct {
 	// address is back in the node's pool while status.podIP keeps it.
 	sandboxGone bool
 	ip          netip.Addr
+	ipString    string // ip as text, once asked for (ipText)
 	containers  []*container
 	volumes     map[string]*vfs.FS
 	// volumeDirs are the directories of volumes that are part of a larger
@@ -149,7 +150,7 @@ func (pr *podRun) startSandbox(now time.Time, res *controllers.Result) {
 		pr.sandboxAt = now.Add(10 * time.Second)
 		return
 	}
-	pr.ip = ip
+	pr.ip, pr.ipString = ip, ""
 	pr.sandboxUp = true
 }
 

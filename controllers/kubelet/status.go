@@ -19,31 +19,70 @@ const (
 	ReasonDeadlineExceeded   = "DeadlineExceeded"
 )
 
-// status is the pod status the kubelet reports at now.
+// status is the pod status the kubelet reports at now. Parts equal to
+// the reported status's are that status's own (shared, read-only), so
+// that an unchanged status costs little to build and to compare.
 func (pr *podRun) status(now time.Time) objects.PodStatus {
 	pod := pr.pod
+	old := &pod.Status
 	st := objects.PodStatus{
 		Phase:     pr.phase(),
 		HostIP:    pr.k.cfg.InternalIP,
-		StartTime: objects.NewTimePtr(pr.seenAt),
-		QOSClass:  pod.Status.QOSClass,
+		StartTime: old.StartTime,
+		QOSClass:  old.QOSClass,
+	}
+	// == rather than Equal: the very value, as the comparison with the
+	// reported status (reflect.DeepEqual) sees it.
+	if st.StartTime == nil || st.StartTime.Time != pr.seenAt {
+		st.StartTime = objects.NewTimePtr(pr.seenAt)
 	}
 	if st.QOSClass == "" {
 		st.QOSClass = qosClass(pod)
 	}
 	if pr.ip.IsValid() {
-		st.PodIP = pr.ip.String()
-		st.PodIPs = []objects.PodIP{{IP: st.PodIP}}
+		st.PodIP = pr.ipText()
+		st.PodIPs = old.PodIPs
+		if len(st.PodIPs) != 1 || st.PodIPs[0] != (objects.PodIP{IP: st.PodIP}) {
+			st.PodIPs = []objects.PodIP{{IP: st.PodIP}}
+		}
 	}
 	if pr.deadline {
 		st.Reason = ReasonDeadlineExceeded
 		st.Message = "Pod was active on the node longer than the specified deadline"
 	}
-	for _, c := range pr.containers {
-		st.ContainerStatuses = append(st.ContainerStatuses, c.status())
+	if len(pr.containers) > 0 {
+		st.ContainerStatuses = make([]objects.ContainerStatus, len(pr.containers))
+		for i, c := range pr.containers {
+			st.ContainerStatuses[i] = c.status()
+			if i < len(old.ContainerStatuses) {
+				shareUnchanged(&st.ContainerStatuses[i], &old.ContainerStatuses[i])
+			}
+		}
 	}
 	st.Conditions = pr.conditions(now, st)
 	return st
+}
+
+// ipText is the pod's address as text, made once.
+func (pr *podRun) ipText() string {
+	if pr.ipString == "" {
+		pr.ipString = pr.ip.String()
+	}
+	return pr.ipString
+}
+
+// shareUnchanged points cs's parts that equal those of was, the status
+// reported before, at was's.
+func shareUnchanged(cs, was *objects.ContainerStatus) {
+	if cs.Started != nil && was.Started != nil && *cs.Started == *was.Started {
+		cs.Started = was.Started
+	}
+	if s, w := cs.State.Running, was.State.Running; s != nil && w != nil && *s == *w {
+		cs.State.Running = w
+	}
+	if s, w := cs.State.Waiting, was.State.Waiting; s != nil && w != nil && *s == *w {
+		cs.State.Waiting = w
+	}
 }
 
 // phase follows the kubelet's getPhase: Pending while a container has never
@@ -103,7 +142,7 @@ func (pr *podRun) conditions(now time.Time, st objects.PodStatus) []objects.PodC
 		ready = objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionFalse, Reason: ReasonPodCompleted}
 	case len(unready) > 0:
 		ready = objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionFalse, Reason: ReasonContainersNotReady,
-			Message: fmt.Sprintf("containers with unready status: [%s]", strings.Join(unready, " "))}
+			Message: "containers with unready status: [" + strings.Join(unready, " ") + "]"}
 	}
 	containersReady := ready
 	containersReady.Type = objects.ContainersReady
@@ -115,10 +154,9 @@ func (pr *podRun) conditions(now time.Time, st objects.PodStatus) []objects.PodC
 	if terminal {
 		initialized.Reason = ReasonPodCompleted
 	}
-	out := []objects.PodCondition{
-		{Type: objects.PodReadyToStartContainers, Status: sandbox},
-		initialized, ready, containersReady,
-	}
+	out := make([]objects.PodCondition, 4, 5) // and the scheduler's
+	out[0] = objects.PodCondition{Type: objects.PodReadyToStartContainers, Status: sandbox}
+	out[1], out[2], out[3] = initialized, ready, containersReady
 	for _, c := range pr.pod.Status.Conditions {
 		if c.Type == objects.PodScheduled {
 			out = append(out, c) // the scheduler's
@@ -152,8 +190,8 @@ func (c *container) status() objects.ContainerStatus {
 		Image: c.spec.Image,
 	}
 	if c.everStarted {
-		cs.Image = fullImageName(c.image)
-		cs.ImageID = c.imageID()
+		names := c.pr.k.imageNames(c.image)
+		cs.Image, cs.ImageID = names.full, names.digest
 	}
 	switch {
 	case c.running:
@@ -231,6 +269,22 @@ func fullImageName(img images.Image) string {
 	return name + ":" + tag
 }
 
+// imageNames are an image's names in a container's status: its full name
+// and its digest reference.
+type imageNames struct{ full, digest string }
+
+// imageNames returns img's names, worked out once per image and node:
+// status is reported on every sync.
+func (k *Kubelet) imageNames(img images.Image) imageNames {
+	key := [2]string{img.Ref, img.Tag}
+	names, ok := k.imageNameCache[key]
+	if !ok {
+		names = imageNames{full: fullImageName(img), digest: imageDigest(img)}
+		k.imageNameCache[key] = names
+	}
+	return names
+}
+
 // imageDigest is a stable, made-up digest reference for the image.
 func imageDigest(img images.Image) string {
 	full := fullImageName(img)
@@ -239,7 +293,7 @@ func imageDigest(img images.Image) string {
 
 // hexID derives a stable 64-hex-digit ID from its parts.
 func hexID(parts ...any) string {
-	sum := sha256.Sum256([]byte(fmt.Sprint(parts...)))
+	sum := sha256.Sum256(fmt.Append(nil, parts...))
 	return hex.EncodeToString(sum[:])
 }
 
