@@ -11,7 +11,8 @@
 //     workqueue controller and a controller-runtime reconciler against a
 //     simulated cluster at virtual time, in testing/synctest bubbles;
 //   - scheduler_test.go runs a scheduler of the user's own (client-go,
-//     binding pods through the API) at virtual time;
+//     binding pods through the API) at virtual time, and events_test.go
+//     records Events through controller-runtime's two recorders;
 //   - property_test.go checks a user-written client-go controller with
 //     propcheck's operations and faults at the API boundary;
 //   - readme_test.go is the README's "Test your controller" example, which

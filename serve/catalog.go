@@ -23,6 +23,9 @@ type resource struct {
 	createOnly bool
 	// components marks componentstatuses (see componentstatus.go).
 	components bool
+	// eventsV1 marks events.k8s.io/v1 Events, core Events under other
+	// field names (see eventsv1.go).
+	eventsV1   bool
 	categories []string
 }
 
@@ -122,6 +125,7 @@ func buildCatalog(r storage.Reader) *catalog {
 	}
 	addCreateOnly(cat, addVersion)
 	addComponentStatuses(cat)
+	addEventsV1(cat, addVersion)
 	for _, crd := range customResources(r) {
 		for _, v := range crd.versions {
 			addVersion(crd.info.Group, v)

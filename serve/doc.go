@@ -22,7 +22,8 @@
 //     an interactive session (tty.go);
 //   - what the apiserver answers without storing: bindings and the pods'
 //     binding subresource, the access reviews (as AlwaysAllow), and
-//     componentstatuses;
+//     componentstatuses; events.k8s.io/v1, the core Events under that
+//     group's field names (eventsv1.go);
 //   - Tables (Accept: application/json;as=Table;g=meta.k8s.io;v=v1) with the
 //     cells of kubesim's own printers, so AGE is virtual time;
 //   - errors as Status objects with the apiserver's reasons and codes.

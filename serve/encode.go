@@ -50,6 +50,9 @@ func (s *Server) served(obj objects.Object, res *resource) (map[string]any, erro
 		tree["apiVersion"] = res.apiVersion()
 	}
 	s.kept.restore(obj, tree)
+	if res != nil && res.eventsV1 {
+		toEventsV1(tree)
+	}
 	return tree, nil
 }
 

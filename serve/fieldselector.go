@@ -43,8 +43,9 @@ var fieldAliases = map[string]string{"source": "source.component"}
 // parseFieldSelector reads a field selector for kind: terms separated by
 // commas, each field=value, field==value or field!=value; a backslash
 // escapes the next character. Fields the kind cannot be selected by are
-// refused as the apiserver refuses them.
-func parseFieldSelector(s, kind string) (fieldSelector, error) {
+// refused as the apiserver refuses them. mapField renames a field to the
+// stored object's (events.k8s.io/v1's regarding.name is involvedObject.name).
+func parseFieldSelector(s, kind string, mapField func(string) string) (fieldSelector, error) {
 	var out fieldSelector
 	for _, term := range splitUnescaped(s, ',') {
 		if term == "" {
@@ -54,6 +55,7 @@ func parseFieldSelector(s, kind string) (fieldSelector, error) {
 		if err != nil {
 			return nil, err
 		}
+		req.field = mapField(req.field)
 		if !fieldSelectable(kind, req.field) {
 			return nil, badRequest("field label not supported: %s", req.field)
 		}

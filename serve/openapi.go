@@ -161,6 +161,11 @@ func kindSchema(g *openapi.Builder, res *resource, gvk map[string]string, crds m
 	if res.components {
 		schema["description"] = componentStatusDoc
 	}
+	if res.eventsV1 {
+		if props, ok := schema["properties"].(map[string]any); ok {
+			renameFields(props, eventsV1Fields)
+		}
+	}
 	if d := openapi.Describe(res.info.Kind); d != "" && schema["description"] == nil {
 		schema["description"] = d
 	}

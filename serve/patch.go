@@ -92,6 +92,9 @@ func (s *Server) patchLocked(r *http.Request, req *apiRequest, media string, bod
 			return nil, badRequest("the name of the object (%s) does not match the name on the URL (%s)", name, req.name)
 		}
 	}
+	if req.res.eventsV1 {
+		fromEventsV1(patched)
+	}
 	obj, overlay, unknown, err := treeObject(patched)
 	if err != nil {
 		return nil, err

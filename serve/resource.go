@@ -117,7 +117,11 @@ func parseListOptions(req *apiRequest) (listOptions, error) {
 		}
 		opts.labels = sel
 	}
-	fields, err := parseFieldSelector(req.query.Get("fieldSelector"), req.res.info.Kind)
+	mapField := func(f string) string { return f }
+	if req.res.eventsV1 {
+		mapField = coreEventField
+	}
+	fields, err := parseFieldSelector(req.query.Get("fieldSelector"), req.res.info.Kind, mapField)
 	if err != nil {
 		return opts, err
 	}
@@ -280,6 +284,9 @@ func bodyObject(body []byte, req *apiRequest) (objects.Object, map[string]any, [
 		case ns != req.namespace:
 			return nil, nil, nil, badRequest("the namespace of the provided object does not match the namespace sent on the request")
 		}
+	}
+	if req.res.eventsV1 {
+		fromEventsV1(tree)
 	}
 	return treeObject(tree)
 }

@@ -62,15 +62,23 @@ type enumField struct {
 func enumFields(dirs []string, roots map[string]string) (map[string][]enumValue, error) {
 	modelled := modelledTypes()
 	pkgs := map[string]*enumPackage{}
-	for _, d := range dirs {
+	// Core first, as for the descriptions: a type name found in several
+	// groups takes core's.
+	ordered := append([]string(nil), dirs...)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		return strings.Contains(ordered[i], "/core/") && !strings.Contains(ordered[j], "/core/")
+	})
+	var order []*enumPackage
+	for _, d := range ordered {
 		p, err := parseEnumPackage(d, importPath(d, roots))
 		if err != nil {
 			return nil, err
 		}
 		pkgs[p.path] = p
+		order = append(order, p)
 	}
 	out := map[string][]enumValue{}
-	for _, p := range pkgs {
+	for _, p := range order {
 		for _, f := range p.fields {
 			typeName, _, _ := strings.Cut(f.key, ".")
 			if !modelled[typeName] {

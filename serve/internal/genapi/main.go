@@ -111,6 +111,7 @@ func servedDirs(apiDir string) []string {
 	}
 	add("autoscaling", "v1")
 	add("policy", "v1")
+	add("events", "v1") // events.k8s.io/v1, the core Events under new names (eventsv1.go)
 	sort.Strings(out)
 	return out
 }
