@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,12 +30,15 @@ var explainFlags = []flagSpec{
 
 // Upstream explain's texts (pkg/cmd/explain/explain.go, pkg/explain).
 const (
-	msgExplainNoType      = `You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.`
-	msgExplainOneArg      = "We accept only this format: explain RESOURCE"
-	msgMaxDepthRecursive  = "--max-depth requires --recursive"
-	msgMaxDepthNegative   = "--max-depth must be non-negative"
-	msgFirstNodeField     = "invalid jsonpath syntax, first node must be field node"
-	msgAllNodesField      = "invalid jsonpath syntax, all nodes must be field nodes"
+	msgExplainNoType     = `You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.`
+	msgExplainOneArg     = "We accept only this format: explain RESOURCE"
+	msgMaxDepthRecursive = "--max-depth requires --recursive"
+	msgMaxDepthNegative  = "--max-depth must be non-negative"
+	msgFirstNodeField    = "invalid jsonpath syntax, first node must be field node"
+	msgAllNodesField     = "invalid jsonpath syntax, all nodes must be field nodes"
+	// msgExplainUnstored is kubesim's own: the resources api-resources
+	// lists that kubesim answers without storing have no schema here.
+	msgExplainUnstored    = "kubesim's kubectl does not explain %s, which the cluster answers without storing (kubectl explain against kubesim serve does)"
 	explainPlaintext      = "plaintext"
 	explainPlaintextOAPI2 = "plaintext-openapiv2"
 )
@@ -153,6 +157,9 @@ func explainTarget(arg string, withAPIVersion bool) (gvr, []string, error) {
 	}
 	info, found := objects.LookupResource(first.Value)
 	if !found || strings.Contains(first.Value, ".") {
+		if r, ok := lookupUnstored(first.Value); ok {
+			return gvr{}, nil, plainError(msgExplainUnstored, r.name)
+		}
 		// The RESTMapper's NoResourceMatchError, which kubectl's CheckErr
 		// prints without "error: ".
 		return gvr{}, nil, fmt.Errorf("the server doesn't have a resource type %q", first.Value)
@@ -181,6 +188,19 @@ func explainTarget(arg string, withAPIVersion bool) (gvr, []string, error) {
 		fields = append(fields, f.Value)
 	}
 	return target, fields, nil
+}
+
+// lookupUnstored finds a resource api-resources lists but kubesim does
+// not store (unstoredResources) by plural, singular (its kind) or short
+// name.
+func lookupUnstored(name string) (apiResource, bool) {
+	lower := strings.ToLower(name)
+	for _, r := range unstoredResources {
+		if lower == r.name || lower == strings.ToLower(r.kind) || slices.Contains(r.shortNames, lower) {
+			return r, true
+		}
+	}
+	return apiResource{}, false
 }
 
 // explainPathNodes is pkg/explain's jsonPathParse: the nodes of
