@@ -39,6 +39,7 @@ const (
 	// msgExplainUnstored is kubesim's own: the resources api-resources
 	// lists that kubesim answers without storing have no schema here.
 	msgExplainUnstored    = "kubesim's kubectl does not explain %s, which the cluster answers without storing (kubectl explain against kubesim serve does)"
+	msgExplainNoV2        = "kubesim serves OpenAPI v3 only: -o %s is not available"
 	explainPlaintext      = "plaintext"
 	explainPlaintextOAPI2 = "plaintext-openapiv2"
 )
@@ -75,10 +76,10 @@ func (k *Kubectl) explain(inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	switch opts.output {
-	case explainPlaintextOAPI2:
-		// kubectl renders from /openapi/v2, which kubesim does not serve.
-		return plainError("kubesim serves OpenAPI v3 only: -o %s is not available", explainPlaintextOAPI2)
+	if opts.output == explainPlaintextOAPI2 {
+		// kubectl renders this one from /openapi/v2, which kubesim does
+		// not serve.
+		return plainError(msgExplainNoV2, explainPlaintextOAPI2)
 	}
 	if opts.apiVersion != "" {
 		group, version, err := parseGroupVersion(opts.apiVersion)
