@@ -3,16 +3,20 @@ package serve_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kubesim/kubesim/serve"
+	"github.com/kubesim/kubesim/sim"
 )
 
 // TestEventsV1: events.k8s.io/v1 serves the core Events under its field
 // names, both ways, and selects by its own field names.
 func TestEventsV1(t *testing.T) {
 	f := newFixture(t, serve.Options{})
+	var now time.Time
+	f.srv.Do(func(c *sim.Cluster) { now = c.Now() })
 	ev := `{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"mine"},
-"eventTime":"2000-01-01T00:00:00.000000Z","reportingController":"example.com/labeler","reportingInstance":"labeler-0",
+"eventTime":"` + now.Format("2006-01-02T15:04:05.000000Z") + `","reportingController":"example.com/labeler","reportingInstance":"labeler-0",
 "action":"Label","reason":"Labelled","type":"Normal","note":"labelled it",
 "regarding":{"kind":"Pod","namespace":"default","name":"hello","apiVersion":"v1"}}`
 	code, _, body := f.do("POST", "/apis/events.k8s.io/v1/namespaces/default/events", "application/json", ev)
@@ -34,6 +38,13 @@ func TestEventsV1(t *testing.T) {
 		`{"series":{"count":2,"lastObservedTime":"2000-01-01T00:00:05.000000Z"}}`)
 	if code != 200 || field(decode(t, body), "series.count") != 2.0 || field(decode(t, body), "note") != "labelled it" {
 		t.Errorf("patching the series: %d %s", code, body)
+	}
+	// Its age is the eventTime's: upstream's printer falls back to it.
+	f.srv.FastForward(30 * time.Second)
+	_, _, body = f.do("GET", "/api/v1/namespaces/default/events?fieldSelector=reason%3DLabelled", "", "",
+		"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+	if !strings.Contains(body, `"cells":["30s","Normal","Labelled","pod/hello","","example.com/labeler, labeler-0","labelled it","30s"`) {
+		t.Errorf("the Table of the Event: %s", body)
 	}
 	_, _, body = f.do("GET", "/apis/events.k8s.io/v1", "", "")
 	if !strings.Contains(body, `"name":"events"`) {
