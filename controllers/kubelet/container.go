@@ -239,6 +239,7 @@ func (c *container) process(start time.Time) workload.Process {
 		Image:     c.image,
 		Net:       c.pr.k.cfg.Network,
 		DNSSearch: dnsSearch(c.pr.pod),
+		Scripts:   c.pr.k.scripts,
 	}
 	if s, ok := c.pr.pod.Annotations[DurationAnnotation]; ok {
 		if d, err := time.ParseDuration(s); err == nil && d >= 0 {

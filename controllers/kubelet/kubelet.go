@@ -42,6 +42,8 @@ type Kubelet struct {
 	// imageNameCache holds the names of the images containers ran, by
 	// reference and tag (imageNames).
 	imageNameCache map[[2]string]imageNames
+	// scripts are the scripts the node's containers' shells parsed.
+	scripts *workload.Scripts
 }
 
 var (
@@ -57,7 +59,8 @@ func New(cfg Config) (*Kubelet, error) {
 		return nil, err
 	}
 	return &Kubelet{cfg: cfg, ipam: a, images: map[string]bool{}, pods: map[objects.Key]*podRun{}, host: vfs.New(),
-		name: "kubelet/" + cfg.NodeName, imageNameCache: map[[2]string]imageNames{}}, nil
+		name: "kubelet/" + cfg.NodeName, imageNameCache: map[[2]string]imageNames{},
+		scripts: workload.NewScripts()}, nil
 }
 
 // Name returns "kubelet/<node>".

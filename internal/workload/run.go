@@ -26,7 +26,12 @@ type (
 	StopReason = proc.StopReason
 	// Network is the cluster network as a process sees it.
 	Network = sh.Network
+	// Scripts keeps parsed scripts for the processes that share it.
+	Scripts = sh.Scripts
 )
+
+// NewScripts returns an empty Scripts, for Process.Scripts.
+func NewScripts() *Scripts { return sh.NewScripts() }
 
 // Streams and stop reasons, as package proc defines them.
 const (
@@ -88,6 +93,9 @@ type Process struct {
 	// DNSSearch is the search path of the process's resolv.conf, e.g.
 	// ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"].
 	DNSSearch []string
+	// Scripts, when set, keeps the scripts the process's shells parse for
+	// the other processes that share it (a node's containers).
+	Scripts *Scripts
 }
 
 // Proc is a started process (see proc.Proc): its threads run as far as
@@ -118,7 +126,8 @@ func start(p Process, fsys vfs.Filesystem, record bool) *Proc {
 		u = p.Image.Userland()
 	}
 	run := sh.Start(pr, sh.Config{Argv: p.Argv, Env: containerEnv(p), Hostname: p.Hostname, Userland: u,
-		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir, Interactive: p.Interactive, TTY: p.TTY})
+		DNSSearch: p.DNSSearch, Stdin: p.Stdin, StdinPipe: p.StdinPipe, Dir: p.Dir, Interactive: p.Interactive, TTY: p.TTY,
+		Scripts: p.Scripts})
 	return &Proc{Proc: pr, shell: run}
 }
 

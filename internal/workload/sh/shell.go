@@ -23,6 +23,8 @@ type shRun struct {
 	search   []string // the resolv.conf search path
 	// tty is the process's terminal, when it has one: its standard input.
 	tty *shInput
+	// scripts caches parsed scripts across processes (nil: none).
+	scripts *Scripts
 }
 
 // shVar is a shell variable; seq orders the environment (first set, first

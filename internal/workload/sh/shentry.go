@@ -114,7 +114,7 @@ func crashed(err error) bool {
 // normally with their status. Syntax errors print dash's message and exit 2.
 func (sh *Shell) runScript(src string, io *IO) error {
 	sh.status = 0
-	list, err := newShParser(src).program()
+	list, err := sh.run.scripts.parse(src)
 	if err != nil {
 		var syn *shSyntaxError
 		if errors.As(err, &syn) {

@@ -67,6 +67,9 @@ type Config struct {
 	StdinPipe *proc.Pipe
 	// Dir is the working directory; empty means /.
 	Dir string
+	// Scripts, when set, keeps the scripts the process's shells parse,
+	// for other processes that run them too.
+	Scripts *Scripts
 	// TTY gives the process a terminal on its standard input (kubectl exec
 	// -t): a program reading the terminal behaves as a user's (mysql's
 	// monitor with its prompt, tables and "rows in set").
@@ -98,7 +101,8 @@ func (r *Run) SetNetwork(n Network) { r.run.net = n }
 // with the runtime's "executable file not found" message), and no shell
 // parses argv.
 func Start(p *proc.Proc, cfg Config) *Run {
-	run := &shRun{proc: p, start: p.Start(), userland: cfg.Userland, hostname: cfg.Hostname, search: cfg.DNSSearch}
+	run := &shRun{proc: p, start: p.Start(), userland: cfg.Userland, hostname: cfg.Hostname, search: cfg.DNSSearch,
+		scripts: cfg.Scripts}
 	name := "sh"
 	if cfg.Interactive && len(cfg.Argv) > 0 {
 		name = strings.TrimPrefix(cfg.Argv[0], "-")

@@ -1,0 +1,30 @@
+package sh_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/kubesim/kubesim/internal/workload"
+)
+
+// Processes sharing a Scripts run a script they share as one that parsed
+// it itself does, the second time from the cache: output, exit, timing,
+// and a syntax error's message.
+func TestSharedScriptsRunAsParsed(t *testing.T) {
+	scripts := workload.NewScripts()
+	for _, script := range []string{
+		`i=0; while [ $i -lt 3 ]; do echo "tick $i"; i=$((i+1)); sleep 1; done; f() { echo "in f $1"; return 4; }; f x; exit $?`,
+		`echo before; if then fi`,
+	} {
+		alone := workload.Run(shProc(script), time.Minute)
+		for range 2 {
+			p := shProc(script)
+			p.Scripts = scripts
+			shared := workload.Run(p, time.Minute)
+			assert.Equal(t, timeline(alone.Output), timeline(shared.Output), script)
+			assert.Equal(t, alone.ExitCode, shared.ExitCode, script)
+		}
+	}
+}
