@@ -43,6 +43,12 @@ func (h *history) update(s float64, actor string, old, obj objects.Object) *hist
 	return h
 }
 
+// seen sets the revision the last change's controller decided on.
+func (h *history) seen(rv int64) *history {
+	h.changes[len(h.changes)-1].Seen = rv
+	return h
+}
+
 func (h *history) remove(s float64, actor string, obj objects.Object) *history {
 	h.changes = append(h.changes, sim.Change{At: at(s), Actor: actor, Event: storage.WatchEvent{Type: storage.Deleted, Object: obj, Old: obj}})
 	return h
@@ -546,6 +552,15 @@ func TestCronJobConcurrency(t *testing.T) {
 		done.Status.Conditions = []objects.JobCondition{{Type: objects.JobComplete, Status: objects.ConditionTrue}}
 		h = (&history{}).add(0, user, cj).add(60, ctl, j1).update(60, ctl, cj, listing(cj, j1)).update(90, jobCtl, j1, done).add(120, ctl, j2)
 		assertKept(t, "cronjob-concurrency", h)
+		// Decided on a view of the CronJob from before the listing (a
+		// lagging informer): upstream starts it too. From a view that
+		// held the listing: broken.
+		listed := listing(cj, j1)
+		listed.ResourceVersion = "5"
+		h = (&history{}).add(0, user, cj).add(60, ctl, j1).update(60, ctl, cj, listed).add(120, ctl, j2).seen(4)
+		assertKept(t, "cronjob-concurrency", h)
+		h = (&history{}).add(0, user, cj).add(60, ctl, j1).update(60, ctl, cj, listed).add(120, ctl, j2).seen(5)
+		assertBroken(t, "cronjob-concurrency", h, "started hello-2 while hello-1 was still active")
 	}
 	cj := newCronJob(objects.ReplaceConcurrent)
 	j1, j2 := cronJobJob(cj, "hello-1", "t1"), cronJobJob(cj, "hello-2", "t2")

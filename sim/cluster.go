@@ -49,8 +49,10 @@ type Cluster struct {
 	// keeps (see informer).
 	lastView storage.Reader
 	machines *machines
-	// actor names who is writing, for the trace.
-	actor string
+	// actor names who is writing, for the trace; actorView is the
+	// revision of the view a controller's write was decided on (Change.Seen).
+	actor     string
+	actorView int64
 	// rootCA is the cluster's CA certificate, as kube-root-ca.crt
 	// publishes it (see rootCAPEM).
 	rootCA string

@@ -153,3 +153,55 @@ func TestRestartBringsAStoppedControllerBack(t *testing.T) {
 	c.Advance(0)
 	assert.Equal(t, "k8s-node1", getPod(t, c, "late").Spec.NodeName)
 }
+
+// A controller's write carries the revision of the view it decided on
+// (Change.Seen): the store's when its informer is current, an older one
+// when its informer lags; a user's change carries none.
+func TestChangeSeenIsTheRevisionTheControllerDecidedOn(t *testing.T) {
+	for _, stale := range []bool{false, true} {
+		t.Run(fmt.Sprint("stale=", stale), func(t *testing.T) {
+			cfg := sim.Config{}
+			if stale {
+				cfg.Faults = &sim.Faults{StaleReads: map[string]int{"default-scheduler": 1}}
+			}
+			c, err := sim.New(cfg)
+			require.NoError(t, err)
+			var changes []sim.Change
+			c.Observe(func(ch sim.Change) { changes = append(changes, ch) })
+			// Two pods in one instant: binding the second, a view one change
+			// behind lacks the scheduler's own binding of the first.
+			_, err = c.Apply([]byte(podManifest("seen", "Never", "echo ok") + "---\n" + podManifest("other", "Never", "echo ok")))
+			require.NoError(t, err)
+			c.Advance(2 * time.Second)
+			var created, before int64
+			for _, ch := range changes {
+				rv := ch.Event.Object.GetObjectMeta().ResourceVersion
+				if ch.Actor == sim.User {
+					assert.Zero(t, ch.Seen, "a user's change")
+					if created == 0 {
+						created = parseRV(t, rv)
+					}
+				}
+				if ch.Actor == "default-scheduler" && ch.Event.Object.GetObjectMeta().Name == "other" &&
+					ch.Event.Object.GetTypeMeta().Kind == "Pod" {
+					assert.GreaterOrEqual(t, ch.Seen, created, "its view holds the pod it binds")
+					if stale {
+						assert.Less(t, ch.Seen, before, "a lagging view is older than the store")
+					} else {
+						assert.Equal(t, before, ch.Seen, "a current view is the store as it was")
+					}
+					return
+				}
+				before = parseRV(t, rv)
+			}
+			t.Fatal("the scheduler never bound the pod")
+		})
+	}
+}
+
+func parseRV(t *testing.T, rv string) int64 {
+	var n int64
+	_, err := fmt.Sscan(rv, &n)
+	require.NoError(t, err)
+	return n
+}

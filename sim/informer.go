@@ -333,6 +333,15 @@ func (v *mixedView) of(kind string) storage.Reader {
 	return v.Reader
 }
 
+// viewRevision is the revision view holds of kind: a lagging informer's
+// for that kind, or the store's.
+func viewRevision(view storage.Reader, kind string) int64 {
+	if v, ok := view.(*mixedView); ok {
+		return v.of(kind).ResourceVersion()
+	}
+	return view.ResourceVersion()
+}
+
 // Live returns the live store (controllers.Live).
 func (v *mixedView) Live() storage.Reader { return v.Reader }
 

@@ -105,9 +105,10 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 		l.parked[key] = true
 		return
 	}
-	res := l.ctrl.Reconcile(c.clock.Now(), c.reconcileView(l), key)
+	view := c.reconcileView(l)
+	res := l.ctrl.Reconcile(c.clock.Now(), view, key)
 	c.verifyAfterReconcile(l.ctrl, key)
-	c.apply(l, key, res)
+	c.apply(l, key, res, viewRevision(view, key.Kind))
 }
 
 // Upstream's default controller rate limiter retries a failing key after
@@ -130,9 +131,10 @@ func retryDelay(failures int) time.Duration {
 // its events, and its requeue request. Each write takes a token from the
 // controller's client rate limiter; a write that finds none waits for one,
 // and the rest of the result is carried out when it comes (see inflight).
-func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result) {
+// viewRV is the revision of the view the reconcile decided on (Change.Seen).
+func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result, viewRV int64) {
 	// On the stack unless it must wait for a token (block keeps a copy).
-	f := inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions))}
+	f := inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions)), viewRV: viewRV}
 	c.proceed(l, &f)
 }
 
@@ -160,7 +162,9 @@ func (c *Cluster) proceed(l *loop, f *inflight) {
 		}
 		f.reserved = false
 		a := acts[i]
+		c.actorView = f.viewRV
 		written, err := c.perform(l, a)
+		c.actorView = 0
 		if a.Then != nil {
 			c.events.recordAll(l.ctrl, a.Then(written, err))
 		}
@@ -246,6 +250,7 @@ type inflight struct {
 	key     objects.Key
 	res     controllers.Result
 	crashAt int
+	viewRV  int64 // the revision of the view it was decided on
 	// next is the index of the next write; reserved says its token is
 	// already taken (the write waited for it).
 	next     int

@@ -16,6 +16,13 @@ type Change struct {
 	At    time.Time
 	Actor string
 	Event storage.WatchEvent
+	// Seen is, for a controller's write, the store revision its view of
+	// the reconciled object's kind held when it decided on the write:
+	// older than the store's when that informer lagged (a fault), so an
+	// invariant can tell a decision made on a stale view from one made
+	// against what it could see. Zero for everyone else's changes
+	// (users, kubelets, events).
+	Seen int64
 }
 
 // Observe calls fn with every store change from now on, in order, as it
@@ -29,7 +36,7 @@ func (c *Cluster) notify(ev storage.WatchEvent) {
 	if len(c.observers) == 0 {
 		return
 	}
-	ch := Change{At: c.clock.Now(), Actor: c.actor, Event: ev}
+	ch := Change{At: c.clock.Now(), Actor: c.actor, Event: ev, Seen: c.actorView}
 	for _, fn := range c.observers {
 		fn(ch)
 	}
