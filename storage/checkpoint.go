@@ -1,5 +1,7 @@
 package storage
 
+import "github.com/kubesim/kubesim/objects"
+
 // Checkpoint is the store's state at one moment, to which Rollback returns
 // it. It is what lets a caller make several writes all or nothing, as a
 // transaction would: kubesim's manifest apply (sim.Cluster.Apply) writes
@@ -34,4 +36,9 @@ func (s *Store) Rollback(cp Checkpoint) {
 	events := s.events[:cp.events]
 	*s = cp.saved
 	s.events = events
+	s.objs = make(map[objects.Key]objects.Object, s.tree.Len())
+	s.tree.Ascend(func(e entry) bool {
+		s.objs[e.key] = e.obj
+		return true
+	})
 }

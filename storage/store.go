@@ -79,6 +79,10 @@ type Store struct {
 	shadows map[objects.Object]objects.Object
 	// trusted is set during CreateTrusted: validation is skipped.
 	trusted bool
+	// objs mirrors tree for the live store's lookups by key, a hash
+	// lookup where the tree's is a descent comparing keys. Snapshots and
+	// checkpoints do not copy it: Rollback rebuilds it.
+	objs map[objects.Key]objects.Object
 }
 
 var (
@@ -90,7 +94,7 @@ var (
 // draws generated names and UIDs from rnd. Both must be non-nil.
 func New(clk clock.PassiveClock, rnd Rand) *Store {
 	s := &Store{clk: clk, rnd: rnd, tree: btree.NewG(btreeDegree, entryLess), idx: btree.NewG(btreeDegree, indexLess),
-		kindsByType: map[reflect.Type]objects.KindInfo{}}
+		kindsByType: map[reflect.Type]objects.KindInfo{}, objs: map[objects.Key]objects.Object{}}
 	for _, k := range objects.Kinds() {
 		if k.New != nil {
 			s.kindsByType[reflect.TypeOf(k.New())] = k
@@ -100,7 +104,13 @@ func New(clk clock.PassiveClock, rnd Rand) *Store {
 }
 
 // Get returns the object stored under key (shared, read-only).
-func (s *Store) Get(key objects.Key) (objects.Object, error) { return getFrom(s.tree, key) }
+func (s *Store) Get(key objects.Key) (objects.Object, error) {
+	key, info := normalizeKey(key)
+	if obj := s.objs[key]; obj != nil {
+		return obj, nil
+	}
+	return nil, newNotFound(info, key.Name)
+}
 
 // List returns the matching objects (shared, read-only); see Reader.
 func (s *Store) List(kind, namespace string, sel objects.Selector) []objects.Object {
@@ -222,18 +232,13 @@ func scanFrom(tree *btree.BTreeG[entry], kind, namespace string, visit func(obje
 }
 
 // lookup returns the stored object under key (not a copy), or nil.
-func (s *Store) lookup(key objects.Key) objects.Object {
-	e, ok := s.tree.Get(entry{key: key})
-	if !ok {
-		return nil
-	}
-	return e.obj
-}
+func (s *Store) lookup(key objects.Key) objects.Object { return s.objs[key] }
 
 // put stores obj, of size bytes, under its key, replacing what was there.
 func (s *Store) put(obj objects.Object, size int64) {
 	key := objects.KeyOf(obj)
 	old, replaced := s.tree.ReplaceOrInsert(entry{key: key, obj: obj, size: size})
+	s.objs[key] = obj
 	var before objects.Object
 	if replaced {
 		s.forgetSize(old.size)

@@ -258,6 +258,7 @@ func (s *Store) deleteDuringUpdate(in, old objects.Object) objects.Object {
 func (s *Store) remove(old objects.Object) objects.Object {
 	rev := s.nextRevision()
 	if gone, ok := s.tree.Delete(entry{key: objects.KeyOf(old)}); ok {
+		delete(s.objs, gone.key)
 		s.forgetSize(gone.size)
 		s.unshadow(gone.obj)
 		reindex(s.idx, gone.obj, nil)
