@@ -104,8 +104,9 @@ func jobLimit(j *objects.Job) int {
 // index in completedIndexes, so no finished pod goes uncounted
 // (upstream's trackJobStatusWithFinalizers: record the uids or indexes,
 // then remove the finalizers, then move the uids to the counters). A
-// succeeded pod of an Indexed Job without a valid index (an adopted bare
-// pod) is never counted, and loses its finalizer all the same.
+// pod of an Indexed Job without a valid index (an adopted bare pod),
+// failed or succeeded, is never counted, and loses its finalizer all the
+// same.
 type jobFinalizerCounted struct{}
 
 func newJobFinalizerCounted() traceCheck { return jobFinalizerCounted{} }
@@ -130,11 +131,15 @@ func (jobFinalizerCounted) observe(ch sim.Change, ix *index) []error {
 	if u := j.Status.UncountedTerminatedPods; u != nil && (containsString(u.Succeeded, p.UID) || containsString(u.Failed, p.UID)) {
 		return nil
 	}
-	if isIndexed(j) && p.Status.Phase == objects.PodSucceeded {
-		// An Indexed Job records a success by its index, not its uid, and
-		// never counts a pod without a valid index.
+	if isIndexed(j) {
+		// An Indexed Job never counts a pod without a valid index, failed
+		// or succeeded (upstream's trackJobStatusAndRemoveFinalizers), and
+		// records a success by its index, not its uid.
 		ix, err := strconv.Atoi(p.Annotations[objects.JobCompletionIndexAnnotation])
-		if err != nil || ix < 0 || j.Spec.Completions == nil || ix >= int(*j.Spec.Completions) || inIntervals(j.Status.CompletedIndexes, ix) {
+		if err != nil || ix < 0 || j.Spec.Completions == nil || ix >= int(*j.Spec.Completions) {
+			return nil
+		}
+		if p.Status.Phase == objects.PodSucceeded && inIntervals(j.Status.CompletedIndexes, ix) {
 			return nil
 		}
 	}

@@ -205,6 +205,18 @@ func TestJobFinalizerCounted(t *testing.T) {
 	assertKept(t, "job-finalizer-counted", indexedRun("1", recordedIx))
 	assertBroken(t, "job-finalizer-counted", indexedRun("2", recordedIx), "removed the tracking finalizer of finished pod pi-a")
 	assertKept(t, "job-finalizer-counted", indexedRun("", indexed))
+
+	// A failed pod without a valid index is not counted either; one with
+	// an index is recorded by its uid first.
+	failed, failedReleased := withPhase(p, objects.PodFailed), withPhase(released, objects.PodFailed)
+	failedRun := func(ix string) *history {
+		return (&history{}).add(0, user, indexed).add(1, jobCtl, withIndex(p, ix)).
+			update(5, "kubelet/n1", withIndex(p, ix), withIndex(failed, ix)).
+			update(5, jobCtl, withIndex(failed, ix), withIndex(failedReleased, ix))
+	}
+	assertKept(t, "job-finalizer-counted", failedRun(""))
+	assertKept(t, "job-finalizer-counted", failedRun("7"))
+	assertBroken(t, "job-finalizer-counted", failedRun("0"), "removed the tracking finalizer of finished pod pi-a")
 }
 
 func ptrTo[T any](v T) *T { return &v }
