@@ -20,10 +20,7 @@ const eventTTL = time.Hour
 type recorder struct {
 	c    *Cluster
 	seen map[eventIdentity]objects.Key
-	// identity is seen's reverse, so that an event's expiry forgets it at
-	// once instead of searching every identity.
-	identity map[objects.Key]eventIdentity
-	seq      int64
+	seq  int64
 	// expiries are the events' TTL checks in the order they fall due
 	// (times only grow and the TTL is fixed), from next on; the clock
 	// holds a timer for the first one only, armed in the place reserved
@@ -35,10 +32,12 @@ type recorder struct {
 	armed    bool
 }
 
-// expiry is one event's TTL check: its key, when it falls due and its
-// reserved place among the clock's work for that instant.
+// expiry is one event's TTL check: its key and identity (so that its
+// expiry forgets it in seen at once), when it falls due and its reserved
+// place among the clock's work for that instant.
 type expiry struct {
 	key objects.Key
+	id  eventIdentity
 	at  time.Time
 	seq uint64
 }
@@ -50,7 +49,7 @@ type eventIdentity struct {
 }
 
 func newRecorder(c *Cluster) *recorder {
-	return &recorder{c: c, seen: map[eventIdentity]objects.Key{}, identity: map[objects.Key]eventIdentity{}}
+	return &recorder{c: c, seen: map[eventIdentity]objects.Key{}}
 }
 
 func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Event) {
@@ -82,7 +81,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 			e.LastTimestamp = objects.NewTime(now)
 			if _, err := r.c.store.UpdateTrusted(e); err == nil {
 				r.c.dispatch()
-				r.expireLater(key)
+				r.expireLater(key, id)
 				return
 			}
 		}
@@ -112,15 +111,14 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	r.c.dispatch()
 	key := objects.KeyOf(created)
 	r.seen[id] = key
-	r.identity[key] = id
-	r.expireLater(key)
+	r.expireLater(key, id)
 }
 
 // expireLater deletes the event eventTTL after it was last seen, as the
 // apiserver's TTL does, so `kubectl describe` stops showing old events.
-func (r *recorder) expireLater(key objects.Key) {
+func (r *recorder) expireLater(key objects.Key, id eventIdentity) {
 	clk := r.c.clock
-	r.expiries = append(r.expiries, expiry{key: key, at: clk.Now().Add(eventTTL), seq: clk.Reserve()})
+	r.expiries = append(r.expiries, expiry{key: key, id: id, at: clk.Now().Add(eventTTL), seq: clk.Reserve()})
 	if !r.armed {
 		r.arm()
 	}
@@ -148,11 +146,12 @@ func (r *recorder) Run() {
 	if r.next < len(r.expiries) {
 		r.arm()
 	}
-	r.expire(e.key)
+	r.expire(e)
 }
 
-// expire deletes the event at key unless it was seen again within the TTL.
-func (r *recorder) expire(key objects.Key) {
+// expire deletes the event of x unless it was seen again within the TTL.
+func (r *recorder) expire(x expiry) {
+	key := x.key
 	obj, err := r.c.store.Get(key)
 	if err != nil {
 		return
@@ -162,10 +161,9 @@ func (r *recorder) expire(key objects.Key) {
 		return // seen again since; a later expiry handles it
 	}
 	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
-	if id, ok := r.identity[key]; ok && r.seen[id] == key {
-		delete(r.seen, id)
+	if r.seen[x.id] == key {
+		delete(r.seen, x.id)
 	}
-	delete(r.identity, key)
 }
 
 // eventName is "<name>.<n in hex>", built in one allocation.
