@@ -65,13 +65,25 @@ const (
 type Controller struct {
 	backoff map[objects.Key]backoffRecord
 	written controllers.OwnWrites
+	// selectors holds each running Job's selector, parsed, for the
+	// selector object it was parsed from (spec.selector is immutable; a
+	// new version of the Job usually shares it).
+	selectors map[objects.Key]parsedSelector
+}
+
+// parsedSelector is a Job's spec.selector and what it parses to.
+type parsedSelector struct {
+	from *objects.LabelSelector
+	sel  objects.Selector
+	err  error
 }
 
 var _ controllers.Controller = (*Controller)(nil)
 
 // New returns a Job controller with no memory of any Job.
 func New() *Controller {
-	return &Controller{backoff: map[objects.Key]backoffRecord{}, written: controllers.OwnWrites{}}
+	return &Controller{backoff: map[objects.Key]backoffRecord{}, written: controllers.OwnWrites{},
+		selectors: map[objects.Key]parsedSelector{}}
 }
 
 // Name returns "job-controller".
@@ -89,7 +101,19 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 // forget drops what the controller remembers of a Job.
 func (c *Controller) forget(key objects.Key) {
 	delete(c.backoff, key)
+	delete(c.selectors, key)
 	c.written.Forget(key)
+}
+
+// selector returns the Job's spec.selector parsed, parsing it only when
+// the Job's selector object is not the one parsed last.
+func (c *Controller) selector(key objects.Key, j *objects.Job) (objects.Selector, error) {
+	if p, ok := c.selectors[key]; ok && p.from == j.Spec.Selector && p.from != nil {
+		return p.sel, p.err
+	}
+	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+	c.selectors[key] = parsedSelector{from: j.Spec.Selector, sel: sel, err: err}
+	return sel, err
 }
 
 // managedByOther reports whether the Job's managedBy names another controller.

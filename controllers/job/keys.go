@@ -55,7 +55,9 @@ func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objec
 	var keys []objects.Key
 	ref := p.ControllerRef()
 	if old != nil {
-		if oldRef := old.ControllerRef(); oldRef != nil && !reflect.DeepEqual(oldRef, ref) {
+		// The same reference (a version sharing its owner references) is
+		// equal without a deep comparison.
+		if oldRef := old.ControllerRef(); oldRef != nil && oldRef != ref && !reflect.DeepEqual(oldRef, ref) {
 			if j := resolveJob(r, old.Namespace, oldRef); j != nil {
 				keys = append(keys, objects.KeyOf(j))
 			}

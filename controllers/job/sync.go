@@ -72,6 +72,7 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 		return controllers.Result{}
 	case objects.IsJobFinished(job):
 		delete(c.backoff, key)
+		delete(c.selectors, key)
 		return controllers.Result{}
 	case !knownCompletionMode(job):
 		return controllers.Result{Events: []controllers.Event{
@@ -127,7 +128,7 @@ func (s *syncer) record(ok func(objects.Object) []controllers.Event, fail func(e
 // adopted, owned pods that no longer match are released.
 func (s *syncer) claimPods(r storage.Reader) {
 	j := s.job
-	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+	sel, err := s.c.selector(s.key, j)
 	if err != nil {
 		sel = objects.Nothing()
 	}

@@ -177,7 +177,7 @@ func isSuccessCriteriaMet(c *objects.JobCondition) bool {
 func (s *syncer) flushAndRelease(release []*objects.Pod, withFinalizer map[string]bool, needsFlush, reachedMax bool) {
 	if needsFlush {
 		rec := s.backoff
-		s.statusWrite(func() { s.c.backoff[s.key] = rec }, nil)
+		s.statusWrite(workingCopy(s.job), func() { s.c.backoff[s.key] = rec }, nil) // s.job changes on
 		needsFlush = false
 	}
 	for _, p := range release {
@@ -193,16 +193,16 @@ func (s *syncer) flushAndRelease(release []*objects.Pod, withFinalizer map[strin
 		if finished {
 			done = s.finishedEvents()
 		}
-		s.statusWrite(nil, done)
+		s.statusWrite(s.job, nil, done) // the sync's last change of s.job
 	}
 }
 
-// statusWrite emits an UpdateStatus of the Job as it stands. The sync's
-// first status write is conditional on the resourceVersion it read, as
-// upstream's PUT is; later ones follow the sync's own writes. persist runs
-// and events are recorded once the write succeeded.
-func (s *syncer) statusWrite(persist func(), events []controllers.Event) {
-	obj := workingCopy(s.job) // the sync goes on changing s.job's status
+// statusWrite emits an UpdateStatus of obj, the Job as it stands (a copy
+// when the sync changes it further). The sync's first status write is
+// conditional on the resourceVersion it read, as upstream's PUT is; later
+// ones follow the sync's own writes. persist runs and events are recorded
+// once the write succeeded.
+func (s *syncer) statusWrite(obj *objects.Job, persist func(), events []controllers.Event) {
 	if s.statusWritten {
 		obj.ResourceVersion = ""
 	}
