@@ -32,12 +32,10 @@ type recorder struct {
 	armed    bool
 }
 
-// expiry is one event's TTL check: its key and identity (so that its
-// expiry forgets it in seen at once), when it falls due and its reserved
-// place among the clock's work for that instant.
+// expiry is one event's TTL check: its key, when it falls due and its
+// reserved place among the clock's work for that instant.
 type expiry struct {
 	key objects.Key
-	id  eventIdentity
 	at  time.Time
 	seq uint64
 }
@@ -81,7 +79,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 			e.LastTimestamp = objects.NewTime(now)
 			if _, err := r.c.store.UpdateTrusted(e); err == nil {
 				r.c.dispatch()
-				r.expireLater(key, id)
+				r.expireLater(key)
 				return
 			}
 		}
@@ -111,14 +109,14 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	r.c.dispatch()
 	key := objects.KeyOf(created)
 	r.seen[id] = key
-	r.expireLater(key, id)
+	r.expireLater(key)
 }
 
 // expireLater deletes the event eventTTL after it was last seen, as the
 // apiserver's TTL does, so `kubectl describe` stops showing old events.
-func (r *recorder) expireLater(key objects.Key, id eventIdentity) {
+func (r *recorder) expireLater(key objects.Key) {
 	clk := r.c.clock
-	r.expiries = append(r.expiries, expiry{key: key, id: id, at: clk.Now().Add(eventTTL), seq: clk.Reserve()})
+	r.expiries = append(r.expiries, expiry{key: key, at: clk.Now().Add(eventTTL), seq: clk.Reserve()})
 	if !r.armed {
 		r.arm()
 	}
@@ -161,9 +159,15 @@ func (r *recorder) expire(x expiry) {
 		return // seen again since; a later expiry handles it
 	}
 	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
-	if r.seen[x.id] == key {
-		delete(r.seen, x.id)
+	// The event names what it was recorded as: its identity.
+	if id := identityOf(e); r.seen[id] == key {
+		delete(r.seen, id)
 	}
+}
+
+// identityOf is the identity e was recorded under.
+func identityOf(e *objects.Event) eventIdentity {
+	return eventIdentity{source: e.Source, object: e.InvolvedObject, eventType: e.Type, reason: e.Reason, message: e.Message}
 }
 
 // eventName is "<name>.<n in hex>", built in one allocation.
