@@ -53,6 +53,9 @@ type Cluster struct {
 	// revision of the view a controller's write was decided on (Change.Seen).
 	actor     string
 	actorView int64
+	// drained is the watch events slice the last dispatch was done with,
+	// for the store to collect the next changes in (see dispatch).
+	drained []storage.WatchEvent
 	// rootCA is the cluster's CA certificate, as kube-root-ca.crt
 	// publishes it (see rootCAPEM).
 	rootCA string

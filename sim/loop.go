@@ -313,7 +313,12 @@ func (c *Cluster) write(actor string, a controllers.Action) (objects.Object, err
 // informer lags, the store is snapshotted once per drain: the view the
 // changes lead to.
 func (c *Cluster) dispatch() {
-	evs := c.store.DrainEvents()
+	// The drained slice becomes the store's next buffer once its changes
+	// are offered; a dispatch nested in this one (an observer writing)
+	// finds no spare and drains into a new one.
+	evs := c.store.DrainEventsInto(c.drained)
+	c.drained = nil
+	defer func() { c.drained = evs }()
 	if len(evs) == 0 {
 		return
 	}

@@ -41,3 +41,26 @@ func TestRollbackReturnsTheStoreToItsCheckpoint(t *testing.T) {
 	assert.Equal(t, before.rev+1, f.s.ResourceVersion(),
 		"the next write takes the first revision the rolled-back writes had")
 }
+
+// DrainEventsInto returns the changes since the last drain and collects
+// the next ones in the spare slice it was given, emptied of the old ones.
+func TestDrainEventsIntoReusesTheSpare(t *testing.T) {
+	f := newFixture(t)
+	f.s.DrainEvents()
+	f.mustCreate(t, pod("default", "a"))
+	first := f.s.DrainEventsInto(nil)
+	require.Len(t, first, 1)
+	assert.Equal(t, "a", first[0].Object.GetObjectMeta().Name)
+
+	f.mustCreate(t, pod("default", "b"))
+	second := f.s.DrainEventsInto(first)
+	require.Len(t, second, 1)
+	assert.Equal(t, "b", second[0].Object.GetObjectMeta().Name)
+	assert.Nil(t, first[:1][0].Object, "the spare was emptied")
+
+	f.mustCreate(t, pod("default", "c"))
+	third := f.s.DrainEventsInto(second)
+	require.Len(t, third, 1)
+	assert.Equal(t, "c", third[0].Object.GetObjectMeta().Name)
+	assert.Same(t, &first[:1][0], &third[0], "collected in the spare")
+}

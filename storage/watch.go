@@ -41,5 +41,15 @@ func (s *Store) DrainEvents() []WatchEvent {
 	return out
 }
 
+// DrainEventsInto is DrainEvents that gives the store spare, a drained
+// slice its caller is done with, to collect the next changes in, so that
+// a caller draining after every write does not allocate a slice each time.
+func (s *Store) DrainEventsInto(spare []WatchEvent) []WatchEvent {
+	out := s.events
+	clear(spare[:cap(spare)]) // let go of the objects the old changes held
+	s.events = spare[:0]
+	return out
+}
+
 // PendingEvents returns how many changes wait to be drained.
 func (s *Store) PendingEvents() int { return len(s.events) }
