@@ -187,32 +187,47 @@ func sameBatch(acts []controllers.Action, i int) bool {
 
 // block parks a copy of f until its reserved token arrives, wait from now.
 func (c *Cluster) block(l *loop, blocked *inflight, wait time.Duration) {
-	f := new(inflight)
-	*f = *blocked
+	w := &waiting{c: c, l: l, epoch: l.epoch, f: *blocked}
+	f := &w.f
 	// The key is busy until the result is carried out: a reconcile of it
 	// asked for by the writes so far, or later, waits for the worker.
-	if t, ok := l.queued[f.key]; ok {
-		f.again(t.When())
-		t.Stop()
+	if q, ok := l.queued[f.key]; ok {
+		f.again(q.When())
+		q.Stop()
 		delete(l.queued, f.key)
+		*q = queuedKey{l: l}
+		l.spare = append(l.spare, q)
 	}
 	l.busy[f.key] = f
-	epoch := l.epoch
-	c.clock.AfterFunc(wait, func() {
-		if l.epoch != epoch {
-			return // the controller restarted: this worker is gone
-		}
-		if l.down {
-			// kube-controller-manager stopped with the worker blocked: the
-			// process and its unsent writes are gone; it resyncs on restart.
-			c.traceNote(l.ctrl.Name(), "stopped with %d of %d writes unsent reconciling %s",
-				len(f.res.Actions)-f.next, len(f.res.Actions), f.key)
-			c.release(l, f)
-			l.parked[f.key] = true
-			return
-		}
-		c.proceed(l, f)
-	})
+	c.clock.Schedule(&w.Timer, c.clock.Now().Add(max(wait, 0)), w)
+}
+
+// waiting is a reconcile's result waiting for a client token: the timer
+// that wakes it and the work it resumes, in one allocation.
+type waiting struct {
+	clock.Timer
+	c     *Cluster
+	l     *loop
+	epoch int
+	f     inflight
+}
+
+// Run resumes the writes once the token has come.
+func (w *waiting) Run() {
+	c, l, f := w.c, w.l, &w.f
+	if l.epoch != w.epoch {
+		return // the controller restarted: this worker is gone
+	}
+	if l.down {
+		// kube-controller-manager stopped with the worker blocked: the
+		// process and its unsent writes are gone; it resyncs on restart.
+		c.traceNote(l.ctrl.Name(), "stopped with %d of %d writes unsent reconciling %s",
+			len(f.res.Actions)-f.next, len(f.res.Actions), f.key)
+		c.release(l, f)
+		l.parked[f.key] = true
+		return
+	}
+	c.proceed(l, f)
 }
 
 // release ends f's hold on its key and queues any reconcile asked for
