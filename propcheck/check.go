@@ -39,7 +39,8 @@ type Config struct {
 	// tried once it is spent. 0 means no bound.
 	Time time.Duration
 	// ShrinkTime bounds, in wall time, rapid's shrinking of a failure and
-	// then kubesim's own (removing whole steps). 0 means 2 minutes.
+	// then kubesim's own (removing whole steps), a third and two thirds
+	// of it. 0 means 2 minutes.
 	ShrinkTime time.Duration
 	// Operations are what a run draws from. Nil means Operations().
 	Operations []Operation
@@ -218,7 +219,7 @@ func (d *driver) runRapid() (err error) {
 	}
 	restore, err := setRapidFlags(map[string]string{
 		"rapid.checks": strconv.Itoa(d.cfg.Runs), "rapid.seed": strconv.FormatUint(d.cfg.Seed, 10),
-		"rapid.steps": strconv.Itoa(d.cfg.Steps), "rapid.shrinktime": (d.cfg.ShrinkTime / 2).String(),
+		"rapid.steps": strconv.Itoa(d.cfg.Steps), "rapid.shrinktime": (d.cfg.ShrinkTime / 3).String(),
 		"rapid.nofailfile": "true", "rapid.v": "false", "rapid.log": "false",
 	})
 	if err != nil {

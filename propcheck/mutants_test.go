@@ -34,7 +34,7 @@ const (
 	mutantSeed     = 1
 	mutantRuns     = 1000
 	mutantTime     = 60 * time.Second
-	mutantShrink   = time.Minute
+	mutantShrink   = 2 * time.Minute
 	mutantMaxSteps = 10
 )
 

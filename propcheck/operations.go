@@ -92,7 +92,7 @@ func Operations() []Operation {
 		{Name: "toggle", Kinds: []string{kindNode}, Run: toggle},
 		{Name: "taintNode", Kinds: []string{kindNode}, Run: taintNode},
 		{Name: "settle", Run: func(s *Scenario) { s.settle() }},
-		{Name: "fault", Fault: true, Weight: 2, Run: fault},
+		{Name: "fault", Fault: true, Weight: 3, Run: fault},
 	}
 }
 

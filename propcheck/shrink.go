@@ -15,7 +15,7 @@ import (
 // replayed from its file; the header and the failing step's own lines stay.
 // It stops when no single step can go, or when the shrink time is spent.
 func (d *driver) shrinkSteps(f *Failure) {
-	deadline := time.Now().Add(d.cfg.ShrinkTime / 2)
+	deadline := time.Now().Add(d.cfg.ShrinkTime * 2 / 3)
 	header, body := f.steps[0], f.steps[1:]
 	fails := func(candidate []step) bool {
 		if time.Now().After(deadline) {

@@ -237,11 +237,20 @@ func TestCheckInvariantsReportsTooManyPods(t *testing.T) {
 	require.Empty(t, deployment.CheckInvariants(e.store))
 	rs := e.replicaSets()[0]
 	yes := true
-	for _, name := range []string{"a", "b", "c", "d", "e"} {
-		e.create(&objects.Pod{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+	owned := func(name string) *objects.Pod {
+		return &objects.Pod{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 			ObjectMeta: objects.ObjectMeta{Namespace: "default", Name: name, OwnerReferences: []objects.OwnerReference{
 				{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID, Controller: &yes}}},
-			Spec: objects.PodSpec{Containers: []objects.Container{{Name: "c", Image: "nginx:1.24"}}}})
+			Spec: objects.PodSpec{Containers: []objects.Container{{Name: "c", Image: "nginx:1.24"}}}}
+	}
+	// Adopted bare pods are not counted: the ReplicaSet deletes the
+	// surplus once its view holds its adoption.
+	for _, name := range []string{"a", "b", "c", "d", "e"} {
+		e.create(owned(name))
+	}
+	require.Empty(t, deployment.CheckInvariants(e.store))
+	for _, name := range []string{"a", "b", "c", "d", "e"} {
+		e.create(owned(rs.Name + "-" + name))
 	}
 	errs := deployment.CheckInvariants(e.store)
 	require.Len(t, errs, 1)

@@ -27,7 +27,9 @@ import (
 // upstream treats the adoption as a scaling event, and scales the adopted
 // ReplicaSet down only once the new one is saturated (its scale: "This
 // case handles replica set adoption during a saturated new replica
-// set"), so until then its pods run beside a full new ReplicaSet.
+// set"), so until then its pods run beside a full new ReplicaSet. Pods a
+// ReplicaSet adopted (bare pods its selector matches, not named after it)
+// are not counted either, for the same reason.
 func CheckMaxSurge(r storage.Reader) []error {
 	var errs []error
 	var rsByOwner map[string][]*objects.ReplicaSet
@@ -50,7 +52,7 @@ func CheckMaxSurge(r storage.Reader) []error {
 		}
 		n := 0
 		for _, rs := range rsList {
-			n += countActive(podsByOwner[rs.UID])
+			n += countActive(rs, podsByOwner[rs.UID])
 		}
 		if n > int(bound) {
 			errs = append(errs, fmt.Errorf("deployment %s: %d active pods, more than replicas+maxSurge=%d", objects.KeyOf(d), n, bound))
@@ -109,10 +111,18 @@ func observed(rsList []*objects.ReplicaSet) bool {
 	return true
 }
 
-// countActive counts the pods neither finished nor terminating.
-func countActive(pods []*objects.Pod) int {
+// countActive counts the pods rs created that are neither finished nor
+// terminating.
+func countActive(rs *objects.ReplicaSet, pods []*objects.Pod) int {
 	n := 0
 	for _, p := range pods {
+		if !strings.HasPrefix(p.Name, rs.Name+"-") {
+			// Adopted, not created: a bare pod whose labels match the
+			// ReplicaSet's selector. Upstream's ReplicaSet adopts it and
+			// then deletes what exceeds its replicas; while its view lags
+			// behind its own adoption, the surplus runs on.
+			continue
+		}
 		if p.DeletionTimestamp == nil && p.Status.Phase != objects.PodSucceeded && p.Status.Phase != objects.PodFailed {
 			n++
 		}
