@@ -76,6 +76,9 @@ func indexValuesOf(obj objects.Object, out []indexValue) []indexValue {
 
 // reindex files obj in place of old (either may be nil) in the indexes.
 func reindex(idx *btree.BTreeG[indexEntry], old, obj objects.Object) {
+	if old != nil && obj != nil && sameIndexValues(old, obj) {
+		return // most updates: a status, a label
+	}
 	// Room on the stack for the values of an object with an owner or two.
 	var beforeBuf, afterBuf [4]indexValue
 	var before, after []indexValue
@@ -96,6 +99,22 @@ func reindex(idx *btree.BTreeG[indexEntry], old, obj objects.Object) {
 			idx.ReplaceOrInsert(indexEntry{index: v.index, value: v.value, key: key})
 		}
 	}
+}
+
+// sameIndexValues reports, cheaply, that two versions of one object are
+// filed under the same values: they share their owner references (the
+// same stored slice, which nobody changes) and, for a pod, its node.
+func sameIndexValues(old, obj objects.Object) bool {
+	refs, was := obj.GetObjectMeta().OwnerReferences, old.GetObjectMeta().OwnerReferences
+	if len(refs) != len(was) || len(refs) > 0 && &refs[0] != &was[0] {
+		return false
+	}
+	p, isPod := obj.(*objects.Pod)
+	if !isPod {
+		return true
+	}
+	q, wasPod := old.(*objects.Pod)
+	return wasPod && p.Spec.NodeName == q.Spec.NodeName
 }
 
 func containsValue(list []indexValue, v indexValue) bool {
