@@ -10,10 +10,16 @@ const clusterDomain = "cluster.local"
 // pod's namespace for ClusterFirst pods (and ClusterFirstWithHostNet
 // ones); none for pods using the node's resolver.
 func dnsSearch(pod *objects.Pod) []string {
-	policy := pod.Spec.DNSPolicy
-	if policy == objects.DNSDefault || policy == objects.DNSNone ||
-		(pod.Spec.HostNetwork && policy != objects.DNSClusterFirstWithHostNet) {
+	if !usesClusterDNS(pod) {
 		return nil
 	}
 	return []string{pod.Namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain}
+}
+
+// usesClusterDNS reports whether the pod's resolv.conf names the cluster's
+// DNS (dnsSearch is not empty).
+func usesClusterDNS(pod *objects.Pod) bool {
+	policy := pod.Spec.DNSPolicy
+	return !(policy == objects.DNSDefault || policy == objects.DNSNone ||
+		(pod.Spec.HostNetwork && policy != objects.DNSClusterFirstWithHostNet))
 }

@@ -327,11 +327,14 @@ func subscript(path, field string) (string, bool) {
 }
 
 // hostname is the pod's hostname: spec.hostname, or its name cut to 63 characters.
-func (pr *podRun) hostname() string {
-	if h := pr.pod.Spec.Hostname; h != "" {
+func (pr *podRun) hostname() string { return hostnameOf(pr.pod) }
+
+// hostnameOf is the hostname of pod (see hostname).
+func hostnameOf(pod *objects.Pod) string {
+	if h := pod.Spec.Hostname; h != "" {
 		return h
 	}
-	name := pr.pod.Name
+	name := pod.Name
 	if len(name) > 63 {
 		name = name[:63]
 	}
