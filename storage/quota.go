@@ -46,15 +46,21 @@ const unknownSize = -1
 // apiserver refuses a request body over 3 MiB (kubectl's reader does too).
 const maxObjectBytes = 3 << 20
 
-// countSize adds the size of the object stored under key (or one more
-// unmeasured object, whose key measureAll will visit).
-func (s *Store) countSize(key objects.Key, size int64) {
+// countSize adds the size of obj, stored under key (or one more unmeasured
+// object, which measureAll will visit).
+func (s *Store) countSize(key objects.Key, obj objects.Object, size int64) {
 	if size == unknownSize {
 		s.unmeasured++
-		s.unmeasuredKeys = append(s.unmeasuredKeys, key)
+		s.unmeasuredObjs = append(s.unmeasuredObjs, stored{key, obj})
 		return
 	}
 	s.size += size
+}
+
+// stored is an object as stored under its key.
+type stored struct {
+	key objects.Key
+	obj objects.Object
 }
 
 // forgetSize takes a removed or replaced object's size back out.
@@ -91,17 +97,24 @@ func (s *Store) admitWrite(in objects.Object, replaced *objects.Key, info object
 // been replaced or removed since), and, should any remain, whatever a scan
 // of the whole store finds.
 func (s *Store) measureAll() {
-	keys := s.unmeasuredKeys
-	// A fresh list, not keys[:0]: a Checkpoint holds the old one.
-	s.unmeasuredKeys = nil
-	for _, k := range keys {
+	written := s.unmeasuredObjs
+	// A fresh list, not written[:0]: a Checkpoint holds the old one.
+	s.unmeasuredObjs = nil
+	for _, w := range written {
 		if s.unmeasured == 0 {
 			return
 		}
-		if e, ok := s.tree.Get(entry{key: k}); ok && e.size == unknownSize {
-			s.measure(e)
-			s.unmeasured--
+		if s.objs[w.key] != w.obj {
+			continue // replaced or removed since
 		}
+		size := objectSize(w.obj)
+		if old, _ := s.tree.ReplaceOrInsert(entry{key: w.key, obj: w.obj, size: size}); old.size != unknownSize {
+			// Measured already (cannot happen: each version is listed
+			// once): keep the size counted once.
+			continue
+		}
+		s.size += size
+		s.unmeasured--
 	}
 	if s.unmeasured == 0 {
 		return

@@ -67,9 +67,9 @@ type Store struct {
 	// counts the stored objects not measured yet (quota.go).
 	size, quota int64
 	unmeasured  int
-	// unmeasuredKeys are the keys of the objects stored unmeasured since
-	// the last measureAll, some since replaced or removed.
-	unmeasuredKeys []objects.Key
+	// unmeasuredObjs are the objects stored unmeasured since the last
+	// measureAll, with their keys, some since replaced or removed.
+	unmeasuredObjs []stored
 	// kindsByType maps the Go type of each modelled kind to its description,
 	// so that a typed object created without apiVersion and kind (as
 	// client-go callers leave them) is still recognised.
@@ -245,7 +245,7 @@ func (s *Store) put(obj objects.Object, size int64) {
 		s.unshadow(old.obj)
 		before = old.obj
 	}
-	s.countSize(key, size)
+	s.countSize(key, obj, size)
 	s.shadow(obj)
 	reindex(s.idx, before, obj)
 }
