@@ -80,6 +80,10 @@ func (e *eventNote) text() string {
 // add records e, dropping the oldest entry when the ring is full.
 func (t *traceLog) add(e traceRecord) {
 	if t.limit <= 0 || len(t.ring) < t.limit {
+		if len(t.ring) == cap(t.ring) && t.limit > 0 && 2*cap(t.ring) > t.limit {
+			// The last growth: to the limit, not past it.
+			t.ring = append(make([]traceRecord, 0, t.limit), t.ring...)
+		}
 		t.ring = append(t.ring, e)
 		return
 	}

@@ -97,9 +97,14 @@ func (s *Store) admitWrite(in objects.Object, replaced *objects.Key, info object
 // been replaced or removed since), and, should any remain, whatever a scan
 // of the whole store finds.
 func (s *Store) measureAll() {
+	if s.unmeasured == 0 {
+		s.unmeasuredObjs = nil // replaced or removed since, all of them
+		return
+	}
 	written := s.unmeasuredObjs
-	// A fresh list, not written[:0]: a Checkpoint holds the old one.
-	s.unmeasuredObjs = nil
+	// A fresh list, not written[:0]: a Checkpoint holds the old one. As
+	// many are likely written until the next time.
+	s.unmeasuredObjs = make([]stored, 0, len(written))
 	for _, w := range written {
 		if s.unmeasured == 0 {
 			return
