@@ -1,10 +1,21 @@
 package storage
 
+import (
+	"maps"
+	"slices"
+)
+
 // CloneForTest returns a store sharing s's objects copy-on-write, so that a
 // benchmark can start every run from one large store built once.
 func (s *Store) CloneForTest() *Store {
 	c := *s
 	c.tree = s.tree.Clone()
+	c.idx = s.idx.Clone()
+	c.objs = maps.Clone(s.objs)
+	c.unmeasuredObjs = slices.Clip(s.unmeasuredObjs) // an append must not write into s's
 	c.events = nil
 	return &c
 }
+
+// UnmeasuredListed is how many objects the quota's lazy measure lists.
+func (s *Store) UnmeasuredListed() int { return len(s.unmeasuredObjs) }

@@ -51,10 +51,28 @@ const maxObjectBytes = 3 << 20
 func (s *Store) countSize(key objects.Key, obj objects.Object, size int64) {
 	if size == unknownSize {
 		s.unmeasured++
+		if len(s.unmeasuredObjs) >= 2*s.unmeasured+64 {
+			s.dropReplaced()
+		}
 		s.unmeasuredObjs = append(s.unmeasuredObjs, stored{key, obj})
 		return
 	}
 	s.size += size
+}
+
+// dropReplaced keeps of the unmeasured objects' list only the objects
+// still stored: while the quota stays out of reach nothing measures them,
+// and the versions replaced since must not pile up. The list is new (a
+// Checkpoint may hold the old one); keeping it within twice the objects
+// still unmeasured makes the copying cost O(1) a write.
+func (s *Store) dropReplaced() {
+	kept := make([]stored, 0, 2*s.unmeasured+64)
+	for _, w := range s.unmeasuredObjs {
+		if s.objs[w.key] == w.obj {
+			kept = append(kept, w)
+		}
+	}
+	s.unmeasuredObjs = kept
 }
 
 // stored is an object as stored under its key.

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,29 @@ func TestSizeMeasuresWhatIsStored(t *testing.T) {
 	assert.Equal(t, total(), f.s.Size())
 	f.s.Rollback(cp)
 	assert.Equal(t, total(), f.s.Size(), "after the rollback")
+}
+
+// While the quota stays out of reach nothing is measured, and the list of
+// objects stored unmeasured keeps no more than a few times those still
+// stored: the versions a long run replaces do not pile up in it.
+func TestUnmeasuredListStaysBounded(t *testing.T) {
+	f := newFixture(t)
+	f.s.SetQuota(storage.DefaultQuotaBytes)
+	created, err := f.s.Create(pod("default", "web"))
+	require.NoError(t, err)
+	p := created.(*objects.Pod)
+	for i := range 5000 {
+		next := p.DeepCopy()
+		next.Labels = map[string]string{"version": fmt.Sprint(i)}
+		stored, err := f.s.Update(next)
+		require.NoError(t, err)
+		p = stored.(*objects.Pod)
+	}
+	assert.Less(t, f.s.UnmeasuredListed(), 200, "5,000 versions of one pod")
+	var sum int64
+	f.s.ScanAll(func(obj objects.Object) bool {
+		sum += sizeOf(t, obj)
+		return true
+	})
+	assert.Equal(t, sum, f.s.Size())
 }
