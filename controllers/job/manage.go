@@ -3,6 +3,7 @@ package job
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,12 +136,17 @@ func (s *syncer) deleteAction(p *objects.Pod) controllers.Action {
 // batch is attempted, and a failure skips the batches after it.
 func (s *syncer) createPods(n int, indexes []int) {
 	j := s.job
-	tmpl := j.Spec.Template.DeepCopy()
+	// Each pod is a deep copy of tmpl (podFromTemplate): tmpl itself is
+	// the Job's template, copied deep only where it changes, its
+	// containers' environment for an Indexed Job.
+	tmpl := &objects.PodTemplateSpec{}
+	*tmpl = j.Spec.Template
 	if isIndexed(j) {
+		tmpl = j.Spec.Template.DeepCopy()
 		addCompletionIndexEnv(&tmpl.Spec)
 	}
 	if !tmpl.HasFinalizer(objects.JobTrackingFinalizer) {
-		tmpl.Finalizers = append(tmpl.Finalizers, objects.JobTrackingFinalizer)
+		tmpl.Finalizers = append(slices.Clip(tmpl.Finalizers), objects.JobTrackingFinalizer)
 	}
 	for i := 0; i < n; i++ {
 		pod := podFromTemplate(tmpl, j)
