@@ -111,16 +111,20 @@ type podChoice struct {
 }
 
 // drawServer draws a long-running pod for a Deployment, ReplicaSet or
-// StatefulSet: nginx, or a shell that turns ready after a while (a
-// readiness probe fails until it does) and ignores SIGTERM until its grace
-// period ends.
+// StatefulSet: nginx, a shell that turns ready after a while (a readiness
+// probe fails until it does) and ignores SIGTERM until its grace period
+// ends, or one that exits after a few seconds, again and again.
 func drawServer(t *rapid.T, image string) podChoice {
 	p := podChoice{image: image, readyAfter: -1, grace: -1}
-	if rapid.IntRange(0, 2).Draw(t, "shell?") == 0 {
+	switch rapid.IntRange(0, 5).Draw(t, "server") {
+	case 0, 1: // a shell that turns ready after a while
 		p.image = "busybox:1.36"
 		p.readyAfter = rapid.SampledFrom([]int{0, 5, 20, 60, 600}).Draw(t, "readyAfter")
 		p.command = fmt.Sprintf("sleep %d; touch /tmp/ready; sleep 100000", p.readyAfter)
 		p.grace = rapid.SampledFrom([]int{-1, 1, 5}).Draw(t, "grace")
+	case 2: // a server that keeps crashing: CrashLoopBackOff
+		p.image = "busybox:1.36"
+		p.command = fmt.Sprintf("echo start; sleep %d; exit 1", rapid.SampledFrom([]int{1, 10, 30}).Draw(t, "crashAfter"))
 	}
 	p.cpu = drawCPU(t)
 	p.tolerate = drawTolerate(t)
