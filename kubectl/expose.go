@@ -147,11 +147,7 @@ func exposeSpec(inv *invocation, selector map[string]string, ports []string, pro
 			port["protocol"] = "TCP"
 		}
 		if t := inv.p.get("target-port"); t != "" {
-			if tn, err := strconv.Atoi(t); err == nil {
-				port["targetPort"] = tn
-			} else {
-				port["targetPort"] = t
-			}
+			port["targetPort"] = objects.ParseIntOrString(t)
 		} else {
 			port["targetPort"] = n
 		}

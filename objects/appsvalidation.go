@@ -1,10 +1,10 @@
 package objects
 
 import (
-	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Deployment and ReplicaSet validation, after upstream's
@@ -23,11 +23,7 @@ const (
 	rollingUpdateDefaulted  = "this should be defaulted and never be nil"
 	bothFencepostsZeroMsg   = "may not be 0 when `maxSurge` is 0"
 	moreThan100PercentMsg   = "must not be greater than 100%"
-	invalidPercentMsg       = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 )
-
-// percentRegexp is upstream's IsValidPercent pattern.
-var percentRegexp = regexp.MustCompile(`^[0-9]+%$`)
 
 // validateDeployment is ValidateDeployment, plus ValidateDeploymentUpdate's
 // immutable selector when old is set.
@@ -141,34 +137,37 @@ func validateRollingUpdate(ru *RollingUpdateDeployment, fld FieldPath) ErrorList
 }
 
 // validatePositiveIntOrPercent is ValidatePositiveIntOrPercent: a
-// percentage string or a non-negative integer.
+// percentage string (util/validation's IsValidPercent) or a non-negative
+// integer.
 func validatePositiveIntOrPercent(v IntOrString, fld FieldPath) ErrorList {
-	if v.IsString {
-		if !percentRegexp.MatchString(v.StrVal) {
-			return ErrorList{InvalidError(fld, v, invalidPercentMsg)}
+	if v.Type == IntOrStringString {
+		var errs ErrorList
+		for _, msg := range validation.IsValidPercent(v.StrVal) {
+			errs = append(errs, InvalidError(fld, v, msg))
 		}
-		return nil
+		return errs
 	}
 	return validateNonNegative(v.IntVal, fld)
 }
 
-// percentValue reads "25%" as 25; isPercent is false for anything else.
+// percentValue is upstream's getPercentValue: "25%" is 25; isPercent is
+// false for anything else.
 func percentValue(v IntOrString) (int, bool) {
-	if !v.IsString || !percentRegexp.MatchString(v.StrVal) {
+	if v.Type != IntOrStringString || len(validation.IsValidPercent(v.StrVal)) != 0 {
 		return 0, false
 	}
-	n, err := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
-	return n, err == nil
+	n, _ := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
+	return n, true
 }
 
-// intOrPercentValue is upstream's getIntOrPercentValue: the integer, the
-// percentage's number, or 0 for a malformed string.
+// intOrPercentValue is upstream's getIntOrPercentValue: the percentage's
+// number, or else IntValue (a string that is not a percentage is read as
+// a number, 0 when it is none: "1" counts as 1 though validation refuses it).
 func intOrPercentValue(v IntOrString) int {
-	if !v.IsString {
-		return int(v.IntVal)
+	if n, isPercent := percentValue(v); isPercent {
+		return n
 	}
-	n, _ := percentValue(v)
-	return n
+	return v.IntValue()
 }
 
 // intOrStringOrZero dereferences v, the integer 0 when nil.
@@ -193,23 +192,4 @@ func int32Or(p *int32, def int32) int32 {
 		return def
 	}
 	return *p
-}
-
-// ScaledValueFromIntOrPercent is intstr.GetScaledValueFromIntOrPercent: an
-// integer as is, or a percentage of total rounded up or down.
-func ScaledValueFromIntOrPercent(v *IntOrString, total int, roundUp bool) (int, error) {
-	if v == nil {
-		return 0, fmt.Errorf("nil value for IntOrString")
-	}
-	if !v.IsString {
-		return int(v.IntVal), nil
-	}
-	n, ok := percentValue(*v)
-	if !ok {
-		return 0, fmt.Errorf("invalid value for IntOrString: invalid value %q", v.StrVal)
-	}
-	if roundUp {
-		return (n*total + 99) / 100, nil
-	}
-	return n * total / 100, nil
 }

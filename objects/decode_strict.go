@@ -369,7 +369,6 @@ func yamlError(err error, doc, startLine int, prefix string) *DecodeError {
 // them in order.
 var goTypeNames = strings.NewReplacer(
 	"objects.Quantity", "resource.Quantity",
-	"objects.IntOrString", "intstr.IntOrString",
 	"objects.", "v1.",
 )
 

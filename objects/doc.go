@@ -23,6 +23,8 @@
 //     resource, short names, scope; the modelled ones with their Go type);
 //     scheme.go: the registry built from it and its lookups.
 //   - quantity.go: resource quantities (resource.Quantity) and ResourceList accessors.
+//   - intorstring.go: int-or-strings (intstr.IntOrString): ports, maxSurge,
+//     maxUnavailable, and percentages scaled to counts.
 //   - labels.go, labelparse.go: label selectors, structured and parsed from kubectl -l syntax.
 //   - names.go: name, label and port checks with upstream's messages.
 //   - zz_generated.deepcopy.go: DeepCopy/DeepCopyInto, generated (see go:generate
@@ -41,8 +43,11 @@
 // objects is a leaf of kubesim: it imports only the standard library (with
 // time/tzdata, so time zones load the same on every machine),
 // sigs.k8s.io/yaml for manifests (as kubectl converts them), go.yaml.in/yaml/v3
-// to size a YAML document's aliases before expanding them, and
-// github.com/robfig/cron/v3's parser for CronJob schedules.
+// to size a YAML document's aliases before expanding them,
+// github.com/robfig/cron/v3's parser for CronJob schedules, sigs.k8s.io/json
+// for strict decoding, and k8s.io/apimachinery's leaf packages
+// (api/resource, labels, util/intstr, util/validation, validation/field),
+// whose types it aliases.
 //
 // # Determinism
 //

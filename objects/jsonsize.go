@@ -91,7 +91,7 @@ func buildSizer(t reflect.Type) sizer {
 	case sizeIntOrStringType:
 		return func(v reflect.Value) int {
 			x := valueAs[IntOrString](v)
-			if x.IsString {
+			if x.Type == IntOrStringString {
 				return quotedLen(x.StrVal)
 			}
 			return intLen(int64(x.IntVal))

@@ -69,8 +69,8 @@ func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
 		Data: map[string][]byte{"a": []byte("hello"), "b": {}, "c": nil}}, "bytes")
 	assertSize(t, &Pod{}, "zero pod")
 	assertSize(t, "bad \xff utf8", "invalid UTF-8")
-	assertSize(t, IntOrString{IntVal: 80}, "int")
-	assertSize(t, IntOrString{IsString: true, StrVal: "http"}, "string")
+	assertSize(t, FromInt(80), "int")
+	assertSize(t, FromString("http"), "string")
 	assertSize(t, map[string]any{"n": 1.5, "s": []any{"x", nil, true}}, "interfaces and floats")
 }
 
@@ -79,6 +79,9 @@ func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
 func FuzzEncodedSize(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: '<&>'}\n"))
 	f.Add([]byte("apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: pi, image: perl}]\n"))
+	// int-or-strings (intstr.IntOrString): numbers, percentages, port names.
+	f.Add([]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  strategy: {rollingUpdate: {maxSurge: '25%', maxUnavailable: 0}}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: nginx, readinessProbe: {httpGet: {port: http}}, livenessProbe: {tcpSocket: {port: 8080}}}]\n"))
+	f.Add([]byte("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80, targetPort: '<http>'}, {port: 81, targetPort: -1}, {port: 82}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		objs, err := Decode(data)
 		if err != nil {

@@ -733,7 +733,7 @@ func validateHTTPGet(h *HTTPGetAction, fld FieldPath) ErrorList {
 // validatePortNumOrName checks a port given by number or by name.
 func validatePortNumOrName(port IntOrString, fld FieldPath) ErrorList {
 	var errs ErrorList
-	if port.IsString {
+	if port.Type == IntOrStringString {
 		for _, msg := range IsValidPortName(port.StrVal) {
 			errs = append(errs, InvalidError(fld, port.StrVal, msg))
 		}

@@ -43,7 +43,7 @@ func EndpointHostname(p *Pod, svc *Service) string {
 // port's targetPort names in p, a number as it is, a name through the
 // containers' named ports with the same protocol.
 func FindPort(p *Pod, sp ServicePort) (int32, error) {
-	if !sp.TargetPort.IsString {
+	if sp.TargetPort.Type != IntOrStringString {
 		return sp.TargetPort.IntVal, nil
 	}
 	name := sp.TargetPort.StrVal

@@ -92,7 +92,7 @@ func validateServicePort(p ServicePort, requireName bool, path FieldPath) ErrorL
 	if !containsString(supportedPortProtocols, p.Protocol) {
 		errs = append(errs, NotSupportedError(path.Child("protocol"), p.Protocol, supportedPortProtocols))
 	}
-	if p.TargetPort.IsString {
+	if p.TargetPort.Type == IntOrStringString {
 		for _, msg := range IsValidPortName(p.TargetPort.StrVal) {
 			errs = append(errs, InvalidError(path.Child("targetPort"), p.TargetPort.StrVal, msg))
 		}

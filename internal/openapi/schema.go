@@ -129,8 +129,8 @@ func (b *Builder) refTo(t reflect.Type, desc string) map[string]any {
 	}
 	var out map[string]any
 	switch {
-	case t.PkgPath() == reflect.TypeOf(objects.Time{}).PkgPath() && specialTypes[t.Name()] != nil:
-		out = map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/" + b.special(t.Name())}}}
+	case specialTypeNames[t] != "":
+		out = map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/" + b.special(specialTypeNames[t])}}}
 	case t.Kind() == reflect.Struct:
 		out = map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/" + b.named(t)}}}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
@@ -176,6 +176,15 @@ var specialTypes = map[string]map[string]any{
 		"description": "Quantity is a fixed-point representation of a number, written with a suffix: 100m, 2Gi, 1.5."},
 	"IntOrString": {"type": "string", "format": "int-or-string", "x-kubernetes-int-or-string": true,
 		"description": "IntOrString is a type that can hold an int32 or a string."},
+}
+
+// specialTypeNames names the types of specialTypes by Go type: objects'
+// Time and the apimachinery types objects aliases (resource.Quantity,
+// intstr.IntOrString), which a package path of objects would miss.
+var specialTypeNames = map[reflect.Type]string{
+	reflect.TypeFor[objects.Time]():        "Time",
+	reflect.TypeFor[objects.Quantity]():    "Quantity",
+	reflect.TypeFor[objects.IntOrString](): "IntOrString",
 }
 
 // special adds the schema of a type with its own JSON form.

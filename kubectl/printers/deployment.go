@@ -72,7 +72,7 @@ func describeDeployment(w *prefixWriter, d *objects.Deployment, opts DescribeOpt
 	w.write(0, "StrategyType:\t%s\n", d.Spec.Strategy.Type)
 	w.write(0, "MinReadySeconds:\t%d\n", d.Spec.MinReadySeconds)
 	if ru := d.Spec.Strategy.RollingUpdate; ru != nil {
-		w.write(0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n", intOrStringText(ru.MaxUnavailable), intOrStringText(ru.MaxSurge))
+		w.write(0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n", ru.MaxUnavailable.String(), ru.MaxSurge.String())
 	}
 	describePodTemplate(w, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec)
 	if len(st.Conditions) > 0 {
@@ -96,14 +96,6 @@ func describeDeployment(w *prefixWriter, d *objects.Deployment, opts DescribeOpt
 	w.write(0, "NewReplicaSet:\t%s\n", replicaSetsCreated(current))
 	describeEventsUnlessHidden(w, opts)
 	return nil
-}
-
-// intOrStringText prints an IntOrString as its String method does; nil prints as 0.
-func intOrStringText(v *objects.IntOrString) string {
-	if v == nil {
-		return "0"
-	}
-	return v.String()
 }
 
 // replicaSetsCreated is printReplicaSetsByLabels: "name (2/3 replicas

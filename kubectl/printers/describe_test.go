@@ -310,3 +310,14 @@ func TestDescribePodTemplate(t *testing.T) {
 		"  Node-Selectors:  <none>\n"+
 		"  Tolerations:     <none>\n", b.String())
 }
+
+// RollingUpdateStrategy prints each bound with intstr.IntOrString's String,
+// as kubectl does: a bound left nil (defaulting always sets both) is <nil>,
+// not 0.
+func TestDescribeDeploymentRollingUpdateBounds(t *testing.T) {
+	d := &objects.Deployment{ObjectMeta: objects.ObjectMeta{Name: "web", Namespace: "default"}}
+	d.Spec.Strategy = objects.DeploymentStrategy{Type: objects.RollingUpdateDeploymentStrategyType,
+		RollingUpdate: &objects.RollingUpdateDeployment{MaxSurge: new(objects.FromString("25%"))}}
+	out := describe(t, d, DescribeOptions{Now: now, Events: []*objects.Event{}})
+	require.Contains(t, out, "RollingUpdateStrategy:  <nil> max unavailable, 25% max surge\n")
+}

@@ -45,7 +45,7 @@ func describeStatefulSet(w *prefixWriter, s *objects.StatefulSet, opts DescribeO
 	if ru := s.Spec.UpdateStrategy.RollingUpdate; ru != nil && ru.Partition != nil {
 		w.write(1, "Partition:\t%d\n", *ru.Partition)
 		if ru.MaxUnavailable != nil {
-			w.write(1, "MaxUnavailable:\t%s\n", intOrStringText(ru.MaxUnavailable))
+			w.write(1, "MaxUnavailable:\t%s\n", ru.MaxUnavailable.String())
 		}
 	}
 	running, waiting, succeeded, failed := podPhaseCounts(opts.Pods)
