@@ -28,3 +28,11 @@ func TestSharedScriptsRunAsParsed(t *testing.T) {
 		}
 	}
 }
+
+// Words that are one literal (quoted or not) expand to themselves on the
+// short path; a quoted empty word is still a word, and an unquoted glob
+// character still makes a pattern.
+func TestLiteralWords(t *testing.T) {
+	res := workload.Run(shProc(`for a in plain 'two words' '' "q" x*y; do printf '[%s]' "$a"; done; echo; echo /e*c`), time.Minute)
+	assert.Equal(t, "[plain][two words][][q][x*y]\n/etc\n", streamText(res.Output, workload.Stdout))
+}

@@ -27,6 +27,17 @@ const maxFields = 100_000
 func (sh *Shell) expandWords(ws []*shWord, io *IO) ([]string, error) {
 	var out []string
 	for _, w := range ws {
+		if text, ok := literalWord(w); ok {
+			// What expandParts charges for it, without its fragments.
+			if err := sh.charge(len(text)); err != nil {
+				return nil, err
+			}
+			if err := sh.checkSize(len(text), io); err != nil {
+				return nil, err
+			}
+			out = append(out, text)
+			continue
+		}
 		fields, err := sh.expandWordFields(w, io)
 		if err != nil {
 			return nil, err
@@ -40,6 +51,20 @@ func (sh *Shell) expandWords(ws []*shWord, io *IO) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// literalWord returns the text of a word that expands to itself, one
+// field and no pattern: a single literal part, quoted, or unquoted, not
+// empty and without a glob character (most words of most commands).
+func literalWord(w *shWord) (string, bool) {
+	if len(w.parts) != 1 {
+		return "", false
+	}
+	p := w.parts[0]
+	if p.kind != partLit || !p.quoted && (p.text == "" || strings.ContainsAny(p.text, "*?[")) {
+		return "", false
+	}
+	return p.text, true
 }
 
 // expandString expands a word without field splitting or pathname
