@@ -36,3 +36,12 @@ func TestLiteralWords(t *testing.T) {
 	res := workload.Run(shProc(`for a in plain 'two words' '' "q" x*y; do printf '[%s]' "$a"; done; echo; echo /e*c`), time.Minute)
 	assert.Equal(t, "[plain][two words][][q][x*y]\n/etc\n", streamText(res.Output, workload.Stdout))
 }
+
+// A function defined in a subshell stays there; one defined before is
+// seen in it (a shell makes its function table only when it needs one).
+func TestFunctionsAndSubshells(t *testing.T) {
+	res := workload.Run(shProc(`(g() { echo g; }; g); f() { echo f; }; (f); g`), time.Minute)
+	assert.Equal(t, "g\nf\n", streamText(res.Output, workload.Stdout))
+	assert.Contains(t, streamText(res.Output, workload.Stderr), "g: not found")
+	assert.Equal(t, 127, res.ExitCode)
+}

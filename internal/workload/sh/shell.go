@@ -95,8 +95,8 @@ func (e *shReturn) Error() string { return "return" }
 
 // newShell starts a shell whose variables come from env, in order.
 func newShell(run *shRun, env []EnvVar, d shDialect) *Shell {
-	sh := &Shell{run: run, vars: make(map[string]*shVar, len(env)), funcs: map[string]shCommand{}, cwd: "/",
-		dialect: d, arg0: d.name}
+	// funcs is made by the first function definition (most shells have none).
+	sh := &Shell{run: run, vars: make(map[string]*shVar, len(env)), cwd: "/", dialect: d, arg0: d.name}
 	// One allocation for all the variables: a container's environment is
 	// a few dozen of them, and every shell it starts copies it.
 	store := make([]shVar, len(env))
@@ -120,9 +120,12 @@ func (sh *Shell) subshell() *Shell {
 		cp := *v
 		c.vars[k] = &cp
 	}
-	c.funcs = make(map[string]shCommand, len(sh.funcs))
-	for k, v := range sh.funcs {
-		c.funcs[k] = v
+	c.funcs = nil
+	if len(sh.funcs) > 0 {
+		c.funcs = make(map[string]shCommand, len(sh.funcs))
+		for k, v := range sh.funcs {
+			c.funcs[k] = v
+		}
 	}
 	c.args = append([]string(nil), sh.args...)
 	c.locals = nil

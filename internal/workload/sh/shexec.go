@@ -186,6 +186,9 @@ func (sh *Shell) runCommand(cmd shCommand, io *IO) error {
 	case *shSimple:
 		return sh.runSimple(c, io)
 	case *shFuncDef:
+		if sh.funcs == nil {
+			sh.funcs = map[string]shCommand{}
+		}
 		sh.funcs[c.name] = c.body
 		sh.status = 0
 		return nil
