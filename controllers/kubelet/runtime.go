@@ -242,8 +242,10 @@ func (pr *podRun) nextWake(now time.Time) (time.Time, bool) {
 // Upstream's order comes from a map; kubesim's is the definition order. A
 // missing Secret, ConfigMap or key that is not optional is an error.
 func (pr *podRun) env(c objects.Container) ([]workload.EnvVar, error) {
-	var l envList
-	for _, v := range serviceEnv() {
+	svc := serviceEnv()
+	n := len(svc) + len(c.Env)
+	l := envList{vars: make([]workload.EnvVar, 0, n), index: make(map[string]int, n)}
+	for _, v := range svc {
 		l.set(v.Name, v.Value)
 	}
 	s := sources{r: pr.r, namespace: pr.pod.Namespace}
@@ -272,17 +274,18 @@ func (pr *podRun) env(c objects.Container) ([]workload.EnvVar, error) {
 }
 
 // serviceEnv is the kubernetes Service's variables, which every container gets.
-func serviceEnv() []workload.EnvVar {
-	return []workload.EnvVar{
-		{Name: "KUBERNETES_SERVICE_HOST", Value: "10.96.0.1"},
-		{Name: "KUBERNETES_SERVICE_PORT", Value: "443"},
-		{Name: "KUBERNETES_SERVICE_PORT_HTTPS", Value: "443"},
-		{Name: "KUBERNETES_PORT", Value: "tcp://10.96.0.1:443"},
-		{Name: "KUBERNETES_PORT_443_TCP", Value: "tcp://10.96.0.1:443"},
-		{Name: "KUBERNETES_PORT_443_TCP_PROTO", Value: "tcp"},
-		{Name: "KUBERNETES_PORT_443_TCP_PORT", Value: "443"},
-		{Name: "KUBERNETES_PORT_443_TCP_ADDR", Value: "10.96.0.1"},
-	}
+func serviceEnv() []workload.EnvVar { return kubernetesServiceEnv[:] }
+
+// kubernetesServiceEnv is serviceEnv's list, made once (read only).
+var kubernetesServiceEnv = [...]workload.EnvVar{
+	{Name: "KUBERNETES_SERVICE_HOST", Value: "10.96.0.1"},
+	{Name: "KUBERNETES_SERVICE_PORT", Value: "443"},
+	{Name: "KUBERNETES_SERVICE_PORT_HTTPS", Value: "443"},
+	{Name: "KUBERNETES_PORT", Value: "tcp://10.96.0.1:443"},
+	{Name: "KUBERNETES_PORT_443_TCP", Value: "tcp://10.96.0.1:443"},
+	{Name: "KUBERNETES_PORT_443_TCP_PROTO", Value: "tcp"},
+	{Name: "KUBERNETES_PORT_443_TCP_PORT", Value: "443"},
+	{Name: "KUBERNETES_PORT_443_TCP_ADDR", Value: "10.96.0.1"},
 }
 
 // fieldValue resolves a downward-API field path of the pod.

@@ -187,7 +187,7 @@ func Run(p Process, horizon time.Duration) Result {
 // image's (PATH first), HOSTNAME, the pod's variables in order, then HOME.
 // A later setting of the same name replaces the earlier one in place.
 func containerEnv(p Process) []EnvVar {
-	var env []EnvVar
+	env := make([]EnvVar, 0, len(p.Image.Env)+len(p.Env)+3)
 	set := func(name, value string) {
 		for i := range env {
 			if env[i].Name == name {
