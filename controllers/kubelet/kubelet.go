@@ -44,6 +44,30 @@ type Kubelet struct {
 	imageNameCache map[[2]string]imageNames
 	// scripts are the scripts the node's containers' shells parsed.
 	scripts *workload.Scripts
+	// imageCache holds the catalogue's answers by reference, for the
+	// catalogue's generation imageGen (lookupImage).
+	imageCache map[string]images.Image
+	imageGen   uint64
+}
+
+// maxCachedImages bounds imageCache: references are few, but a run
+// could name new ones without end.
+const maxCachedImages = 256
+
+// lookupImage is the catalogue's Lookup of ref, worked out once per
+// reference while no image is added: every container start asks.
+func (k *Kubelet) lookupImage(ref string) images.Image {
+	if g := k.cfg.Catalog.Generation(); k.imageCache == nil || g != k.imageGen {
+		k.imageCache, k.imageGen = map[string]images.Image{}, g
+	}
+	img, ok := k.imageCache[ref]
+	if !ok {
+		img = k.cfg.Catalog.Lookup(ref)
+		if len(k.imageCache) < maxCachedImages {
+			k.imageCache[ref] = img
+		}
+	}
+	return img
 }
 
 var (

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubesim/kubesim/internal/workload/images"
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/storage"
 )
@@ -30,4 +31,18 @@ func TestOwnStatusUpdateIsNotSyncedAgain(t *testing.T) {
 	require.Len(t, evs, 1)
 	assert.Equal(t, []objects.Key{r.key}, r.k.KeysFor(evs[0], r.s))
 	assert.Equal(t, storage.Modified, evs[0].Type)
+}
+
+// The kubelet's lookups follow the catalogue: an image added after a
+// lookup is seen at the next one.
+func TestImageLookupsFollowTheCatalog(t *testing.T) {
+	catalog := images.NewCatalog()
+	k, err := New(Config{NodeName: "node", PodCIDR: "10.244.1.0/24", Catalog: catalog})
+	require.NoError(t, err)
+	before := k.lookupImage("registry.example/tool:1")
+	assert.Equal(t, catalog.Lookup("registry.example/tool:1"), before)
+	require.NoError(t, catalog.Add("registry.example/tool:1", 123_456_789, "nginx"))
+	after := k.lookupImage("registry.example/tool:1")
+	assert.Equal(t, int64(123_456_789), after.SizeBytes)
+	assert.Equal(t, catalog.Lookup("registry.example/tool:1"), after)
 }

@@ -123,7 +123,7 @@ func (c *container) beginPull(now time.Time, res *controllers.Result) {
 	case present && policy != objects.PullAlways:
 		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled,
 			fmt.Sprintf("Container image %q already present on machine", ref)))
-		c.image = k.cfg.Catalog.Lookup(ref)
+		c.image = k.lookupImage(ref)
 		c.pullNote = ""
 		c.pullDone = now
 	case !present && policy == objects.PullNever:
@@ -150,7 +150,7 @@ func (c *container) download(present bool) time.Duration {
 	if c.pull.failure != nil {
 		return registryCheck
 	}
-	c.image = k.cfg.Catalog.Lookup(ref)
+	c.image = k.lookupImage(ref)
 	d := registryCheck
 	if !present {
 		d += time.Duration(c.image.SizeBytes * int64(time.Second) / pullBandwidth)

@@ -14,6 +14,18 @@ import (
 type Catalog struct {
 	added map[string]Image // by fully qualified reference
 	repos map[string]bool  // repositories of added images
+	// gen counts the images added, so that a caller keeping lookups
+	// knows when they may have changed (Generation).
+	gen uint64
+}
+
+// Generation changes whenever an image is added: what Lookup and Resolve
+// answered before may have changed. A nil *Catalog's is 0.
+func (c *Catalog) Generation() uint64 {
+	if c == nil {
+		return 0
+	}
+	return c.gen
 }
 
 // NewCatalog returns a catalogue of the built-in images.
@@ -130,6 +142,7 @@ func (c *Catalog) Add(ref string, sizeBytes int64, like string) error {
 	}
 	c.added[r.String()] = img
 	c.repos[r.Domain+"/"+r.Path] = true
+	c.gen++
 	return nil
 }
 
