@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/objects"
@@ -22,7 +23,7 @@ const settleSlack = 2 * time.Minute
 
 // CheckStatusCounters checks the counters of every Job: status.ready never
 // exceeds status.active; a NonIndexed Job never counts more successes
-// than its completions; an Indexed Job's succeeded count is the size of
+// than its completions, unless it adopted pods; an Indexed Job's succeeded count is the size of
 // its completedIndexes.
 func CheckStatusCounters(r storage.Reader) []error {
 	var errs []error
@@ -31,7 +32,7 @@ func CheckStatusCounters(r storage.Reader) []error {
 		if st.Ready != nil && *st.Ready > st.Active {
 			errs = append(errs, fmt.Errorf("job %s: %d ready pods but only %d active", key, *st.Ready, st.Active))
 		}
-		if !isIndexed(j) && j.Spec.Completions != nil && st.Succeeded > *j.Spec.Completions {
+		if !isIndexed(j) && j.Spec.Completions != nil && st.Succeeded > *j.Spec.Completions && !adoptedPods(r, j) {
 			errs = append(errs, fmt.Errorf("job %s: %d succeeded, more than its %d completions", key, st.Succeeded, *j.Spec.Completions))
 		}
 		if isIndexed(j) {
@@ -41,6 +42,22 @@ func CheckStatusCounters(r storage.Reader) []error {
 		}
 	})
 	return errs
+}
+
+// adoptedPods reports whether j controls a pod it did not create (one
+// not named <job>-<suffix>): a bare pod carrying its controller-uid label,
+// adopted. Upstream's Job controller adopts such a pod whatever its phase
+// and counts its success like any other, past completions if need be.
+func adoptedPods(r storage.Reader, j *objects.Job) bool {
+	adopted := false
+	r.ScanIndex(storage.IndexController, j.UID, "Pod", func(o objects.Object) bool {
+		if name := o.GetObjectMeta().Name; !strings.HasPrefix(name, j.Name+"-") {
+			adopted = true
+			return false
+		}
+		return true
+	})
+	return adopted
 }
 
 // CheckConditions checks the conditions of every Job: never both

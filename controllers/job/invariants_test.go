@@ -97,6 +97,10 @@ func TestCheckInvariants(t *testing.T) {
 			[]string{"job Job/default/pi: 1 ready pods but only 0 active"}},
 		{"too many successes", func(j *objects.Job, p *objects.Pod) { j.Status.Succeeded = 3 },
 			[]string{"job Job/default/pi: 3 succeeded, more than its 2 completions"}},
+		{"too many successes, one of an adopted bare pod", func(j *objects.Job, p *objects.Pod) {
+			j.Status.Succeeded = 3
+			p.Name = "pod-37"
+		}, nil},
 		{"finished with an active pod", func(j *objects.Job, p *objects.Pod) { complete(j); j.Status.Succeeded = 2 },
 			[]string{"job Job/default/pi: finished with 1 active pods"}},
 		{"finished, pod done", func(j *objects.Job, p *objects.Pod) {
