@@ -70,8 +70,10 @@ type podRun struct {
 
 // admit starts tracking a pod newly bound to the node.
 func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
-	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay),
-		volumes: map[string]*vfs.FS{}, volumeDirs: map[string]string{}, readOnlyVolumes: map[string]bool{}}
+	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay)}
+	if len(pod.Spec.Volumes) > 0 { // most pods of a Job have none
+		pr.volumes, pr.volumeDirs, pr.readOnlyVolumes = map[string]*vfs.FS{}, map[string]string{}, map[string]bool{}
+	}
 	for _, v := range pod.Spec.Volumes {
 		if v.EmptyDir != nil {
 			pr.volumes[v.Name] = vfs.New()
