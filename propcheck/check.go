@@ -107,6 +107,7 @@ type Failure struct {
 // Run drives pgregory.net/rapid through its package-level flags, so it is
 // not safe for concurrent use.
 func Run(cfg Config) (Report, error) {
+	ownOperations := cfg.Operations != nil
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return Report{}, err
@@ -117,7 +118,7 @@ func Run(cfg Config) (Report, error) {
 	}
 	invs := cfg.selectInvariants()
 	d := &driver{cfg: cfg, ops: ops, invariants: invs, start: time.Now(),
-		report: Report{Violations: map[string]int{}}}
+		report: Report{Violations: map[string]int{}}, ownOperations: ownOperations}
 	if err := d.runRapid(); err != nil {
 		return d.report, err
 	}
@@ -209,6 +210,8 @@ type driver struct {
 	report     Report
 	failure    *Failure
 	found      bool // a failure was found; later runs are rapid shrinking it
+	// ownOperations says the caller gave the operations (Config.Operations).
+	ownOperations bool
 }
 
 // runRapid lets rapid draw and shrink scenarios.
@@ -281,7 +284,7 @@ func (d *driver) newScenario(t *rapid.T) *Scenario {
 		t.Fatalf("propcheck: %v", err)
 	}
 	s := &Scenario{T: t, runner: r, names: map[string][]string{}, down: map[string]bool{}, faulted: map[string]bool{},
-		created: map[string]bool{}}
+		created: map[string]bool{}, anyTarget: d.ownOperations}
 	s.checks = newChecker(r, d.invariants)
 	s.steps = []step{{}}
 	s.cur = &s.steps[0]

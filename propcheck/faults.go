@@ -40,8 +40,12 @@ var controllersOf = map[string][]string{
 }
 
 // faultTargets are the controllers a fault may strike now, in
-// faultControllers' order.
+// faultControllers' order; every one when the operations are a caller's
+// own, which may not tell Scenario.Add what they create.
 func (s *Scenario) faultTargets() []string {
+	if s.anyTarget {
+		return faultControllers
+	}
 	want := map[string]bool{}
 	for _, c := range alwaysFaulted {
 		want[c] = true

@@ -30,7 +30,10 @@ type Scenario struct {
 	down    map[string]bool // nodes and controllers taken down
 	faulted map[string]bool // controllers with injected faults
 	created map[string]bool // the kinds of names Add was ever given
-	failure *Failure
+	// anyTarget lets faults strike any controller, whatever the run
+	// created: the operations are not (only) the built-in ones.
+	anyTarget bool
+	failure   *Failure
 }
 
 // step is one operation's lines, the unit the shrinker removes.
