@@ -55,7 +55,7 @@ func (e *Eviction) Reconcile(now time.Time, r storage.Reader, key objects.Key) c
 	if err != nil {
 		return controllers.Result{}
 	}
-	pod := obj.(*objects.Pod).DeepCopy() // the store's objects are shared and read-only: work on a copy
+	pod := obj.(*objects.Pod) // shared and read-only: evictPod writes a copy
 	if pod.DeletionTimestamp != nil || pod.Spec.NodeName == "" {
 		return controllers.Result{}
 	}
