@@ -33,13 +33,24 @@ func ServicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
 		if len(svc.Spec.Selector) == 0 {
 			return true
 		}
-		sel := objects.SelectorFromSet(svc.Spec.Selector)
-		if sel.Matches(pod.Labels) || (old != nil && sel.Matches(old.Labels)) {
+		if setMatches(svc.Spec.Selector, pod.Labels) || (old != nil && setMatches(svc.Spec.Selector, old.Labels)) {
 			keys = append(keys, objects.KeyOf(svc))
 		}
 		return true
 	})
 	return keys
+}
+
+// setMatches reports whether labels hold every pair of set, as a selector
+// made of set (objects.SelectorFromSet) matches them, without building one:
+// this runs for every Service at every pod change.
+func setMatches(set, labels map[string]string) bool {
+	for k, v := range set {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
 }
 
 // PodsForService lists the pods in svc's namespace that its selector
