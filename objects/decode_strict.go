@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	sigsjson "sigs.k8s.io/json"
 )
@@ -56,7 +57,6 @@ type fieldChecker struct {
 	// tooLarge lists quantities past MaxQuantityDigits, by path: they are
 	// replaced by 0 in the tree so that decoding it cannot hang.
 	tooLarge []string
-	fields   map[reflect.Type]map[string]jsonField
 }
 
 // jsonField is what the checker needs to know about one struct field.
@@ -65,11 +65,15 @@ type jsonField struct {
 	omitEmpty bool
 }
 
-// newFieldChecker returns a checker with an empty field cache. The cache is
-// per checker, not global, so that nothing is shared between calls.
-func newFieldChecker() *fieldChecker {
-	return &fieldChecker{fields: map[reflect.Type]map[string]jsonField{}}
-}
+// newFieldChecker returns a checker.
+func newFieldChecker() *fieldChecker { return &fieldChecker{} }
+
+// structFields caches the JSON fields of each struct type, replaced whole
+// when a type is added (types are few), so that readers never see a map
+// being written; the maps it holds are read, never changed. A type's
+// fields are a function of the type alone, so sharing them between calls
+// changes no result, and each decode no longer works them out again.
+var structFields atomic.Pointer[map[reflect.Type]map[string]jsonField]
 
 var (
 	jsonUnmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
@@ -222,11 +226,22 @@ func isEmptyCollection(v any, t reflect.Type) bool {
 
 // fieldsOf returns the JSON fields of struct type t by name.
 func (c *fieldChecker) fieldsOf(t reflect.Type) map[string]jsonField {
-	if f, ok := c.fields[t]; ok {
-		return f
+	old := structFields.Load()
+	if old != nil {
+		if f, ok := (*old)[t]; ok {
+			return f
+		}
 	}
 	f := dominantFields(collectFieldCandidates(t))
-	c.fields[t] = f
+	m := make(map[reflect.Type]map[string]jsonField, 1)
+	if old != nil {
+		m = make(map[reflect.Type]map[string]jsonField, len(*old)+1)
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[t] = f
+	structFields.Store(&m)
 	return f
 }
 
