@@ -23,8 +23,8 @@ const settleSlack = 2 * time.Minute
 
 // CheckStatusCounters checks the counters of every Job: status.ready never
 // exceeds status.active; a NonIndexed Job never counts more successes
-// than its completions, unless it adopted pods; an Indexed Job's succeeded count is the size of
-// its completedIndexes.
+// than its completions, unless it adopted pods; an Indexed Job's succeeded
+// count is the size of its completedIndexes.
 func CheckStatusCounters(r storage.Reader) []error {
 	var errs []error
 	scanJobs(r, func(j *objects.Job) {
