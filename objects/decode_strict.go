@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	sigsjson "sigs.k8s.io/json"
 )
@@ -68,12 +67,11 @@ type jsonField struct {
 // newFieldChecker returns a checker.
 func newFieldChecker() *fieldChecker { return &fieldChecker{} }
 
-// structFields caches the JSON fields of each struct type, replaced whole
-// when a type is added (types are few), so that readers never see a map
-// being written; the maps it holds are read, never changed. A type's
-// fields are a function of the type alone, so sharing them between calls
-// changes no result, and each decode no longer works them out again.
-var structFields atomic.Pointer[map[reflect.Type]map[string]jsonField]
+// structFields caches the JSON fields of each struct type (types are
+// few); the maps it holds are read, never changed. A type's fields are a
+// function of the type alone, so sharing them between calls changes no
+// result, and each decode no longer works them out again.
+var structFields memo[reflect.Type, map[string]jsonField]
 
 var (
 	jsonUnmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
@@ -226,22 +224,11 @@ func isEmptyCollection(v any, t reflect.Type) bool {
 
 // fieldsOf returns the JSON fields of struct type t by name.
 func (c *fieldChecker) fieldsOf(t reflect.Type) map[string]jsonField {
-	old := structFields.Load()
-	if old != nil {
-		if f, ok := (*old)[t]; ok {
-			return f
-		}
+	if f, ok := structFields.get(t); ok {
+		return f
 	}
 	f := dominantFields(collectFieldCandidates(t))
-	m := make(map[reflect.Type]map[string]jsonField, 1)
-	if old != nil {
-		m = make(map[reflect.Type]map[string]jsonField, len(*old)+1)
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[t] = f
-	structFields.Store(&m)
+	structFields.put(t, f)
 	return f
 }
 

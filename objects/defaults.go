@@ -3,7 +3,6 @@ package objects
 import (
 	"regexp"
 	"strings"
-	"sync/atomic"
 )
 
 // Defaulting fills in what the apiserver fills in before storing an object.
@@ -438,28 +437,17 @@ func DefaultImagePullPolicy(image string) string {
 // "latest" when there is neither tag nor digest, "" when there is only a
 // digest or the reference is invalid.
 func imageTag(image string) string {
-	tags := imageTags.Load()
-	if tags != nil {
-		if tag, ok := (*tags)[image]; ok {
-			return tag
-		}
+	if tag, ok := imageTags.get(image); ok {
+		return tag
 	}
 	tag := parseImageTag(image)
-	m := map[string]string{image: tag}
-	if tags != nil && len(*tags) < maxImageTags { // a bound, not an eviction policy: images repeat
-		for k, v := range *tags {
-			m[k] = v
-		}
-	}
-	imageTags.Store(&m)
+	imageTags.put(image, tag)
 	return tag
 }
 
 // imageTags remembers imageTag's answers: every pod a controller creates
-// names the same few images, and the reference grammar is a regexp. The
-// map is replaced whole on a miss, so that concurrent readers (an edge
-// decoding outside the simulation's lock) never see one being written.
-var imageTags atomic.Pointer[map[string]string]
+// names the same few images, and the reference grammar is a regexp.
+var imageTags = memo[string, string]{max: maxImageTags}
 
 const maxImageTags = 4096
 

@@ -2,7 +2,6 @@ package objects
 
 import (
 	"strconv"
-	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -49,13 +48,11 @@ func (p FieldPath) Child(name string) FieldPath {
 		return FieldPath(name)
 	}
 	key := childKey{p, name}
-	if m := childPaths.Load(); m != nil {
-		if c, ok := (*m)[key]; ok {
-			return c
-		}
+	if c, ok := childPaths.get(key); ok {
+		return c
 	}
 	c := p + "." + FieldPath(name)
-	rememberChild(key, c)
+	childPaths.put(key, c)
 	return c
 }
 
@@ -68,32 +65,12 @@ type childKey struct {
 // childPaths remembers the paths Child made, so that validating every
 // object of a kind spells "spec.template.spec.containers" once rather than
 // at every write (validation walks the paths of fields that are fine, to
-// name them only if they are not). It is replaced whole when a path is
-// added, so that readers never see a map being written, and stops growing
-// at maxChildPaths: paths under map keys and list indexes vary.
-var childPaths atomic.Pointer[map[childKey]FieldPath]
+// name them only if they are not). It stops growing at maxChildPaths:
+// paths under map keys and list indexes vary.
+var childPaths = memo[childKey, FieldPath]{max: maxChildPaths}
 
 // maxChildPaths bounds childPaths.
 const maxChildPaths = 2048
-
-func rememberChild(key childKey, c FieldPath) {
-	old := childPaths.Load()
-	n := 0
-	if old != nil {
-		n = len(*old)
-	}
-	if n >= maxChildPaths {
-		return
-	}
-	m := make(map[childKey]FieldPath, n+1)
-	if old != nil {
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[key] = c
-	childPaths.Store(&m)
-}
 
 // Index returns the path of a list element: "containers[1]".
 func (p FieldPath) Index(i int) FieldPath { return p + "[" + FieldPath(strconv.Itoa(i)) + "]" }

@@ -19,5 +19,5 @@ func TestChildPathsAreRememberedUpToABound(t *testing.T) {
 		want := FieldPath(fmt.Sprintf("metadata.labels[k%d].x", i))
 		assert.Equal(t, want, NewFieldPath("metadata").Child("labels").Key(fmt.Sprintf("k%d", i)).Child("x"))
 	}
-	assert.LessOrEqual(t, len(*childPaths.Load()), maxChildPaths)
+	assert.LessOrEqual(t, len(*childPaths.m.Load()), maxChildPaths)
 }

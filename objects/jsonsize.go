@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -34,30 +33,12 @@ func EncodedSize(v any) int {
 // sizer measures one value of one type.
 type sizer func(v reflect.Value) int
 
-// sizers caches a sizer per type, replaced whole when a type is added
-// (types are few), so that readers never see a map being written.
-var sizers atomic.Pointer[map[reflect.Type]sizer]
+// sizers caches a sizer per type (types are few).
+var sizers memo[reflect.Type, sizer]
 
-func cachedSizer(t reflect.Type) (sizer, bool) {
-	if m := sizers.Load(); m != nil {
-		s, ok := (*m)[t]
-		return s, ok
-	}
-	return nil, false
-}
+func cachedSizer(t reflect.Type) (sizer, bool) { return sizers.get(t) }
 
-func cacheSizer(t reflect.Type, s sizer) {
-	old := sizers.Load()
-	m := make(map[reflect.Type]sizer, 1)
-	if old != nil {
-		m = make(map[reflect.Type]sizer, len(*old)+1)
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[t] = s
-	sizers.Store(&m)
-}
+func cacheSizer(t reflect.Type, s sizer) { sizers.put(t, s) }
 
 var (
 	sizeTimeType        = reflect.TypeFor[Time]()
