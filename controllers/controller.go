@@ -191,6 +191,28 @@ func WatchesEvents(ctrl Controller) bool {
 	return ok && w.WatchesEvents()
 }
 
+// KindWatcher is implemented by controllers whose informers watch a few
+// kinds only, as upstream's do (the Job controller watches Jobs and Pods).
+// The simulation offers such a controller only the changes of those kinds:
+// with some twenty controllers and three kubelets, offering every change to
+// every one of them cost more than most of their work. A controller that
+// does not implement it is offered every kind but Events (see EventWatcher).
+type KindWatcher interface {
+	// WatchedKinds lists the kinds whose changes KeysFor can map to keys.
+	// KeysFor must return no keys, and do nothing else, for a change of
+	// any other kind.
+	WatchedKinds() []string
+}
+
+// WatchedKinds returns the kinds ctrl watches, or nil when it watches
+// every kind.
+func WatchedKinds(ctrl Controller) []string {
+	if w, ok := ctrl.(KindWatcher); ok {
+		return w.WatchedKinds()
+	}
+	return nil
+}
+
 // APIReader is implemented by controllers that, when they reconcile, read
 // the apiserver rather than their informers' caches, as upstream's garbage
 // collector does before it deletes anything (attemptToDeleteItem GETs the

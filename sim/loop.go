@@ -42,13 +42,37 @@ type loop struct {
 	// injected into it.
 	inf    informer
 	faults injected
+	// kinds are the kinds the controller watches (controllers.KindWatcher);
+	// nil: every kind but Events, or with Events too when events is set.
+	kinds  []string
+	events bool
 }
 
 func newLoop(ctrl controllers.Controller, bucket *tokenBucket) *loop {
-	return &loop{ctrl: ctrl, queued: map[objects.Key]*queuedKey{},
+	l := &loop{queued: map[objects.Key]*queuedKey{},
 		failures: map[objects.Key]int{}, parked: map[objects.Key]bool{},
 		bucket: bucket, busy: map[objects.Key]*inflight{}}
+	l.setController(ctrl)
+	return l
 }
+
+// setController makes ctrl l's controller and notes what it watches.
+func (l *loop) setController(ctrl controllers.Controller) {
+	l.ctrl = ctrl
+	l.kinds = controllers.WatchedKinds(ctrl)
+	l.events = controllers.WatchesEvents(ctrl)
+}
+
+// watches reports whether l's informers watch kind: whether a change of
+// kind can make it reconcile anything.
+func (l *loop) watches(kind string) bool {
+	if l.kinds == nil {
+		return kind != eventKind || l.events
+	}
+	return slices.Contains(l.kinds, kind)
+}
+
+const eventKind = "Event"
 
 // enqueue asks for key to be reconciled by l at time at, unless it already
 // is at that time or earlier. A key whose last reconcile is still writing
@@ -350,16 +374,32 @@ func (c *Cluster) dispatch() {
 	for _, ev := range evs {
 		c.traceChange(ev)
 		c.notify(ev)
-		// An Event reaches only the controllers that watch Events: an
-		// informer sees only the kinds its controller asked for.
-		isEvent := ev.Object.GetTypeMeta().Kind == "Event"
+		kind := ev.Object.GetTypeMeta().Kind
 		for _, l := range c.loops {
-			if isEvent && !controllers.WatchesEvents(l.ctrl) {
+			if !l.watches(kind) && c.passesStraight(l, kind, view) {
+				c.verifyUnwatched(l, ev)
 				continue
 			}
 			c.offer(l, ev, view, before)
 		}
 	}
+}
+
+// passesStraight reports whether offering a change of kind to l would
+// hand it straight to l's KeysFor, no fault or lag intervening. A change
+// of a kind l does not watch is then skipped: KeysFor would map it to
+// nothing (controllers.KindWatcher), and offering it to all two dozen
+// controllers cost more than most of their work. Where a fault stands
+// between (a closed watch, a drop counter, a lagging informer), the
+// change still goes through the informer as it did before routing, so
+// the faults count and hold changes as they always have. Events are the
+// exception: no controller but the binder ever saw them.
+func (c *Cluster) passesStraight(l *loop, kind string, view storage.Reader) bool {
+	if kind == eventKind {
+		return true
+	}
+	return !l.inf.closed && l.faults.drop == 0 && (c.cfg.Faults == nil || c.cfg.Faults.DropEvent == nil) &&
+		(view == nil || !c.holdsBack(l, kind))
 }
 
 // offer hands one change to l's informer: lost (a closed watch, a drop

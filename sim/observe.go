@@ -100,3 +100,16 @@ func (c *Cluster) kubeletNames() []string {
 	}
 	return names
 }
+
+// verifyUnwatched panics when Config.CheckMutations is on and l's
+// controller maps a change of a kind it says it does not watch to keys:
+// routing by kind (controllers.KindWatcher) would lose that reconcile.
+func (c *Cluster) verifyUnwatched(l *loop, ev storage.WatchEvent) {
+	if !c.cfg.CheckMutations || ev.Object.GetTypeMeta().Kind == eventKind {
+		return
+	}
+	if keys := l.ctrl.KeysFor(ev, c.viewFor(l)); len(keys) > 0 {
+		panic(fmt.Sprintf("sim: %s maps a change of %s, a kind it does not list in WatchedKinds, to %v",
+			l.ctrl.Name(), objects.KeyOf(ev.Object), keys))
+	}
+}

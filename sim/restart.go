@@ -62,7 +62,7 @@ func (c *Cluster) restart(l *loop) {
 	l.down, l.relisting = false, false
 	l.inf.reset()
 	l.bucket = newTokenBucket(l.limit, c.clock.Now())
-	l.ctrl = l.build()
+	l.setController(l.build())
 	c.traceNote(l.ctrl.Name(), "restarted (in-memory state lost, %d writes unsent); relisting", unsent)
 	var keys []objects.Key
 	c.store.ScanAll(func(obj objects.Object) bool {

@@ -82,6 +82,12 @@ func New(loc *time.Location) *Controller {
 // Name returns "cronjob-controller".
 func (c *Controller) Name() string { return Name }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the CronJob controller watches CronJobs and Jobs.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"CronJob", "Job"}
+
 // KeysFor maps a change to the CronJob to sync, as upstream's handlers
 // enqueue: any change of a CronJob, and any change of a Job whose
 // controller reference resolves to a CronJob (by name and uid).

@@ -6,6 +6,12 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the Deployment controller watches Deployments, ReplicaSets and Pods.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"Deployment", "ReplicaSet", "Pod"}
+
 // KeysFor maps a change to the Deployments to sync, as upstream's event
 // handlers enqueue them: a Deployment change syncs it; a ReplicaSet change
 // syncs the Deployment controlling it (and the previous one when that

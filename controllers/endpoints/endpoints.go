@@ -28,6 +28,12 @@ func New() *Controller { return &Controller{} }
 // Name returns "endpoint-controller".
 func (c *Controller) Name() string { return Name }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the Endpoints controller watches Endpoints, Services and Pods.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"Endpoints", "Service", "Pod"}
+
 // KeysFor maps an Endpoints change to its Service's key, and a Service or
 // pod change as controllers.ServiceKeysFor does: a Service to its key, a
 // pod to the Services in its namespace whose selector matches the pod

@@ -27,6 +27,12 @@ func New() *Controller { return &Controller{} }
 // Name returns "endpointslice-controller".
 func (c *Controller) Name() string { return Name }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the EndpointSlice controller watches slices, Services and Pods.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"EndpointSlice", "Service", "Pod"}
+
 // KeysFor maps a slice change to its Service's key (by its service-name
 // label), and a Service or pod change as controllers.ServiceKeysFor does: a
 // Service to its key, a pod to the Services selecting the pod.

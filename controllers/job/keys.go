@@ -8,6 +8,12 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the Job controller's informers watch Jobs and Pods.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"Job", "Pod"}
+
 // KeysFor maps a change to the keys to reconcile, as upstream's event
 // handlers enqueue them: a Job change syncs the Job (and, once it is
 // finished or gone, puts its tracked pods on the orphan queue); a pod

@@ -104,6 +104,12 @@ func (k *Kubelet) NodeName() string { return k.cfg.NodeName }
 // HostFS returns the node's own filesystem (what hostPath volumes mount).
 func (k *Kubelet) HostFS() *vfs.FS { return k.host }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// a kubelet watches the pods bound to its node.
+func (*Kubelet) WatchedKinds() []string { return watchedKubelet }
+
+var watchedKubelet = []string{"Pod"}
+
 // KeysFor returns the pod's key when the pod is bound to this node, or was
 // and is now gone.
 func (k *Kubelet) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

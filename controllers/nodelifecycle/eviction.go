@@ -27,6 +27,12 @@ func NewEviction() *Eviction { return &Eviction{} }
 // Name returns "taint-eviction-controller".
 func (e *Eviction) Name() string { return EvictionName }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// taint eviction watches Pods and Nodes.
+func (*Eviction) WatchedKinds() []string { return watchedEviction }
+
+var watchedEviction = []string{"Pod", "Node"}
+
 // KeysFor returns a pod's key when it changes, and every pod of a node
 // whose taints change.
 func (e *Eviction) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {

@@ -42,6 +42,12 @@ func NewLifecycle(beats Heartbeats) *Lifecycle { return &Lifecycle{beats: beats}
 // Name returns "node-lifecycle-controller".
 func (l *Lifecycle) Name() string { return LifecycleName }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the node lifecycle controller watches Nodes here (pods are the eviction part's).
+func (*Lifecycle) WatchedKinds() []string { return watchedLifecycle }
+
+var watchedLifecycle = []string{"Node"}
+
 // KeysFor returns the node's key for every node change.
 func (l *Lifecycle) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {
 	if n, ok := ev.Object.(*objects.Node); ok && ev.Type != storage.Deleted {

@@ -6,6 +6,12 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the ReplicaSet controller watches ReplicaSets and Pods.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"ReplicaSet", "Pod"}
+
 // KeysFor maps a change to the ReplicaSets to sync, as upstream's event
 // handlers enqueue them: a ReplicaSet change syncs it; a pod change syncs
 // the ReplicaSet controlling it (and the one that controlled it before,

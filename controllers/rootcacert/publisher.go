@@ -55,6 +55,12 @@ func New(rootCA string) *Controller { return &Controller{rootCA: rootCA} }
 // Name returns "root-ca-certificate-publisher-controller".
 func (c *Controller) Name() string { return Name }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the root CA publisher watches Namespaces and ConfigMaps.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"Namespace", "ConfigMap"}
+
 // KeysFor returns the namespace of a namespace created, or updated while
 // Active, and of a kube-root-ca.crt ConfigMap updated or deleted.
 func (c *Controller) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

@@ -55,6 +55,12 @@ func (s *Scheduler) Name() string { return Name }
 // the controller manager is down.
 func (s *Scheduler) Component() string { return controllers.Scheduler }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the scheduler watches Pods, Nodes and the claims pods wait for.
+func (*Scheduler) WatchedKinds() []string { return watchedScheduler }
+
+var watchedScheduler = []string{"Pod", "Node", "PersistentVolumeClaim"}
+
 // KeysFor returns the pod itself when it waits for a node, and every pod
 // that did not fit when a node changes or a pod's departure frees room.
 func (s *Scheduler) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

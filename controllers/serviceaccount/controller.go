@@ -54,6 +54,12 @@ func New() *Controller { return &Controller{} }
 // Name returns "serviceaccount-controller".
 func (c *Controller) Name() string { return Name }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the service account controller watches Namespaces and ServiceAccounts.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"Namespace", serviceAccountKind}
+
 // KeysFor returns the namespace of a namespace created or updated, and of a
 // ServiceAccount deleted, as upstream's informer handlers do.
 func (c *Controller) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

@@ -46,6 +46,12 @@ func NewTokens(rootCA string) *Tokens { return &Tokens{rootCA: rootCA} }
 // Name returns "serviceaccount-token-controller".
 func (t *Tokens) Name() string { return TokensName }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the token controller watches Secrets and ServiceAccounts.
+func (*Tokens) WatchedKinds() []string { return watchedTokens }
+
+var watchedTokens = []string{"Secret", serviceAccountKind}
+
 // KeysFor returns a ServiceAccount added or updated, and the
 // ServiceAccount of a token Secret deleted, as upstream's queues do.
 func (t *Tokens) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

@@ -85,6 +85,12 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}
 }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the StatefulSet controller watches StatefulSets and Pods.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"StatefulSet", "Pod"}
+
 // KeysFor maps a change to the sets to sync: a StatefulSet change syncs it;
 // a pod change syncs the set controlling it (and the one that controlled
 // it before, when that changed).

@@ -23,6 +23,12 @@ func New() *Controller { return &Controller{} }
 // Name returns "ttl-after-finished-controller".
 func (c *Controller) Name() string { return Name }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the TTL-after-finished controller watches Jobs.
+func (*Controller) WatchedKinds() []string { return watchedKinds }
+
+var watchedKinds = []string{"Job"}
+
 // KeysFor returns the Job of an added or updated Job event when the Job
 // needs cleaning up and is not being deleted.
 func (c *Controller) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

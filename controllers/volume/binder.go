@@ -73,6 +73,12 @@ func (b *Binder) EventSource() objects.EventSource {
 // events to the volume it scrubs.
 func (b *Binder) WatchesEvents() bool { return true }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the binder watches claims, volumes, classes, its recycler pods and their events.
+func (*Binder) WatchedKinds() []string { return watchedBinder }
+
+var watchedBinder = []string{kindPVC, kindPV, "StorageClass", "Pod", "Event"}
+
 // KeysFor maps claim, volume and class changes to the claims and volumes to
 // sync: a claim to itself and its volume; a volume to itself, its claim
 // and, when it is Available, every Pending claim; a class to every Pending

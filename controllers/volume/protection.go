@@ -27,6 +27,12 @@ func NewPVCProtection() *PVCProtection { return &PVCProtection{} }
 // Name returns "persistentvolumeclaim-protection-controller".
 func (p *PVCProtection) Name() string { return PVCProtectionName }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// PVC protection watches claims and the pods that use them.
+func (*PVCProtection) WatchedKinds() []string { return watchedPVCProtection }
+
+var watchedPVCProtection = []string{kindPVC, "Pod"}
+
 // KeysFor returns a deleted claim still holding the finalizer, and the
 // claims a pod names when the pod changes or goes.
 func (p *PVCProtection) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {
@@ -98,6 +104,12 @@ func NewPVProtection() *PVProtection { return &PVProtection{} }
 
 // Name returns "persistentvolume-protection-controller".
 func (p *PVProtection) Name() string { return PVProtectionName }
+
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// PV protection watches volumes.
+func (*PVProtection) WatchedKinds() []string { return watchedPVProtection }
+
+var watchedPVProtection = []string{kindPV}
 
 // KeysFor returns a deleted volume still holding the finalizer.
 func (p *PVProtection) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {

@@ -94,6 +94,12 @@ type nfsConfig struct {
 	image              string
 }
 
+// WatchedKinds lists the kinds KeysFor maps (controllers.KindWatcher):
+// the provisioner watches claims, volumes and its own pods.
+func (*Provisioner) WatchedKinds() []string { return watchedProvisioner }
+
+var watchedProvisioner = []string{kindPVC, kindPV, "Pod"}
+
 // KeysFor returns changed claims and volumes; when a provisioner pod
 // changes, every Pending claim and Released volume.
 func (p *Provisioner) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
