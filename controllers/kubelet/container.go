@@ -1,7 +1,10 @@
 package kubelet
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
@@ -422,7 +425,24 @@ func (c *container) dueTimes() []time.Time {
 // pod, container and restart count.
 func (c *container) containerID() string {
 	if c.idFor != c.restarts || c.id == "" {
-		c.id, c.idFor = "containerd://"+hexID(c.pr.uid, c.spec.Name, c.restarts), c.restarts
+		c.id, c.idFor = runtimeContainerID(c.pr.uid, c.spec.Name, c.restarts), c.restarts
 	}
 	return c.id
+}
+
+// containerIDScheme prefixes the runtime's container IDs.
+const containerIDScheme = "containerd://"
+
+// runtimeContainerID is "containerd://" and hexID(uid, name, restarts),
+// spelt out without fmt: each container start asks for one.
+// fmt.Append puts no spaces between these operands (one of each pair is
+// a string), so the digest is of uid, name and restarts in decimal.
+func runtimeContainerID(uid, name string, restarts int32) string {
+	var in [128]byte
+	b := append(append(in[:0], uid...), name...)
+	sum := sha256.Sum256(strconv.AppendInt(b, int64(restarts), 10))
+	var out [len(containerIDScheme) + 2*sha256.Size]byte
+	copy(out[:], containerIDScheme)
+	hex.Encode(out[len(containerIDScheme):], sum[:])
+	return string(out[:])
 }

@@ -48,6 +48,10 @@ type Kubelet struct {
 	// catalogue's generation imageGen (lookupImage).
 	imageCache map[string]images.Image
 	imageGen   uint64
+	// spare is a pod Reconcile built a status in that equalled the
+	// reported one: the next Reconcile builds its status there. It is
+	// never stored.
+	spare *objects.Pod
 }
 
 // maxCachedImages bounds imageCache: references are few, but a run
@@ -166,12 +170,21 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 	if pr.finished() && isTerminalPhase(pr.phase()) {
 		pr.tearDown()
 	}
-	status := pr.status(now)
-	if !reflect.DeepEqual(&status, &pod.Status) {
+	// The status is built in the pod that would carry it, kept for the
+	// next sync when it is not written.
+	updated := k.spare
+	if updated == nil {
+		updated = new(objects.Pod)
+	}
+	pr.status(now, &updated.Status)
+	if reflect.DeepEqual(&updated.Status, &pod.Status) {
+		k.spare = updated
+	} else {
 		// A new version sharing the spec and metadata (the store never
 		// changes a stored object, nor one it is given): only the status
 		// is new.
-		updated := new(objects.Pod)
+		k.spare = nil
+		status := updated.Status
 		*updated = *pod
 		updated.Status = status
 		pr.wrote = updated

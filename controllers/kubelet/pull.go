@@ -253,7 +253,7 @@ func runtimePullError(err error) string {
 // image pull failures in words, any other waiting reason as it is.
 func (c *container) waitingToStart(podName string) error {
 	why := WaitingContainerCreating
-	if w := c.status().State.Waiting; w != nil && w.Reason != "" {
+	if w := c.status(nil).State.Waiting; w != nil && w.Reason != "" {
 		why = w.Reason
 	}
 	switch why {
@@ -266,10 +266,7 @@ func (c *container) waitingToStart(podName string) error {
 }
 
 // pullWaiting is the waiting state of a container whose last sync could
-// not get its image, or nil.
-func (c *container) pullWaiting() *objects.ContainerStateWaiting {
-	if c.pull.shownReason == "" {
-		return nil
-	}
-	return &objects.ContainerStateWaiting{Reason: c.pull.shownReason, Message: c.pull.shownMessage}
+// not get its image (pull.shownReason set).
+func (c *container) pullWaiting() objects.ContainerStateWaiting {
+	return objects.ContainerStateWaiting{Reason: c.pull.shownReason, Message: c.pull.shownMessage}
 }

@@ -44,9 +44,12 @@ type podRun struct {
 	// address is back in the node's pool while status.podIP keeps it.
 	sandboxGone bool
 	ip          netip.Addr
-	ipString    string // ip as text, once asked for (ipText)
-	containers  []*container
-	volumes     map[string]*vfs.FS
+	ipString    string          // ip as text, once asked for (ipText)
+	ipList      []objects.PodIP // status.podIPs for ip, once asked for (podIPs)
+	// startTime is status.startTime: when the kubelet first saw the pod.
+	startTime  *objects.Time
+	containers []*container
+	volumes    map[string]*vfs.FS
 	// volumeDirs are the directories of volumes that are part of a larger
 	// filesystem (nfs and claims); the others are their FS's root.
 	volumeDirs map[string]string
@@ -70,7 +73,8 @@ type podRun struct {
 
 // admit starts tracking a pod newly bound to the node.
 func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
-	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay)}
+	pr := &podRun{k: k, uid: pod.UID, pod: pod, seenAt: now, sandboxAt: now.Add(sandboxDelay),
+		startTime: objects.NewTimePtr(now)}
 	if len(pod.Spec.Volumes) > 0 { // most pods of a Job have none
 		pr.volumes, pr.volumeDirs, pr.readOnlyVolumes = map[string]*vfs.FS{}, map[string]string{}, map[string]bool{}
 	}
@@ -152,7 +156,7 @@ func (pr *podRun) startSandbox(now time.Time, res *controllers.Result) {
 		pr.sandboxAt = now.Add(10 * time.Second)
 		return
 	}
-	pr.ip, pr.ipString = ip, ""
+	pr.ip, pr.ipString, pr.ipList = ip, "", nil
 	pr.sandboxUp = true
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,13 +20,14 @@ const (
 	ReasonDeadlineExceeded   = "DeadlineExceeded"
 )
 
-// status is the pod status the kubelet reports at now. Parts equal to
-// the reported status's are that status's own (shared, read-only), so
-// that an unchanged status costs little to build and to compare.
-func (pr *podRun) status(now time.Time) objects.PodStatus {
+// status writes the pod status the kubelet reports at now into st. Parts
+// equal to the reported status's are that status's own (shared, read-only)
+// and are not built anew, so that an unchanged status costs little to
+// build and to compare.
+func (pr *podRun) status(now time.Time, st *objects.PodStatus) {
 	pod := pr.pod
 	old := &pod.Status
-	st := objects.PodStatus{
+	*st = objects.PodStatus{
 		Phase:     pr.phase(),
 		HostIP:    pr.k.cfg.InternalIP,
 		StartTime: old.StartTime,
@@ -33,8 +35,8 @@ func (pr *podRun) status(now time.Time) objects.PodStatus {
 	}
 	// == rather than Equal: the very value, as the comparison with the
 	// reported status (reflect.DeepEqual) sees it.
-	if st.StartTime == nil || st.StartTime.Time != pr.seenAt {
-		st.StartTime = objects.NewTimePtr(pr.seenAt)
+	if st.StartTime == nil || *st.StartTime != *pr.startTime {
+		st.StartTime = pr.startTime
 	}
 	if st.QOSClass == "" {
 		st.QOSClass = qosClass(pod)
@@ -43,24 +45,15 @@ func (pr *podRun) status(now time.Time) objects.PodStatus {
 		st.PodIP = pr.ipText()
 		st.PodIPs = old.PodIPs
 		if len(st.PodIPs) != 1 || st.PodIPs[0] != (objects.PodIP{IP: st.PodIP}) {
-			st.PodIPs = []objects.PodIP{{IP: st.PodIP}}
+			st.PodIPs = pr.podIPs()
 		}
 	}
 	if pr.deadline {
 		st.Reason = ReasonDeadlineExceeded
 		st.Message = "Pod was active on the node longer than the specified deadline"
 	}
-	if len(pr.containers) > 0 {
-		st.ContainerStatuses = make([]objects.ContainerStatus, len(pr.containers))
-		for i, c := range pr.containers {
-			st.ContainerStatuses[i] = c.status()
-			if i < len(old.ContainerStatuses) {
-				shareUnchanged(&st.ContainerStatuses[i], &old.ContainerStatuses[i])
-			}
-		}
-	}
+	st.ContainerStatuses = pr.containerStatuses(old.ContainerStatuses)
 	st.Conditions = pr.conditions(now, st)
-	return st
 }
 
 // ipText is the pod's address as text, made once.
@@ -71,18 +64,49 @@ func (pr *podRun) ipText() string {
 	return pr.ipString
 }
 
-// shareUnchanged points cs's parts that equal those of was, the status
-// reported before, at was's.
-func shareUnchanged(cs, was *objects.ContainerStatus) {
-	if cs.Started != nil && was.Started != nil && *cs.Started == *was.Started {
-		cs.Started = was.Started
+// podIPs is status.podIPs for the pod's address, made once per address
+// (startSandbox forgets it); the statuses that report it share it.
+func (pr *podRun) podIPs() []objects.PodIP {
+	if pr.ipList == nil {
+		pr.ipList = []objects.PodIP{{IP: pr.ipText()}}
 	}
-	if s, w := cs.State.Running, was.State.Running; s != nil && w != nil && *s == *w {
-		cs.State.Running = w
+	return pr.ipList
+}
+
+// containerStatuses is the containers' statuses: was itself when every
+// one equals the status reported before, else a new list.
+func (pr *podRun) containerStatuses(was []objects.ContainerStatus) []objects.ContainerStatus {
+	if len(pr.containers) == 0 {
+		return nil
 	}
-	if s, w := cs.State.Waiting, was.State.Waiting; s != nil && w != nil && *s == *w {
-		cs.State.Waiting = w
+	buf := make([]objects.ContainerStatus, 0, 4) // on the stack for most pods
+	same := len(was) == len(pr.containers)
+	for i, c := range pr.containers {
+		var prev *objects.ContainerStatus
+		if i < len(was) {
+			prev = &was[i]
+		}
+		cs := c.status(prev)
+		same = same && cs == was[i]
+		buf = append(buf, cs)
 	}
+	if same {
+		return was
+	}
+	out := make([]objects.ContainerStatus, len(buf))
+	copy(out, buf)
+	return out
+}
+
+// shared returns was when it points at v, else a new pointer to v: a
+// status part that did not change stays the reported status's own.
+func shared[T comparable](v T, was *T) *T {
+	if was != nil && *was == v {
+		return was
+	}
+	p := new(T)
+	*p = v
+	return p
 }
 
 // phase follows the kubelet's getPhase: Pending while a container has never
@@ -127,22 +151,18 @@ func (pr *podRun) phase() string {
 }
 
 // conditions computes the pod's conditions in upstream's order, keeping a
-// condition's transition time while its status holds.
-func (pr *podRun) conditions(now time.Time, st objects.PodStatus) []objects.PodCondition {
+// condition's transition time while its status holds. They are the
+// reported status's own list when every one is unchanged.
+func (pr *podRun) conditions(now time.Time, st *objects.PodStatus) []objects.PodCondition {
+	prev := pr.pod.Status.Conditions
 	terminal := st.Phase == objects.PodSucceeded || st.Phase == objects.PodFailed
-	var unready []string
-	for _, cs := range st.ContainerStatuses {
-		if !cs.Ready {
-			unready = append(unready, cs.Name)
-		}
-	}
 	ready := objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionTrue}
 	switch {
 	case terminal:
 		ready = objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionFalse, Reason: ReasonPodCompleted}
-	case len(unready) > 0:
+	case !allReady(st.ContainerStatuses):
 		ready = objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionFalse, Reason: ReasonContainersNotReady,
-			Message: "containers with unready status: [" + strings.Join(unready, " ") + "]"}
+			Message: unreadyMessage(st.ContainerStatuses, conditionMessage(prev, objects.PodReady))}
 	}
 	containersReady := ready
 	containersReady.Type = objects.ContainersReady
@@ -154,18 +174,64 @@ func (pr *podRun) conditions(now time.Time, st objects.PodStatus) []objects.PodC
 	if terminal {
 		initialized.Reason = ReasonPodCompleted
 	}
-	out := make([]objects.PodCondition, 4, 5) // and the scheduler's
+	out := make([]objects.PodCondition, 4, 5) // and the scheduler's; on the stack
 	out[0] = objects.PodCondition{Type: objects.PodReadyToStartContainers, Status: sandbox}
 	out[1], out[2], out[3] = initialized, ready, containersReady
-	for _, c := range pr.pod.Status.Conditions {
+	for _, c := range prev {
 		if c.Type == objects.PodScheduled {
 			out = append(out, c) // the scheduler's
 		}
 	}
 	for i := range out {
-		out[i].LastTransitionTime = transitionTime(pr.pod.Status.Conditions, out[i], now)
+		out[i].LastTransitionTime = transitionTime(prev, out[i], now)
 	}
-	return out
+	if slices.Equal(out, prev) {
+		return prev
+	}
+	return append(make([]objects.PodCondition, 0, max(len(out), 5)), out...)
+}
+
+// allReady reports whether every container is ready.
+func allReady(statuses []objects.ContainerStatus) bool {
+	for i := range statuses {
+		if !statuses[i].Ready {
+			return false
+		}
+	}
+	return true
+}
+
+// unreadyMessage is the Ready condition's message naming the containers
+// that are not ready; was, the message reported before, when it is the
+// same text.
+func unreadyMessage(statuses []objects.ContainerStatus, was string) string {
+	var buf [128]byte
+	b := append(buf[:0], "containers with unready status: ["...)
+	first := true
+	for i := range statuses {
+		if statuses[i].Ready {
+			continue
+		}
+		if !first {
+			b = append(b, ' ')
+		}
+		b, first = append(b, statuses[i].Name...), false
+	}
+	b = append(b, ']')
+	if string(b) == was {
+		return was
+	}
+	return string(b)
+}
+
+// conditionMessage is the message of the condition of type t in conds.
+func conditionMessage(conds []objects.PodCondition, t string) string {
+	for i := range conds {
+		if conds[i].Type == t {
+			return conds[i].Message
+		}
+	}
+	return ""
 }
 
 // transitionTime keeps the previous transition time of a condition whose
@@ -182,40 +248,48 @@ func transitionTime(prev []objects.PodCondition, c objects.PodCondition, now tim
 	return objects.NewTime(now)
 }
 
-// status is the container's status as the kubelet reports it.
-func (c *container) status() objects.ContainerStatus {
-	started := c.running
+// status is the container's status as the kubelet reports it. Its
+// pointers are was's (the status reported before, or nil) where they
+// point at equal values, so that an unchanged status allocates nothing.
+func (c *container) status(was *objects.ContainerStatus) objects.ContainerStatus {
+	var prev objects.ContainerStatus
+	if was != nil {
+		prev = *was
+	}
 	cs := objects.ContainerStatus{
-		Name: c.spec.Name, Ready: c.ready, RestartCount: c.restarts, Started: &started,
+		Name: c.spec.Name, Ready: c.ready, RestartCount: c.restarts, Started: shared(c.running, prev.Started),
 		Image: c.spec.Image,
 	}
 	if c.everStarted {
 		names := c.pr.k.imageNames(c.image)
 		cs.Image, cs.ImageID = names.full, names.digest
 	}
+	waiting := func(w objects.ContainerStateWaiting) *objects.ContainerStateWaiting {
+		return shared(w, prev.State.Waiting)
+	}
 	switch {
 	case c.running:
-		cs.State.Running = &objects.ContainerStateRunning{StartedAt: objects.NewTime(c.current.started)}
+		cs.State.Running = shared(objects.ContainerStateRunning{StartedAt: objects.NewTime(c.current.started)}, prev.State.Running)
 		cs.ContainerID = c.containerID()
 		cs.LastState.Terminated = c.last
 	case c.crashLoop:
-		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingCrashLoopBackOff, Message: c.waitingMessage}
+		cs.State.Waiting = waiting(objects.ContainerStateWaiting{Reason: WaitingCrashLoopBackOff, Message: c.waitingMessage})
 		cs.LastState.Terminated = c.terminated
 	case c.configErr != "" && !c.pulling:
-		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingCreateContainerConfigError, Message: c.configErr}
+		cs.State.Waiting = waiting(objects.ContainerStateWaiting{Reason: WaitingCreateContainerConfigError, Message: c.configErr})
 		cs.LastState.Terminated = c.terminated
-	case c.pullWaiting() != nil:
-		cs.State.Waiting = c.pullWaiting()
+	case c.pull.shownReason != "":
+		cs.State.Waiting = waiting(c.pullWaiting())
 		cs.LastState.Terminated = c.terminated
 	case c.terminated != nil && c.restartAt.IsZero() && !c.pulling:
 		cs.State.Terminated = c.terminated
 		cs.ContainerID = c.terminated.ContainerID
 		cs.LastState.Terminated = c.last
 	case c.neverPull:
-		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingErrImageNeverPull,
-			Message: fmt.Sprintf("Container image %q is not present with pull policy of Never", c.spec.Image)}
+		cs.State.Waiting = waiting(objects.ContainerStateWaiting{Reason: WaitingErrImageNeverPull,
+			Message: fmt.Sprintf("Container image %q is not present with pull policy of Never", c.spec.Image)})
 	default:
-		cs.State.Waiting = &objects.ContainerStateWaiting{Reason: WaitingContainerCreating}
+		cs.State.Waiting = waiting(objects.ContainerStateWaiting{Reason: WaitingContainerCreating})
 		cs.LastState.Terminated = c.terminated
 	}
 	return cs

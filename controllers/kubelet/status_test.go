@@ -1,0 +1,69 @@
+package kubelet
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubesim/kubesim/objects"
+)
+
+// runtimeContainerID spells out what hexID computes with fmt: checked
+// against it, for short and long names and for several restart counts.
+func TestRuntimeContainerIDMatchesHexID(t *testing.T) {
+	long := strings.Repeat("x", 200) // past runtimeContainerID's stack buffer
+	for _, uid := range []string{"", "uid-1", "0b7e4c1a-5f0e-4d8e-9a43-3f1d6c2b9e10", long} {
+		for _, name := range []string{"", "c", "worker", long} {
+			for _, restarts := range []int32{0, 1, 9, 10, 12345, -1} {
+				want := "containerd://" + hexID(uid, name, restarts)
+				assert.Equal(t, want, runtimeContainerID(uid, name, restarts), "%q %q %d", uid, name, restarts)
+			}
+		}
+	}
+}
+
+// A status built against the reported one shares the parts that did not
+// change, and equals the status built with nothing to share: the sharing
+// changes what is allocated, never what is reported.
+func TestStatusSharesUnchangedPartsWithoutChangingThem(t *testing.T) {
+	r := newPullRig(t, nil, "busybox:1.36", "busybox:1.36")
+	for _, at := range []time.Duration{0, 500 * time.Millisecond, 2 * time.Second, 30 * time.Second} {
+		r.runUntil(t0.Add(at))
+		obj, err := r.s.Get(r.key)
+		require.NoError(t, err)
+		stored := obj.(*objects.Pod)
+		pr := r.k.pods[r.key]
+		require.NotNil(t, pr)
+
+		pr.pod = stored
+		var shared objects.PodStatus
+		pr.status(r.now, &shared)
+		pr.pod = stored.DeepCopy()
+		var fresh objects.PodStatus
+		pr.status(r.now, &fresh)
+		pr.pod = stored
+
+		assert.Equal(t, fresh, shared, "at %v", at)
+		assert.Equal(t, stored.Status, shared, "at %v: the rig applied every update", at)
+		if len(stored.Status.ContainerStatuses) > 0 {
+			assert.Same(t, &stored.Status.ContainerStatuses[0], &shared.ContainerStatuses[0], "at %v", at)
+		}
+		assert.Same(t, &stored.Status.Conditions[0], &shared.Conditions[0], "at %v", at)
+		assert.Empty(t, r.k.Reconcile(r.now, r.s, r.key).Actions, "at %v: nothing to write", at)
+	}
+}
+
+// The Ready condition names every container that is not ready, in order.
+func TestUnreadyMessage(t *testing.T) {
+	statuses := []objects.ContainerStatus{{Name: "a"}, {Name: "b", Ready: true}, {Name: "c"}}
+	want := "containers with unready status: [a c]"
+	assert.Equal(t, want, unreadyMessage(statuses, ""))
+	was := fmt.Sprint("containers with unready status: [a c]") // a string of its own
+	assert.Equal(t, unsafe.StringData(was), unsafe.StringData(unreadyMessage(statuses, was)), "the reported text is kept")
+	assert.Equal(t, "containers with unready status: []", unreadyMessage(nil, want))
+}
