@@ -61,21 +61,19 @@ func sizerFor(t reflect.Type) sizer {
 }
 
 func buildSizer(t reflect.Type) sizer {
-	switch t {
-	case sizeTimeType:
-		return func(v reflect.Value) int { return timeSize(valueAs[Time](v).Time) }
-	case sizeQuantityType:
+	if s := marshalerSizer(t); s != nil {
+		return s
+	}
+	if t.Kind() == reflect.Pointer && marshalerSizer(t.Elem()) != nil {
+		// *Time, *Quantity, *IntOrString: their MarshalJSON has a value
+		// receiver, so encoding/json writes a nil one as null and a
+		// non-nil one as what it points to.
+		elem := sizerFor(t.Elem())
 		return func(v reflect.Value) int {
-			q := valueAs[Quantity](v)
-			return quotedLen(q.String())
-		}
-	case sizeIntOrStringType:
-		return func(v reflect.Value) int {
-			x := valueAs[IntOrString](v)
-			if x.Type == IntOrStringString {
-				return quotedLen(x.StrVal)
+			if v.IsNil() {
+				return len("null")
 			}
-			return intLen(int64(x.IntVal))
+			return elem(v.Elem())
 		}
 	}
 	if t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType) {
@@ -138,6 +136,29 @@ func buildSizer(t reflect.Type) sizer {
 	return encodeSize // floats, complex numbers and the like
 }
 
+// marshalerSizer measures the json.Marshalers of this package's types
+// without calling them, or returns nil for any other type.
+func marshalerSizer(t reflect.Type) sizer {
+	switch t {
+	case sizeTimeType:
+		return func(v reflect.Value) int { return timeSize(valueAs[Time](v).Time) }
+	case sizeQuantityType:
+		return func(v reflect.Value) int {
+			q := valueAs[Quantity](v)
+			return quantityLen(&q)
+		}
+	case sizeIntOrStringType:
+		return func(v reflect.Value) int {
+			x := valueAs[IntOrString](v)
+			if x.Type == IntOrStringString {
+				return quotedLen(x.StrVal)
+			}
+			return intLen(int64(x.IntVal))
+		}
+	}
+	return nil
+}
+
 // valueAs reads v as a T without the allocation that boxing it would make.
 func valueAs[T any](v reflect.Value) T {
 	if v.CanAddr() {
@@ -173,22 +194,28 @@ func mapSizer(t reflect.Type) sizer {
 	if t.Key().Kind() != reflect.String || t.Key().Implements(reflect.TypeFor[interface{ MarshalText() ([]byte, error) }]()) {
 		return encodeSize
 	}
-	if t == reflect.TypeFor[map[string]string]() {
+	switch t {
+	case reflect.TypeFor[map[string]string]():
 		return func(v reflect.Value) int {
 			if v.IsNil() {
 				return len("null")
 			}
-			m := valueAs[map[string]string](v)
 			n := 2
-			first := true
-			for k, val := range m {
-				if !first {
-					n++
-				}
-				first = false
-				n += quotedLen(k) + 1 + quotedLen(val)
+			for k, val := range valueAs[map[string]string](v) {
+				n += quotedLen(k) + 1 + quotedLen(val) + 1 // "k":v,
 			}
-			return n
+			return n - min(1, v.Len()) // no comma after the last
+		}
+	case reflect.TypeFor[ResourceList]():
+		return func(v reflect.Value) int {
+			if v.IsNil() {
+				return len("null")
+			}
+			n := 2
+			for k, q := range valueAs[ResourceList](v) {
+				n += quotedLen(k) + 1 + quantityLen(&q) + 1
+			}
+			return n - min(1, v.Len())
 		}
 	}
 	elem := sizerFor(t.Elem())
@@ -196,17 +223,21 @@ func mapSizer(t reflect.Type) sizer {
 		if v.IsNil() {
 			return len("null")
 		}
+		if v.Len() == 0 {
+			return len("{}")
+		}
+		// Values set from the iterator in place: Key and Value would
+		// allocate a copy of each key and element.
+		key := reflect.New(t.Key()).Elem()
+		val := reflect.New(t.Elem()).Elem()
 		n := 2
 		iter := v.MapRange()
-		first := true
 		for iter.Next() {
-			if !first {
-				n++
-			}
-			first = false
-			n += quotedLen(iter.Key().String()) + 1 + elem(iter.Value())
+			key.SetIterKey(iter)
+			val.SetIterValue(iter)
+			n += quotedLen(key.String()) + 1 + elem(val) + 1
 		}
-		return n
+		return n - 1
 	}
 }
 
@@ -345,14 +376,29 @@ func isZeroMethod(v reflect.Value) (zero, ok bool) {
 	return false, false
 }
 
-// timeSize is the length of Time's encoding: "null", or RFC 3339 quoted.
+// timeSize is the length of Time's encoding: "null", or RFC 3339 in UTC,
+// quoted, without formatting it. Everything but the year has a fixed width
+// ("-01-02T15:04:05Z": no fraction, the zone always Z); the year has at
+// least four digits and a minus sign before zero, as time.Format writes it.
 func timeSize(t time.Time) int {
 	if t.IsZero() {
 		return len("null")
 	}
-	var buf [48]byte
-	return len(t.UTC().AppendFormat(buf[:0], time.RFC3339)) + 2
+	const quotes, afterYear = 2, len("-01-02T15:04:05Z")
+	year := int64(t.UTC().Year())
+	n := quotes + afterYear
+	if year < 0 {
+		n++ // -
+		year = -year
+	}
+	return n + max(4, uintLen(uint64(year)))
 }
+
+// quantityLen is the length of Quantity's encoding: its string quoted,
+// which MarshalJSON writes. q is the caller's copy: String caches the
+// canonical form in it when the Quantity has none (one made by arithmetic
+// rather than parsed), and the caller's value must not change.
+func quantityLen(q *Quantity) int { return quotedLen(q.String()) }
 
 func intLen(i int64) int {
 	var buf [24]byte
@@ -368,31 +414,37 @@ func uintLen(u uint64) int {
 // its escapes, HTML-safe (<, > and & as \u003c...), invalid UTF-8 as
 // \ufffd, U+2028 and U+2029 escaped.
 func quotedLen(s string) int {
-	n := 2
+	n := len(`""`) + len(s)
 	for i := 0; i < len(s); {
 		b := s[i]
 		if b < utf8.RuneSelf {
-			switch {
-			case b == '"' || b == '\\' || b == '\n' || b == '\r' || b == '\t' || b == '\b' || b == '\f':
-				n += 2
-			case b < 0x20 || b == '<' || b == '>' || b == '&':
-				n += 6
-			default:
-				n++
-			}
+			n += int(asciiEscapeExtra[b])
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			n += 6
+			n += len(`\ufffd`) - 1
 		case r == '\u2028' || r == '\u2029':
-			n += 6
-		default:
-			n += size
+			n += len(`\u2028`) - size
 		}
 		i += size
 	}
 	return n
 }
+
+// asciiEscapeExtra is how many bytes encoding/json's escape of an ASCII
+// byte adds to the byte itself: 1 for \" \\ \n \r \t \b \f, 5 for the
+// other control characters and the HTML-unsafe < > & (\u003c), else 0.
+var asciiEscapeExtra = func() (t [utf8.RuneSelf]uint8) {
+	for b := range byte(utf8.RuneSelf) {
+		switch {
+		case b == '"' || b == '\\' || b == '\n' || b == '\r' || b == '\t' || b == '\b' || b == '\f':
+			t[b] = 1 // \n
+		case b < 0x20 || b == '<' || b == '>' || b == '&':
+			t[b] = 5 // \u003c
+		}
+	}
+	return t
+}()

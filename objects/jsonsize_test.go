@@ -2,6 +2,7 @@ package objects
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,84 @@ func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
 	assertSize(t, map[string]any{"n": 1.5, "s": []any{"x", nil, true}}, "interfaces and floats")
 }
 
+// sizeProbe holds each type EncodedSize measures without encoding, in
+// each place it can stand: a value, a pointer, omitempty and omitzero,
+// a map value, a slice element.
+type sizeProbe struct {
+	Time        Time                    `json:"time"`
+	TimeZero    Time                    `json:"timeZero,omitzero"`
+	TimePtr     *Time                   `json:"timePtr"`
+	TimeOmit    *Time                   `json:"timeOmit,omitempty"`
+	Times       []Time                  `json:"times"`
+	TimeMap     map[string]Time         `json:"timeMap"`
+	Quantity    Quantity                `json:"quantity"`
+	QuantityPtr *Quantity               `json:"quantityPtr"`
+	Resources   ResourceList            `json:"resources"`
+	ResOmit     ResourceList            `json:"resOmit,omitempty"`
+	Int         IntOrString             `json:"int"`
+	IntPtr      *IntOrString            `json:"intPtr"`
+	IntMap      map[string]*IntOrString `json:"intMap"`
+	Labels      map[string]string       `json:"labels"`
+	Named       map[sizeKey]int32       `json:"named"`
+}
+
+type sizeKey string
+
+// Times, quantities and int-or-strings measure as their MarshalJSON
+// writes them, wherever they stand: times zero (in any zone), with
+// fractions of a second, in other zones (a UTC year of another length
+// than the local one), years of 1 to 5 digits and negative; quantities
+// of every format, parsed (their string kept as written, canonical or
+// not) or computed; int-or-strings of both kinds; nil and empty maps.
+func TestEncodedSizeFastPaths(t *testing.T) {
+	newYork, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	times := []time.Time{
+		{}, time.Time{}.In(newYork), time.Unix(0, 0),
+		time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC),
+		time.Date(2024, 5, 1, 10, 0, 0, 123456789, time.UTC),
+		time.Date(2024, 5, 1, 10, 0, 0, 5e8, time.FixedZone("IST", 5*3600+1800)),
+		time.Date(2024, 1, 1, 0, 30, 0, 0, newYork),
+		time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("EST", -5*3600)), // 10000 in UTC
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600)),     // 9999 in UTC
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-12345, 6, 7, 0, 0, 0, 0, time.UTC), time.Date(123456, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	quantities := []Quantity{{}, *NewQuantity(0, BinarySI), *NewQuantity(5, BinarySI), *NewQuantity(3<<30, BinarySI),
+		*NewQuantity(1500, DecimalExponent), *NewMilliQuantity(1500, DecimalSI), *NewMilliQuantity(-250, BinarySI)}
+	for _, s := range []string{"0", "100m", "1", "+1", "-1", "1.5", "0.1", "1k", "1000", "1500m", "64Mi", "1Gi", "1.5Gi",
+		"1023Ki", "512", "1e3", "12e-3", "1E6", "9223372036854775807", "1E100", "100000000000000000000000", "0.000000001", "1n"} {
+		q := MustParseQuantity(s)
+		computed := q.DeepCopy()
+		computed.Add(MustParseQuantity("0"))
+		quantities = append(quantities, q, computed)
+	}
+	ints := []IntOrString{{}, FromInt(80), FromInt(-5), FromInt(math.MaxInt32), FromInt(math.MinInt32),
+		FromString(""), FromString("25%"), FromString("<http>&\"\n"), FromString("bad \xff \u2028")}
+
+	assertSize(t, &sizeProbe{}, "zero probe")
+	assertSize(t, &sizeProbe{TimeMap: map[string]Time{}, Resources: ResourceList{}, ResOmit: ResourceList{},
+		IntMap: map[string]*IntOrString{}, Labels: map[string]string{}, Named: map[sizeKey]int32{}}, "empty maps")
+	for _, tm := range times {
+		x := Time{tm}
+		assertSize(t, x, "time "+tm.String())
+		assertSize(t, &sizeProbe{Time: x, TimeZero: x, TimePtr: &x, TimeOmit: &x, Times: []Time{x, x},
+			TimeMap: map[string]Time{"a": x, "b": {}}}, "time "+tm.String())
+	}
+	for _, q := range quantities {
+		assertSize(t, q, "quantity "+q.String())
+		assertSize(t, &sizeProbe{Quantity: q, QuantityPtr: &q, Resources: ResourceList{"cpu": q, "<m>": q}, ResOmit: ResourceList{"x": q}},
+			"quantity "+q.String())
+	}
+	for _, x := range ints {
+		assertSize(t, x, "int-or-string "+x.String())
+		assertSize(t, &sizeProbe{Int: x, IntPtr: &x, IntMap: map[string]*IntOrString{"a": &x, "b": nil}}, "int-or-string "+x.String())
+	}
+	assertSize(t, &sizeProbe{Labels: map[string]string{"a": "1", "b": ""}, Named: map[sizeKey]int32{"k": 1, "<": -2}}, "maps")
+	assertSize(t, benchPod(), "benchmark pod")
+}
+
 // FuzzEncodedSize decodes arbitrary manifests and checks the measure of
 // every object against encoding/json.
 func FuzzEncodedSize(f *testing.F) {
@@ -97,4 +176,54 @@ func FuzzEncodedSize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// benchPod is a finished Job pod as the store holds it after the kubelet's
+// last status write: labels, owner, finalizer, requests, conditions with
+// times, a terminated container status.
+func benchPod() *Pod {
+	t0 := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	yes := true
+	cond := func(typ string) PodCondition {
+		return PodCondition{Type: typ, Status: ConditionFalse, LastTransitionTime: NewTime(t0.Add(35 * time.Second)), Reason: "PodCompleted"}
+	}
+	return &Pod{
+		TypeMeta: TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: ObjectMeta{Name: "job-17-x7k2p", GenerateName: "job-17-", Namespace: "default",
+			UID: "0b6f5c1e-8a51-4d47-9a3e-2f0c4d6b7a11", ResourceVersion: "12345",
+			CreationTimestamp: NewTime(t0),
+			Labels: map[string]string{"batch.kubernetes.io/controller-uid": "5d3c9a0e-1f2b-4c3d-8e9f-0a1b2c3d4e5f",
+				"batch.kubernetes.io/job-name": "job-17", "controller-uid": "5d3c9a0e-1f2b-4c3d-8e9f-0a1b2c3d4e5f", "job-name": "job-17"},
+			Annotations:     map[string]string{"batch.kubernetes.io/job-completion-index": "3"},
+			OwnerReferences: []OwnerReference{{APIVersion: "batch/v1", Kind: "Job", Name: "job-17", UID: "5d3c9a0e-1f2b-4c3d-8e9f-0a1b2c3d4e5f", Controller: &yes, BlockOwnerDeletion: &yes}},
+			Finalizers:      []string{"batch.kubernetes.io/job-tracking"},
+		},
+		Spec: PodSpec{RestartPolicy: RestartPolicyNever, NodeName: "k8s-node1",
+			Containers: []Container{{Name: "work", Image: "busybox:1.36", Command: []string{"sh", "-c", "echo working; sleep 30"},
+				Resources: ResourceRequirements{Requests: ResourceList{ResourceCPU: MustParseQuantity("100m"), ResourceMemory: MustParseQuantity("64Mi")}}}}},
+		Status: PodStatus{Phase: PodSucceeded, HostIP: "192.168.122.25", PodIP: "10.244.1.17", PodIPs: []PodIP{{IP: "10.244.1.17"}},
+			StartTime:  NewTimePtr(t0.Add(time.Second)),
+			Conditions: []PodCondition{cond("PodReadyToStartContainers"), cond(PodInitialized), cond(PodReady), cond(ContainersReady), cond(PodScheduled)},
+			ContainerStatuses: []ContainerStatus{{Name: "work", Image: "docker.io/library/busybox:1.36", ImageID: "docker.io/library/busybox@sha256:0123456789abcdef",
+				ContainerID: "containerd://0123456789abcdef",
+				State: ContainerState{Terminated: &ContainerStateTerminated{ExitCode: 0, Reason: "Completed",
+					StartedAt: NewTime(t0.Add(3 * time.Second)), FinishedAt: NewTime(t0.Add(33 * time.Second)), ContainerID: "containerd://0123456789abcdef"}}}},
+			QOSClass: "Burstable"},
+	}
+}
+
+// BenchmarkEncodedSize measures a finished Job pod, as the store does on
+// every write for etcd's quota:
+//
+//	go test -run '^$' -bench EncodedSize -benchmem ./objects/
+func BenchmarkEncodedSize(b *testing.B) {
+	pod := benchPod()
+	want, err := json.Marshal(pod)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if EncodedSize(pod) != len(want) {
+			b.Fatal("size differs from encoding/json's")
+		}
+	}
 }
