@@ -114,7 +114,7 @@ func TestEncodedSizeFastPaths(t *testing.T) {
 		time.Date(2024, 5, 1, 10, 0, 0, 5e8, time.FixedZone("IST", 5*3600+1800)),
 		time.Date(2024, 1, 1, 0, 30, 0, 0, newYork),
 		time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("EST", -5*3600)), // 10000 in UTC
-		time.Date(10000, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600)),     // 9999 in UTC
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600)),      // 9999 in UTC
 		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
 		time.Date(999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(-12345, 6, 7, 0, 0, 0, 0, time.UTC), time.Date(123456, 1, 1, 0, 0, 0, 0, time.UTC),
