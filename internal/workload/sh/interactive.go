@@ -3,8 +3,6 @@ package sh
 import (
 	"errors"
 	"strings"
-
-	"github.com/kubesim/kubesim/internal/workload/proc"
 )
 
 // ps2 is the prompt of a command that goes on on the next line.
@@ -78,17 +76,8 @@ func (sh *Shell) repl(io *IO) error {
 func (sh *Shell) runTyped(list *shList, io *IO) error {
 	sh.line = 1
 	err := sh.runList(list, io)
-	var exit *shExit
-	var halt *proc.Halt
-	var ctl *shLoopCtl
-	var ret *shReturn
-	switch {
-	case err == nil, errors.As(err, &ctl), errors.As(err, &ret):
+	if err == nil || isLoopCtl(err) || isReturn(err) {
 		return nil
-	case errors.As(err, &exit), errors.As(err, &halt):
-		return err
-	case crashed(err):
-		return err
 	}
 	return err
 }

@@ -106,8 +106,8 @@ func progShell(parent *Shell, argv []string, io *IO) error {
 
 // crashed reports whether err is a stack overflow.
 func crashed(err error) bool {
-	var c *proc.Crash
-	return errors.As(err, &c)
+	_, ok := errors.AsType[*proc.Crash](err)
+	return ok
 }
 
 // runScript parses and runs a whole script in sh; exit and set -e end it
@@ -116,22 +116,18 @@ func (sh *Shell) runScript(src string, io *IO) error {
 	sh.status = 0
 	list, err := sh.run.scripts.parse(src)
 	if err != nil {
-		var syn *shSyntaxError
-		if errors.As(err, &syn) {
+		if syn, ok := errors.AsType[*shSyntaxError](err); ok {
 			io.stderr.write(sh, sh.dialect.syntaxError(syn)+"\n")
 		}
 		sh.status = 2
 		return nil
 	}
 	err = sh.runList(list, io)
-	var exit *shExit
-	var ctl *shLoopCtl
-	var ret *shReturn
-	switch {
-	case errors.As(err, &exit):
+	if exit, ok := errors.AsType[*shExit](err); ok {
 		sh.status = exit.code
 		return nil
-	case errors.As(err, &ctl), errors.As(err, &ret):
+	}
+	if isLoopCtl(err) || isReturn(err) {
 		return nil
 	}
 	return err

@@ -49,14 +49,11 @@ func (sh *Shell) runBackground(ao *shAndOr, io *IO) error {
 // and crash only end it (its status stays in sh), while a spinning or
 // over-budget job freezes the whole process.
 func (sh *Shell) endThread(err error) {
-	var exit *shExit
-	var halt *proc.Halt
-	switch {
-	case errors.As(err, &exit):
+	if exit, ok := errors.AsType[*shExit](err); ok {
 		sh.status = exit.code
-	case crashed(err):
+	} else if crashed(err) {
 		sh.status = proc.CrashStatus
-	case errors.As(err, &halt) && halt.Reason != proc.StopKilled:
+	} else if halt, ok := errors.AsType[*proc.Halt](err); ok && halt.Reason != proc.StopKilled {
 		sh.run.proc.Freeze(halt.Reason)
 	}
 }
@@ -166,8 +163,20 @@ func (sh *Shell) runPipe(pl *shPipeline, io *IO) error {
 }
 
 func isExit(err error) bool {
-	var e *shExit
-	return errors.As(err, &e)
+	_, ok := errors.AsType[*shExit](err)
+	return ok
+}
+
+// isLoopCtl reports whether err is a break or continue.
+func isLoopCtl(err error) bool {
+	_, ok := errors.AsType[*shLoopCtl](err)
+	return ok
+}
+
+// isReturn reports whether err is a function's return.
+func isReturn(err error) bool {
+	_, ok := errors.AsType[*shReturn](err)
+	return ok
 }
 
 func boolStatus(ok bool) int {
@@ -259,8 +268,8 @@ func (sh *Shell) runIf(c *shIf, io *IO) error {
 // loopCtl interprets a break or continue reaching a loop: it reports
 // whether the loop stops, and the error to pass further out.
 func loopCtl(err error) (stop bool, cont bool, out error) {
-	var ctl *shLoopCtl
-	if !errors.As(err, &ctl) {
+	ctl, ok := errors.AsType[*shLoopCtl](err)
+	if !ok {
 		return err != nil, false, err
 	}
 	if ctl.n > 1 {
@@ -348,12 +357,11 @@ func (sh *Shell) runGroup(c *shGroup, io *IO) error {
 	err := sub.runList(c.body, io)
 	sh.now = sub.now
 	sh.status = sub.status
-	var exit *shExit
-	switch {
-	case errors.As(err, &exit):
+	if exit, ok := errors.AsType[*shExit](err); ok {
 		sh.status = exit.code
 		return sh.checkErrexit()
-	case crashed(err):
+	}
+	if crashed(err) {
 		// A subshell is a process: its stack overflow ends it alone.
 		sh.status = proc.CrashStatus
 		return sh.checkErrexit()
@@ -387,8 +395,7 @@ func (sh *Shell) runFunction(body shCommand, argv []string, io *IO) error {
 	sh.restoreLocals()
 	sh.funcDepth--
 	sh.args = saved
-	var ret *shReturn
-	if errors.As(err, &ret) {
+	if ret, ok := errors.AsType[*shReturn](err); ok {
 		sh.status = ret.code
 		return nil
 	}

@@ -182,11 +182,9 @@ func (sh *Shell) cmdSubst(l *shList, io *IO) (string, error) {
 	err := sub.runList(l, &IO{stdin: io.stdin, stdout: buf, stderr: io.stderr})
 	sh.now = sub.now
 	status := sub.status
-	var exit *shExit
-	switch {
-	case errors.As(err, &exit):
+	if exit, ok := errors.AsType[*shExit](err); ok {
 		status, err = exit.code, nil
-	case crashed(err):
+	} else if crashed(err) {
 		status, err = proc.CrashStatus, nil // the substitution's subshell died alone
 	}
 	if err != nil {

@@ -196,11 +196,13 @@ func (sh *Shell) scriptAt(p string) (Program, bool) {
 // redirect applies redirections, returning the command's streams. On a
 // failure it prints the shell's message and reports false.
 func (sh *Shell) redirect(rs []*shRedir, io *IO) (*IO, bool) {
+	if len(rs) == 0 {
+		return io, true // nothing writes through an IO but redirectOne, to its copy
+	}
 	out := *io
 	for _, r := range rs {
 		if err := sh.redirectOne(r, &out, io); err != nil {
-			var halt *proc.Halt
-			if errors.As(err, &halt) {
+			if _, ok := errors.AsType[*proc.Halt](err); ok {
 				return &out, false
 			}
 			io.stderr.write(sh, err.Error()+"\n")

@@ -134,14 +134,11 @@ func Start(p *proc.Proc, cfg Config) *Run {
 // last command's at the end of its input.
 func interactiveExit(root *Shell, err error) proc.Exit {
 	res := proc.Exit{Stop: proc.StopExited, Code: root.status}
-	var exit *shExit
-	var halt *proc.Halt
-	switch {
-	case errors.As(err, &exit):
+	if exit, ok := errors.AsType[*shExit](err); ok {
 		res.Code = exit.code
-	case crashed(err):
+	} else if crashed(err) {
 		res.Code = proc.CrashStatus
-	case errors.As(err, &halt):
+	} else if halt, ok := errors.AsType[*proc.Halt](err); ok {
 		res.Stop = halt.Reason
 	}
 	return res
@@ -164,15 +161,11 @@ func execute(root *Shell, argv []string, io *IO) proc.Exit {
 	root.line = 1
 	err := prog(root, argv, io)
 	res := proc.Exit{Stop: proc.StopExited, Code: root.status}
-	var exit *shExit
-	var halt *proc.Halt
-	var crash *proc.Crash
-	switch {
-	case errors.As(err, &exit):
+	if exit, ok := errors.AsType[*shExit](err); ok {
 		res.Code = exit.code
-	case errors.As(err, &crash):
+	} else if crashed(err) {
 		res.Code = proc.CrashStatus
-	case errors.As(err, &halt):
+	} else if halt, ok := errors.AsType[*proc.Halt](err); ok {
 		res.Stop = halt.Reason
 	}
 	return res
