@@ -37,7 +37,7 @@ var _ vfs.Filesystem = clockFS{}
 // is read by clock: every change lands at start plus clock(), and is
 // logged as a Write when the process records its writes.
 func (p *Proc) Files(clock func() time.Duration) vfs.Filesystem {
-	return clockFS{r: p.files, clock: clock}
+	return clockFS{r: &p.files, clock: clock}
 }
 
 func (f clockFS) bind() *recorder {

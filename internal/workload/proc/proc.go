@@ -43,7 +43,7 @@ type Proc struct {
 	steps        int64 // commands run in all
 	work         int64 // bytes expanded, read and written in all
 
-	files     *recorder
+	files     recorder
 	lines     []Line
 	outBytes  int
 	truncated bool
@@ -54,6 +54,12 @@ type Proc struct {
 	mainCode int
 	stop     StopReason // why the process is frozen or gone (zero while it runs)
 	startErr string
+
+	// main is the first thread (the main program's) and threadsBuf the
+	// first of threads, in the Proc itself: most processes never fork,
+	// and one allocation less starts them.
+	main       Thread
+	threadsBuf [1]*Thread
 }
 
 // Options are how a process is started.
@@ -153,7 +159,8 @@ type Exit struct {
 // Main gives it a program and RunUntil runs it.
 func New(start time.Time, fsys vfs.Filesystem, opt Options) *Proc {
 	p := &Proc{start: start, override: opt.DurationOverride}
-	p.files = &recorder{fs: fsys, start: start, live: !opt.Record}
+	p.files = recorder{fs: fsys, start: start, live: !opt.Record}
+	p.threads = p.threadsBuf[:0]
 	return p
 }
 
@@ -182,7 +189,11 @@ func (p *Proc) Main(body func(t *Thread) (Exit, time.Duration)) {
 // returns the thread's clock when it ends.
 func (p *Proc) Spawn(at time.Duration, body func(t *Thread) time.Duration) *Thread {
 	p.nextID++
-	t := &Thread{id: p.nextID, proc: p, state: threadNew, wake: at, now: at}
+	t := &p.main
+	if p.nextID > 1 {
+		t = new(Thread)
+	}
+	*t = Thread{id: p.nextID, proc: p, state: threadNew, wake: at, now: at}
 	t.next, t.halt = iter.Pull(func(yield func(struct{}) bool) {
 		t.yield = yield
 		t.now = body(t)

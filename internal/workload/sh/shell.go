@@ -1,7 +1,8 @@
 package sh
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -168,29 +169,27 @@ func (sh *Shell) environ() []string {
 // exported lists the exported variables in the order they were first set:
 // the environment a child process inherits.
 func (sh *Shell) exported() []EnvVar {
-	seqs := make([]int, 0, len(sh.vars))
-	out := make([]EnvVar, 0, len(sh.vars))
+	// Sorted on the stack for the usual few dozen variables; seqs are
+	// unique, so the order is the same whatever the sort.
+	var buf [48]seqVar
+	vars := buf[:0]
 	for name, v := range sh.vars {
 		if v.exported {
-			seqs = append(seqs, v.seq)
-			out = append(out, EnvVar{Name: name, Value: v.value})
+			vars = append(vars, seqVar{seq: v.seq, EnvVar: EnvVar{Name: name, Value: v.value}})
 		}
 	}
-	sort.Sort(bySeq{seqs, out})
+	slices.SortFunc(vars, func(a, b seqVar) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]EnvVar, len(vars))
+	for i := range vars {
+		out[i] = vars[i].EnvVar
+	}
 	return out
 }
 
-// bySeq sorts variables by their seqs, kept alongside.
-type bySeq struct {
-	seqs []int
-	vars []EnvVar
-}
-
-func (b bySeq) Len() int           { return len(b.seqs) }
-func (b bySeq) Less(i, j int) bool { return b.seqs[i] < b.seqs[j] }
-func (b bySeq) Swap(i, j int) {
-	b.seqs[i], b.seqs[j] = b.seqs[j], b.seqs[i]
-	b.vars[i], b.vars[j] = b.vars[j], b.vars[i]
+// seqVar is a variable with its seq, for sorting.
+type seqVar struct {
+	seq int
+	EnvVar
 }
 
 // step charges one command against the process's budgets (see

@@ -106,6 +106,9 @@ func (sh *Shell) assignFor(assigns []shAssign, cmd string, io *IO) (func(), erro
 			sh.vars[a.name].exported = true
 		}
 	}
+	if len(undo) == 0 {
+		return noRestore, nil
+	}
 	return func() {
 		for i := len(undo) - 1; i >= 0; i-- {
 			if undo[i].old == nil {
@@ -116,6 +119,9 @@ func (sh *Shell) assignFor(assigns []shAssign, cmd string, io *IO) (func(), erro
 		}
 	}, nil
 }
+
+// noRestore is assignFor's undo when there is nothing to undo.
+func noRestore() {}
 
 // dispatch runs a command by name: function, builtin, or program.
 func (sh *Shell) dispatch(argv []string, io *IO) error {

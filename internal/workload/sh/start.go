@@ -101,8 +101,10 @@ func (r *Run) SetNetwork(n Network) { r.run.net = n }
 // with the runtime's "executable file not found" message), and no shell
 // parses argv.
 func Start(p *proc.Proc, cfg Config) *Run {
-	run := &shRun{proc: p, start: p.Start(), userland: cfg.Userland, hostname: cfg.Hostname, search: cfg.DNSSearch,
-		scripts: cfg.Scripts}
+	// One allocation for what the process keeps while it lives.
+	s := &started{run: shRun{proc: p, start: p.Start(), userland: cfg.Userland, hostname: cfg.Hostname,
+		search: cfg.DNSSearch, scripts: cfg.Scripts}}
+	run, in, io := &s.run, &s.in, &s.io
 	name := "sh"
 	if cfg.Interactive && len(cfg.Argv) > 0 {
 		name = strings.TrimPrefix(cfg.Argv[0], "-")
@@ -111,23 +113,34 @@ func Start(p *proc.Proc, cfg Config) *Run {
 	if cfg.Dir != "" {
 		root.cwd = cleanPath(cfg.Dir)
 	}
-	in := &shInput{data: cfg.Stdin}
+	*in = shInput{data: cfg.Stdin}
 	if cfg.StdinPipe != nil {
-		in = &shInput{pipe: cfg.StdinPipe}
+		*in = shInput{pipe: cfg.StdinPipe}
 	}
 	if cfg.TTY || cfg.Interactive {
 		run.tty = in
 	}
-	io := &IO{stdin: in, stdout: logSink{stream: proc.Stdout}, stderr: logSink{stream: proc.Stderr}}
-	argv := cfg.Argv
+	*io = IO{stdin: in, stdout: logSink{stream: proc.Stdout}, stderr: logSink{stream: proc.Stderr}}
+	argv, interactive := cfg.Argv, cfg.Interactive // not cfg itself: the closure would keep it all
 	p.Main(func(t *proc.Thread) (proc.Exit, time.Duration) {
 		root.th = t
-		if cfg.Interactive {
+		if interactive {
 			return interactiveExit(root, root.repl(io)), root.now
 		}
 		return execute(root, argv, io), root.now
 	})
-	return &Run{run: run, root: root}
+	s.handle = Run{run: run, root: root}
+	return &s.handle
+}
+
+// started is what Start allocates for a process, in one piece: the
+// shells' shared state, standard input, the main program's streams and
+// the caller's handle.
+type started struct {
+	run    shRun
+	in     shInput
+	io     IO
+	handle Run
 }
 
 // interactiveExit is how a terminal's shell ended: exit's status, or its
