@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // EncodedSize returns len(json.Marshal(v)) without encoding v: the store
@@ -160,9 +161,11 @@ func marshalerSizer(t reflect.Type) sizer {
 }
 
 // valueAs reads v as a T without the allocation that boxing it would make.
+// It reads an addressable v in place through UnsafeAddr, not Addr, which
+// would first look up the pointer type (a tenth of EncodedSize's time).
 func valueAs[T any](v reflect.Value) T {
 	if v.CanAddr() {
-		return *(*T)(v.Addr().UnsafePointer())
+		return *(*T)(unsafe.Pointer(v.UnsafeAddr()))
 	}
 	return v.Interface().(T)
 }
@@ -244,11 +247,10 @@ func mapSizer(t reflect.Type) sizer {
 // structField is one field a struct encodes, found as encoding/json finds
 // it: by its tag or name, embedded structs' fields promoted.
 type structField struct {
-	index     []int
-	nameLen   int // the quoted name and colon
-	omitEmpty bool
-	omitZero  bool
-	size      sizer
+	index   []int
+	nameLen int                      // the quoted name and colon
+	omit    func(reflect.Value) bool // omitempty and omitzero; nil if neither
+	size    sizer
 }
 
 func structSizer(t reflect.Type) sizer {
@@ -258,11 +260,15 @@ func structSizer(t reflect.Type) sizer {
 		first := true
 		for i := range fields {
 			f := &fields[i]
-			fv, ok := fieldByIndex(v, f.index)
-			if !ok {
+			var fv reflect.Value
+			if len(f.index) == 1 {
+				fv = v.Field(f.index[0])
+			} else if x, ok := fieldByIndex(v, f.index); ok {
+				fv = x
+			} else {
 				continue // behind a nil embedded pointer
 			}
-			if (f.omitEmpty && isEmptyValue(fv)) || (f.omitZero && isZeroValue(fv)) {
+			if f.omit != nil && f.omit(fv) {
 				continue
 			}
 			if !first {
@@ -303,9 +309,78 @@ func collectFields(t reflect.Type, prefix []int) []structField {
 			name = sf.Name
 		}
 		out = append(out, structField{index: index, nameLen: quotedLen(name) + 1,
-			omitEmpty: hasOption(opts, "omitempty"), omitZero: hasOption(opts, "omitzero"), size: sizerFor(sf.Type)})
+			omit: omitRule(sf.Type, hasOption(opts, "omitempty"), hasOption(opts, "omitzero")), size: sizerFor(sf.Type)})
 	}
 	return out
+}
+
+// omitRule is the test that leaves a field of type t out, worked out once
+// per field: encoding/json's omitempty, its omitzero, either, or nil.
+func omitRule(t reflect.Type, omitEmpty, omitZero bool) func(reflect.Value) bool {
+	var empty, zero func(reflect.Value) bool
+	if omitEmpty {
+		empty = emptyRule(t)
+	}
+	if omitZero {
+		zero = zeroRule(t)
+	}
+	switch {
+	case empty == nil:
+		return zero
+	case zero == nil:
+		return empty
+	}
+	return func(v reflect.Value) bool { return empty(v) || zero(v) }
+}
+
+// emptyRule is encoding/json's omitempty test for t (isEmptyValue), or
+// nil for the kinds it never omits (structs).
+func emptyRule(t reflect.Type) func(reflect.Value) bool {
+	switch t.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return func(v reflect.Value) bool { return v.Len() == 0 }
+	case reflect.Pointer, reflect.Interface:
+		return reflect.Value.IsNil
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return reflect.Value.IsZero
+	}
+	return nil
+}
+
+// zeroRule is encoding/json's omitzero test for t: its IsZero method
+// when it has one, the zero value otherwise.
+func zeroRule(t reflect.Type) func(reflect.Value) bool {
+	type zeroer interface{ IsZero() bool }
+	zeroerType := reflect.TypeFor[zeroer]()
+	switch {
+	case t == sizeTimeType: // the common case, without boxing
+		return func(v reflect.Value) bool { return valueAs[Time](v).IsZero() }
+	case t.Kind() == reflect.Interface && t.Implements(zeroerType):
+		return func(v reflect.Value) bool {
+			return v.IsNil() || (v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil()) || v.Interface().(zeroer).IsZero()
+		}
+	case t.Kind() == reflect.Pointer && t.Implements(zeroerType):
+		return func(v reflect.Value) bool { return v.IsNil() || v.Interface().(zeroer).IsZero() }
+	case t.Implements(zeroerType):
+		return func(v reflect.Value) bool {
+			if v.CanAddr() { // a pointer boxes without allocating
+				return v.Addr().Interface().(zeroer).IsZero()
+			}
+			return v.Interface().(zeroer).IsZero()
+		}
+	case reflect.PointerTo(t).Implements(zeroerType):
+		return func(v reflect.Value) bool {
+			if !v.CanAddr() {
+				c := reflect.New(t).Elem()
+				c.Set(v)
+				v = c
+			}
+			return v.Addr().Interface().(zeroer).IsZero()
+		}
+	}
+	return reflect.Value.IsZero
 }
 
 func hasOption(opts, want string) bool {
@@ -332,48 +407,6 @@ func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
 		v = v.Field(x)
 	}
 	return v, true
-}
-
-// isEmptyValue is encoding/json's omitempty rule.
-func isEmptyValue(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return v.Len() == 0
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
-		return v.IsZero()
-	}
-	return false
-}
-
-// isZeroValue is encoding/json's omitzero rule: an IsZero method when the
-// type has one, the zero value otherwise.
-func isZeroValue(v reflect.Value) bool {
-	if z, ok := isZeroMethod(v); ok {
-		return z
-	}
-	return v.IsZero()
-}
-
-func isZeroMethod(v reflect.Value) (zero, ok bool) {
-	type zeroer interface{ IsZero() bool }
-	if v.Type() == sizeTimeType { // the common case, without boxing
-		return valueAs[Time](v).IsZero(), true
-	}
-	if v.CanAddr() && v.Type().Implements(reflect.TypeFor[zeroer]()) {
-		return v.Addr().Interface().(zeroer).IsZero(), true // a pointer boxes without allocating
-	}
-	if v.Type().Implements(reflect.TypeFor[zeroer]()) {
-		if v.Kind() == reflect.Pointer && v.IsNil() {
-			return true, true
-		}
-		return v.Interface().(zeroer).IsZero(), true
-	}
-	if v.CanAddr() && reflect.PointerTo(v.Type()).Implements(reflect.TypeFor[zeroer]()) {
-		return v.Addr().Interface().(zeroer).IsZero(), true
-	}
-	return false, false
 }
 
 // timeSize is the length of Time's encoding: "null", or RFC 3339 in UTC,
