@@ -90,19 +90,47 @@ func deleteNow(grace *int64) storage.DeleteOptions {
 //
 //	go test -run '^$' -bench Jobs -benchmem ./sim/
 func BenchmarkJobs(b *testing.B) {
-	const completions = 4
-	jobs := benchJobCount
 	nodes := []sim.NodeConfig{
 		{Name: "k8s-master", ControlPlane: true, PodCIDR: "10.244.0.0/24", InternalIP: "192.168.122.24"},
 		{Name: "k8s-node1", PodCIDR: "10.244.0.0/16", InternalIP: "192.168.122.25", CPU: "64", Memory: "256Gi", MaxPods: 5000},
 		{Name: "k8s-node2", PodCIDR: "10.245.0.0/16", InternalIP: "192.168.122.26", CPU: "64", Memory: "256Gi", MaxPods: 5000},
 	}
+	runJobs(b, benchJobCount, sim.Config{Nodes: nodes})
+}
+
+// BenchmarkJobsScaling drives 100, 1,000 and 10,000 Jobs (4 completions,
+// parallelism 2) to completion on nodes big enough that no pod waits for
+// room, with client rate limits lifted so that no controller waits for
+// tokens: what is left to vary is the number of objects, so CPU-us/pod
+// at the three sizes shows whether a pod's cost grows with the cluster:
+//
+//	go test -run '^$' -bench JobsScaling -benchtime 1x -benchmem ./sim/
+func BenchmarkJobsScaling(b *testing.B) {
+	nodes := []sim.NodeConfig{
+		{Name: "k8s-master", ControlPlane: true, PodCIDR: "10.244.0.0/24", InternalIP: "192.168.122.24"},
+		{Name: "k8s-node1", PodCIDR: "10.244.0.0/16", InternalIP: "192.168.122.25", CPU: "4096", Memory: "16Ti", MaxPods: 30000},
+		{Name: "k8s-node2", PodCIDR: "10.245.0.0/16", InternalIP: "192.168.122.26", CPU: "4096", Memory: "16Ti", MaxPods: 30000},
+	}
+	unlimited := sim.ClientLimit{QPS: 1e6, Burst: 1e6}
+	limits := sim.APILimits{ControllerManager: unlimited, Scheduler: unlimited, Kubelet: unlimited}
+	for _, jobs := range []int{100, 1_000, 10_000} {
+		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) {
+			runJobs(b, jobs, sim.Config{Nodes: nodes, APILimits: limits})
+		})
+	}
+}
+
+// runJobs creates jobs copies of benchJob in a cluster made from cfg,
+// runs it until every Job has finished, and reports pods per CPU-second,
+// CPU time and allocations per pod.
+func runJobs(b *testing.B, jobs int, cfg sim.Config) {
+	const completions = 4
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for range b.N {
-		c, err := sim.New(sim.Config{Nodes: nodes})
+		c, err := sim.New(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
