@@ -97,21 +97,45 @@ func secretStrings(sec *objects.Secret) map[string]string {
 // envList is an environment under construction: names keep the position of
 // their first definition, later definitions replace the value.
 type envList struct {
-	vars  []workload.EnvVar
+	vars []workload.EnvVar
+	// index finds a name's position once there are more than
+	// envScanLimit names; below that a scan is cheaper than the map.
 	index map[string]int
 }
 
+// envScanLimit is how many variables an envList scans before indexing them.
+const envScanLimit = 32
+
 // set defines name, replacing an earlier value in place.
 func (l *envList) set(name, value string) {
-	if l.index == nil {
-		l.index = map[string]int{}
-	}
-	if i, ok := l.index[name]; ok {
+	if i, ok := l.find(name); ok {
 		l.vars[i].Value = value
 		return
 	}
-	l.index[name] = len(l.vars)
+	if l.index != nil {
+		l.index[name] = len(l.vars)
+	}
 	l.vars = append(l.vars, workload.EnvVar{Name: name, Value: value})
+	if l.index == nil && len(l.vars) > envScanLimit {
+		l.index = make(map[string]int, 2*len(l.vars))
+		for i, v := range l.vars {
+			l.index[v.Name] = i // names are distinct
+		}
+	}
+}
+
+// find returns the position of name.
+func (l *envList) find(name string) (int, bool) {
+	if l.index != nil {
+		i, ok := l.index[name]
+		return i, ok
+	}
+	for i := range l.vars {
+		if l.vars[i].Name == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // envFromVars resolves a container's envFrom: every key of each source,

@@ -117,7 +117,7 @@ type container struct {
 }
 
 func newContainer(pr *podRun, spec objects.Container) *container {
-	return &container{pr: pr, spec: spec, image: images.Lookup(spec.Image)}
+	return &container{pr: pr, spec: spec, image: pr.k.refFacts(spec.Image).builtin}
 }
 
 // step makes the first transition of c that is due at or before now and
@@ -197,9 +197,10 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 		return
 	}
 	c.env, c.configErr, c.configRetryAt = env, "", time.Time{}
+	msgs := c.pr.k.startMessages(c.spec.Name)
 	res.Events = append(res.Events,
-		controllers.Normal(pod, ReasonCreated, "Created container: "+c.spec.Name),
-		controllers.Normal(pod, ReasonStarted, "Started container "+c.spec.Name))
+		controllers.Normal(pod, ReasonCreated, msgs.created),
+		controllers.Normal(pod, ReasonStarted, msgs.started))
 	if c.everStarted {
 		c.restarts++
 		c.last = c.terminated
@@ -218,6 +219,29 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 	if p := c.spec.ReadinessProbe; p != nil {
 		c.nextProbe = now.Add(time.Duration(p.InitialDelaySeconds) * time.Second)
 	}
+}
+
+// startMessages are the Created and Started events' messages for a
+// container name.
+type startMessages struct{ created, started string }
+
+// maxCachedNames bounds Kubelet.startMsgs.
+const maxCachedNames = 256
+
+// startMessages returns the messages for name, made once per name and
+// node (up to maxCachedNames names): a Job's pods share their names.
+func (k *Kubelet) startMessages(name string) startMessages {
+	m, ok := k.startMsgs[name]
+	if !ok {
+		m = startMessages{created: "Created container: " + name, started: "Started container " + name}
+		if k.startMsgs == nil {
+			k.startMsgs = map[string]startMessages{}
+		}
+		if len(k.startMsgs) < maxCachedNames {
+			k.startMsgs[name] = m
+		}
+	}
+	return m
 }
 
 // configFailed records a container whose configuration could not be
@@ -241,7 +265,7 @@ func (c *container) process(start time.Time) workload.Process {
 		Start:     start,
 		Image:     c.image,
 		Net:       c.pr.k.cfg.Network,
-		DNSSearch: dnsSearch(c.pr.pod),
+		DNSSearch: c.pr.k.podSearch(c.pr.pod),
 		Scripts:   c.pr.k.scripts,
 	}
 	if s, ok := c.pr.pod.Annotations[DurationAnnotation]; ok {
@@ -372,7 +396,7 @@ func (c *container) probeSucceeds(p *objects.Probe, now time.Time) bool {
 	switch {
 	case p.Exec != nil:
 		proc := workload.Process{Argv: p.Exec.Command, Env: c.env, Hostname: c.pr.hostname(),
-			FS: c.fs, Start: now, Image: c.image, Net: c.pr.k.cfg.Network, DNSSearch: dnsSearch(c.pr.pod)}
+			FS: c.fs, Start: now, Image: c.image, Net: c.pr.k.cfg.Network, DNSSearch: c.pr.k.podSearch(c.pr.pod)}
 		r := workload.Run(proc, time.Duration(max(p.TimeoutSeconds, 1))*time.Second)
 		return r.Exited && r.ExitCode == 0
 	case p.HTTPGet != nil, p.TCPSocket != nil:
@@ -393,9 +417,8 @@ func (c *container) probeFailure(p *objects.Probe) string {
 	return ""
 }
 
-// dueTimes lists the future moments c has something to do.
-func (c *container) dueTimes() []time.Time {
-	var out []time.Time
+// dueTimes appends to out the future moments c has something to do.
+func (c *container) dueTimes(out []time.Time) []time.Time {
 	if c.pulling {
 		out = append(out, c.pullDone)
 	}

@@ -16,6 +16,28 @@ func dnsSearch(pod *objects.Pod) []string {
 	return []string{pod.Namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain}
 }
 
+// podSearch is dnsSearch(pod), made once per namespace and node (up to
+// maxCachedSearches namespaces): every container start asks. Read only.
+func (k *Kubelet) podSearch(pod *objects.Pod) []string {
+	if !usesClusterDNS(pod) {
+		return nil
+	}
+	search, ok := k.searchCache[pod.Namespace]
+	if !ok {
+		search = dnsSearch(pod)
+		if k.searchCache == nil {
+			k.searchCache = map[string][]string{}
+		}
+		if len(k.searchCache) < maxCachedSearches {
+			k.searchCache[pod.Namespace] = search
+		}
+	}
+	return search
+}
+
+// maxCachedSearches bounds Kubelet.searchCache.
+const maxCachedSearches = 256
+
 // usesClusterDNS reports whether the pod's resolv.conf names the cluster's
 // DNS (dnsSearch is not empty).
 func usesClusterDNS(pod *objects.Pod) bool {

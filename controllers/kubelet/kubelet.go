@@ -2,6 +2,7 @@ package kubelet
 
 import (
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
@@ -48,6 +49,12 @@ type Kubelet struct {
 	// catalogue's generation imageGen (lookupImage).
 	imageCache map[string]images.Image
 	imageGen   uint64
+	// refCache holds what each image reference says by itself (refFacts).
+	refCache map[string]refFacts
+	// searchCache holds the pods' DNS search paths by namespace (podSearch).
+	searchCache map[string][]string
+	// startMsgs holds the Created and Started messages by container name.
+	startMsgs map[string]startMessages
 	// spare is a pod Reconcile built a status in that equalled the
 	// reported one: the next Reconcile builds its status there. It is
 	// never stored.
@@ -72,6 +79,34 @@ func (k *Kubelet) lookupImage(ref string) images.Image {
 		}
 	}
 	return img
+}
+
+// refFacts are what the kubelet works out from an image reference alone,
+// once per reference and node: every pod's containers ask.
+type refFacts struct {
+	builtin  images.Image // images.Lookup's answer
+	parseErr error        // images.ParseReference's error, if any
+	// presentMsg is the Pulled event's message for an image the node has.
+	presentMsg string
+}
+
+// refFacts returns ref's facts, remembered for up to maxCachedImages
+// references.
+func (k *Kubelet) refFacts(ref string) refFacts {
+	f, ok := k.refCache[ref]
+	if ok {
+		return f
+	}
+	_, err := images.ParseReference(ref)
+	f = refFacts{builtin: images.Lookup(ref), parseErr: err,
+		presentMsg: "Container image " + strconv.Quote(ref) + " already present on machine"}
+	if k.refCache == nil {
+		k.refCache = map[string]refFacts{}
+	}
+	if len(k.refCache) < maxCachedImages {
+		k.refCache[ref] = f
+	}
+	return f
 }
 
 var (

@@ -140,7 +140,7 @@ func (k *Kubelet) Exec(pod objects.Key, containerName string, argv []string, std
 		return nil, fmt.Errorf("unable to upgrade connection: container not found (%q)", containerName)
 	}
 	proc := workload.Process{Argv: argv, Env: c.env, Hostname: c.pr.hostname(), FS: c.fs,
-		Start: now, Stdin: stdin, Image: c.image, DNSSearch: dnsSearch(c.pr.pod)}
+		Start: now, Stdin: stdin, Image: c.image, DNSSearch: c.pr.k.podSearch(c.pr.pod)}
 	return &Session{proc: workload.Start(proc), start: now, net: k.cfg.Network, c: c, inst: c.current}, nil
 }
 
@@ -157,7 +157,7 @@ func (k *Kubelet) ExecTTY(pod objects.Key, containerName string, argv []string, 
 		return nil, fmt.Errorf("unable to upgrade connection: container not found (%q)", containerName)
 	}
 	p := workload.Process{Argv: argv, Env: c.env, Hostname: c.pr.hostname(), FS: c.fs,
-		Start: now, StdinPipe: in, TTY: true, Image: c.image, DNSSearch: dnsSearch(c.pr.pod)}
+		Start: now, StdinPipe: in, TTY: true, Image: c.image, DNSSearch: c.pr.k.podSearch(c.pr.pod)}
 	if len(argv) == 1 && isShell(argv[0]) {
 		p.Interactive = true
 	}

@@ -113,16 +113,16 @@ func (k *Kubelet) backoffGC(now time.Time) {
 func (c *container) beginPull(now time.Time, res *controllers.Result) {
 	k, pod, ref := c.pr.k, c.pr.pod, c.spec.Image
 	c.pull.publish()
-	if _, err := images.ParseReference(ref); err != nil {
-		c.invalidImage(now, err, res)
+	facts := k.refFacts(ref)
+	if facts.parseErr != nil {
+		c.invalidImage(now, facts.parseErr, res)
 		return
 	}
 	present := k.images[ref]
 	policy := c.spec.ImagePullPolicy
 	switch {
 	case present && policy != objects.PullAlways:
-		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled,
-			fmt.Sprintf("Container image %q already present on machine", ref)))
+		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled, facts.presentMsg))
 		c.image = k.lookupImage(ref)
 		c.pullNote = ""
 		c.pullDone = now

@@ -136,7 +136,7 @@ func (pr *podRun) checkSpecChanges(now time.Time, res *controllers.Result) {
 			continue
 		}
 		c.spec = pr.pod.Spec.Containers[i]
-		c.image = images.Lookup(c.spec.Image)
+		c.image = pr.k.refFacts(c.spec.Image).builtin
 		if c.running {
 			res.Events = append(res.Events, controllers.Normal(pr.pod, ReasonKilling,
 				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name)))
@@ -233,8 +233,9 @@ func (pr *podRun) nextWake(now time.Time) (time.Time, bool) {
 	if d := pr.pod.Spec.ActiveDeadlineSeconds; d != nil && !pr.stopping {
 		consider(pr.seenAt.Add(time.Duration(*d) * time.Second))
 	}
+	var buf [5]time.Time // as many as a container can have: on the stack
 	for _, c := range pr.containers {
-		for _, t := range c.dueTimes() {
+		for _, t := range c.dueTimes(buf[:0]) {
 			consider(t)
 		}
 	}
@@ -249,8 +250,10 @@ func (pr *podRun) nextWake(now time.Time) (time.Time, bool) {
 // missing Secret, ConfigMap or key that is not optional is an error.
 func (pr *podRun) env(c objects.Container) ([]workload.EnvVar, error) {
 	svc := serviceEnv()
-	n := len(svc) + len(c.Env)
-	l := envList{vars: make([]workload.EnvVar, 0, n), index: make(map[string]int, n)}
+	if len(c.EnvFrom) == 0 && len(c.Env) == 0 {
+		return svc, nil // shared: nothing changes a container's environment
+	}
+	l := envList{vars: make([]workload.EnvVar, 0, len(svc)+len(c.Env))}
 	for _, v := range svc {
 		l.set(v.Name, v.Value)
 	}
