@@ -2,6 +2,7 @@ package objects
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -310,10 +311,27 @@ func defaultPodOnCreate(p *Pod) {
 // node.kubernetes.io/unreachable, for 300s, unless the pod already tolerates
 // the taint (a toleration with that key or no key, and effect NoExecute or none).
 func AddDefaultTolerations(s *PodSpec) {
-	for _, key := range []string{TaintNodeNotReady, TaintNodeUnreachable} {
-		if !toleratesNoExecute(s.Tolerations, key) {
+	keys := [2]string{TaintNodeNotReady, TaintNodeUnreachable}
+	var missing [2]bool
+	n := 0
+	for i, key := range keys {
+		if missing[i] = !toleratesNoExecute(s.Tolerations, key); missing[i] {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	// One allocation for the list and one for the seconds, which each
+	// toleration points to a slot of, rather than one per append and per
+	// toleration: every pod created gets these.
+	s.Tolerations = slices.Grow(s.Tolerations, n)
+	seconds := new([2]int64)
+	for i, key := range keys {
+		if missing[i] {
+			seconds[i] = DefaultTolerationSeconds
 			s.Tolerations = append(s.Tolerations, Toleration{Key: key, Operator: TolerationOpExists,
-				Effect: TaintNoExecute, TolerationSeconds: ptrTo(int64(DefaultTolerationSeconds))})
+				Effect: TaintNoExecute, TolerationSeconds: &seconds[i]})
 		}
 	}
 }
@@ -333,43 +351,58 @@ func toleratesNoExecute(ts []Toleration, key string) bool {
 // every container limits both cpu and memory and the pod's summed requests
 // equal its summed limits, Burstable otherwise.
 func PodQOSClass(p *Pod) string {
-	requests, limits := ResourceList{}, ResourceList{}
+	var requests, limits qosSums
 	guaranteed := true
-	all := append(append([]Container{}, p.Spec.Containers...), p.Spec.InitContainers...)
-	for _, c := range all {
-		sumPositiveQoS(requests, c.Resources.Requests)
-		if found := sumPositiveQoS(limits, c.Resources.Limits); !found[ResourceCPU] || !found[ResourceMemory] {
-			guaranteed = false
-		}
-	}
-	if len(requests) == 0 && len(limits) == 0 {
-		return QOSBestEffort
-	}
-	if guaranteed && len(requests) == len(limits) {
-		for name, req := range requests {
-			if lim, ok := limits[name]; !ok || lim.Cmp(req) != 0 {
-				return QOSBurstable
+	for _, list := range [2][]Container{p.Spec.Containers, p.Spec.InitContainers} {
+		for i := range list {
+			r := &list[i].Resources
+			requests.add(r.Requests)
+			if cpu, memory := limits.add(r.Limits); !cpu || !memory {
+				guaranteed = false
 			}
 		}
+	}
+	if requests.none() && limits.none() {
+		return QOSBestEffort
+	}
+	if guaranteed && requests.equal(&limits) {
 		return QOSGuaranteed
 	}
 	return QOSBurstable
 }
 
-// sumPositiveQoS adds the positive cpu and memory amounts of from into into,
-// returning which resources it found.
-func sumPositiveQoS(into, from ResourceList) map[string]bool {
-	found := map[string]bool{}
-	for name, q := range from {
-		if (name != ResourceCPU && name != ResourceMemory) || q.Sign() <= 0 {
-			continue
-		}
-		found[name] = true
-		sum := into[name]
-		sum.Add(q)
-		into[name] = sum
+// qosSums are a pod's summed positive cpu and memory amounts (requests or
+// limits), the only resources QoS reads; fields rather than a map, as QoS
+// is worked out at every pod create.
+type qosSums struct {
+	cpu, memory       Quantity
+	hasCPU, hasMemory bool
+}
+
+// add adds the positive cpu and memory amounts of from, reporting which
+// of the two it found.
+func (s *qosSums) add(from ResourceList) (cpu, memory bool) {
+	if len(from) == 0 {
+		return false, false
 	}
-	return found
+	if q, ok := from[ResourceCPU]; ok && q.Sign() > 0 {
+		s.cpu.Add(q)
+		s.hasCPU, cpu = true, true
+	}
+	if q, ok := from[ResourceMemory]; ok && q.Sign() > 0 {
+		s.memory.Add(q)
+		s.hasMemory, memory = true, true
+	}
+	return cpu, memory
+}
+
+// none reports whether no amount was summed.
+func (s *qosSums) none() bool { return !s.hasCPU && !s.hasMemory }
+
+// equal reports whether s and t sum the same resources to the same amounts.
+func (s *qosSums) equal(t *qosSums) bool {
+	return s.hasCPU == t.hasCPU && s.hasMemory == t.hasMemory &&
+		(!s.hasCPU || s.cpu.Cmp(t.cpu) == 0) && (!s.hasMemory || s.memory.Cmp(t.memory) == 0)
 }
 
 // defaultNode copies capacity to a missing allocatable and rounds both to the milli.

@@ -170,3 +170,77 @@ func TestDefaultNodeAndNamespace(t *testing.T) {
 	Default(ns2)
 	assert.Equal(t, []string{"example.com/x", "kubernetes"}, ns2.Spec.Finalizers)
 }
+
+// PodQOSClass sums cpu and memory in fields; qosWithMaps is upstream's
+// ComputePodQOS as written with maps, the reference it must agree with on
+// every mix of requests and limits over two containers and an optional
+// init container.
+func TestPodQOSClassAgreesWithTheMapReference(t *testing.T) {
+	amounts := []ResourceList{
+		nil, {"cpu": MustParseQuantity("1")}, {"memory": MustParseQuantity("1Gi")},
+		{"cpu": MustParseQuantity("1"), "memory": MustParseQuantity("1Gi")},
+		{"cpu": MustParseQuantity("1000m"), "memory": MustParseQuantity("2Gi")},
+		{"cpu": MustParseQuantity("0"), "memory": MustParseQuantity("1Gi"), "example.com/gpu": MustParseQuantity("1")},
+	}
+	classes := map[string]int{}
+	for _, r1 := range amounts {
+		for _, l1 := range amounts {
+			for _, r2 := range amounts {
+				for _, l2 := range amounts {
+					for _, init := range amounts {
+						p := &Pod{Spec: PodSpec{Containers: []Container{
+							{Resources: ResourceRequirements{Requests: r1, Limits: l1}},
+							{Resources: ResourceRequirements{Requests: r2, Limits: l2}},
+						}}}
+						if init != nil {
+							p.Spec.InitContainers = []Container{{Resources: ResourceRequirements{Requests: init, Limits: init}}}
+						}
+						want := qosWithMaps(p)
+						if got := PodQOSClass(p); got != want {
+							t.Fatalf("PodQOSClass = %s, want %s for %+v", got, want, p.Spec)
+						}
+						classes[want]++
+					}
+				}
+			}
+		}
+	}
+	assert.Len(t, classes, 3, "every class is reached: %v", classes)
+}
+
+// qosWithMaps is PodQOSClass as it was first written, after upstream.
+func qosWithMaps(p *Pod) string {
+	requests, limits := ResourceList{}, ResourceList{}
+	guaranteed := true
+	sum := func(into, from ResourceList) map[string]bool {
+		found := map[string]bool{}
+		for name, q := range from {
+			if (name != ResourceCPU && name != ResourceMemory) || q.Sign() <= 0 {
+				continue
+			}
+			found[name] = true
+			s := into[name]
+			s.Add(q)
+			into[name] = s
+		}
+		return found
+	}
+	for _, c := range append(append([]Container{}, p.Spec.Containers...), p.Spec.InitContainers...) {
+		sum(requests, c.Resources.Requests)
+		if found := sum(limits, c.Resources.Limits); !found[ResourceCPU] || !found[ResourceMemory] {
+			guaranteed = false
+		}
+	}
+	if len(requests) == 0 && len(limits) == 0 {
+		return QOSBestEffort
+	}
+	if guaranteed && len(requests) == len(limits) {
+		for name, req := range requests {
+			if lim, ok := limits[name]; !ok || lim.Cmp(req) != 0 {
+				return QOSBurstable
+			}
+		}
+		return QOSGuaranteed
+	}
+	return QOSBurstable
+}

@@ -78,6 +78,31 @@ func (p FieldPath) Index(i int) FieldPath { return p + "[" + FieldPath(strconv.I
 // Key returns the path of a map entry: "limits[cpu]".
 func (p FieldPath) Key(k string) FieldPath { return p + "[" + FieldPath(k) + "]" }
 
+// Validation walks every field of every write, and nearly every field is
+// fine: a path is worth spelling only for an error. atIndex and atKey
+// validate a list element or map entry without spelling its path unless
+// check finds something wrong: check runs first under the empty path, whose
+// children cost nothing (Child of "" is the name itself), and only if it
+// reports errors runs again under the element's real path for the
+// messages. check must therefore have no side effects and report the same
+// errors whatever path it is given.
+
+// atIndex returns the errors check finds in element i of the list at list.
+func atIndex(list FieldPath, i int, check func(FieldPath) ErrorList) ErrorList {
+	if len(check("")) == 0 {
+		return nil
+	}
+	return check(list.Index(i))
+}
+
+// atKey returns the errors check finds in entry k of the map at m.
+func atKey(m FieldPath, k string, check func(FieldPath) ErrorList) ErrorList {
+	if len(check("")) == 0 {
+		return nil
+	}
+	return check(m.Key(k))
+}
+
 // String returns the path text.
 func (p FieldPath) String() string { return string(p) }
 

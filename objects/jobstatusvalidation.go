@@ -1,6 +1,9 @@
 package objects
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Job status validation, after upstream's validateJobStatus and
 // ValidateJobStatusUpdate with the options the status strategy passes
@@ -26,12 +29,43 @@ func changesBetween(j, old *Job) jobStatusChanges {
 		finished: IsJobFinished(j) != IsJobFinished(old), complete: cond(JobComplete), failed: cond(JobFailed),
 		failureTarget: cond(JobFailureTarget), successCriteriaMet: cond(JobSuccessCriteriaMet),
 		completedIndexes: s.CompletedIndexes != o.CompletedIndexes,
-		failedIndexes:    !semanticDeepEqual(s.FailedIndexes, o.FailedIndexes),
-		active:           s.Active != o.Active, ready: !semanticDeepEqual(s.Ready, o.Ready),
-		terminating: !semanticDeepEqual(s.Terminating, o.Terminating),
-		startTime:   !semanticDeepEqual(s.StartTime, o.StartTime), completionTime: !semanticDeepEqual(s.CompletionTime, o.CompletionTime),
-		uncounted: !semanticDeepEqual(s.UncountedTerminatedPods, o.UncountedTerminatedPods),
+		failedIndexes:    !ptrsEqual(s.FailedIndexes, o.FailedIndexes),
+		active:           s.Active != o.Active, ready: !ptrsEqual(s.Ready, o.Ready),
+		terminating: !ptrsEqual(s.Terminating, o.Terminating),
+		startTime:   !encodedTimesEqual(s.StartTime, o.StartTime), completionTime: !encodedTimesEqual(s.CompletionTime, o.CompletionTime),
+		uncounted: !uncountedEqual(s.UncountedTerminatedPods, o.UncountedTerminatedPods),
 	}
+}
+
+// The comparisons below are semanticDeepEqual (equal JSON encodings) for
+// the status fields' types, without encoding them: a Job's status is
+// written at every change of its pods.
+
+// ptrsEqual compares two optional values: both unset, or both set alike.
+func ptrsEqual[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// encodedTimesEqual reports whether two optional times encode alike: as
+// null (unset or the zero time), or as the same RFC 3339 second.
+func encodedTimesEqual(a, b *Time) bool {
+	aNull, bNull := a == nil || a.IsZero(), b == nil || b.IsZero()
+	if aNull || bNull {
+		return aNull == bNull
+	}
+	return a.Unix() == b.Unix()
+}
+
+// uncountedEqual compares two optional lists of uncounted pods (an empty
+// list and none encode alike: both are left out).
+func uncountedEqual(a, b *UncountedTerminatedPods) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.Equal(a.Succeeded, b.Succeeded) && slices.Equal(a.Failed, b.Failed)
 }
 
 // validateJobStatusUpdate checks the new status and its transition from old's.
@@ -57,19 +91,20 @@ func validateJobStatusCounters(s *JobStatus, fld FieldPath) ErrorList {
 			errs = append(errs, InvalidError(fld.Child(f.name), int64(*f.value), isNegativeErrorMsg))
 		}
 	}
-	if u := s.UncountedTerminatedPods; u != nil {
-		seen := map[string]bool{}
+	if u := s.UncountedTerminatedPods; u != nil && len(u.Succeeded)+len(u.Failed) > 0 {
+		seen := make(map[string]bool, len(u.Succeeded)+len(u.Failed))
 		for _, l := range []struct {
 			name string
 			uids []string
 		}{{"succeeded", u.Succeeded}, {"failed", u.Failed}} {
+			// The path is spelled for an error only.
+			at := func(i int) FieldPath { return fld.Child("uncountedTerminatedPods").Child(l.name).Index(i) }
 			for i, uid := range l.uids {
-				p := fld.Child("uncountedTerminatedPods").Child(l.name).Index(i)
 				switch {
 				case uid == "":
-					errs = append(errs, InvalidError(p, uid, "must not be empty"))
+					errs = append(errs, InvalidError(at(i), uid, "must not be empty"))
 				case seen[uid]:
-					errs = append(errs, DuplicateError(p, uid))
+					errs = append(errs, DuplicateError(at(i), uid))
 				}
 				seen[uid] = true
 			}

@@ -107,13 +107,12 @@ func validateGeneratedSelector(j *Job, prefixed bool) ErrorList {
 
 // validateHasLabel is upstream's ValidateHasLabel.
 func validateHasLabel(labels map[string]string, meta FieldPath, key, value string) ErrorList {
-	path := meta.Child("labels").Key(key)
 	actual, ok := labels[key]
 	if !ok {
-		return ErrorList{RequiredError(path, value)}
+		return ErrorList{RequiredError(meta.Child("labels").Key(key), value)}
 	}
 	if actual != value {
-		return ErrorList{InvalidError(path, labels, fmt.Sprintf("must be '%s'", value))}
+		return ErrorList{InvalidError(meta.Child("labels").Key(key), labels, fmt.Sprintf("must be '%s'", value))}
 	}
 	return nil
 }

@@ -12,9 +12,13 @@ func isLowerAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <=
 
 func isAlnum(b byte) bool { return isLowerAlnum(b) || b >= 'A' && b <= 'Z' }
 
+// nameText is what the matchers read: a string, or a name spelled in a
+// buffer (maskedNameValid).
+type nameText interface{ ~string | ~[]byte }
+
 // isDNS1123LabelText matches [a-z0-9]([-a-z0-9]*[a-z0-9])?.
-func isDNS1123LabelText(s string) bool {
-	if s == "" || !isLowerAlnum(s[0]) || !isLowerAlnum(s[len(s)-1]) {
+func isDNS1123LabelText[T nameText](s T) bool {
+	if len(s) == 0 || !isLowerAlnum(s[0]) || !isLowerAlnum(s[len(s)-1]) {
 		return false
 	}
 	for i := 1; i < len(s)-1; i++ {
@@ -26,7 +30,7 @@ func isDNS1123LabelText(s string) bool {
 }
 
 // isDNS1123SubdomainText matches labels joined by dots.
-func isDNS1123SubdomainText(s string) bool {
+func isDNS1123SubdomainText[T nameText](s T) bool {
 	start := 0
 	for i := 0; i <= len(s); i++ {
 		if i == len(s) || s[i] == '.' {
@@ -67,4 +71,24 @@ func isQualifiedNameText(s string) bool {
 		}
 	}
 	return len(name) <= labelKeyNameMaxLength && isLabelKeyText(name)
+}
+
+// maskedNameValid reports whether maskTrailingDash(name), for a name ending
+// in '-', is a valid DNS subdomain (or label), spelling it in a buffer on
+// the stack rather than building the string: generated names are checked
+// at every create of a pod with a generateName.
+func maskedNameValid(name string, subdomain bool) bool {
+	var buf [DNS1123SubdomainMaxLength]byte
+	limit := DNS1123LabelMaxLength
+	if subdomain {
+		limit = DNS1123SubdomainMaxLength
+	}
+	if len(name) < 2 || len(name)-1 > limit {
+		return false
+	}
+	b := append(append(buf[:0], name[:len(name)-2]...), 'a')
+	if subdomain {
+		return isDNS1123SubdomainText(b)
+	}
+	return isDNS1123LabelText(b)
 }

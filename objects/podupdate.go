@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -13,9 +14,25 @@ import (
 // one only in container images, a lowered or newly set
 // activeDeadlineSeconds, added tolerations (or changed tolerationSeconds),
 // and terminationGracePeriodSeconds going from negative to 1.
+//
+// Upstream validates the whole new pod at every update. A pod spec an
+// update leaves as stored gives the same answer it gave when it was
+// stored, so that part is not worked out again: the store keeps only pod
+// specs ValidatePodSpec passed (creates and updates are refused otherwise;
+// status updates and deletions keep the stored spec), save for
+// spec.nodeName, which a binding sets unchecked, as upstream's does. That
+// is the spec's only check left for an unchanged spec. The Job
+// controller's finalizer removals, the commonest pod update, change no spec.
 func validatePodUpdate(p, old *Pod) ErrorList {
-	errs := validatePod(p)
+	// Compared through pointers: DeepEqual of the structs would box copies.
+	specUnchanged := reflect.DeepEqual(&p.Spec, &old.Spec)
+	errs := validateObjectMeta(&p.ObjectMeta, true, nameIsDNSSubdomain, "metadata")
 	spec := FieldPath("spec")
+	if specUnchanged {
+		errs = append(errs, validateNodeName(p.Spec.NodeName, spec)...)
+	} else {
+		errs = append(errs, ValidatePodSpec(&p.Spec, spec)...)
+	}
 	cErrs, stop := validateContainerCountUpdate(p.Spec.Containers, old.Spec.Containers, spec.Child("containers"))
 	errs = append(errs, cErrs...)
 	if stop {
@@ -29,10 +46,10 @@ func validatePodUpdate(p, old *Pod) ErrorList {
 	if adErrs := validateActiveDeadlineUpdate(p.Spec.ActiveDeadlineSeconds, old.Spec.ActiveDeadlineSeconds, spec.Child("activeDeadlineSeconds")); len(adErrs) > 0 {
 		return append(errs, adErrs...)
 	}
-	errs = append(errs, validateOnlyAddedTolerations(p.Spec.Tolerations, old.Spec.Tolerations, spec.Child("tolerations"))...)
-	if reflect.DeepEqual(p.Spec, old.Spec) {
-		return errs
+	if specUnchanged {
+		return errs // the tolerations too are as they were
 	}
+	errs = append(errs, validateOnlyAddedTolerations(p.Spec.Tolerations, old.Spec.Tolerations, spec.Child("tolerations"))...)
 	if PodQOSClass(p) != PodQOSClass(old) {
 		errs = append(errs, InvalidError("metadata", p.Status.QOSClass, "Pod QoS is immutable"))
 	}
@@ -51,9 +68,9 @@ func validateContainerCountUpdate(now, was []Container, fld FieldPath) (ErrorLis
 		return ErrorList{ForbiddenError(fld, "pod updates may not add or remove containers")}, true
 	}
 	var errs ErrorList
-	for i, c := range now {
-		if strings.TrimSpace(c.Image) != c.Image {
-			errs = append(errs, InvalidError(fld.Index(i).Child("image"), c.Image, "must not have leading or trailing whitespace"))
+	for i := range now {
+		if img := now[i].Image; strings.TrimSpace(img) != img {
+			errs = append(errs, InvalidError(fld.Index(i).Child("image"), img, "must not have leading or trailing whitespace"))
 		}
 	}
 	return errs, false
@@ -77,20 +94,19 @@ func validateActiveDeadlineUpdate(now, was *int64, fld FieldPath) ErrorList {
 // validateOnlyAddedTolerations requires every old toleration to survive,
 // except that its tolerationSeconds may change.
 func validateOnlyAddedTolerations(now, was []Toleration, fld FieldPath) ErrorList {
-	for _, o := range was {
-		found := false
-		for _, n := range now {
-			o.TolerationSeconds = n.TolerationSeconds
-			if reflect.DeepEqual(o, n) {
-				found = true
-				break
-			}
-		}
-		if !found {
+	for i := range was {
+		if !slices.ContainsFunc(now, func(n Toleration) bool { return sameTolerationButSeconds(&was[i], &n) }) {
 			return ErrorList{ForbiddenError(fld, "existing toleration can not be modified except its tolerationSeconds")}
 		}
 	}
 	return nil
+}
+
+// sameTolerationButSeconds reports whether two tolerations agree on every
+// field but tolerationSeconds, field by field rather than by reflection.
+// TestTolerationFieldsAreCompared holds the list to the struct's fields.
+func sameTolerationButSeconds(a, b *Toleration) bool {
+	return a.Key == b.Key && a.Operator == b.Operator && a.Value == b.Value && a.Effect == b.Effect
 }
 
 // mungePodSpec returns the new spec with its updatable fields replaced by

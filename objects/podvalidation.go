@@ -75,6 +75,18 @@ func validateEnum(v string, supported []string, fld FieldPath) ErrorList {
 	return ErrorList{NotSupportedError(fld, v, supported)}
 }
 
+// validateNodeName checks spec.nodeName as validatePodSpecNames does.
+func validateNodeName(nodeName string, fld FieldPath) ErrorList {
+	if nodeName == "" {
+		return nil
+	}
+	var errs ErrorList
+	for _, msg := range IsDNS1123Subdomain(nodeName) {
+		errs = append(errs, InvalidError(fld.Child("nodeName"), nodeName, msg))
+	}
+	return errs
+}
+
 // validatePodSpecNames checks the names a pod spec refers to: service
 // account and node (subdomains), hostname and subdomain (labels).
 func validatePodSpecNames(s *PodSpec, fld FieldPath) ErrorList {
@@ -118,26 +130,37 @@ func validateHostNetworkPorts(s *PodSpec, fld FieldPath) ErrorList {
 // validateVolumes checks names are unique DNS labels and each volume has
 // exactly one valid source; it returns the names of the valid volumes.
 func validateVolumes(vols []Volume, fld FieldPath) (map[string]bool, ErrorList) {
-	names := map[string]bool{}
+	var names map[string]bool // made for the first valid volume: most pods have none
 	var errs ErrorList
 	for i := range vols {
 		v := &vols[i]
-		el := validateVolumeSource(v, fld.Index(i))
-		namePath := fld.Index(i).Child("name")
-		if v.Name == "" {
-			el = append(el, RequiredError(namePath, ""))
-		} else {
-			el = append(el, dns1123LabelErrors(v.Name, namePath)...)
-		}
-		if names[v.Name] {
-			el = append(el, DuplicateError(namePath, v.Name))
-		}
+		dup := names[v.Name]
+		el := atIndex(fld, i, func(p FieldPath) ErrorList { return validateVolume(v, dup, p) })
 		if len(el) == 0 {
+			if names == nil {
+				names = make(map[string]bool, len(vols))
+			}
 			names[v.Name] = true
 		}
 		errs = append(errs, el...)
 	}
 	return names, errs
+}
+
+// validateVolume checks one volume: its source, then its name (dup says
+// an earlier valid volume has it).
+func validateVolume(v *Volume, dup bool, fld FieldPath) ErrorList {
+	el := validateVolumeSource(v, fld)
+	namePath := fld.Child("name")
+	if v.Name == "" {
+		el = append(el, RequiredError(namePath, ""))
+	} else {
+		el = append(el, dns1123LabelErrors(v.Name, namePath)...)
+	}
+	if dup {
+		el = append(el, DuplicateError(namePath, v.Name))
+	}
+	return el
 }
 
 // dns1123LabelErrors is upstream's ValidateDNS1123Label.
@@ -272,18 +295,23 @@ func validateConfigMapVolume(c *ConfigMapVolumeSource, fld FieldPath) ErrorList 
 // validateKeyToPaths checks projected items: a key, a relative path, a mode.
 func validateKeyToPaths(items []KeyToPath, fld FieldPath) ErrorList {
 	var errs ErrorList
-	for i, it := range items {
-		p := fld.Index(i)
-		if it.Key == "" {
-			errs = append(errs, RequiredError(p.Child("key"), ""))
-		}
-		if it.Path == "" {
-			errs = append(errs, RequiredError(p.Child("path"), ""))
-		}
-		errs = append(errs, validateLocalNonReservedPath(it.Path, p.Child("path"))...)
-		errs = append(errs, validateMode(it.Mode, p.Child("mode"))...)
+	for i := range items {
+		errs = append(errs, atIndex(fld, i, func(p FieldPath) ErrorList { return validateKeyToPath(&items[i], p) })...)
 	}
 	return errs
+}
+
+// validateKeyToPath checks one projected item.
+func validateKeyToPath(it *KeyToPath, p FieldPath) ErrorList {
+	var errs ErrorList
+	if it.Key == "" {
+		errs = append(errs, RequiredError(p.Child("key"), ""))
+	}
+	if it.Path == "" {
+		errs = append(errs, RequiredError(p.Child("path"), ""))
+	}
+	errs = append(errs, validateLocalNonReservedPath(it.Path, p.Child("path"))...)
+	return append(errs, validateMode(it.Mode, p.Child("mode"))...)
 }
 
 // validateDownwardAPIVolume checks each file's path and field reference.
@@ -320,14 +348,27 @@ func validateLocalNonReservedPath(p string, fld FieldPath) ErrorList {
 	return errs
 }
 
-// validatePathNoBacksteps forbids ".." elements.
+// validatePathNoBacksteps forbids ".." elements; '/' and '\' both
+// separate elements, as upstream's check has them.
 func validatePathNoBacksteps(p string, fld FieldPath) ErrorList {
-	for _, part := range strings.Split(strings.ReplaceAll(p, "\\", "/"), "/") {
+	for rest := p; ; {
+		part, after, more := cutAny(rest, `/\`)
 		if part == ".." {
 			return ErrorList{InvalidError(fld, p, "must not contain '..'")}
 		}
+		if !more {
+			return nil
+		}
+		rest = after
 	}
-	return nil
+}
+
+// cutAny is strings.Cut at the first of any of the separator bytes seps.
+func cutAny(s, seps string) (before, after string, found bool) {
+	if i := strings.IndexAny(s, seps); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
 }
 
 // containsString reports whether s is in list.
@@ -349,14 +390,17 @@ func validateContainers(cs []Container, vols map[string]bool, fld FieldPath) Err
 	var errs ErrorList
 	names := map[string]bool{}
 	for i := range cs {
-		p := fld.Index(i)
-		errs = append(errs, validateContainer(&cs[i], vols, p)...)
-		if names[cs[i].Name] {
-			errs = append(errs, DuplicateError(p.Child("name"), cs[i].Name))
-		}
-		names[cs[i].Name] = true
-		errs = append(errs, validateLivenessProbe(cs[i].LivenessProbe, p.Child("livenessProbe"))...)
-		errs = append(errs, validateProbe(cs[i].ReadinessProbe, p.Child("readinessProbe"))...)
+		c := &cs[i]
+		dup := names[c.Name]
+		names[c.Name] = true
+		errs = append(errs, atIndex(fld, i, func(p FieldPath) ErrorList {
+			el := validateContainer(c, vols, p)
+			if dup {
+				el = append(el, DuplicateError(p.Child("name"), c.Name))
+			}
+			el = append(el, validateLivenessProbe(c.LivenessProbe, p.Child("livenessProbe"))...)
+			return append(el, validateProbe(c.ReadinessProbe, p.Child("readinessProbe"))...)
+		})...)
 	}
 	return errs
 }
@@ -371,20 +415,24 @@ func validateInitContainers(inits, cs []Container, vols map[string]bool, fld Fie
 	}
 	var errs ErrorList
 	for i := range inits {
-		p := fld.Index(i)
-		errs = append(errs, validateContainer(&inits[i], vols, p)...)
-		if names[inits[i].Name] {
-			errs = append(errs, DuplicateError(p.Child("name"), inits[i].Name))
-		}
-		names[inits[i].Name] = true
-		for _, probe := range []struct {
-			name string
-			set  bool
-		}{{"livenessProbe", inits[i].LivenessProbe != nil}, {"readinessProbe", inits[i].ReadinessProbe != nil}} {
-			if probe.set {
-				errs = append(errs, ForbiddenError(p.Child(probe.name), "may not be set for init containers without restartPolicy=Always"))
+		c := &inits[i]
+		dup := names[c.Name]
+		names[c.Name] = true
+		errs = append(errs, atIndex(fld, i, func(p FieldPath) ErrorList {
+			el := validateContainer(c, vols, p)
+			if dup {
+				el = append(el, DuplicateError(p.Child("name"), c.Name))
 			}
-		}
+			for _, probe := range []struct {
+				name string
+				set  bool
+			}{{"livenessProbe", c.LivenessProbe != nil}, {"readinessProbe", c.ReadinessProbe != nil}} {
+				if probe.set {
+					el = append(el, ForbiddenError(p.Child(probe.name), "may not be set for init containers without restartPolicy=Always"))
+				}
+			}
+			return el
+		})...)
 	}
 	return errs
 }
@@ -413,60 +461,89 @@ func validateContainer(c *Container, vols map[string]bool, fld FieldPath) ErrorL
 func validateContainerPorts(ports []ContainerPort, fld FieldPath) ErrorList {
 	var errs ErrorList
 	names := map[string]bool{}
-	for i, p := range ports {
-		ip := fld.Index(i)
-		errs = append(errs, validatePortName(p.Name, names, ip.Child("name"))...)
-		if p.ContainerPort == 0 {
-			errs = append(errs, RequiredError(ip.Child("containerPort"), ""))
-		} else {
-			for _, msg := range IsValidPortNum(int(p.ContainerPort)) {
-				errs = append(errs, InvalidError(ip.Child("containerPort"), p.ContainerPort, msg))
+	for i := range ports {
+		p := &ports[i]
+		// The name's check records it as seen: done once, outside the
+		// check that may run twice.
+		nameErrs := validatePortName(p.Name, names)
+		errs = append(errs, atIndex(fld, i, func(ip FieldPath) ErrorList {
+			el := nameErrs.at(ip.Child("name"))
+			if p.ContainerPort == 0 {
+				el = append(el, RequiredError(ip.Child("containerPort"), ""))
+			} else {
+				for _, msg := range IsValidPortNum(int(p.ContainerPort)) {
+					el = append(el, InvalidError(ip.Child("containerPort"), p.ContainerPort, msg))
+				}
 			}
-		}
-		if p.HostPort != 0 {
-			for _, msg := range IsValidPortNum(int(p.HostPort)) {
-				errs = append(errs, InvalidError(ip.Child("hostPort"), p.HostPort, msg))
+			if p.HostPort != 0 {
+				for _, msg := range IsValidPortNum(int(p.HostPort)) {
+					el = append(el, InvalidError(ip.Child("hostPort"), p.HostPort, msg))
+				}
 			}
-		}
-		errs = append(errs, validateEnum(p.Protocol, supportedPortProtocols, ip.Child("protocol"))...)
+			return append(el, validateEnum(p.Protocol, supportedPortProtocols, ip.Child("protocol"))...)
+		})...)
 	}
 	return errs
 }
 
-// validatePortName checks an optional port name and records it in seen.
-func validatePortName(name string, seen map[string]bool, fld FieldPath) ErrorList {
-	if name == "" {
-		return nil
-	}
-	if msgs := IsValidPortName(name); len(msgs) > 0 {
-		errs := make(ErrorList, 0, len(msgs))
-		for _, msg := range msgs {
-			errs = append(errs, InvalidError(fld, name, msg))
+// portNameErrors are the problems with a port name, to be reported at its path.
+type portNameErrors struct {
+	name string
+	msgs []string // the name's format errors
+	dup  bool     // an earlier port has the name
+}
+
+// at returns the errors reported at fld.
+func (e portNameErrors) at(fld FieldPath) ErrorList {
+	if len(e.msgs) > 0 {
+		errs := make(ErrorList, 0, len(e.msgs))
+		for _, msg := range e.msgs {
+			errs = append(errs, InvalidError(fld, e.name, msg))
 		}
 		return errs
 	}
+	if e.dup {
+		return ErrorList{DuplicateError(fld, e.name)}
+	}
+	return nil
+}
+
+// validatePortName checks an optional port name and, when it is well
+// formed and new, records it in seen.
+func validatePortName(name string, seen map[string]bool) portNameErrors {
+	if name == "" {
+		return portNameErrors{}
+	}
+	if msgs := IsValidPortName(name); len(msgs) > 0 {
+		return portNameErrors{name: name, msgs: msgs}
+	}
 	if seen[name] {
-		return ErrorList{DuplicateError(fld, name)}
+		return portNameErrors{name: name, dup: true}
 	}
 	seen[name] = true
-	return nil
+	return portNameErrors{}
 }
 
 // validateEnv checks variable names and value sources.
 func validateEnv(env []EnvVar, fld FieldPath) ErrorList {
 	var errs ErrorList
-	for i, ev := range env {
-		p := fld.Index(i)
-		if ev.Name == "" {
-			errs = append(errs, RequiredError(p.Child("name"), ""))
-		} else {
-			for _, msg := range IsEnvVarName(ev.Name) {
-				errs = append(errs, InvalidError(p.Child("name"), ev.Name, msg))
-			}
-		}
-		errs = append(errs, validateEnvValueFrom(ev, p.Child("valueFrom"))...)
+	for i := range env {
+		errs = append(errs, atIndex(fld, i, func(p FieldPath) ErrorList { return validateEnvVar(&env[i], p) })...)
 	}
 	return errs
+}
+
+// validateEnvVar checks one variable's name and value source.
+func validateEnvVar(ev *EnvVar, p FieldPath) ErrorList {
+	var errs ErrorList
+	if ev.Name == "" {
+		errs = append(errs, RequiredError(p.Child("name"), ""))
+	} else {
+		for _, msg := range IsEnvVarName(ev.Name) {
+			errs = append(errs, InvalidError(p.Child("name"), ev.Name, msg))
+		}
+	}
+	return append(errs, validateEnvValueFrom(*ev, p.Child("valueFrom"))...)
 }
 
 // validateEnvValueFrom checks a valueFrom has exactly one source, not
@@ -588,21 +665,26 @@ func validateEnvFrom(list []EnvFromSource, fld FieldPath) ErrorList {
 func validateVolumeMounts(mounts []VolumeMount, vols map[string]bool, fld FieldPath) ErrorList {
 	var errs ErrorList
 	paths := map[string]bool{}
-	for i, m := range mounts {
-		p := fld.Index(i)
-		if m.Name == "" {
-			errs = append(errs, RequiredError(p.Child("name"), ""))
-		}
-		if !vols[m.Name] {
-			errs = append(errs, NotFoundError(p.Child("name"), m.Name))
-		}
-		if m.MountPath == "" {
-			errs = append(errs, RequiredError(p.Child("mountPath"), ""))
-		}
-		if paths[m.MountPath] {
-			errs = append(errs, InvalidError(p.Child("mountPath"), m.MountPath, "must be unique"))
-		}
+	for i := range mounts {
+		m := &mounts[i]
+		dup := paths[m.MountPath]
 		paths[m.MountPath] = true
+		errs = append(errs, atIndex(fld, i, func(p FieldPath) ErrorList {
+			var el ErrorList
+			if m.Name == "" {
+				el = append(el, RequiredError(p.Child("name"), ""))
+			}
+			if !vols[m.Name] {
+				el = append(el, NotFoundError(p.Child("name"), m.Name))
+			}
+			if m.MountPath == "" {
+				el = append(el, RequiredError(p.Child("mountPath"), ""))
+			}
+			if dup {
+				el = append(el, InvalidError(p.Child("mountPath"), m.MountPath, "must be unique"))
+			}
+			return el
+		})...)
 		if m.SubPath != "" {
 			// Upstream reports subPath errors under the list's path, not the item's.
 			errs = append(errs, validateLocalDescendingPath(m.SubPath, fld.Child("subPath"))...)
@@ -614,14 +696,17 @@ func validateVolumeMounts(mounts []VolumeMount, vols map[string]bool, fld FieldP
 // validateResources checks resource names and amounts, and that each
 // request is at most its limit (equal to it for extended resources).
 func validateResources(r *ResourceRequirements, fld FieldPath) ErrorList {
+	if len(r.Limits) == 0 && len(r.Requests) == 0 {
+		return nil
+	}
 	limPath, reqPath := fld.Child("limits"), fld.Child("requests")
 	var errs ErrorList
 	for _, name := range sortedKeys(r.Limits) {
-		errs = append(errs, validateResourceEntry(name, r.Limits[name], limPath.Key(name))...)
+		errs = append(errs, atKey(limPath, name, func(p FieldPath) ErrorList { return validateResourceEntry(name, r.Limits[name], p) })...)
 	}
 	for _, name := range sortedKeys(r.Requests) {
 		q := r.Requests[name]
-		errs = append(errs, validateResourceEntry(name, q, reqPath.Key(name))...)
+		errs = append(errs, atKey(reqPath, name, func(p FieldPath) ErrorList { return validateResourceEntry(name, q, p) })...)
 		errs = append(errs, validateRequestWithinLimit(name, q, r.Limits, limPath, reqPath)...)
 	}
 	return errs
@@ -748,24 +833,30 @@ func validatePortNumOrName(port IntOrString, fld FieldPath) ErrorList {
 // validateTolerations is upstream's ValidateTolerations.
 func validateTolerations(ts []Toleration, fld FieldPath) ErrorList {
 	var errs ErrorList
-	for i, t := range ts {
-		p := fld.Index(i)
-		if t.Key != "" {
-			for _, msg := range IsQualifiedName(t.Key) {
-				errs = append(errs, InvalidError(p.Child("key"), t.Key, msg))
-			}
+	for i := range ts {
+		errs = append(errs, atIndex(fld, i, func(p FieldPath) ErrorList { return validateToleration(&ts[i], p) })...)
+	}
+	return errs
+}
+
+// validateToleration checks one toleration.
+func validateToleration(t *Toleration, p FieldPath) ErrorList {
+	var errs ErrorList
+	if t.Key != "" {
+		for _, msg := range IsQualifiedName(t.Key) {
+			errs = append(errs, InvalidError(p.Child("key"), t.Key, msg))
 		}
-		if t.Key == "" && t.Operator != TolerationOpExists {
-			errs = append(errs, InvalidError(p.Child("operator"), t.Operator,
-				"operator must be Exists when `key` is empty, which means \"match all values and all keys\""))
-		}
-		if t.TolerationSeconds != nil && t.Effect != TaintNoExecute {
-			errs = append(errs, InvalidError(p.Child("effect"), t.Effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
-		}
-		errs = append(errs, validateTolerationOperator(t, p.Child("operator"))...)
-		if t.Effect != "" && !containsString(supportedTaintEffects, t.Effect) {
-			errs = append(errs, NotSupportedError(p.Child("effect"), t.Effect, supportedTaintEffects))
-		}
+	}
+	if t.Key == "" && t.Operator != TolerationOpExists {
+		errs = append(errs, InvalidError(p.Child("operator"), t.Operator,
+			"operator must be Exists when `key` is empty, which means \"match all values and all keys\""))
+	}
+	if t.TolerationSeconds != nil && t.Effect != TaintNoExecute {
+		errs = append(errs, InvalidError(p.Child("effect"), t.Effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+	}
+	errs = append(errs, validateTolerationOperator(*t, p.Child("operator"))...)
+	if t.Effect != "" && !containsString(supportedTaintEffects, t.Effect) {
+		errs = append(errs, NotSupportedError(p.Child("effect"), t.Effect, supportedTaintEffects))
 	}
 	return errs
 }

@@ -28,6 +28,9 @@ type nameValidator func(name string, prefix bool) []string
 // nameIsDNSSubdomain is upstream's NameIsDNSSubdomain: pod, node and event names.
 func nameIsDNSSubdomain(name string, prefix bool) []string {
 	if prefix {
+		if masksTrailingDash(name) && maskedNameValid(name, true) {
+			return nil
+		}
 		name = maskTrailingDash(name)
 	}
 	return IsDNS1123Subdomain(name)
@@ -36,6 +39,9 @@ func nameIsDNSSubdomain(name string, prefix bool) []string {
 // nameIsDNSLabel is upstream's NameIsDNSLabel: namespace names.
 func nameIsDNSLabel(name string, prefix bool) []string {
 	if prefix {
+		if masksTrailingDash(name) && maskedNameValid(name, false) {
+			return nil
+		}
 		name = maskTrailingDash(name)
 	}
 	return IsDNS1123Label(name)
@@ -44,11 +50,14 @@ func nameIsDNSLabel(name string, prefix bool) []string {
 // maskTrailingDash lets a generateName end in '-' as upstream does, quirk
 // included: it replaces the last two characters with "a".
 func maskTrailingDash(name string) string {
-	if len(name) > 1 && strings.HasSuffix(name, "-") {
+	if masksTrailingDash(name) {
 		return name[:len(name)-2] + "a"
 	}
 	return name
 }
+
+// masksTrailingDash reports whether maskTrailingDash changes name.
+func masksTrailingDash(name string) bool { return len(name) > 1 && strings.HasSuffix(name, "-") }
 
 // ValidateCreate checks a new object. Kinds without rules validate as valid.
 func ValidateCreate(obj Object) ErrorList {
@@ -208,6 +217,9 @@ func validateMetaMaps(m *ObjectMeta, path FieldPath) ErrorList {
 // ValidateLabels checks label keys and values, in key order; errors carry
 // the map's path, not the key's, as upstream's do.
 func ValidateLabels(labels map[string]string, path FieldPath) ErrorList {
+	if labelsValid(labels) {
+		return nil // the sorted walk below is for the errors' order
+	}
 	var errs ErrorList
 	for _, k := range sortedKeys(labels) {
 		for _, msg := range IsQualifiedName(k) {
@@ -220,9 +232,22 @@ func ValidateLabels(labels map[string]string, path FieldPath) ErrorList {
 	return errs
 }
 
+// labelsValid reports whether every label key and value is valid.
+func labelsValid(labels map[string]string) bool {
+	for k, v := range labels {
+		if len(IsQualifiedName(k)) > 0 || len(IsValidLabelValue(v)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // validateAnnotations checks annotation keys (case-insensitively) and the
 // 256 KiB limit on their total size.
 func validateAnnotations(annotations map[string]string, path FieldPath) ErrorList {
+	if annotationsValid(annotations) {
+		return nil // the sorted walk below is for the errors' order
+	}
 	var errs ErrorList
 	size := 0
 	for _, k := range sortedKeys(annotations) {
@@ -237,21 +262,36 @@ func validateAnnotations(annotations map[string]string, path FieldPath) ErrorLis
 	return errs
 }
 
+// annotationsValid reports whether every annotation key is valid and
+// their total size within the limit.
+func annotationsValid(annotations map[string]string) bool {
+	size := 0
+	for k, v := range annotations {
+		if len(IsQualifiedName(strings.ToLower(k))) > 0 {
+			return false
+		}
+		size += len(k) + len(v)
+	}
+	return size <= totalAnnotationSizeB
+}
+
 // validateOwnerReferences checks each reference is complete and at most one is the controller.
 func validateOwnerReferences(refs []OwnerReference, path FieldPath) ErrorList {
 	var errs ErrorList
-	controller := ""
-	for i, r := range refs {
-		errs = append(errs, validateOwnerReference(r, path.Index(i))...)
+	controller := -1 // the first reference that is the controller
+	for i := range refs {
+		r := &refs[i]
+		errs = append(errs, atIndex(path, i, func(p FieldPath) ErrorList { return validateOwnerReference(*r, p) })...)
 		if r.Controller == nil || !*r.Controller {
 			continue
 		}
-		current := r.Kind + "/" + r.Name
-		if controller != "" {
+		if controller >= 0 {
+			first := refs[controller]
 			errs = append(errs, InvalidError(path, refs, fmt.Sprintf(
-				"Only one reference can have Controller set to true. Found \"true\" in references for %v and %v", controller, current)))
+				"Only one reference can have Controller set to true. Found \"true\" in references for %v and %v",
+				first.Kind+"/"+first.Name, r.Kind+"/"+r.Name)))
 		} else {
-			controller = current
+			controller = i
 		}
 	}
 	return errs
@@ -278,12 +318,11 @@ func validateOwnerReference(r OwnerReference, path FieldPath) ErrorList {
 
 // validAPIVersion reports whether v parses as "version" or "group/version".
 func validAPIVersion(v string) bool {
-	parts := strings.Split(v, "/")
-	switch len(parts) {
-	case 1:
+	switch strings.Count(v, "/") {
+	case 0:
 		return true
-	case 2:
-		return parts[1] != ""
+	case 1:
+		return !strings.HasSuffix(v, "/")
 	}
 	return false
 }

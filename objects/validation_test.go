@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -278,4 +279,102 @@ func listText(l ErrorList) string {
 		return agg.Error()
 	}
 	return ""
+}
+
+// An update that leaves the spec as stored skips the spec's checks, whose
+// answer was given when it was stored; spec.nodeName, which a binding sets
+// unchecked, is still checked, and so are the update's own rules and the
+// metadata. A changed spec is checked whole.
+func TestValidatePodUpdateOfAnUnchangedSpec(t *testing.T) {
+	nodeErr := `spec.nodeName: Invalid value: "Node_1": ` + subdomainMsg
+	tests := []struct {
+		name      string
+		old, edit func(p *Pod)
+		want      string
+	}{
+		{"finalizer removed", func(p *Pod) { p.Finalizers = []string{"batch.kubernetes.io/job-tracking"} },
+			func(p *Pod) { p.Finalizers = nil }, ""},
+		{"bad label", nil, func(p *Pod) { p.Labels["app"] = "a b" }, `metadata.labels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`},
+		{"bound to a bad node name", func(p *Pod) { p.Spec.NodeName = "Node_1" }, func(p *Pod) { p.Labels["v"] = "2" }, nodeErr},
+		{"bad node name with a bad label", func(p *Pod) { p.Spec.NodeName = "Node_1" },
+			func(p *Pod) { p.Labels["app"] = "a b" }, `[metadata.labels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?'), ` + nodeErr + `]`},
+		{"image stored with whitespace", func(p *Pod) { p.Spec.Containers[0].Image = "nginx " }, nil,
+			`spec.containers[0].image: Invalid value: "nginx ": must not have leading or trailing whitespace`},
+		{"changed spec checked whole", func(p *Pod) { p.Spec.Containers[0].Env[0].Name = "A=B" },
+			func(p *Pod) { p.Spec.Containers[0].Image = "nginx:1.26" }, `spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than '='`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			old := validPod()
+			old.UID = "u1"
+			if tc.old != nil {
+				tc.old(old)
+			}
+			p := old.DeepCopy()
+			if tc.edit != nil {
+				tc.edit(p)
+			}
+			errs := ValidateUpdate(p, old)
+			if tc.want == "" {
+				assert.Empty(t, errs)
+				return
+			}
+			assert.Equal(t, tc.want, listText(errs))
+		})
+	}
+}
+
+// sameTolerationButSeconds compares every field of a toleration but
+// tolerationSeconds: a field added to Toleration must be added to it.
+func TestTolerationFieldsAreCompared(t *testing.T) {
+	var names []string
+	for f := range reflect.TypeFor[Toleration]().Fields() {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"Key", "Operator", "Value", "Effect", "TolerationSeconds"}, names)
+	base := Toleration{Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute", TolerationSeconds: ptrTo(int64(1))}
+	other := base
+	other.TolerationSeconds = ptrTo(int64(2))
+	assert.True(t, sameTolerationButSeconds(&base, &other))
+	for _, edit := range []func(*Toleration){
+		func(t *Toleration) { t.Key = "x" }, func(t *Toleration) { t.Operator = "Exists" },
+		func(t *Toleration) { t.Value = "x" }, func(t *Toleration) { t.Effect = "NoSchedule" },
+	} {
+		changed := base
+		edit(&changed)
+		assert.False(t, sameTolerationButSeconds(&base, &changed), "%+v", changed)
+	}
+}
+
+// Errors deep in lists and maps name their element, though validation
+// spells an element's path only once it found an error there.
+func TestErrorsInListsNameTheirElement(t *testing.T) {
+	p := validPod()
+	c := &p.Spec.Containers[0]
+	c.Env = append(c.Env, EnvVar{Name: "B"}, EnvVar{Name: "C", ValueFrom: &EnvVarSource{}})
+	c.Ports = append(c.Ports, ContainerPort{Name: "Bad_Name", ContainerPort: 81, Protocol: "TCP"})
+	c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: "cfg", MountPath: "/cfg", SubPath: "../x"})
+	c.Resources.Limits["memory"] = MustParseQuantity("-1")
+	p.Spec.Volumes = append(p.Spec.Volumes, Volume{Name: "cfg", ConfigMap: &ConfigMapVolumeSource{
+		LocalObjectReference: LocalObjectReference{Name: "cm"}, Items: []KeyToPath{{Key: "a", Path: "a"}, {Key: "b", Path: "x/../y"}}}})
+	p.Spec.Tolerations = append(p.Spec.Tolerations, Toleration{Key: "k", Operator: "Exists", Value: "v"})
+	p.OwnerReferences = []OwnerReference{
+		{APIVersion: "batch/v1", Kind: "Job", Name: "a", UID: "1", Controller: ptrTo(true)},
+		{APIVersion: "batch/", Kind: "Job", Name: "b", UID: "2", Controller: ptrTo(true)},
+	}
+	got := listText(ValidateCreate(p))
+	for _, want := range []string{
+		`metadata.ownerReferences[1].apiVersion: Invalid value: "batch/": must be <group>/<version> or <version>`,
+		`in references for Job/a and Job/b`,
+		`spec.volumes[1].configMap.items[1].path: Invalid value: "x/../y": must not contain '..'`,
+		"spec.containers[0].ports[1].name: Invalid value: \"Bad_Name\"",
+		"spec.containers[0].env[2].valueFrom: Invalid value: \"\": must specify one of:",
+		`spec.containers[0].volumeMounts.subPath: Invalid value: "../x": must not contain '..'`,
+		`spec.containers[0].resources.limits[memory]: Invalid value: "-1": must be greater than or equal to 0`,
+		`spec.tolerations[2].operator: Invalid value: {"key":"k","operator":"Exists","value":"v"}`,
+	} {
+		assert.Contains(t, got, want)
+	}
+	assert.NotContains(t, got, "env[1]")
+	assert.NotContains(t, got, "items[0]")
 }

@@ -206,3 +206,28 @@ func TestUpdateEmitsModifiedWithOld(t *testing.T) {
 	events[1].Object.GetObjectMeta().Labels["a"] = "mutated"
 	assert.Equal(t, "b", f.mustGetPod(t, "default", "pi").Labels["a"])
 }
+
+// A binding sets spec.nodeName unchecked, as upstream's does, so a later
+// update of the pod that leaves its spec alone still reports a node name
+// no node could have, as upstream's full re-validation does; the pod's
+// other spec fields, checked when it was stored, are not checked again.
+func TestUpdateOfABoundPodChecksTheNodeName(t *testing.T) {
+	f := newFixture(t)
+	f.mustCreate(t, pod("default", "pi"))
+	_, err := f.s.Bind(podKey("default", "pi"), "Node_1")
+	require.NoError(t, err)
+	p := f.mustGetPod(t, "default", "pi")
+	p.Labels = map[string]string{"changed": "yes"}
+	_, err = f.s.Update(p)
+	require.ErrorIs(t, err, storage.ErrInvalid)
+	assert.EqualError(t, err, `Pod "pi" is invalid: spec.nodeName: Invalid value: "Node_1": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`)
+
+	f.mustCreate(t, pod("default", "ok"))
+	_, err = f.s.Bind(podKey("default", "ok"), "node-1")
+	require.NoError(t, err)
+	p = f.mustGetPod(t, "default", "ok")
+	p.Labels = map[string]string{"changed": "yes"}
+	out, err := f.s.Update(p)
+	require.NoError(t, err)
+	assert.Equal(t, "yes", out.GetObjectMeta().Labels["changed"])
+}
