@@ -148,11 +148,11 @@ func builtinExport(sh *Shell, argv []string, io *IO) error {
 			if err := sh.assign(name, value, io); err != nil {
 				return err
 			}
-		} else if _, ok := sh.vars[name]; !ok {
+		} else if _, ok := sh.varMap()[name]; !ok {
 			sh.setVar(name, "")
-			sh.vars[name].value = ""
+			sh.varMap()[name].value = ""
 		}
-		sh.vars[name].exported = true
+		sh.varMap()[name].exported = true
 	}
 	return nil
 }
@@ -181,13 +181,13 @@ func builtinUnset(sh *Shell, argv []string, _ *IO) error {
 func builtinSet(sh *Shell, argv []string, io *IO) error {
 	sh.status = 0
 	if len(argv) == 1 {
-		names := make([]string, 0, len(sh.vars))
-		for n := range sh.vars {
+		names := make([]string, 0, len(sh.varMap()))
+		for n := range sh.varMap() {
 			names = append(names, n)
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			io.stdout.write(sh, n+"='"+sh.vars[n].value+"'\n")
+			io.stdout.write(sh, n+"='"+sh.varMap()[n].value+"'\n")
 		}
 		return nil
 	}
@@ -249,7 +249,7 @@ func builtinLocal(sh *Shell, argv []string, io *IO) error {
 		}
 		if _, saved := top[name]; !saved {
 			var old *shVar
-			if v, ok := sh.vars[name]; ok {
+			if v, ok := sh.varMap()[name]; ok {
 				cp := *v
 				old = &cp
 			}
@@ -259,7 +259,7 @@ func builtinLocal(sh *Shell, argv []string, io *IO) error {
 			if err := sh.assign(name, value, io); err != nil {
 				return err
 			}
-		} else if _, ok := sh.vars[name]; !ok {
+		} else if _, ok := sh.varMap()[name]; !ok {
 			sh.setVar(name, "")
 		}
 	}

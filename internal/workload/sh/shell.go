@@ -39,8 +39,14 @@ type shVar struct {
 // Shell is one shell's state. Subshells (pipelines, $(...), ( ... ), &)
 // work on copies; the shRun is shared.
 type Shell struct {
-	run       *shRun
-	vars      map[string]*shVar
+	run *shRun
+	// vars are the shell's variables, made from env when first changed or
+	// listed (varMap); nil until then. Reading a variable does not need
+	// them: most shells (a container's, its sh -c) only read theirs.
+	vars map[string]*shVar
+	// env is the environment the shell started with (read only), while
+	// vars is nil.
+	env       []EnvVar
 	seq       int
 	funcs     map[string]shCommand
 	args      []string
@@ -94,12 +100,25 @@ func (e *shLoopCtl) Error() string { return "break" }
 // Error implements error.
 func (e *shReturn) Error() string { return "return" }
 
-// newShell starts a shell whose variables come from env, in order.
+// newShell starts a shell whose variables come from env, in order; env
+// is the shell's until it changes a variable, and must not change.
 func newShell(run *shRun, env []EnvVar, d shDialect) *Shell {
-	// funcs is made by the first function definition (most shells have none).
-	sh := &Shell{run: run, vars: make(map[string]*shVar, len(env)), cwd: "/", dialect: d, arg0: d.name}
+	// funcs is made by the first function definition (most shells have
+	// none), vars by the first change of a variable.
+	return &Shell{run: run, env: env, cwd: "/", dialect: d, arg0: d.name}
+}
+
+// varMap returns the shell's variables, making them from the environment
+// it started with the first time: each name exported, with its last
+// value, in the order of its first definition.
+func (sh *Shell) varMap() map[string]*shVar {
+	if sh.vars != nil {
+		return sh.vars
+	}
+	env := sh.env
+	sh.vars, sh.env = make(map[string]*shVar, len(env)), nil
 	// One allocation for all the variables: a container's environment is
-	// a few dozen of them, and every shell it starts copies it.
+	// a few dozen of them.
 	store := make([]shVar, len(env))
 	for i, e := range env {
 		if v, ok := sh.vars[e.Name]; ok {
@@ -110,16 +129,18 @@ func newShell(run *shRun, env []EnvVar, d shDialect) *Shell {
 		store[i] = shVar{value: e.Value, exported: true, seq: sh.seq}
 		sh.vars[e.Name] = &store[i]
 	}
-	return sh
+	return sh.vars
 }
 
 // subshell copies the shell for a subshell environment.
 func (sh *Shell) subshell() *Shell {
 	c := *sh
-	c.vars = make(map[string]*shVar, len(sh.vars))
-	for k, v := range sh.vars {
-		cp := *v
-		c.vars[k] = &cp
+	if sh.vars != nil { // else c shares the environment sh started with
+		c.vars = make(map[string]*shVar, len(sh.vars))
+		for k, v := range sh.vars {
+			cp := *v
+			c.vars[k] = &cp
+		}
 	}
 	c.funcs = nil
 	if len(sh.funcs) > 0 {
@@ -137,6 +158,15 @@ func (sh *Shell) subshell() *Shell {
 }
 
 func (sh *Shell) getVar(name string) (string, bool) {
+	if sh.vars == nil {
+		// The environment's last definition, as varMap would keep it.
+		for i := len(sh.env) - 1; i >= 0; i-- {
+			if sh.env[i].Name == name {
+				return sh.env[i].Value, true
+			}
+		}
+		return "", false
+	}
 	v, ok := sh.vars[name]
 	if !ok {
 		return "", false
@@ -145,15 +175,16 @@ func (sh *Shell) getVar(name string) (string, bool) {
 }
 
 func (sh *Shell) setVar(name, value string) {
-	if v, ok := sh.vars[name]; ok {
+	vars := sh.varMap()
+	if v, ok := vars[name]; ok {
 		v.value = value
 		return
 	}
 	sh.seq++
-	sh.vars[name] = &shVar{value: value, seq: sh.seq}
+	vars[name] = &shVar{value: value, seq: sh.seq}
 }
 
-func (sh *Shell) unsetVar(name string) { delete(sh.vars, name) }
+func (sh *Shell) unsetVar(name string) { delete(sh.varMap(), name) }
 
 // environ lists exported variables as NAME=value in the order they were
 // first set.
@@ -167,13 +198,17 @@ func (sh *Shell) environ() []string {
 }
 
 // exported lists the exported variables in the order they were first set:
-// the environment a child process inherits.
+// the environment a child process inherits. The list is read only: it may
+// be the environment the shell started with.
 func (sh *Shell) exported() []EnvVar {
+	if sh.vars == nil && distinctNames(sh.env) {
+		return sh.env // what varMap would make of it, listed
+	}
 	// Sorted on the stack for the usual few dozen variables; seqs are
 	// unique, so the order is the same whatever the sort.
 	var buf [48]seqVar
 	vars := buf[:0]
-	for name, v := range sh.vars {
+	for name, v := range sh.varMap() {
 		if v.exported {
 			vars = append(vars, seqVar{seq: v.seq, EnvVar: EnvVar{Name: name, Value: v.value}})
 		}
@@ -184,6 +219,22 @@ func (sh *Shell) exported() []EnvVar {
 		out[i] = vars[i].EnvVar
 	}
 	return out
+}
+
+// distinctNames reports whether no name appears twice in env (a few dozen
+// names at most are compared pairwise; more are taken as not distinct).
+func distinctNames(env []EnvVar) bool {
+	if len(env) > 64 {
+		return false
+	}
+	for i := range env {
+		for j := range i {
+			if env[j].Name == env[i].Name {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // seqVar is a variable with its seq, for sorting.

@@ -408,9 +408,9 @@ func (sh *Shell) restoreLocals() {
 	sh.locals = sh.locals[:len(sh.locals)-1]
 	for name, old := range top {
 		if old == nil {
-			delete(sh.vars, name)
+			delete(sh.varMap(), name)
 		} else {
-			sh.vars[name] = old
+			sh.varMap()[name] = old
 		}
 	}
 }

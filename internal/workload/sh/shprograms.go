@@ -217,7 +217,7 @@ func progPrintenv(sh *Shell, argv []string, io *IO) error {
 	}
 	sh.status = 0
 	for _, name := range argv[1:] {
-		v, ok := sh.vars[name]
+		v, ok := sh.varMap()[name]
 		if !ok || !v.exported {
 			sh.status = 1
 			continue

@@ -92,7 +92,7 @@ func (sh *Shell) assignFor(assigns []shAssign, cmd string, io *IO) (func(), erro
 			return func() {}, err
 		}
 		if !persist {
-			old := sh.vars[a.name]
+			old := sh.varMap()[a.name]
 			if old != nil {
 				cp := *old
 				old = &cp
@@ -103,7 +103,7 @@ func (sh *Shell) assignFor(assigns []shAssign, cmd string, io *IO) (func(), erro
 			return func() {}, err
 		}
 		if !persist {
-			sh.vars[a.name].exported = true
+			sh.varMap()[a.name].exported = true
 		}
 	}
 	if len(undo) == 0 {
@@ -112,9 +112,9 @@ func (sh *Shell) assignFor(assigns []shAssign, cmd string, io *IO) (func(), erro
 	return func() {
 		for i := len(undo) - 1; i >= 0; i-- {
 			if undo[i].old == nil {
-				delete(sh.vars, undo[i].name)
+				delete(sh.varMap(), undo[i].name)
 			} else {
-				sh.vars[undo[i].name] = undo[i].old
+				sh.varMap()[undo[i].name] = undo[i].old
 			}
 		}
 	}, nil

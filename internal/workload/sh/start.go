@@ -50,7 +50,8 @@ type Config struct {
 	// Argv is the command; no shell parses it: Argv[0] must name a program
 	// the system has.
 	Argv []string
-	// Env is the environment in order.
+	// Env is the environment in order. The process reads it while it
+	// runs, so it must not change after Start.
 	Env []EnvVar
 	// Hostname is the machine's (or pod's) hostname.
 	Hostname string
