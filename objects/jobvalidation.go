@@ -89,20 +89,52 @@ func validateGeneratedSelector(j *Job, prefixed bool) ErrorList {
 		errs = append(errs, RequiredError(NewFieldPath("metadata").Child("uid"), ""))
 	}
 	meta := NewFieldPath("spec").Child("template").Child("metadata")
-	want := []struct{ key, value string }{{LegacyControllerUIDLabel, j.UID}, {LegacyJobNameLabel, j.Name}}
+	all := [...]struct{ key, value string }{{LegacyControllerUIDLabel, j.UID}, {LegacyJobNameLabel, j.Name},
+		{ControllerUIDLabel, j.UID}, {JobNameLabel, j.Name}}
+	want := all[:2]
 	if prefixed {
-		want = append(want, struct{ key, value string }{ControllerUIDLabel, j.UID},
-			struct{ key, value string }{JobNameLabel, j.Name})
+		want = all[:]
 	}
-	expected := map[string]string{}
 	for _, w := range want {
 		errs = append(errs, validateHasLabel(j.Spec.Template.Labels, meta, w.key, w.value)...)
-		expected[w.key] = w.value
 	}
-	if sel, err := LabelSelectorAsSelector(j.Spec.Selector); err == nil && !sel.Matches(expected) {
+	expected := func(key string) (string, bool) {
+		for _, w := range want {
+			if w.key == key {
+				return w.value, true
+			}
+		}
+		return "", false
+	}
+	asMap := func() map[string]string {
+		m := make(map[string]string, len(want))
+		for _, w := range want {
+			m[w.key] = w.value
+		}
+		return m
+	}
+	if !selectorAllows(j.Spec.Selector, expected, asMap) {
 		errs = append(errs, InvalidError(NewFieldPath("spec").Child("selector"), j.Spec.Selector, "`selector` not auto-generated"))
 	}
 	return errs
+}
+
+// selectorAllows reports whether the labels lookup finds satisfy ls as
+// LabelSelectorAsSelector converts it, or ls does not convert (its own
+// validation reports that). A selector of plain, well-formed matchLabels,
+// as every generated one is, is matched entry by entry without building
+// it; any other is built and matched against asMap's labels.
+func selectorAllows(ls *LabelSelector, lookup func(key string) (string, bool), asMap func() map[string]string) bool {
+	if ls != nil && len(ls.MatchExpressions) == 0 && len(ls.MatchLabels) > 0 && validSet(ls.MatchLabels) {
+		for k, v := range ls.MatchLabels {
+			if got, ok := lookup(k); !ok || got != v {
+				return false
+			}
+		}
+		return true
+	}
+	sel, err := LabelSelectorAsSelector(ls)
+	return err != nil || sel.Matches(asMap())
 }
 
 // validateHasLabel is upstream's ValidateHasLabel.
@@ -126,7 +158,11 @@ func validateJobSpecWithSelector(s *JobSpec, fld FieldPath) ErrorList {
 	} else {
 		errs = append(errs, ValidateLabelSelector(s.Selector, fld.Child("selector"))...)
 	}
-	if sel, err := LabelSelectorAsSelector(s.Selector); err == nil && !sel.Matches(s.Template.Labels) {
+	lookup := func(key string) (string, bool) {
+		v, ok := s.Template.Labels[key]
+		return v, ok
+	}
+	if !selectorAllows(s.Selector, lookup, func() map[string]string { return s.Template.Labels }) {
 		errs = append(errs, InvalidError(fld.Child("template").Child("metadata").Child("labels"), s.Template.Labels,
 			"`selector` does not match template `labels`"))
 	}

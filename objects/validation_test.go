@@ -378,3 +378,26 @@ func TestErrorsInListsNameTheirElement(t *testing.T) {
 	assert.NotContains(t, got, "env[1]")
 	assert.NotContains(t, got, "items[0]")
 }
+
+// selectorAllows matches plain matchLabels entry by entry; it must answer
+// as the converted selector does for every kind of selector.
+func TestSelectorAllowsAgreesWithTheConvertedSelector(t *testing.T) {
+	selectors := []*LabelSelector{
+		nil, {}, {MatchLabels: map[string]string{"a": "1"}}, {MatchLabels: map[string]string{"a": "1", "b": "2"}},
+		{MatchLabels: map[string]string{"a": ""}}, {MatchLabels: map[string]string{"bad key!": "1"}},
+		{MatchExpressions: []LabelSelectorRequirement{{Key: "a", Operator: LabelSelectorOpIn, Values: []string{"1", "2"}}}},
+		{MatchLabels: map[string]string{"a": "1"}, MatchExpressions: []LabelSelectorRequirement{{Key: "b", Operator: LabelSelectorOpExists}}},
+	}
+	sets := []map[string]string{nil, {"a": "1"}, {"a": "1", "b": "2"}, {"a": ""}, {"b": "2"}, {"a": "2"}}
+	for _, ls := range selectors {
+		for _, set := range sets {
+			lookup := func(k string) (string, bool) {
+				v, ok := set[k]
+				return v, ok
+			}
+			sel, err := LabelSelectorAsSelector(ls)
+			want := err != nil || sel.Matches(set)
+			assert.Equal(t, want, selectorAllows(ls, lookup, func() map[string]string { return set }), "%+v against %v", ls, set)
+		}
+	}
+}

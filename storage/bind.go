@@ -2,7 +2,6 @@ package storage
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -22,10 +21,11 @@ func (s *Store) Bind(key objects.Key, nodeName string) (objects.Object, error) {
 		return nil, newBadRequest(fmt.Sprintf("%s cannot be bound: it is not a pod", key))
 	}
 	// The new version shares what the binding leaves alone with the
-	// stored one (read-only); the conditions are copied, as one changes.
+	// stored one (read-only); the conditions are copied, as one changes,
+	// with room for the PodScheduled one a pending pod lacks.
 	pod := new(objects.Pod)
 	*pod = *stored
-	pod.Status.Conditions = slices.Clone(stored.Status.Conditions)
+	pod.Status.Conditions = append(make([]objects.PodCondition, 0, len(stored.Status.Conditions)+1), stored.Status.Conditions...)
 	if pod.DeletionTimestamp != nil {
 		return nil, newConflict(info, info.GroupResource(), key.Name,
 			fmt.Sprintf("pod %s is being deleted, cannot be assigned to a host", key.Name))

@@ -173,7 +173,9 @@ func storageKey(info objects.KindInfo, key objects.Key) string {
 
 // keepSystemFields restores the metadata an update cannot change, as
 // upstream's BeforeUpdate does, and bumps generation on a spec change (and,
-// through the main endpoint, on a Deployment's annotation change).
+// through the main endpoint, on a Deployment's annotation change). A
+// status update's spec is the stored one (prepareForStatusUpdate), so it
+// is not compared.
 func keepSystemFields(in, old objects.Object, ep endpoint) {
 	m, om := in.GetObjectMeta(), old.GetObjectMeta()
 	m.UID = om.UID
@@ -182,6 +184,9 @@ func keepSystemFields(in, old objects.Object, ep endpoint) {
 	m.DeletionGracePeriodSeconds = om.DeletionGracePeriodSeconds
 	m.ResourceVersion = om.ResourceVersion
 	m.Generation = om.Generation
+	if ep == statusEndpoint {
+		return
+	}
 	if !partsEqual(in, old, partSpec) || (ep == mainEndpoint && annotationsBumpGeneration(in, old)) {
 		m.Generation++
 	}
