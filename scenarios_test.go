@@ -52,6 +52,30 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
+// TestScenariosWithoutChecks replays every scenario as users run them,
+// without the mutation checks TestScenarios turns on: the simulation takes
+// its fast paths then (a change reaches only the controllers that watch
+// its kind, none asked to confirm it means nothing to the others), and
+// the output must be the same.
+func TestScenariosWithoutChecks(t *testing.T) {
+	if *rewrite {
+		t.Skip("TestScenarios rewrites")
+	}
+	for _, file := range scenarioFiles(t) {
+		t.Run(strings.TrimSuffix(file, ".txt"), func(t *testing.T) {
+			diffs, _, err := scenario.CheckFileWith(file, sim.Config{}, func(r *scenario.Runner) {
+				propcheck.Install(r, nil)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range diffs {
+				t.Error(d.String())
+			}
+		})
+	}
+}
+
 // scenarioFiles lists testdata/*.txt and examples/**/*.txt.
 func scenarioFiles(t *testing.T) []string {
 	files, err := filepath.Glob("testdata/*.txt")

@@ -41,9 +41,13 @@ type Cluster struct {
 	storeRand *randSwitch
 	store     *storage.Store
 	loops     []*loop
-	kubelets  map[string]*kubelet.Kubelet
-	events    *recorder
-	trace     traceLog
+	// routes lists, for each kind, the loops that watch it, in
+	// registration order, as of routed loops (see routeFor).
+	routes   map[string][]*loop
+	routed   int
+	kubelets map[string]*kubelet.Kubelet
+	events   *recorder
+	trace    traceLog
 	// lastView is the store as of the last change, kept while some
 	// informer lags: the view an informer that starts holding changes back
 	// keeps (see informer).

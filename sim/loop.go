@@ -371,10 +371,17 @@ func (c *Cluster) dispatch() {
 	} else {
 		c.lastView = nil
 	}
+	straight := c.allPassStraight(view)
 	for _, ev := range evs {
 		c.traceChange(ev)
 		c.notify(ev)
 		kind := ev.Object.GetTypeMeta().Kind
+		if straight {
+			for _, l := range c.routeFor(kind) {
+				c.offer(l, ev, view, before)
+			}
+			continue
+		}
 		for _, l := range c.loops {
 			if !l.watches(kind) && c.passesStraight(l, kind, view) {
 				c.verifyUnwatched(l, ev)
@@ -383,6 +390,40 @@ func (c *Cluster) dispatch() {
 			c.offer(l, ev, view, before)
 		}
 	}
+}
+
+// allPassStraight reports whether every change of any kind passes
+// straight to the KeysFor of every loop (see passesStraight): no informer
+// lags (view is nil), none lost its watch or drops changes. Then a change
+// need reach only the loops that watch its kind. With CheckMutations on it
+// is false, so that the skipped loops are checked (verifyUnwatched).
+func (c *Cluster) allPassStraight(view storage.Reader) bool {
+	if view != nil || c.cfg.CheckMutations || c.cfg.Faults != nil && c.cfg.Faults.DropEvent != nil {
+		return false
+	}
+	for _, l := range c.loops {
+		if l.inf.closed || l.faults.drop != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// routeFor returns the loops that watch kind, in registration order.
+func (c *Cluster) routeFor(kind string) []*loop {
+	if c.routed != len(c.loops) {
+		c.routes, c.routed = map[string][]*loop{}, len(c.loops)
+	}
+	route, ok := c.routes[kind]
+	if !ok {
+		for _, l := range c.loops {
+			if l.watches(kind) {
+				route = append(route, l)
+			}
+		}
+		c.routes[kind] = route
+	}
+	return route
 }
 
 // passesStraight reports whether offering a change of kind to l would

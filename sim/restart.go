@@ -63,6 +63,7 @@ func (c *Cluster) restart(l *loop) {
 	l.inf.reset()
 	l.bucket = newTokenBucket(l.limit, c.clock.Now())
 	l.setController(l.build())
+	c.routes, c.routed = nil, 0 // the new controller's kinds
 	c.traceNote(l.ctrl.Name(), "restarted (in-memory state lost, %d writes unsent); relisting", unsent)
 	var keys []objects.Key
 	c.store.ScanAll(func(obj objects.Object) bool {

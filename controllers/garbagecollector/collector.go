@@ -86,6 +86,9 @@ func ownerKey(namespace string, ref objects.OwnerReference) objects.Key {
 
 // index records (or forgets) key's owner references.
 func (g *Collector) index(key objects.Key, m *objects.ObjectMeta, deleted bool) {
+	if !deleted && sameOwners(g.owners[key], m.OwnerReferences) {
+		return // most changes leave the references as they were
+	}
 	for _, uid := range g.owners[key] {
 		delete(g.dependents[uid], key)
 		if len(g.dependents[uid]) == 0 {
@@ -103,6 +106,19 @@ func (g *Collector) index(key objects.Key, m *objects.ObjectMeta, deleted bool) 
 		g.dependents[ref.UID][key] = true
 		g.owners[key] = append(g.owners[key], ref.UID)
 	}
+}
+
+// sameOwners reports whether refs name the owner uids indexed, in order.
+func sameOwners(indexed []string, refs []objects.OwnerReference) bool {
+	if len(indexed) != len(refs) {
+		return false
+	}
+	for i, ref := range refs {
+		if indexed[i] != ref.UID {
+			return false
+		}
+	}
+	return true
 }
 
 // dependentsOf lists the objects naming uid as an owner, in key order.
