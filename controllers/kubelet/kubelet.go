@@ -55,10 +55,9 @@ type Kubelet struct {
 	searchCache map[string][]string
 	// startMsgs holds the Created and Started messages by container name.
 	startMsgs map[string]startMessages
-	// spare is a pod Reconcile built a status in that equalled the
-	// reported one: the next Reconcile builds its status there. It is
-	// never stored.
-	spare *objects.Pod
+	// spare is where Reconcile built a status that equalled the reported
+	// one: the next Reconcile builds its status there. It is never stored.
+	spare *statusPod
 }
 
 // maxCachedImages bounds imageCache: references are few, but a run
@@ -207,18 +206,20 @@ func (k *Kubelet) Reconcile(now time.Time, r storage.Reader, key objects.Key) co
 	}
 	// The status is built in the pod that would carry it, kept for the
 	// next sync when it is not written.
-	updated := k.spare
-	if updated == nil {
-		updated = new(objects.Pod)
+	b := k.spare
+	if b == nil {
+		b = new(statusPod)
 	}
-	pr.status(now, &updated.Status)
-	if reflect.DeepEqual(&updated.Status, &pod.Status) {
-		k.spare = updated
+	pr.status(now, b)
+	if reflect.DeepEqual(&b.pod.Status, &pod.Status) {
+		k.spare = b
 	} else {
 		// A new version sharing the spec and metadata (the store never
 		// changes a stored object, nor one it is given): only the status
 		// is new.
 		k.spare = nil
+		b.own()
+		updated := &b.pod
 		status := updated.Status
 		*updated = *pod
 		updated.Status = status

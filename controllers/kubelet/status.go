@@ -20,13 +20,35 @@ const (
 	ReasonDeadlineExceeded   = "DeadlineExceeded"
 )
 
-// status writes the pod status the kubelet reports at now into st. Parts
+// statusPod is a pod version the kubelet may write, with room for its
+// status's lists: the usual pod's status is one allocation.
+type statusPod struct {
+	pod        objects.Pod
+	containers [2]objects.ContainerStatus
+	conditions [5]objects.PodCondition // four of the kubelet's, the scheduler's
+}
+
+// own moves the status's lists into b's room where they fit: a written
+// version must not share a list with the version before it, which would
+// keep every earlier version's statusPod alive.
+func (b *statusPod) own() {
+	st := &b.pod.Status
+	if n := len(st.ContainerStatuses); n > 0 && n <= len(b.containers) && &st.ContainerStatuses[0] != &b.containers[0] {
+		st.ContainerStatuses = b.containers[:copy(b.containers[:], st.ContainerStatuses):n]
+	}
+	if n := len(st.Conditions); n > 0 && n <= len(b.conditions) && &st.Conditions[0] != &b.conditions[0] {
+		st.Conditions = b.conditions[:copy(b.conditions[:], st.Conditions)]
+	}
+}
+
+// status writes the pod status the kubelet reports at now into b. Parts
 // equal to the reported status's are that status's own (shared, read-only)
 // and are not built anew, so that an unchanged status costs little to
-// build and to compare.
-func (pr *podRun) status(now time.Time, st *objects.PodStatus) {
+// build and to compare; new lists are built in b's room.
+func (pr *podRun) status(now time.Time, b *statusPod) {
 	pod := pr.pod
 	old := &pod.Status
+	st := &b.pod.Status
 	*st = objects.PodStatus{
 		Phase:     pr.phase(),
 		HostIP:    pr.k.cfg.InternalIP,
@@ -52,8 +74,8 @@ func (pr *podRun) status(now time.Time, st *objects.PodStatus) {
 		st.Reason = ReasonDeadlineExceeded
 		st.Message = "Pod was active on the node longer than the specified deadline"
 	}
-	st.ContainerStatuses = pr.containerStatuses(old.ContainerStatuses)
-	st.Conditions = pr.conditions(now, st)
+	st.ContainerStatuses = pr.containerStatuses(old.ContainerStatuses, b.containers[:0])
+	st.Conditions = pr.conditions(now, st, b.conditions[:0])
 }
 
 // ipText is the pod's address as text, made once.
@@ -74,8 +96,9 @@ func (pr *podRun) podIPs() []objects.PodIP {
 }
 
 // containerStatuses is the containers' statuses: was itself when every
-// one equals the status reported before, else a new list.
-func (pr *podRun) containerStatuses(was []objects.ContainerStatus) []objects.ContainerStatus {
+// one equals the status reported before, else a new list, in room when it
+// fits.
+func (pr *podRun) containerStatuses(was, room []objects.ContainerStatus) []objects.ContainerStatus {
 	if len(pr.containers) == 0 {
 		return nil
 	}
@@ -93,9 +116,10 @@ func (pr *podRun) containerStatuses(was []objects.ContainerStatus) []objects.Con
 	if same {
 		return was
 	}
-	out := make([]objects.ContainerStatus, len(buf))
-	copy(out, buf)
-	return out
+	if len(buf) > cap(room) {
+		room = make([]objects.ContainerStatus, 0, len(buf))
+	}
+	return append(room, buf...)[:len(buf):len(buf)]
 }
 
 // shared returns was when it points at v, else a new pointer to v: a
@@ -152,8 +176,9 @@ func (pr *podRun) phase() string {
 
 // conditions computes the pod's conditions in upstream's order, keeping a
 // condition's transition time while its status holds. They are the
-// reported status's own list when every one is unchanged.
-func (pr *podRun) conditions(now time.Time, st *objects.PodStatus) []objects.PodCondition {
+// reported status's own list when every one is unchanged, else a new
+// list, in room when it fits.
+func (pr *podRun) conditions(now time.Time, st *objects.PodStatus, room []objects.PodCondition) []objects.PodCondition {
 	prev := pr.pod.Status.Conditions
 	terminal := st.Phase == objects.PodSucceeded || st.Phase == objects.PodFailed
 	ready := objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionTrue}
@@ -188,7 +213,10 @@ func (pr *podRun) conditions(now time.Time, st *objects.PodStatus) []objects.Pod
 	if slices.Equal(out, prev) {
 		return prev
 	}
-	return append(make([]objects.PodCondition, 0, max(len(out), 5)), out...)
+	if len(out) > cap(room) {
+		room = make([]objects.PodCondition, 0, len(out))
+	}
+	return append(room, out...)
 }
 
 // allReady reports whether every container is ready.
