@@ -394,8 +394,10 @@ func decodeTyped(info KindInfo, m map[string]any, at location) (Object, *DecodeE
 	if err := remarshalJSON(pruned, obj); err != nil {
 		return nil, typeError(err, at)
 	}
-	if unknown := strictUnknownFields(m, reflect.TypeOf(obj).Elem()); len(unknown) > 0 {
-		return nil, strictError(unknown, at)
+	if c.unknown { // else the strict decode has nothing to find
+		if unknown := strictUnknownFields(m, reflect.TypeOf(obj).Elem()); len(unknown) > 0 {
+			return nil, strictError(unknown, at)
+		}
 	}
 	*obj.GetTypeMeta() = TypeMeta{APIVersion: info.APIVersion(), Kind: info.Kind}
 	return obj, nil
@@ -427,7 +429,7 @@ func decodeUnstructured(tm TypeMeta, m map[string]any, at location) (Object, *De
 		return nil, typeError(err, at)
 	}
 	u.Content = content
-	if meta, ok := m[fieldMetadata]; ok {
+	if meta, ok := m[fieldMetadata]; ok && c.unknown {
 		if unknown := strictUnknownFields(map[string]any{fieldMetadata: meta}, unstructuredMetaType); len(unknown) > 0 {
 			return nil, strictError(unknown, at)
 		}

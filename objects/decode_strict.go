@@ -56,6 +56,15 @@ type fieldChecker struct {
 	// tooLarge lists quantities past MaxQuantityDigits, by path: they are
 	// replaced by 0 in the tree so that decoding it cannot hang.
 	tooLarge []string
+	// root and path are where the walk stands: the path check was given,
+	// then the steps below it.
+	root string
+	path []pathStep
+	// unknown says an object had a key its struct type lacks. The strict
+	// decode matches keys exactly as the checker does and goes where the
+	// checker goes, so without one it finds nothing, and decoding skips
+	// it (FuzzStrictDecodeNeedsUnknown checks this).
+	unknown bool
 }
 
 // jsonField is what the checker needs to know about one struct field.
@@ -65,7 +74,13 @@ type jsonField struct {
 }
 
 // newFieldChecker returns a checker.
-func newFieldChecker() *fieldChecker { return &fieldChecker{} }
+func newFieldChecker() *fieldChecker {
+	return &fieldChecker{path: make([]pathStep, 0, checkDepth)}
+}
+
+// checkDepth is as deep as the steps of most objects go
+// (spec.template.spec.containers[0].resources.limits.cpu).
+const checkDepth = 8
 
 // structFields caches the JSON fields of each struct type (types are
 // few); the maps it holds are read, never changed. A type's fields are a
@@ -81,6 +96,39 @@ var (
 
 // check returns v, checked against and normalised for type t, at path.
 func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
+	c.root, c.path = path, c.path[:0]
+	return c.checkAt(v, t)
+}
+
+// pathStep is one step of the checker's walk: a field or key, or an
+// element's index.
+type pathStep struct {
+	name    string
+	index   int
+	isIndex bool
+}
+
+// pathString spells the walk's current path as upstream prints paths:
+// spec.containers[0].image. Only a quantity too large
+// needs it, so the walk keeps its steps and spells them out then, rather
+// than joining a string for every field it passes.
+func (c *fieldChecker) pathString() string {
+	b := []byte(c.root)
+	for _, s := range c.path {
+		switch {
+		case s.isIndex:
+			b = append(strconv.AppendInt(append(b, '['), int64(s.index), 10), ']')
+		case len(b) > 0:
+			b = append(append(b, '.'), s.name...)
+		default:
+			b = append(b, s.name...)
+		}
+	}
+	return string(b)
+}
+
+// checkAt is check at the path the walk stands on.
+func (c *fieldChecker) checkAt(v any, t reflect.Type) any {
 	pointer := false
 	for t.Kind() == reflect.Pointer {
 		t, pointer = t.Elem(), true
@@ -88,7 +136,7 @@ func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
 	if v == nil && pointer {
 		return nil // null leaves a pointer nil
 	}
-	if t == quantityType && c.quantityTooLarge(v, path) {
+	if t == quantityType && c.quantityTooLarge(v) {
 		return "0"
 	}
 	if decodesItself(t) {
@@ -97,13 +145,13 @@ func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
 	switch t.Kind() {
 	case reflect.Struct:
 		if m, ok := v.(map[string]any); ok {
-			return c.checkStruct(m, t, path)
+			return c.checkStruct(m, t)
 		}
 	case reflect.Map:
 		if m, ok := v.(map[string]any); ok {
 			out := make(map[string]any, len(m))
 			for _, k := range sortedJSONKeys(m) {
-				out[k] = c.check(m[k], t.Elem(), joinFieldPath(path, k))
+				out[k] = c.checkStep(m[k], t.Elem(), pathStep{name: k})
 			}
 			return out
 		}
@@ -111,7 +159,7 @@ func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
 		if a, ok := v.([]any); ok && t.Elem().Kind() != reflect.Uint8 {
 			out := make([]any, len(a))
 			for i, e := range a {
-				out[i] = c.check(e, t.Elem(), path+"["+strconv.Itoa(i)+"]")
+				out[i] = c.checkStep(e, t.Elem(), pathStep{index: i, isIndex: true})
 			}
 			return out
 		}
@@ -119,19 +167,28 @@ func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
 	return v
 }
 
+// checkStep checks v one step down the path.
+func (c *fieldChecker) checkStep(v any, t reflect.Type, step pathStep) any {
+	c.path = append(c.path, step)
+	out := c.checkAt(v, t)
+	c.path = c.path[:len(c.path)-1]
+	return out
+}
+
 // checkStruct checks an object against struct type t.
-func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type, path string) map[string]any {
+func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type) map[string]any {
 	fields := c.fieldsOf(t)
 	out := make(map[string]any, len(m))
 	for _, k := range sortedJSONKeys(m) {
 		f, known := fields[k]
 		if !known {
+			c.unknown = true
 			continue // reported by strictUnknownFields
 		}
 		if f.omitEmpty && isEmptyCollection(m[k], f.typ) {
 			continue
 		}
-		out[k] = c.check(m[k], f.typ, joinFieldPath(path, k))
+		out[k] = c.checkStep(m[k], f.typ, pathStep{name: k})
 	}
 	return out
 }
@@ -140,7 +197,7 @@ func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type, path string
 var quantityType = reflect.TypeFor[Quantity]()
 
 // quantityTooLarge records and reports a quantity past MaxQuantityDigits.
-func (c *fieldChecker) quantityTooLarge(v any, path string) bool {
+func (c *fieldChecker) quantityTooLarge(v any) bool {
 	var text string
 	switch x := v.(type) {
 	case string:
@@ -153,16 +210,8 @@ func (c *fieldChecker) quantityTooLarge(v any, path string) bool {
 	if !quantityTextTooLarge(text) {
 		return false
 	}
-	c.tooLarge = append(c.tooLarge, path)
+	c.tooLarge = append(c.tooLarge, c.pathString())
 	return true
-}
-
-// joinFieldPath appends a field name to a path, as upstream prints paths.
-func joinFieldPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
 }
 
 // decodesItself reports whether t has its own JSON decoding (Time, Quantity,

@@ -728,3 +728,55 @@ func TestStrictErrorsCappedAt100(t *testing.T) {
 	assert.Equal(t, `unknown field "x000"`, de.StrictErrors[0])
 	assert.Equal(t, `unknown field "x099"`, de.StrictErrors[99])
 }
+
+// BenchmarkDecodeJob decodes the Job manifest sim's BenchmarkJobs creates a
+// thousand times:
+//
+//	go test -run '^$' -bench DecodeJob -benchmem ./objects/
+func BenchmarkDecodeJob(b *testing.B) {
+	data := []byte(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-17
+spec:
+  completions: 4
+  parallelism: 2
+  template:
+    spec:
+      containers:
+      - name: work
+        image: busybox:1.36
+        command: ["sh", "-c", "echo working; sleep 30"]
+      restartPolicy: Never
+`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A quantity too large is named by its path, as upstream prints paths:
+// fields joined by dots, list elements by index, map keys as they are
+// (an empty key too).
+func TestDecodeNamesQuantitiesTooLargeByPath(t *testing.T) {
+	huge := strings.Repeat("9", MaxQuantityDigits+1)
+	_, err := Decode([]byte(`apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - {name: a, image: i}
+  - name: b
+    image: i
+    resources:
+      limits: {cpu: "` + huge + `", "": "` + huge + `", memory: 1Gi}
+      requests: {example.com/gpu: "` + huge + `"}
+`))
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, DecodeInvalidType, de.Reason)
+	assert.Equal(t, "spec.containers[1].resources.limits., spec.containers[1].resources.limits.cpu, "+
+		"spec.containers[1].resources.requests.example.com/gpu: "+ErrQuantityTooLarge.Error(), de.Message)
+}

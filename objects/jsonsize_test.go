@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -26,18 +24,8 @@ func assertSize(t *testing.T, v any, msg string) {
 // rules: escapes, invalid UTF-8, []byte, nil and empty maps and slices,
 // omitempty and omitzero, times, quantities, int-or-strings.
 func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
-	var files []string
-	for _, root := range []string{"../testdata", "../examples"} {
-		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".json")) {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
-	require.NotEmpty(t, files)
 	measured := 0
-	for _, f := range files {
+	for _, f := range repositoryManifests(t) {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
 		objs, err := Decode(data)
