@@ -2,6 +2,7 @@ package kubelet
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
@@ -122,7 +123,9 @@ func (c *container) beginPull(now time.Time, res *controllers.Result) {
 	policy := c.spec.ImagePullPolicy
 	switch {
 	case present && policy != objects.PullAlways:
-		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled, facts.presentMsg))
+		// The container starts in this same sync: room for its Created
+		// and Started events too.
+		res.Events = append(slices.Grow(res.Events, 3), controllers.Normal(pod, ReasonPulled, facts.presentMsg))
 		c.image = k.lookupImage(ref)
 		c.pullNote = ""
 		c.pullDone = now

@@ -170,24 +170,30 @@ func (p *Proc) Start() time.Time { return p.start }
 // Main starts the process's main program: body runs on the first thread
 // from offset 0 and returns how it ended with the thread's clock then.
 func (p *Proc) Main(body func(t *Thread) (Exit, time.Duration)) {
-	p.Spawn(0, func(t *Thread) time.Duration {
-		e, end := body(t)
-		switch e.Stop {
-		case StopStartError:
-			p.stop, p.startErr = StopStartError, e.StartError
-		case StopExited:
-			p.mainDone, p.mainEnd, p.mainCode = true, end, e.Code
-		case StopKilled:
-		default:
-			p.Freeze(e.Stop)
-		}
-		return end
-	})
+	p.spawn(0, nil, body)
+}
+
+// mainEnded records how the main program ended.
+func (p *Proc) mainEnded(e Exit, end time.Duration) {
+	switch e.Stop {
+	case StopStartError:
+		p.stop, p.startErr = StopStartError, e.StartError
+	case StopExited:
+		p.mainDone, p.mainEnd, p.mainCode = true, end, e.Code
+	case StopKilled:
+	default:
+		p.Freeze(e.Stop)
+	}
 }
 
 // Spawn creates a thread that starts at offset at and runs body, which
 // returns the thread's clock when it ends.
 func (p *Proc) Spawn(at time.Duration, body func(t *Thread) time.Duration) *Thread {
+	return p.spawn(at, body, nil)
+}
+
+// spawn creates a thread that runs body, or the main program mainBody.
+func (p *Proc) spawn(at time.Duration, body func(t *Thread) time.Duration, mainBody func(t *Thread) (Exit, time.Duration)) *Thread {
 	p.nextID++
 	t := &p.main
 	if p.nextID > 1 {
@@ -196,6 +202,12 @@ func (p *Proc) Spawn(at time.Duration, body func(t *Thread) time.Duration) *Thre
 	*t = Thread{id: p.nextID, proc: p, state: threadNew, wake: at, now: at}
 	t.next, t.halt = iter.Pull(func(yield func(struct{}) bool) {
 		t.yield = yield
+		if mainBody != nil {
+			e, end := mainBody(t)
+			p.mainEnded(e, end)
+			t.now = end
+			return
+		}
 		t.now = body(t)
 	})
 	p.threads = append(p.threads, t)

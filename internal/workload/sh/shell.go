@@ -204,6 +204,13 @@ func (sh *Shell) exported() []EnvVar {
 	if sh.vars == nil && distinctNames(sh.env) {
 		return sh.env // what varMap would make of it, listed
 	}
+	return sh.sortedExports()
+}
+
+// sortedExports is exported's list made from the variable table (a
+// function of its own: its stack buffer would make every call's frame
+// big, and a coroutine's stack grow).
+func (sh *Shell) sortedExports() []EnvVar {
 	// Sorted on the stack for the usual few dozen variables; seqs are
 	// unique, so the order is the same whatever the sort.
 	var buf [48]seqVar
