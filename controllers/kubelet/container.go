@@ -116,8 +116,9 @@ type container struct {
 	idFor int32
 }
 
-func newContainer(pr *podRun, spec objects.Container) *container {
-	return &container{pr: pr, spec: spec, image: pr.k.refFacts(spec.Image).builtin}
+// newContainer is the node's state for a container of pr not yet started.
+func newContainer(pr *podRun, spec objects.Container) container {
+	return container{pr: pr, spec: spec, image: pr.k.refFacts(spec.Image).builtin}
 }
 
 // step makes the first transition of c that is due at or before now and

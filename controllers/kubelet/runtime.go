@@ -69,6 +69,10 @@ type podRun struct {
 	// store keeps the object it is given, so its watch event carries this
 	// very object, which the kubelet need not sync again (see KeysFor).
 	wrote *objects.Pod
+	// one and oneList hold a one-container pod's container and its list
+	// (containers), in the podRun itself.
+	one     container
+	oneList [1]*container
 }
 
 // admit starts tracking a pod newly bound to the node.
@@ -83,8 +87,15 @@ func (k *Kubelet) admit(now time.Time, pod *objects.Pod) *podRun {
 			pr.volumes[v.Name] = vfs.New()
 		}
 	}
-	for i := range pod.Spec.Containers {
-		pr.containers = append(pr.containers, newContainer(pr, pod.Spec.Containers[i]))
+	if len(pod.Spec.Containers) == 1 { // most pods: the container in the podRun
+		pr.one = newContainer(pr, pod.Spec.Containers[0])
+		pr.oneList[0] = &pr.one
+		pr.containers = pr.oneList[:]
+	} else {
+		for i := range pod.Spec.Containers {
+			c := newContainer(pr, pod.Spec.Containers[i])
+			pr.containers = append(pr.containers, &c)
+		}
 	}
 	k.pods[objects.KeyOf(pod)] = pr
 	return pr

@@ -103,9 +103,16 @@ func (e *shReturn) Error() string { return "return" }
 // newShell starts a shell whose variables come from env, in order; env
 // is the shell's until it changes a variable, and must not change.
 func newShell(run *shRun, env []EnvVar, d shDialect) *Shell {
+	sh := new(Shell)
+	sh.init(run, env, d)
+	return sh
+}
+
+// init makes sh a new shell, as newShell describes.
+func (sh *Shell) init(run *shRun, env []EnvVar, d shDialect) {
 	// funcs is made by the first function definition (most shells have
 	// none), vars by the first change of a variable.
-	return &Shell{run: run, env: env, cwd: "/", dialect: d, arg0: d.name}
+	*sh = Shell{run: run, env: env, cwd: "/", dialect: d, arg0: d.name}
 }
 
 // varMap returns the shell's variables, making them from the environment

@@ -110,7 +110,8 @@ func Start(p *proc.Proc, cfg Config) *Run {
 	if cfg.Interactive && len(cfg.Argv) > 0 {
 		name = strings.TrimPrefix(cfg.Argv[0], "-")
 	}
-	root := newShell(run, cfg.Env, dialectFor(name, cfg.Userland))
+	root := &s.root
+	root.init(run, cfg.Env, dialectFor(name, cfg.Userland))
 	if cfg.Dir != "" {
 		root.cwd = cleanPath(cfg.Dir)
 	}
@@ -135,13 +136,14 @@ func Start(p *proc.Proc, cfg Config) *Run {
 }
 
 // started is what Start allocates for a process, in one piece: the
-// shells' shared state, standard input, the main program's streams and
-// the caller's handle.
+// shells' shared state, standard input, the main program's streams,
+// the caller's handle and the process's first shell.
 type started struct {
 	run    shRun
 	in     shInput
 	io     IO
 	handle Run
+	root   Shell
 }
 
 // interactiveExit is how a terminal's shell ended: exit's status, or its
