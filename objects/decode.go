@@ -309,7 +309,7 @@ func decodeList(list TypeMeta, items any, at location) []Decoded {
 	itemKind := strings.TrimSuffix(list.Kind, "List")
 	var out []Decoded
 	for i, item := range arr {
-		raw, err := json.Marshal(item)
+		raw, err := marshalJSONTree(item)
 		if err != nil {
 			out = append(out, failed(at.errorf(DecodeSyntax, "%s", err.Error()))...)
 			continue
@@ -391,7 +391,7 @@ func decodeTyped(info KindInfo, m map[string]any, at location) (Object, *DecodeE
 	if len(c.tooLarge) > 0 {
 		return nil, at.errorf(DecodeInvalidType, "%s: %v", strings.Join(c.tooLarge, ", "), ErrQuantityTooLarge)
 	}
-	if err := remarshalJSON(pruned, obj); err != nil {
+	if err := remarshalTree(pruned, obj); err != nil {
 		return nil, typeError(err, at)
 	}
 	if c.unknown { // else the strict decode has nothing to find
@@ -419,7 +419,7 @@ func decodeUnstructured(tm TypeMeta, m map[string]any, at location) (Object, *De
 		}
 		var wrapper Unstructured
 		pruned := c.check(meta, objectMetaType, fieldMetadata)
-		if err := remarshalJSON(map[string]any{fieldMetadata: pruned}, &wrapper); err != nil {
+		if err := remarshalTree(map[string]any{fieldMetadata: pruned}, &wrapper); err != nil {
 			return nil, typeError(err, at)
 		}
 		u.ObjectMeta = wrapper.Metadata

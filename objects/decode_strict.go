@@ -23,7 +23,7 @@ import (
 // decode at all has none here: its type errors are reported by the
 // decode of the checked tree.
 func strictUnknownFields(tree any, t reflect.Type) []string {
-	b, err := json.Marshal(tree)
+	b, err := marshalJSONTree(tree)
 	if err != nil {
 		return nil
 	}
@@ -235,7 +235,7 @@ func canonicalLeaf(v any, t reflect.Type) any {
 	if t.Kind() == reflect.Interface || !t.Implements(jsonMarshalerType) {
 		return v
 	}
-	raw, err := json.Marshal(v)
+	raw, err := marshalJSONTree(v)
 	if err != nil {
 		return v
 	}
