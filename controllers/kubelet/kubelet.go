@@ -55,6 +55,9 @@ type Kubelet struct {
 	searchCache map[string][]string
 	// startMsgs holds the Created and Started messages by container name.
 	startMsgs map[string]startMessages
+	// lastUnready is the last Ready condition message naming unready
+	// containers (unreadyMessage).
+	lastUnready string
 	// spare is where Reconcile built a status that equalled the reported
 	// one: the next Reconcile builds its status there. It is never stored.
 	spare *statusPod

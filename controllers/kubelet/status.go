@@ -187,7 +187,8 @@ func (pr *podRun) conditions(now time.Time, st *objects.PodStatus, room []object
 		ready = objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionFalse, Reason: ReasonPodCompleted}
 	case !allReady(st.ContainerStatuses):
 		ready = objects.PodCondition{Type: objects.PodReady, Status: objects.ConditionFalse, Reason: ReasonContainersNotReady,
-			Message: unreadyMessage(st.ContainerStatuses, conditionMessage(prev, objects.PodReady))}
+			Message: unreadyMessage(st.ContainerStatuses, conditionMessage(prev, objects.PodReady), pr.k.lastUnready)}
+		pr.k.lastUnready = ready.Message
 	}
 	containersReady := ready
 	containersReady.Type = objects.ContainersReady
@@ -230,9 +231,10 @@ func allReady(statuses []objects.ContainerStatus) bool {
 }
 
 // unreadyMessage is the Ready condition's message naming the containers
-// that are not ready; was, the message reported before, when it is the
-// same text.
-func unreadyMessage(statuses []objects.ContainerStatus, was string) string {
+// that are not ready: one of known (the message reported before, the
+// last one the node made) when it is the same text, so that the pods of a
+// Job share theirs.
+func unreadyMessage(statuses []objects.ContainerStatus, known ...string) string {
 	var buf [128]byte
 	b := append(buf[:0], "containers with unready status: ["...)
 	first := true
@@ -246,8 +248,10 @@ func unreadyMessage(statuses []objects.ContainerStatus, was string) string {
 		b, first = append(b, statuses[i].Name...), false
 	}
 	b = append(b, ']')
-	if string(b) == was {
-		return was
+	for _, k := range known {
+		if string(b) == k {
+			return k
+		}
 	}
 	return string(b)
 }

@@ -111,5 +111,6 @@ func TestUnreadyMessage(t *testing.T) {
 	assert.Equal(t, want, unreadyMessage(statuses, ""))
 	was := fmt.Sprint("containers with unready status: [a c]") // a string of its own
 	assert.Equal(t, unsafe.StringData(was), unsafe.StringData(unreadyMessage(statuses, was)), "the reported text is kept")
+	assert.Equal(t, unsafe.StringData(was), unsafe.StringData(unreadyMessage(statuses, "other", was)), "a known text is kept")
 	assert.Equal(t, "containers with unready status: []", unreadyMessage(nil, want))
 }
