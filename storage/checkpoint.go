@@ -1,7 +1,5 @@
 package storage
 
-import "github.com/kubesim/kubesim/objects"
-
 // Checkpoint is the store's state at one moment, to which Rollback returns
 // it. It is what lets a caller make several writes all or nothing, as a
 // transaction would: kubesim's manifest apply (sim.Cluster.Apply) writes
@@ -15,11 +13,11 @@ type Checkpoint struct {
 	events int
 }
 
-// Checkpoint records the store's state: its objects (an O(1) copy-on-write
-// clone of the index), its revision and its undrained watch events.
+// Checkpoint records the store's state: its objects (a copy-on-write clone
+// of each kind's tree), its revision and its undrained watch events.
 func (s *Store) Checkpoint() Checkpoint {
 	saved := *s
-	saved.tree = s.tree.Clone()
+	saved.tables = s.tables.clone()
 	saved.idx = s.idx.Clone()
 	saved.events = nil
 	return Checkpoint{saved: saved, events: len(s.events)}
@@ -36,9 +34,5 @@ func (s *Store) Rollback(cp Checkpoint) {
 	events := s.events[:cp.events]
 	*s = cp.saved
 	s.events = events
-	s.objs = make(map[objects.Key]objects.Object, s.tree.Len())
-	s.tree.Ascend(func(e entry) bool {
-		s.objs[e.key] = e.obj
-		return true
-	})
+	s.tables = s.tables.live()
 }

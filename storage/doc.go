@@ -5,14 +5,17 @@
 //
 // # Model
 //
-// One google/btree index, ordered by key (kind, namespace, name), holds every
-// object, so lists come out in a stable order and listing one namespace of
-// one kind is a range scan whose cost follows the result, not the cluster.
+// Each kind has a table of its own, as the apiserver has a storage per
+// resource (tables.go): a google/btree ordered by namespace and name, so
+// lists come out in a stable order and listing one namespace of one kind is
+// a range scan whose cost follows the result, not the cluster, and a hash
+// map for lookups by key. Visiting every object goes kind by kind in
+// name order: key order (kind, namespace, name) overall.
 // One revision counter, shared by all kinds as etcd's is, stamps every write
 // with a strictly increasing resourceVersion.
 //
 // Stored objects are never mutated: a write stores a new object. That is
-// what makes [Store.Snapshot] an O(1) copy-on-write view (a btree Clone)
+// what makes [Store.Snapshot] a copy-on-write view (a btree Clone per kind)
 // that later writes do not disturb, and what lets the store hand out the
 // objects themselves, shared and read-only (Get, List, Scan, the results
 // of writes, drained events), and take the object a write is given

@@ -1,17 +1,13 @@
 package storage
 
-import (
-	"maps"
-	"slices"
-)
+import "slices"
 
 // CloneForTest returns a store sharing s's objects copy-on-write, so that a
 // benchmark can start every run from one large store built once.
 func (s *Store) CloneForTest() *Store {
 	c := *s
-	c.tree = s.tree.Clone()
+	c.tables = s.tables.clone().live()
 	c.idx = s.idx.Clone()
-	c.objs = maps.Clone(s.objs)
 	c.unmeasuredObjs = slices.Clip(s.unmeasuredObjs) // an append must not write into s's
 	c.events = nil
 	return &c

@@ -128,14 +128,14 @@ func containsValue(list []indexValue, v indexValue) bool {
 
 // scanIndex visits the objects of kind filed under value in index, in key
 // order, until visit returns false.
-func scanIndex(tree *btree.BTreeG[entry], idx *btree.BTreeG[indexEntry], index, value, kind string,
+func scanIndex(t *tables, idx *btree.BTreeG[indexEntry], index, value, kind string,
 	visit func(objects.Object) bool) {
 	start := indexEntry{index: index, value: value, key: objects.Key{Kind: kind}}
 	idx.AscendGreaterOrEqual(start, func(e indexEntry) bool {
 		if e.index != index || e.value != value || e.key.Kind != kind {
 			return false
 		}
-		stored, ok := tree.Get(entry{key: e.key})
+		stored, ok := t.get(e.key)
 		if !ok {
 			return true // cannot happen: the index follows the tree
 		}

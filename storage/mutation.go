@@ -22,7 +22,7 @@ func (s *Store) CheckMutations(on bool) {
 		return
 	}
 	s.shadows = map[objects.Object]objects.Object{}
-	s.tree.Ascend(func(e entry) bool {
+	s.tables.ascend(func(e entry) bool {
 		s.shadows[e.obj] = e.obj.DeepCopyObject()
 		return true
 	})
@@ -50,7 +50,7 @@ func (s *Store) VerifyUnchanged() error {
 		return nil
 	}
 	var err error
-	s.tree.Ascend(func(e entry) bool {
+	s.tables.ascend(func(e entry) bool {
 		if want, ok := s.shadows[e.obj]; ok && !reflect.DeepEqual(e.obj, want) {
 			err = fmt.Errorf("storage: the stored %s (resourceVersion %s) was changed after it was stored; "+
 				"objects the store hands out are shared and read-only: DeepCopyObject before changing one",

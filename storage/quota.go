@@ -68,7 +68,7 @@ func (s *Store) countSize(key objects.Key, obj objects.Object, size int64) {
 func (s *Store) dropReplaced() {
 	kept := make([]stored, 0, 2*s.unmeasured+64)
 	for _, w := range s.unmeasuredObjs {
-		if s.objs[w.key] == w.obj {
+		if s.tables.lookup(w.key) == w.obj {
 			kept = append(kept, w)
 		}
 	}
@@ -127,11 +127,11 @@ func (s *Store) measureAll() {
 		if s.unmeasured == 0 {
 			return
 		}
-		if s.objs[w.key] != w.obj {
+		if s.tables.lookup(w.key) != w.obj {
 			continue // replaced or removed since
 		}
 		size := objectSize(w.obj)
-		if old, _ := s.tree.ReplaceOrInsert(entry{key: w.key, obj: w.obj, size: size}); old.size != unknownSize {
+		if old := s.tables.resize(entry{key: w.key, obj: w.obj, size: size}); old.size != unknownSize {
 			// Measured already (cannot happen: each version is listed
 			// once): keep the size counted once.
 			continue
@@ -143,7 +143,7 @@ func (s *Store) measureAll() {
 		return
 	}
 	var pending []entry
-	s.tree.Ascend(func(e entry) bool {
+	s.tables.ascend(func(e entry) bool {
 		if e.size == unknownSize {
 			pending = append(pending, e)
 		}
@@ -158,7 +158,7 @@ func (s *Store) measureAll() {
 // measure records the size of the stored entry e, unmeasured so far.
 func (s *Store) measure(e entry) {
 	e.size = objectSize(e.obj)
-	s.tree.ReplaceOrInsert(e)
+	s.tables.resize(e)
 	s.size += e.size
 }
 
@@ -204,6 +204,6 @@ func (s *Store) sizeAsStored(in objects.Object) int64 {
 
 // storedSize returns the size counted for the object stored under key.
 func (s *Store) storedSize(key objects.Key) int64 {
-	e, _ := s.tree.Get(entry{key: key})
+	e, _ := s.tables.get(key)
 	return e.size
 }

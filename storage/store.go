@@ -58,7 +58,7 @@ const btreeDegree = 32
 type Store struct {
 	clk    clock.PassiveClock
 	rnd    Rand
-	tree   *btree.BTreeG[entry]
+	tables *tables
 	idx    *btree.BTreeG[indexEntry] // secondary indexes (index.go)
 	rev    int64
 	events []WatchEvent
@@ -79,10 +79,6 @@ type Store struct {
 	shadows map[objects.Object]objects.Object
 	// trusted is set during CreateTrusted: validation is skipped.
 	trusted bool
-	// objs mirrors tree for the live store's lookups by key, a hash
-	// lookup where the tree's is a descent comparing keys. Snapshots and
-	// checkpoints do not copy it: Rollback rebuilds it.
-	objs map[objects.Key]objects.Object
 }
 
 var (
@@ -93,8 +89,8 @@ var (
 // New returns an empty store at revision 0 that reads the time from clk and
 // draws generated names and UIDs from rnd. Both must be non-nil.
 func New(clk clock.PassiveClock, rnd Rand) *Store {
-	s := &Store{clk: clk, rnd: rnd, tree: btree.NewG(btreeDegree, entryLess), idx: btree.NewG(btreeDegree, indexLess),
-		kindsByType: map[reflect.Type]objects.KindInfo{}, objs: map[objects.Key]objects.Object{}}
+	s := &Store{clk: clk, rnd: rnd, tables: newTables(), idx: btree.NewG(btreeDegree, indexLess),
+		kindsByType: map[reflect.Type]objects.KindInfo{}}
 	for _, k := range objects.Kinds() {
 		if k.New != nil {
 			s.kindsByType[reflect.TypeOf(k.New())] = k
@@ -106,7 +102,7 @@ func New(clk clock.PassiveClock, rnd Rand) *Store {
 // Get returns the object stored under key (shared, read-only).
 func (s *Store) Get(key objects.Key) (objects.Object, error) {
 	key, info := normalizeKey(key)
-	if obj := s.objs[key]; obj != nil {
+	if obj := s.tables.lookup(key); obj != nil {
 		return obj, nil
 	}
 	return nil, newNotFound(info, key.Name)
@@ -114,25 +110,25 @@ func (s *Store) Get(key objects.Key) (objects.Object, error) {
 
 // List returns the matching objects (shared, read-only); see Reader.
 func (s *Store) List(kind, namespace string, sel objects.Selector) []objects.Object {
-	return listFrom(s.tree, kind, namespace, sel)
+	return listFrom(s.tables, kind, namespace, sel)
 }
 
 // ScanAll visits every stored object, of every kind, in key order, without
 // copying them; visit must not change them. A reflector's relist uses it.
 func (s *Store) ScanAll(visit func(objects.Object) bool) {
-	s.tree.Ascend(func(e entry) bool { return visit(e.obj) })
+	s.tables.ascend(func(e entry) bool { return visit(e.obj) })
 }
 
 // Scan visits the stored objects of kind in namespace without copying them
 // (see Reader).
 func (s *Store) Scan(kind, namespace string, visit func(objects.Object) bool) {
-	scanFrom(s.tree, kind, namespace, visit)
+	scanFrom(s.tables, kind, namespace, visit)
 }
 
 // ScanIndex visits the objects of kind filed under value in index (see
 // Reader).
 func (s *Store) ScanIndex(index, value, kind string, visit func(objects.Object) bool) {
-	scanIndex(s.tree, s.idx, index, value, kind, visit)
+	scanIndex(s.tables, s.idx, index, value, kind, visit)
 }
 
 // ResourceVersion returns the current revision: the resourceVersion of the
@@ -140,43 +136,44 @@ func (s *Store) ScanIndex(index, value, kind string, visit func(objects.Object) 
 func (s *Store) ResourceVersion() int64 { return s.rev }
 
 // Len returns the number of objects stored.
-func (s *Store) Len() int { return s.tree.Len() }
+func (s *Store) Len() int { return s.tables.len() }
 
 // Snapshot returns a read-only view frozen at the current revision. It costs
-// O(1): the tree is shared copy-on-write (btree Clone) and stored objects are
-// never mutated, so later writes to the store do not show in the snapshot.
+// O(kinds): the trees are shared copy-on-write (btree Clone) and stored
+// objects are never mutated, so later writes to the store do not show in
+// the snapshot.
 func (s *Store) Snapshot() Reader {
-	return &snapshot{tree: s.tree.Clone(), idx: s.idx.Clone(), rev: s.rev}
+	return &snapshot{tables: s.tables.clone(), idx: s.idx.Clone(), rev: s.rev}
 }
 
 // snapshot is a frozen Reader.
 type snapshot struct {
-	tree *btree.BTreeG[entry]
-	idx  *btree.BTreeG[indexEntry]
-	rev  int64
+	tables *tables
+	idx    *btree.BTreeG[indexEntry]
+	rev    int64
 }
 
 // ScanIndex visits the objects filed under value in index at the snapshot.
 func (v *snapshot) ScanIndex(index, value, kind string, visit func(objects.Object) bool) {
-	scanIndex(v.tree, v.idx, index, value, kind, visit)
+	scanIndex(v.tables, v.idx, index, value, kind, visit)
 }
 
 // Get returns the object stored under key at the snapshot.
-func (v *snapshot) Get(key objects.Key) (objects.Object, error) { return getFrom(v.tree, key) }
+func (v *snapshot) Get(key objects.Key) (objects.Object, error) { return getFrom(v.tables, key) }
 
 // List returns the matching objects at the snapshot.
 func (v *snapshot) List(kind, namespace string, sel objects.Selector) []objects.Object {
-	return listFrom(v.tree, kind, namespace, sel)
+	return listFrom(v.tables, kind, namespace, sel)
 }
 
 // ScanAll visits every object at the snapshot without copying them.
 func (v *snapshot) ScanAll(visit func(objects.Object) bool) {
-	v.tree.Ascend(func(e entry) bool { return visit(e.obj) })
+	v.tables.ascend(func(e entry) bool { return visit(e.obj) })
 }
 
 // Scan visits the stored objects at the snapshot without copying them.
 func (v *snapshot) Scan(kind, namespace string, visit func(objects.Object) bool) {
-	scanFrom(v.tree, kind, namespace, visit)
+	scanFrom(v.tables, kind, namespace, visit)
 }
 
 // ResourceVersion returns the revision the snapshot was taken at.
@@ -192,10 +189,10 @@ func normalizeKey(key objects.Key) (objects.Key, objects.KindInfo) {
 	return key, info
 }
 
-// getFrom looks key up in tree.
-func getFrom(tree *btree.BTreeG[entry], key objects.Key) (objects.Object, error) {
+// getFrom looks key up in t.
+func getFrom(t *tables, key objects.Key) (objects.Object, error) {
 	key, info := normalizeKey(key)
-	e, ok := tree.Get(entry{key: key})
+	e, ok := t.get(key)
 	if !ok {
 		return nil, newNotFound(info, key.Name)
 	}
@@ -204,10 +201,10 @@ func getFrom(tree *btree.BTreeG[entry], key objects.Key) (objects.Object, error)
 
 // listFrom returns the objects of kind (and namespace) that sel matches,
 // in key order.
-func listFrom(tree *btree.BTreeG[entry], kind, namespace string, sel objects.Selector) []objects.Object {
+func listFrom(t *tables, kind, namespace string, sel objects.Selector) []objects.Object {
 	matchAll := sel == nil || sel.Empty()
 	var out []objects.Object
-	scanFrom(tree, kind, namespace, func(obj objects.Object) bool {
+	scanFrom(t, kind, namespace, func(obj objects.Object) bool {
 		if matchAll || sel.Matches(obj.GetObjectMeta().Labels) {
 			out = append(out, obj)
 		}
@@ -217,14 +214,14 @@ func listFrom(tree *btree.BTreeG[entry], kind, namespace string, sel objects.Sel
 }
 
 // scanFrom walks the range of kind (and namespace) in key order, so its
-// cost follows the size of the range, not of the tree.
-func scanFrom(tree *btree.BTreeG[entry], kind, namespace string, visit func(objects.Object) bool) {
+// cost follows the size of the range, not of the table.
+func scanFrom(t *tables, kind, namespace string, visit func(objects.Object) bool) {
 	if !objects.KindInfoFor(kind, "").Namespaced {
 		namespace = ""
 	}
 	start := entry{key: objects.Key{Kind: kind, Namespace: namespace}}
-	tree.AscendGreaterOrEqual(start, func(e entry) bool {
-		if e.key.Kind != kind || (namespace != "" && e.key.Namespace != namespace) {
+	t.ascendFrom(kind, start, func(e entry) bool {
+		if namespace != "" && e.key.Namespace != namespace {
 			return false
 		}
 		return visit(e.obj)
@@ -232,13 +229,12 @@ func scanFrom(tree *btree.BTreeG[entry], kind, namespace string, visit func(obje
 }
 
 // lookup returns the stored object under key (not a copy), or nil.
-func (s *Store) lookup(key objects.Key) objects.Object { return s.objs[key] }
+func (s *Store) lookup(key objects.Key) objects.Object { return s.tables.lookup(key) }
 
 // put stores obj, of size bytes, under its key, replacing what was there.
 func (s *Store) put(obj objects.Object, size int64) {
 	key := objects.KeyOf(obj)
-	old, replaced := s.tree.ReplaceOrInsert(entry{key: key, obj: obj, size: size})
-	s.objs[key] = obj
+	old, replaced := s.tables.put(entry{key: key, obj: obj, size: size})
 	var before objects.Object
 	if replaced {
 		s.forgetSize(old.size)

@@ -262,8 +262,7 @@ func (s *Store) deleteDuringUpdate(in, old objects.Object) objects.Object {
 // the last state stamped with the deletion's resourceVersion.
 func (s *Store) remove(old objects.Object) objects.Object {
 	rev := s.nextRevision()
-	if gone, ok := s.tree.Delete(entry{key: objects.KeyOf(old)}); ok {
-		delete(s.objs, gone.key)
+	if gone, ok := s.tables.remove(objects.KeyOf(old)); ok {
 		s.forgetSize(gone.size)
 		s.unshadow(gone.obj)
 		reindex(s.idx, gone.obj, nil)
