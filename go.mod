@@ -24,7 +24,7 @@ require (
 
 require (
 	github.com/robfig/cron/v3 v3.0.1
-	go.yaml.in/yaml/v2 v2.4.4 // indirect
+	go.yaml.in/yaml/v2 v2.4.4
 	go.yaml.in/yaml/v3 v3.0.5
 	sigs.k8s.io/yaml v1.6.0
 )

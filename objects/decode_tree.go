@@ -3,7 +3,10 @@ package objects
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"unicode/utf8"
+
+	yamlv2 "go.yaml.in/yaml/v2"
 )
 
 // Decoding encodes JSON trees (what unmarshalJSONTree reads: maps of
@@ -211,4 +214,76 @@ func trimDigits(s string) string {
 		s = s[1:]
 	}
 	return s
+}
+
+// yamlToTree converts one YAML document as yamlToJSON does (its guard
+// against aliases included) and returns with the JSON the tree
+// unmarshalJSONTree would read back from it, built straight from the parsed
+// YAML rather than by encoding it and parsing that. It parses as
+// sigs.k8s.io/yaml's YAMLToJSON does (go.yaml.in/yaml/v2 into an empty
+// interface) and takes the documents whose values all carry over unchanged:
+// string keys, valid UTF-8, numbers, bools, nulls. Anything else (a key of
+// another type, a timestamp or binary tag, an error) goes through
+// yamlToJSON, and the tree is nil. FuzzYAMLToTree checks it against
+// yamlToJSON and unmarshalJSONTree.
+func yamlToTree(text []byte) (doc []byte, tree any, err error) {
+	var parsed any
+	if !aliasesExpandTooFar(text) && yamlv2.Unmarshal(text, &parsed) == nil {
+		if tree, ok := jsonTreeOfYAML(parsed); ok {
+			if doc, ok := appendJSONTree(make([]byte, 0, treeBufferSize), tree); ok {
+				return doc, tree, nil
+			}
+		}
+	}
+	doc, err = yamlToJSON(text)
+	return doc, nil, err
+}
+
+// jsonTreeOfYAML is v as it comes out of encoding to JSON and decoding back
+// with numbers kept as json.Number, for the values that pass through
+// unchanged; false for any other.
+func jsonTreeOfYAML(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil, bool:
+		return x, true
+	case string:
+		return x, utf8.ValidString(x) // encoding/json replaces invalid bytes
+	case int:
+		return json.Number(strconv.Itoa(x)), true
+	case int64:
+		return json.Number(strconv.FormatInt(x, 10)), true
+	case uint64:
+		return json.Number(strconv.FormatUint(x, 10)), true
+	case float64:
+		b, err := json.Marshal(x) // its own spelling of floats; NaN and infinities refused
+		return json.Number(b), err == nil
+	case []any:
+		if x == nil {
+			return nil, true
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			var ok bool
+			if out[i], ok = jsonTreeOfYAML(e); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	case map[any]any:
+		if x == nil {
+			return nil, true
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			key, ok := k.(string)
+			if !ok || !utf8.ValidString(key) {
+				return nil, false // converted by sigs.k8s.io/yaml's own rules
+			}
+			if out[key], ok = jsonTreeOfYAML(e); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return nil, false
 }

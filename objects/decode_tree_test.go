@@ -2,6 +2,7 @@ package objects
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -65,5 +66,47 @@ func FuzzMarshalJSONTree(f *testing.F) {
 			assertTreeEncoding(t, tree)
 		}
 		assertTreeEncoding(t, map[string]any{s: s, "n": json.Number(s)})
+	})
+}
+
+// FuzzYAMLToTree checks yamlToTree against the conversion it short-cuts:
+// yamlToJSON's bytes or error, and the tree unmarshalJSONTree reads from
+// them. Seeds: every manifest of the repository's scenarios and examples,
+// and YAML's corners (numbers of every kind, yes/no, timestamps, binary,
+// keys that are not strings, empty collections, merges, anchors, invalid
+// UTF-8).
+func FuzzYAMLToTree(f *testing.F) {
+	for _, file := range repositoryManifests(f) {
+		data, err := os.ReadFile(file)
+		require.NoError(f, err)
+		for _, chunk := range strings.Split(string(data), "\n---") {
+			f.Add([]byte(chunk))
+		}
+	}
+	for _, s := range []string{
+		"a: 1\nb: -2\nc: 0x1F\nd: 0o17\ne: 1_000\nf: 9223372036854775807\ng: 18446744073709551615\nh: -9223372036854775809\n",
+		"a: 1.5\nb: -0.0\nc: 1e21\nd: 1e-7\ne: .inf\n", "a: .nan\n", "a: 1e400\n", "[0.000001, 123456789012345678901234.5, 3.0]",
+		"a: yes\nb: no\nc: on\nd: ~\ne: null\nf: true\n", "t: 2024-05-01T10:00:00Z\nu: !!timestamp 2024-05-01\n",
+		"b: !!binary aGVsbG8=\nc: !!binary /w==\n", "1: a\n2.5: b\ntrue: c\n~: d\n", "? [a]\n: b\n",
+		"a: []\nb: {}\nc:\n", "base: &b {x: 1, y: [1, 2]}\nderived:\n  <<: *b\n  y: 3\nref: *b\n", "\"\\xff\": \"\\xff\"\n",
+		"k: \"\\u2028<&>\\t\"\n", "- a\n- [b, {c: d}]\n", "plain", "", "# only a comment\n", "a: b: c\n", "a:\n\t- b\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, text []byte) {
+		want, wantErr := yamlToJSON(text)
+		got, tree, err := yamlToTree(text)
+		if wantErr != nil {
+			require.Error(t, err)
+			assert.Equal(t, wantErr.Error(), err.Error())
+			return
+		}
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+		if tree != nil {
+			var wantTree any
+			require.NoError(t, unmarshalJSONTree(want, &wantTree))
+			require.Equal(t, wantTree, tree)
+		}
 	})
 }

@@ -87,6 +87,9 @@ type document struct {
 	index int    // 0-based position in the input
 	line  int    // 1-based line of the input the document starts on
 	json  []byte // the document converted to JSON; nil when tooLarge
+	// tree is json as unmarshalJSONTree reads it, when the conversion had
+	// it at hand (yamlToTree); nil otherwise.
+	tree any
 	// tooLarge is set for a document over MaxObjectBytes, which is not
 	// converted at all.
 	tooLarge bool
@@ -109,11 +112,13 @@ func decodeDocument(doc document) []Decoded {
 	if doc.tooLarge || len(doc.json) > MaxObjectBytes {
 		return failed(at.errorf(DecodeTooLarge, "%s", tooLargeMessage))
 	}
-	var tree any
-	if err := unmarshalJSONTree(doc.json, &tree); err != nil {
-		e := at.errorf(DecodeSyntax, "%s", err.Error())
-		e.Err = err
-		return failed(e)
+	tree := doc.tree
+	if tree == nil {
+		if err := unmarshalJSONTree(doc.json, &tree); err != nil {
+			e := at.errorf(DecodeSyntax, "%s", err.Error())
+			e.Err = err
+			return failed(e)
+		}
 	}
 	if tree == nil {
 		return nil // a JSON null in a stream
@@ -237,14 +242,14 @@ func yamlDocuments(data []byte, first, line int) ([]document, *DecodeError) {
 			docs = append(docs, document{index: index, line: c.line, tooLarge: true})
 			continue
 		}
-		j, convErr := yamlToJSON(c.text)
+		j, tree, convErr := yamlToTree(c.text)
 		if convErr != nil {
 			return docs, yamlError(convErr, index, c.line, "error converting YAML to JSON: ")
 		}
 		if string(j) == "null" {
 			continue // only comments
 		}
-		docs = append(docs, document{index: index, line: c.line, json: j})
+		docs = append(docs, document{index: index, line: c.line, json: j, tree: tree})
 	}
 	if sepErr != nil {
 		sepErr.Doc = first + len(docs)

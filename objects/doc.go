@@ -31,7 +31,10 @@
 //     below); deepcopy.go holds the few written by hand.
 //   - decode.go, decodestream.go: manifest decoding (YAML or JSON, several
 //     documents, each decoded on its own as kubectl reads them; the
-//     apiserver's 3 MiB request limit; YAML bombs refused).
+//     apiserver's 3 MiB request limit; YAML bombs refused); decode_strict.go:
+//     the field checker and strict decoding; decode_tree.go: JSON trees
+//     encoded, and built from YAML, without encoding/json's reflection.
+//   - jsonsize.go: an object's JSON size without encoding it (etcd's quota).
 //   - defaults.go: per-kind defaulting; Default on create, SchemeDefault on every write.
 //   - fielderror.go, validation.go, podvalidation.go, podupdate.go: field errors and
 //     per-kind validation with upstream's field paths and messages.
@@ -42,8 +45,10 @@
 //
 // objects is a leaf of kubesim: it imports only the standard library (with
 // time/tzdata, so time zones load the same on every machine),
-// sigs.k8s.io/yaml for manifests (as kubectl converts them), go.yaml.in/yaml/v3
-// to size a YAML document's aliases before expanding them,
+// sigs.k8s.io/yaml for manifests (as kubectl converts them) and the
+// go.yaml.in/yaml/v2 parser it runs (to build a manifest's tree without its
+// JSON round trip), go.yaml.in/yaml/v3 to size a YAML document's aliases
+// before expanding them,
 // github.com/robfig/cron/v3's parser for CronJob schedules, sigs.k8s.io/json
 // for strict decoding, and k8s.io/apimachinery's leaf packages
 // (api/resource, labels, util/intstr, util/validation, validation/field),
