@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
 )
 
@@ -36,5 +37,58 @@ spec:
 	c.Advance(2 * time.Hour)
 	assert.Empty(t, c.Store().List("Event", "default", nil))
 	assert.Empty(t, c.events.seen, "every identity forgotten with its event")
-	assert.Equal(t, len(c.events.expiries), c.events.next, "no expiry left")
+	assert.Empty(t, c.events.seenClash)
+	assert.Zero(t, c.events.expiries.len(), "no expiry left")
+}
+
+// Identities whose hashes clash are still told apart: each keeps its own
+// event and count, and all are forgotten when their events expire.
+func TestClashingEventIdentitiesStayApart(t *testing.T) {
+	defer func(h func(eventIdentity) uint64) { identityHash = h }(identityHash)
+	identityHash = func(eventIdentity) uint64 { return 42 }
+	c, err := New(Config{})
+	require.NoError(t, err)
+	pod := objects.ObjectReference{Kind: "Pod", APIVersion: "v1", Namespace: "default", Name: "p", UID: "u1"}
+	source := objects.EventSource{Component: "test"}
+	for _, reason := range []string{"A", "B", "A", "C", "B", "A"} {
+		c.events.record(source, controllers.Event{Regarding: pod, Type: objects.EventNormal, Reason: reason, Message: "m"})
+	}
+	counts := map[string]int32{}
+	events := 0
+	for _, obj := range c.Store().List("Event", "default", nil) {
+		if e := obj.(*objects.Event); e.Source.Component == "test" {
+			counts[e.Reason] += e.Count
+			events++
+		}
+	}
+	assert.Equal(t, map[string]int32{"A": 3, "B": 2, "C": 1}, counts)
+	assert.Equal(t, 3, events, "one event per identity")
+	c.Advance(2 * time.Hour)
+	assert.Empty(t, c.events.seen)
+	assert.Empty(t, c.events.seenClash)
+}
+
+// The expiry queue hands expiries back first in, first out, across the
+// blocks it grows by and reuses.
+func TestExpiryQueueIsFIFO(t *testing.T) {
+	var q expiryQueue
+	var model []int
+	seq := uint64(0)
+	for round := range 40 {
+		for range (round * 37) % 700 {
+			seq++
+			q.push(expiry{seq: seq})
+			model = append(model, int(seq))
+		}
+		for range (round * 53) % 650 {
+			if len(model) == 0 {
+				break
+			}
+			require.Equal(t, uint64(model[0]), q.front().seq)
+			require.Equal(t, uint64(model[0]), q.pop().seq)
+			model = model[1:]
+		}
+		require.Equal(t, len(model), q.len())
+	}
+	assert.NotEmpty(t, q.spare, "emptied blocks are kept for reuse")
 }
