@@ -27,19 +27,33 @@ func EncodedSize(v any) int {
 	if v == nil {
 		return len("null")
 	}
-	rv := reflect.ValueOf(v)
-	return sizerFor(rv.Type())(rv)
+	return valueSize(reflect.ValueOf(v))
 }
 
-// sizer measures one value of one type.
-type sizer func(v reflect.Value) int
+// valueSize measures v, of any type: what a pointer (an object) points
+// to, where it lies, or else a copy that has an address. A pointer whose
+// type is a json.Marshaler (*Time...) is measured as such.
+func valueSize(v reflect.Value) int {
+	t := v.Type()
+	if t.Kind() == reflect.Pointer && !t.Implements(marshalerType) {
+		if v.IsNil() {
+			return len("null")
+		}
+		return sizerFor(t.Elem())(v.UnsafePointer())
+	}
+	c := reflect.New(t)
+	c.Elem().Set(v)
+	return sizerFor(t)(c.UnsafePointer())
+}
+
+// A sizer measures the value of one type that lies at p. Sizers read
+// values in place, by offset and layout, rather than through
+// reflect.Value's field and element accessors, which cost as much again
+// as the measuring; reflect is left for maps, interfaces and the odd kinds.
+type sizer func(p unsafe.Pointer) int
 
 // sizers caches a sizer per type (types are few).
 var sizers memo[reflect.Type, sizer]
-
-func cachedSizer(t reflect.Type) (sizer, bool) { return sizers.get(t) }
-
-func cacheSizer(t reflect.Type, s sizer) { sizers.put(t, s) }
 
 var (
 	sizeTimeType        = reflect.TypeFor[Time]()
@@ -49,15 +63,15 @@ var (
 )
 
 func sizerFor(t reflect.Type) sizer {
-	if s, ok := cachedSizer(t); ok {
+	if s, ok := sizers.get(t); ok {
 		return s
 	}
 	// A recursive type finds its own sizer through the cache while it is
 	// being built.
 	var s sizer
-	cacheSizer(t, func(v reflect.Value) int { return s(v) })
+	sizers.put(t, func(p unsafe.Pointer) int { return s(p) })
 	s = buildSizer(t)
-	cacheSizer(t, s)
+	sizers.put(t, s)
 	return s
 }
 
@@ -69,72 +83,45 @@ func buildSizer(t reflect.Type) sizer {
 		// *Time, *Quantity, *IntOrString: their MarshalJSON has a value
 		// receiver, so encoding/json writes a nil one as null and a
 		// non-nil one as what it points to.
-		elem := sizerFor(t.Elem())
-		return func(v reflect.Value) int {
-			if v.IsNil() {
-				return len("null")
-			}
-			return elem(v.Elem())
-		}
+		return pointerSizer(t)
 	}
 	if t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType) {
-		return encodeSize
+		return encodeSizer(t)
+	}
+	if t == reflect.TypeFor[json.Number]() {
+		return func(p unsafe.Pointer) int {
+			return max(1, len(*(*json.Number)(p))) // written bare; "" as 0
+		}
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		return func(v reflect.Value) int {
-			if v.Bool() {
+		return func(p unsafe.Pointer) int {
+			if *(*bool)(p) {
 				return len("true")
 			}
 			return len("false")
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return func(v reflect.Value) int { return intLen(v.Int()) }
+		return intSizer(t)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return func(v reflect.Value) int { return uintLen(v.Uint()) }
+		return uintSizer(t)
 	case reflect.String:
-		return func(v reflect.Value) int { return quotedLen(v.String()) }
+		return func(p unsafe.Pointer) int { return quotedLen(*(*string)(p)) }
 	case reflect.Pointer:
-		elem := sizerFor(t.Elem())
-		return func(v reflect.Value) int {
-			if v.IsNil() {
-				return len("null")
-			}
-			return elem(v.Elem())
-		}
+		return pointerSizer(t)
 	case reflect.Interface:
-		return func(v reflect.Value) int {
-			if v.IsNil() {
-				return len("null")
-			}
-			e := v.Elem()
-			return sizerFor(e.Type())(e)
-		}
+		return interfaceSizer(t)
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 && !t.Elem().Implements(marshalerType) {
-			return func(v reflect.Value) int {
-				if v.IsNil() {
-					return len("null")
-				}
-				return base64.StdEncoding.EncodedLen(v.Len()) + 2
-			}
-		}
-		elem := sizerFor(t.Elem())
-		return func(v reflect.Value) int {
-			if v.IsNil() {
-				return len("null")
-			}
-			return sequenceSize(v, elem)
-		}
+		return sliceSizer(t)
 	case reflect.Array:
-		elem := sizerFor(t.Elem())
-		return func(v reflect.Value) int { return sequenceSize(v, elem) }
+		elem, size, n := sizerFor(t.Elem()), t.Elem().Size(), t.Len()
+		return func(p unsafe.Pointer) int { return sequenceSize(p, n, size, elem) }
 	case reflect.Map:
 		return mapSizer(t)
 	case reflect.Struct:
 		return structSizer(t)
 	}
-	return encodeSize // floats, complex numbers and the like
+	return encodeSizer(t) // floats, complex numbers and the like
 }
 
 // marshalerSizer measures the json.Marshalers of this package's types
@@ -142,15 +129,15 @@ func buildSizer(t reflect.Type) sizer {
 func marshalerSizer(t reflect.Type) sizer {
 	switch t {
 	case sizeTimeType:
-		return func(v reflect.Value) int { return timeSize(valueAs[Time](v).Time) }
+		return func(p unsafe.Pointer) int { return timeSize((*Time)(p).Time) }
 	case sizeQuantityType:
-		return func(v reflect.Value) int {
-			q := valueAs[Quantity](v)
+		return func(p unsafe.Pointer) int {
+			q := *(*Quantity)(p)
 			return quantityLen(&q)
 		}
 	case sizeIntOrStringType:
-		return func(v reflect.Value) int {
-			x := valueAs[IntOrString](v)
+		return func(p unsafe.Pointer) int {
+			x := (*IntOrString)(p)
 			if x.Type == IntOrStringString {
 				return quotedLen(x.StrVal)
 			}
@@ -160,69 +147,135 @@ func marshalerSizer(t reflect.Type) sizer {
 	return nil
 }
 
-// valueAs reads v as a T without the allocation that boxing it would make.
-// It reads an addressable v in place through UnsafeAddr, not Addr, which
-// would first look up the pointer type (a tenth of EncodedSize's time).
-func valueAs[T any](v reflect.Value) T {
-	if v.CanAddr() {
-		return *(*T)(unsafe.Pointer(v.UnsafeAddr()))
-	}
-	return v.Interface().(T)
-}
-
-// encodeSize measures by encoding: the fallback for what sizers do not model.
-func encodeSize(v reflect.Value) int {
-	if !v.CanInterface() {
-		return 0
-	}
-	b, err := json.Marshal(v.Interface())
-	if err != nil {
-		return 0
-	}
-	return len(b)
-}
-
-func sequenceSize(v reflect.Value, elem sizer) int {
-	n := 2 // []
-	for i := range v.Len() {
-		if i > 0 {
-			n++ // ,
+// encodeSizer measures by encoding: the fallback for what sizers do not model.
+func encodeSizer(t reflect.Type) sizer {
+	return func(p unsafe.Pointer) int {
+		b, err := json.Marshal(reflect.NewAt(t, p).Elem().Interface())
+		if err != nil {
+			return 0
 		}
-		n += elem(v.Index(i))
+		return len(b)
 	}
-	return n
+}
+
+func intSizer(t reflect.Type) sizer {
+	switch t.Size() {
+	case 1:
+		return func(p unsafe.Pointer) int { return intLen(int64(*(*int8)(p))) }
+	case 2:
+		return func(p unsafe.Pointer) int { return intLen(int64(*(*int16)(p))) }
+	case 4:
+		return func(p unsafe.Pointer) int { return intLen(int64(*(*int32)(p))) }
+	}
+	return func(p unsafe.Pointer) int { return intLen(*(*int64)(p)) }
+}
+
+func uintSizer(t reflect.Type) sizer {
+	switch t.Size() {
+	case 1:
+		return func(p unsafe.Pointer) int { return uintLen(uint64(*(*uint8)(p))) }
+	case 2:
+		return func(p unsafe.Pointer) int { return uintLen(uint64(*(*uint16)(p))) }
+	case 4:
+		return func(p unsafe.Pointer) int { return uintLen(uint64(*(*uint32)(p))) }
+	}
+	return func(p unsafe.Pointer) int { return uintLen(*(*uint64)(p)) }
+}
+
+func pointerSizer(t reflect.Type) sizer {
+	elem := sizerFor(t.Elem())
+	return func(p unsafe.Pointer) int {
+		if q := *(*unsafe.Pointer)(p); q != nil {
+			return elem(q)
+		}
+		return len("null")
+	}
+}
+
+// interfaceSizer measures an interface's dynamic value (objects hold few
+// interfaces: Unstructured's content).
+func interfaceSizer(t reflect.Type) sizer {
+	return func(p unsafe.Pointer) int {
+		v := reflect.NewAt(t, p).Elem()
+		if v.IsNil() {
+			return len("null")
+		}
+		return valueSize(v.Elem())
+	}
+}
+
+// sliceOf reads the data pointer and length of the slice at p, whatever
+// its element type: every slice has the same header.
+func sliceOf(p unsafe.Pointer) (data unsafe.Pointer, n int) {
+	s := *(*[]byte)(p)
+	return unsafe.Pointer(unsafe.SliceData(s)), len(s)
+}
+
+func sliceSizer(t reflect.Type) sizer {
+	if t.Elem().Kind() == reflect.Uint8 && !t.Elem().Implements(marshalerType) {
+		return func(p unsafe.Pointer) int {
+			data, n := sliceOf(p)
+			if data == nil {
+				return len("null")
+			}
+			return base64.StdEncoding.EncodedLen(n) + 2
+		}
+	}
+	elem, size := sizerFor(t.Elem()), t.Elem().Size()
+	return func(p unsafe.Pointer) int {
+		data, n := sliceOf(p)
+		if data == nil {
+			return len("null")
+		}
+		return sequenceSize(data, n, size, elem)
+	}
+}
+
+// sequenceSize measures n elements of size bytes each, from data on.
+func sequenceSize(data unsafe.Pointer, n int, size uintptr, elem sizer) int {
+	total := 2 // []
+	for i := range n {
+		if i > 0 {
+			total++ // ,
+		}
+		total += elem(unsafe.Add(data, uintptr(i)*size))
+	}
+	return total
 }
 
 func mapSizer(t reflect.Type) sizer {
 	if t.Key().Kind() != reflect.String || t.Key().Implements(reflect.TypeFor[interface{ MarshalText() ([]byte, error) }]()) {
-		return encodeSize
+		return encodeSizer(t)
 	}
 	switch t {
 	case reflect.TypeFor[map[string]string]():
-		return func(v reflect.Value) int {
-			if v.IsNil() {
+		return func(p unsafe.Pointer) int {
+			m := *(*map[string]string)(p)
+			if m == nil {
 				return len("null")
 			}
 			n := 2
-			for k, val := range valueAs[map[string]string](v) {
+			for k, val := range m {
 				n += quotedLen(k) + 1 + quotedLen(val) + 1 // "k":v,
 			}
-			return n - min(1, v.Len()) // no comma after the last
+			return n - min(1, len(m)) // no comma after the last
 		}
 	case reflect.TypeFor[ResourceList]():
-		return func(v reflect.Value) int {
-			if v.IsNil() {
+		return func(p unsafe.Pointer) int {
+			m := *(*ResourceList)(p)
+			if m == nil {
 				return len("null")
 			}
 			n := 2
-			for k, q := range valueAs[ResourceList](v) {
+			for k, q := range m {
 				n += quotedLen(k) + 1 + quantityLen(&q) + 1
 			}
-			return n - min(1, v.Len())
+			return n - min(1, len(m))
 		}
 	}
 	elem := sizerFor(t.Elem())
-	return func(v reflect.Value) int {
+	return func(p unsafe.Pointer) int {
+		v := reflect.NewAt(t, p).Elem()
 		if v.IsNil() {
 			return len("null")
 		}
@@ -232,13 +285,13 @@ func mapSizer(t reflect.Type) sizer {
 		// Values set from the iterator in place: Key and Value would
 		// allocate a copy of each key and element.
 		key := reflect.New(t.Key()).Elem()
-		val := reflect.New(t.Elem()).Elem()
+		val := reflect.New(t.Elem())
 		n := 2
 		iter := v.MapRange()
 		for iter.Next() {
 			key.SetIterKey(iter)
-			val.SetIterValue(iter)
-			n += quotedLen(key.String()) + 1 + elem(val) + 1
+			val.Elem().SetIterValue(iter)
+			n += quotedLen(key.String()) + 1 + elem(val.UnsafePointer()) + 1
 		}
 		return n - 1
 	}
@@ -247,42 +300,62 @@ func mapSizer(t reflect.Type) sizer {
 // structField is one field a struct encodes, found as encoding/json finds
 // it: by its tag or name, embedded structs' fields promoted.
 type structField struct {
-	index   []int
-	nameLen int                      // the quoted name and colon
-	omit    func(reflect.Value) bool // omitempty and omitzero; nil if neither
+	// path leads to the field: offsets from the struct, each but the
+	// last into an embedded struct, through a pointer where deref says.
+	path    []fieldStep
+	nameLen int                       // the quoted name and colon
+	omit    func(unsafe.Pointer) bool // omitempty and omitzero; nil if neither
 	size    sizer
+}
+
+// fieldStep is one step to a field: its offset, and whether what lies
+// there is a pointer to follow (an embedded *struct) before the next step.
+type fieldStep struct {
+	offset uintptr
+	deref  bool
 }
 
 func structSizer(t reflect.Type) sizer {
 	fields := collectFields(t, nil)
-	return func(v reflect.Value) int {
+	return func(p unsafe.Pointer) int {
 		n := 2 // {}
 		first := true
 		for i := range fields {
 			f := &fields[i]
-			var fv reflect.Value
-			if len(f.index) == 1 {
-				fv = v.Field(f.index[0])
-			} else if x, ok := fieldByIndex(v, f.index); ok {
-				fv = x
-			} else {
+			fp, ok := fieldAt(p, f.path)
+			if !ok {
 				continue // behind a nil embedded pointer
 			}
-			if f.omit != nil && f.omit(fv) {
+			if f.omit != nil && f.omit(fp) {
 				continue
 			}
 			if !first {
 				n++
 			}
 			first = false
-			n += f.nameLen + f.size(fv)
+			n += f.nameLen + f.size(fp)
 		}
 		return n
 	}
 }
 
-// collectFields lists t's encoded fields in order.
-func collectFields(t reflect.Type, prefix []int) []structField {
+// fieldAt follows path from p, reporting false at a nil embedded pointer
+// (encoding/json skips the fields behind one).
+func fieldAt(p unsafe.Pointer, path []fieldStep) (unsafe.Pointer, bool) {
+	for _, s := range path {
+		p = unsafe.Add(p, s.offset)
+		if s.deref {
+			if p = *(*unsafe.Pointer)(p); p == nil {
+				return nil, false
+			}
+		}
+	}
+	return p, true
+}
+
+// collectFields lists t's encoded fields in order, each reached by prefix
+// and then its own offset.
+func collectFields(t reflect.Type, prefix []fieldStep) []structField {
 	var out []structField
 	for i := range t.NumField() {
 		sf := t.Field(i)
@@ -291,14 +364,15 @@ func collectFields(t reflect.Type, prefix []int) []structField {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		index := append(append([]int(nil), prefix...), i)
 		ft := sf.Type
 		if sf.Anonymous && name == "" {
-			if ft.Kind() == reflect.Pointer {
+			deref := ft.Kind() == reflect.Pointer
+			if deref {
 				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct {
-				out = append(out, collectFields(ft, index)...)
+				path := append(append([]fieldStep(nil), prefix...), fieldStep{offset: sf.Offset, deref: deref})
+				out = append(out, collectFields(ft, path)...)
 				continue
 			}
 		}
@@ -308,7 +382,8 @@ func collectFields(t reflect.Type, prefix []int) []structField {
 		if name == "" {
 			name = sf.Name
 		}
-		out = append(out, structField{index: index, nameLen: quotedLen(name) + 1,
+		path := append(append([]fieldStep(nil), prefix...), fieldStep{offset: sf.Offset})
+		out = append(out, structField{path: path, nameLen: quotedLen(name) + 1,
 			omit: omitRule(sf.Type, hasOption(opts, "omitempty"), hasOption(opts, "omitzero")), size: sizerFor(sf.Type)})
 	}
 	return out
@@ -316,8 +391,8 @@ func collectFields(t reflect.Type, prefix []int) []structField {
 
 // omitRule is the test that leaves a field of type t out, worked out once
 // per field: encoding/json's omitempty, its omitzero, either, or nil.
-func omitRule(t reflect.Type, omitEmpty, omitZero bool) func(reflect.Value) bool {
-	var empty, zero func(reflect.Value) bool
+func omitRule(t reflect.Type, omitEmpty, omitZero bool) func(unsafe.Pointer) bool {
+	var empty, zero func(unsafe.Pointer) bool
 	if omitEmpty {
 		empty = emptyRule(t)
 	}
@@ -330,57 +405,125 @@ func omitRule(t reflect.Type, omitEmpty, omitZero bool) func(reflect.Value) bool
 	case zero == nil:
 		return empty
 	}
-	return func(v reflect.Value) bool { return empty(v) || zero(v) }
+	return func(p unsafe.Pointer) bool { return empty(p) || zero(p) }
 }
 
 // emptyRule is encoding/json's omitempty test for t (isEmptyValue), or
 // nil for the kinds it never omits (structs).
-func emptyRule(t reflect.Type) func(reflect.Value) bool {
+func emptyRule(t reflect.Type) func(unsafe.Pointer) bool {
 	switch t.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return func(v reflect.Value) bool { return v.Len() == 0 }
-	case reflect.Pointer, reflect.Interface:
-		return reflect.Value.IsNil
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+	case reflect.String:
+		return func(p unsafe.Pointer) bool { return len(*(*string)(p)) == 0 }
+	case reflect.Slice:
+		return func(p unsafe.Pointer) bool { _, n := sliceOf(p); return n == 0 }
+	case reflect.Pointer:
+		return func(p unsafe.Pointer) bool { return *(*unsafe.Pointer)(p) == nil }
+	case reflect.Bool:
+		return func(p unsafe.Pointer) bool { return !*(*bool)(p) }
+	case reflect.Map:
+		return func(p unsafe.Pointer) bool { return reflect.NewAt(t, p).Elem().Len() == 0 }
+	case reflect.Array:
+		empty := t.Len() == 0
+		return func(unsafe.Pointer) bool { return empty }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64:
-		return reflect.Value.IsZero
+		reflect.Float32, reflect.Float64, reflect.Interface:
+		return zeroValue(t)
 	}
 	return nil
 }
 
 // zeroRule is encoding/json's omitzero test for t: its IsZero method
 // when it has one, the zero value otherwise.
-func zeroRule(t reflect.Type) func(reflect.Value) bool {
+func zeroRule(t reflect.Type) func(unsafe.Pointer) bool {
 	type zeroer interface{ IsZero() bool }
 	zeroerType := reflect.TypeFor[zeroer]()
 	switch {
-	case t == sizeTimeType: // the common case, without boxing
-		return func(v reflect.Value) bool { return valueAs[Time](v).IsZero() }
+	case t == sizeTimeType: // the common case, without reflect
+		return func(p unsafe.Pointer) bool { return (*Time)(p).IsZero() }
 	case t.Kind() == reflect.Interface && t.Implements(zeroerType):
-		return func(v reflect.Value) bool {
+		return func(p unsafe.Pointer) bool {
+			v := reflect.NewAt(t, p).Elem()
 			return v.IsNil() || (v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil()) || v.Interface().(zeroer).IsZero()
 		}
 	case t.Kind() == reflect.Pointer && t.Implements(zeroerType):
-		return func(v reflect.Value) bool { return v.IsNil() || v.Interface().(zeroer).IsZero() }
-	case t.Implements(zeroerType):
-		return func(v reflect.Value) bool {
-			if v.CanAddr() { // a pointer boxes without allocating
-				return v.Addr().Interface().(zeroer).IsZero()
-			}
-			return v.Interface().(zeroer).IsZero()
+		return func(p unsafe.Pointer) bool {
+			v := reflect.NewAt(t, p).Elem()
+			return v.IsNil() || v.Interface().(zeroer).IsZero()
 		}
-	case reflect.PointerTo(t).Implements(zeroerType):
-		return func(v reflect.Value) bool {
-			if !v.CanAddr() {
-				c := reflect.New(t).Elem()
-				c.Set(v)
-				v = c
+	case t.Implements(zeroerType) || reflect.PointerTo(t).Implements(zeroerType):
+		// A *T has T's methods too; boxing a pointer does not allocate.
+		return func(p unsafe.Pointer) bool { return reflect.NewAt(t, p).Interface().(zeroer).IsZero() }
+	}
+	return zeroValue(t)
+}
+
+// zeroValue is reflect.Value.IsZero for values of type t, read in place:
+// false, 0 (-0.0 too), "", nil, and arrays and structs whose elements and
+// (non-blank) fields are all zero.
+func zeroValue(t reflect.Type) func(unsafe.Pointer) bool {
+	switch t.Kind() {
+	case reflect.Bool:
+		return func(p unsafe.Pointer) bool { return !*(*bool)(p) }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return zeroBits(t.Size())
+	case reflect.String:
+		return func(p unsafe.Pointer) bool { return len(*(*string)(p)) == 0 }
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return func(p unsafe.Pointer) bool { return *(*unsafe.Pointer)(p) == nil }
+	case reflect.Slice:
+		return func(p unsafe.Pointer) bool { data, _ := sliceOf(p); return data == nil }
+	case reflect.Array:
+		elem, size, n := zeroValue(t.Elem()), t.Elem().Size(), t.Len()
+		return func(p unsafe.Pointer) bool {
+			for i := range n {
+				if !elem(unsafe.Add(p, uintptr(i)*size)) {
+					return false
+				}
 			}
-			return v.Addr().Interface().(zeroer).IsZero()
+			return true
+		}
+	case reflect.Struct:
+		return zeroStruct(t)
+	}
+	// Floats (== 0, not bitwise), complex numbers, interfaces.
+	return func(p unsafe.Pointer) bool { return reflect.NewAt(t, p).Elem().IsZero() }
+}
+
+// zeroBits tests an integer of size bytes for 0.
+func zeroBits(size uintptr) func(unsafe.Pointer) bool {
+	switch size {
+	case 1:
+		return func(p unsafe.Pointer) bool { return *(*uint8)(p) == 0 }
+	case 2:
+		return func(p unsafe.Pointer) bool { return *(*uint16)(p) == 0 }
+	case 4:
+		return func(p unsafe.Pointer) bool { return *(*uint32)(p) == 0 }
+	}
+	return func(p unsafe.Pointer) bool { return *(*uint64)(p) == 0 }
+}
+
+// zeroStruct tests every field but blank ones, as reflect.Value.IsZero does.
+func zeroStruct(t reflect.Type) func(unsafe.Pointer) bool {
+	type zeroField struct {
+		offset uintptr
+		zero   func(unsafe.Pointer) bool
+	}
+	var fields []zeroField
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Name != "_" {
+			fields = append(fields, zeroField{f.Offset, zeroValue(f.Type)})
 		}
 	}
-	return reflect.Value.IsZero
+	return func(p unsafe.Pointer) bool {
+		for _, f := range fields {
+			if !f.zero(unsafe.Add(p, f.offset)) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 func hasOption(opts, want string) bool {
@@ -394,21 +537,6 @@ func hasOption(opts, want string) bool {
 	return false
 }
 
-// fieldByIndex follows index through embedded pointers, reporting false
-// at a nil one (encoding/json skips such fields).
-func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
-	for i, x := range index {
-		if i > 0 && v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				return reflect.Value{}, false
-			}
-			v = v.Elem()
-		}
-		v = v.Field(x)
-	}
-	return v, true
-}
-
 // timeSize is the length of Time's encoding: "null", or RFC 3339 in UTC,
 // quoted, without formatting it. Everything but the year has a fixed width
 // ("-01-02T15:04:05Z": no fraction, the zone always Z); the year has at
@@ -418,6 +546,9 @@ func timeSize(t time.Time) int {
 		return len("null")
 	}
 	const quotes, afterYear = 2, len("-01-02T15:04:05Z")
+	if sec := t.Unix(); fourDigitYearsFrom <= sec && sec < fourDigitYearsUntil {
+		return quotes + len("2006") + afterYear
+	}
 	year := int64(t.UTC().Year())
 	n := quotes + afterYear
 	if year < 0 {
@@ -426,6 +557,13 @@ func timeSize(t time.Time) int {
 	}
 	return n + max(4, uintLen(uint64(year)))
 }
+
+// The instants whose UTC year has four digits (0000 to 9999), in Unix
+// seconds: most times' length needs no calendar.
+var (
+	fourDigitYearsFrom  = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	fourDigitYearsUntil = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+)
 
 // quantityLen is the length of Quantity's encoding: its string quoted,
 // which MarshalJSON writes. q is the caller's copy: String caches the

@@ -2,6 +2,7 @@ package objects
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -139,6 +140,73 @@ func TestEncodedSizeFastPaths(t *testing.T) {
 	}
 	assertSize(t, &sizeProbe{Labels: map[string]string{"a": "1", "b": ""}, Named: map[sizeKey]int32{"k": 1, "<": -2}}, "maps")
 	assertSize(t, benchPod(), "benchmark pod")
+}
+
+// Types that lay out every kind of field EncodedSize reads in place.
+type (
+	layoutInner struct {
+		A string  `json:"a,omitempty"`
+		F float64 `json:"f,omitempty"`
+	}
+	layoutZero struct {
+		S  string
+		F  float32
+		P  *int
+		L  []int
+		M  map[string]int
+		Ar [2]int8
+		_  int
+		In layoutInner
+	}
+	layoutProbe struct {
+		layoutInner
+		*sizeProbe
+		I8    int8            `json:"i8"`
+		I16   int16           `json:"i16,omitempty"`
+		U16   uint16          `json:"u16,omitempty"`
+		U     uint            `json:"u"`
+		B     bool            `json:"b,omitempty"`
+		F32   float32         `json:"f32,omitzero"`
+		Arr   [2]uint32       `json:"arr"`
+		Empty [0]int          `json:"empty,omitempty"`
+		Bytes []byte          `json:"bytes,omitempty"`
+		Raw   []byte          `json:"raw"`
+		Zero  layoutZero      `json:"zero,omitzero"`
+		Any   any             `json:"any"`
+		AnyE  any             `json:"anyE,omitempty"`
+		Ints  map[string]int8 `json:"ints,omitempty"`
+		Ptrs  []*layoutInner  `json:"ptrs"`
+	}
+)
+
+// Values are read in place by offset: embedded structs and nil or set
+// embedded pointers, integers of every size, arrays, bytes, omitzero
+// structs zero and not (-0.0 and a blank field count as zero), interfaces
+// holding pointers, values and nil, values measured at the top level.
+func TestEncodedSizeLayouts(t *testing.T) {
+	one := 1
+	negZero := math.Copysign(0, -1)
+	probes := []*layoutProbe{
+		{},
+		{Zero: layoutZero{F: float32(negZero), In: layoutInner{F: negZero}}, AnyE: (*Pod)(nil), Any: 2.5},
+		{layoutInner: layoutInner{A: "<a>", F: 1e21}, sizeProbe: &sizeProbe{Labels: map[string]string{"x": "y"}},
+			I8: -128, I16: -3, U16: 65535, U: 7, B: true, F32: -1.5, Arr: [2]uint32{1, 4294967295},
+			Bytes: []byte{}, Raw: []byte("raw\xff"), Any: &Pod{}, AnyE: Time{}, Ints: map[string]int8{"a": -1, "b": 2},
+			Ptrs: []*layoutInner{nil, {A: "b"}}},
+		{Zero: layoutZero{P: &one}, Any: map[string]any{"k": []any{json.Number("1"), "v"}}, Ints: map[string]int8{}},
+		{Zero: layoutZero{L: []int{}}, Any: []int{1}, AnyE: FromInt(3)},
+		{Zero: layoutZero{M: map[string]int{}}, Any: NewTimePtr(time.Unix(0, 0))},
+		{Zero: layoutZero{Ar: [2]int8{0, 1}}, Any: "s"},
+		{Zero: layoutZero{S: "s"}, Any: MustParseQuantity("1Gi")},
+	}
+	for i, p := range probes {
+		assertSize(t, p, fmt.Sprintf("probe %d", i))
+		assertSize(t, *p, fmt.Sprintf("probe %d by value", i))
+		assertSize(t, []any{p, *p}, fmt.Sprintf("probe %d in a list", i))
+	}
+	assertSize(t, (*layoutProbe)(nil), "nil pointer")
+	assertSize(t, 42, "an int")
+	assertSize(t, [3]bool{true}, "an array")
 }
 
 // FuzzEncodedSize decodes arbitrary manifests and checks the measure of
