@@ -17,11 +17,19 @@ import (
 // pod grew 1.37x from 1,000 to 10,000 Jobs, most of it in map and tree
 // descents). A table per kind keeps each kind's cost to its own numbers.
 //
+// A table orders its objects lazily. A write goes to its hash map and
+// notes the key; the tree catches up with the noted keys only when
+// something needs the order (a List or Scan of the kind, every object in
+// key order) or a frozen view (a snapshot or checkpoint). Most writes are
+// never listed in between: the kubelet's status writes, the Events nobody
+// lists, made a btree descent each (5-8% of BenchmarkJobs) for an order no
+// one read before the next write replaced it.
+//
 // A snapshot or checkpoint shares the tables themselves, copy-on-write: a
-// clone costs a map of a few dozen kinds, and the store copies a table (an
-// O(1) btree Clone, its tree's nodes then copied as writes reach them) only
-// when it first writes to it afterwards. Only the live store reads the
-// hash maps.
+// clone costs a map of a few dozen kinds (and the catching up of trees),
+// and the store copies a table (an O(1) btree Clone, its tree's nodes then
+// copied as writes reach them) only when it first writes to it afterwards.
+// A clone reads its trees only; the live store reads the hash maps.
 type tables struct {
 	byKind map[string]*table
 	// kinds are the kinds with a table, sorted: the order of ascend, so
@@ -31,14 +39,27 @@ type tables struct {
 	// epoch counts clones: a table of an earlier epoch may be shared with
 	// a clone, and is copied before it is written.
 	epoch int
+	// frozen is set on a clone: it reads its trees, which are up to date.
+	frozen bool
 }
 
-// table is one kind's objects: ordered by namespace and name, and hashed by
-// namespace and name for the live store's lookups.
+// table is one kind's objects: hashed by namespace and name for the live
+// store, and ordered by key in a tree that is up to date but for the keys
+// in dirty.
 type table struct {
+	kind  string
 	tree  *btree.BTreeG[entry]
-	objs  map[nsName]objects.Object
+	objs  map[nsName]slot
+	dirty []nsName
 	epoch int
+}
+
+// slot is one stored object in a table's hash map: the object, its size
+// as the quota counts it, and whether its key waits in dirty.
+type slot struct {
+	obj   objects.Object
+	size  int64
+	dirty bool
 }
 
 // nsName is an object's key within its kind's table.
@@ -52,32 +73,38 @@ func (t *tables) len() int { return t.n }
 // lookup returns the object stored under key, or nil; live tables only.
 func (t *tables) lookup(key objects.Key) objects.Object {
 	if tb := t.byKind[key.Kind]; tb != nil {
-		return tb.objs[nsName{key.Namespace, key.Name}]
+		return tb.objs[nsName{key.Namespace, key.Name}].obj
 	}
 	return nil
 }
 
 // get returns the entry stored under key.
 func (t *tables) get(key objects.Key) (entry, bool) {
-	if tb := t.byKind[key.Kind]; tb != nil {
+	tb := t.byKind[key.Kind]
+	switch {
+	case tb == nil:
+		return entry{}, false
+	case t.frozen:
 		return tb.tree.Get(entry{key: key})
 	}
-	return entry{}, false
+	s, ok := tb.objs[nsName{key.Namespace, key.Name}]
+	return entry{key: key, obj: s.obj, size: s.size}, ok
 }
 
 // writable returns kind's table, made if missing, private to t: a table
-// a clone may share is replaced by a copy first. Its hash map goes along:
-// a clone never reads it (Rollback builds new ones).
+// a clone may share is replaced by a copy first (its tree is up to date:
+// clone brought it up). Its hash map goes along: a clone never reads it,
+// and Rollback builds new ones.
 func (t *tables) writable(kind string) *table {
 	tb := t.byKind[kind]
 	switch {
 	case tb == nil:
-		tb = &table{tree: btree.NewG(btreeDegree, entryLess), objs: map[nsName]objects.Object{}, epoch: t.epoch}
+		tb = &table{kind: kind, tree: btree.NewG(btreeDegree, entryLess), objs: map[nsName]slot{}, epoch: t.epoch}
 		t.byKind[kind] = tb
 		i, _ := slices.BinarySearch(t.kinds, kind)
 		t.kinds = slices.Insert(t.kinds, i, kind)
 	case tb.epoch != t.epoch:
-		tb = &table{tree: tb.tree.Clone(), objs: tb.objs, epoch: t.epoch}
+		tb = &table{kind: kind, tree: tb.tree.Clone(), objs: tb.objs, epoch: t.epoch}
 		t.byKind[kind] = tb
 	}
 	return tb
@@ -86,19 +113,33 @@ func (t *tables) writable(kind string) *table {
 // put stores e, replacing and returning the entry under its key, if any.
 func (t *tables) put(e entry) (entry, bool) {
 	tb := t.writable(e.key.Kind)
-	old, replaced := tb.tree.ReplaceOrInsert(e)
-	tb.objs[nsName{e.key.Namespace, e.key.Name}] = e.obj
+	k := nsName{e.key.Namespace, e.key.Name}
+	old, replaced := tb.objs[k]
+	tb.set(k, slot{obj: e.obj, size: e.size, dirty: old.dirty})
 	if !replaced {
 		t.n++
 	}
-	return old, replaced
+	return entry{key: e.key, obj: old.obj, size: old.size}, replaced
+}
+
+// set stores s under k, noting k for the tree unless it is noted already.
+func (tb *table) set(k nsName, s slot) {
+	if !s.dirty {
+		s.dirty = true
+		tb.dirty = append(tb.dirty, k)
+	}
+	tb.objs[k] = s
 }
 
 // resize records e's measured size without touching anything else: e is
 // stored already.
 func (t *tables) resize(e entry) entry {
-	old, _ := t.writable(e.key.Kind).tree.ReplaceOrInsert(e)
-	return old
+	tb := t.writable(e.key.Kind)
+	k := nsName{e.key.Namespace, e.key.Name}
+	old := tb.objs[k]
+	old.size, e.size = e.size, old.size
+	tb.set(k, old)
+	return e
 }
 
 // remove deletes and returns the entry under key, if any.
@@ -107,19 +148,47 @@ func (t *tables) remove(key objects.Key) (entry, bool) {
 		return entry{}, false
 	}
 	tb := t.writable(key.Kind)
-	gone, ok := tb.tree.Delete(entry{key: key})
-	if ok {
-		delete(tb.objs, nsName{key.Namespace, key.Name})
-		t.n--
+	k := nsName{key.Namespace, key.Name}
+	gone, ok := tb.objs[k]
+	if !ok {
+		return entry{}, false
 	}
-	return gone, ok
+	delete(tb.objs, k)
+	if !gone.dirty {
+		tb.dirty = append(tb.dirty, k) // for the tree to forget it
+	}
+	t.n--
+	return entry{key: key, obj: gone.obj, size: gone.size}, true
+}
+
+// order brings tb's tree up to date with the keys written since it last
+// was: each one's current object and size, or its removal.
+func (tb *table) order() {
+	for i, k := range tb.dirty {
+		tb.dirty[i] = nsName{}
+		key := objects.Key{Kind: tb.kind, Namespace: k.namespace, Name: k.name}
+		s, ok := tb.objs[k]
+		switch {
+		case !ok:
+			tb.tree.Delete(entry{key: key})
+		case s.dirty:
+			tb.tree.ReplaceOrInsert(entry{key: key, obj: s.obj, size: s.size})
+			s.dirty = false
+			tb.objs[k] = s
+		}
+	}
+	tb.dirty = tb.dirty[:0]
 }
 
 // ascend visits every entry in key order until visit returns false.
 func (t *tables) ascend(visit func(entry) bool) {
 	for _, kind := range t.kinds {
+		tb := t.byKind[kind]
+		if !t.frozen {
+			tb.order()
+		}
 		more := true
-		t.byKind[kind].tree.Ascend(func(e entry) bool {
+		tb.tree.Ascend(func(e entry) bool {
 			more = visit(e)
 			return more
 		})
@@ -133,16 +202,22 @@ func (t *tables) ascend(visit func(entry) bool) {
 // visit returns false.
 func (t *tables) ascendFrom(kind string, start entry, visit func(entry) bool) {
 	if tb := t.byKind[kind]; tb != nil {
+		if !t.frozen {
+			tb.order()
+		}
 		tb.tree.AscendGreaterOrEqual(start, visit)
 	}
 }
 
 // clone returns tables sharing t's tables copy-on-write: a frozen view
-// for snapshots and checkpoints. Neither t nor the clone writes to a
-// table they share (see writable).
+// for snapshots and checkpoints, every tree brought up to date first.
+// Neither t nor the clone writes to a table they share (see writable).
 func (t *tables) clone() *tables {
+	for _, tb := range t.byKind {
+		tb.order()
+	}
 	t.epoch++
-	return &tables{byKind: maps.Clone(t.byKind), kinds: slices.Clone(t.kinds), n: t.n, epoch: t.epoch}
+	return &tables{byKind: maps.Clone(t.byKind), kinds: slices.Clone(t.kinds), n: t.n, epoch: t.epoch, frozen: true}
 }
 
 // live makes a clone the live store's tables again (Rollback): each table
@@ -150,11 +225,12 @@ func (t *tables) clone() *tables {
 // tree, as the map the clone shared went on with the store's later writes.
 func (t *tables) live() *tables {
 	t.epoch++
+	t.frozen = false
 	for _, kind := range t.kinds {
-		tb := &table{tree: t.byKind[kind].tree.Clone(), epoch: t.epoch}
-		tb.objs = make(map[nsName]objects.Object, tb.tree.Len())
+		tb := &table{kind: kind, tree: t.byKind[kind].tree.Clone(), epoch: t.epoch}
+		tb.objs = make(map[nsName]slot, tb.tree.Len())
 		tb.tree.Ascend(func(e entry) bool {
-			tb.objs[nsName{e.key.Namespace, e.key.Name}] = e.obj
+			tb.objs[nsName{e.key.Namespace, e.key.Name}] = slot{obj: e.obj, size: e.size}
 			return true
 		})
 		t.byKind[kind] = tb
