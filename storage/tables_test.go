@@ -49,10 +49,29 @@ func TestTablesCloneAndReturnAgreeWithAModel(t *testing.T) {
 			clones = slices.DeleteFunc(clones, func(f frozen) bool { return f.t == back.t })
 			live, model = back.t.live(), back.model
 		}
-		requireTablesHold(t, live, model, true)
+		// Order is asked for now and then, so that writes pile up unordered
+		// in between; lookups every step.
+		requireLookupsHold(t, live, model)
+		if step%7 == 0 {
+			requireTablesHold(t, live, model, true)
+		}
 		for _, f := range clones {
 			requireTablesHold(t, f.t, f.model, false)
 		}
+	}
+}
+
+// requireLookupsHold checks that live tables find by key what model says.
+func requireLookupsHold(t *testing.T, tb *tables, model map[objects.Key]string) {
+	t.Helper()
+	require.Equal(t, len(model), tb.len())
+	for key, rv := range model {
+		obj := tb.lookup(key)
+		require.NotNil(t, obj, "%s", key)
+		require.Equal(t, rv, obj.GetObjectMeta().ResourceVersion)
+		e, ok := tb.get(key)
+		require.True(t, ok)
+		require.Same(t, obj, e.obj)
 	}
 }
 
@@ -78,10 +97,6 @@ func requireTablesHold(t *testing.T, tb *tables, model map[objects.Key]string, l
 	require.Equal(t, want, got)
 	require.Equal(t, len(model), tb.len())
 	if live {
-		for key, rv := range model {
-			obj := tb.lookup(key)
-			require.NotNil(t, obj, "%s", key)
-			require.Equal(t, rv, obj.GetObjectMeta().ResourceVersion)
-		}
+		requireLookupsHold(t, tb, model)
 	}
 }
