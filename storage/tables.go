@@ -124,12 +124,28 @@ func (t *tables) put(e entry) (entry, bool) {
 
 // set stores s under k, noting k for the tree unless it is noted already.
 func (tb *table) set(k nsName, s slot) {
-	if !s.dirty {
-		s.dirty = true
-		tb.dirty = append(tb.dirty, k)
-	}
+	noted := s.dirty
+	s.dirty = true
 	tb.objs[k] = s
+	if !noted {
+		tb.note(k)
+	}
 }
+
+// note notes k for the tree. The notes of a kind nothing lists would grow
+// with every object ever made and removed (a day of CronJobs makes
+// millions of Events): past twice the table's size, the tree catches up,
+// which costs what writing it each time would have, once per note.
+func (tb *table) note(k nsName) {
+	tb.dirty = append(tb.dirty, k)
+	if len(tb.dirty) > 2*len(tb.objs)+maxUnorderedSlack {
+		tb.order()
+	}
+}
+
+// maxUnorderedSlack is how many notes beyond twice its size a table keeps
+// before its tree catches up (a variable for tests).
+var maxUnorderedSlack = 1024
 
 // resize records e's measured size without touching anything else: e is
 // stored already.
@@ -155,7 +171,7 @@ func (t *tables) remove(key objects.Key) (entry, bool) {
 	}
 	delete(tb.objs, k)
 	if !gone.dirty {
-		tb.dirty = append(tb.dirty, k) // for the tree to forget it
+		tb.note(k) // for the tree to forget it
 	}
 	t.n--
 	return entry{key: key, obj: gone.obj, size: gone.size}, true
