@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"encoding"
 	"encoding/base64"
 	"encoding/json"
 	"reflect"
@@ -17,8 +18,8 @@ import (
 // rules (field names and tags, omitempty, omitzero, embedded structs, map
 // keys, HTML-safe string escapes, base64 for []byte) for the types of this
 // package; a value of a type it does not handle (a float, a custom
-// Marshaler other than Time, Quantity and IntOrString) is measured by
-// encoding it. It returns 0 for a value encoding/json cannot encode.
+// Marshaler other than Time, Quantity and IntOrString, a TextMarshaler) is
+// measured by encoding it. It returns 0 for a value encoding/json cannot encode.
 // FuzzEncodedSize checks it against encoding/json.
 //
 // It caches a plan per type in a copy-on-write map, so that an edge that
@@ -60,7 +61,14 @@ var (
 	sizeQuantityType    = reflect.TypeFor[Quantity]()
 	sizeIntOrStringType = reflect.TypeFor[IntOrString]()
 	marshalerType       = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
 )
+
+// implements reports whether t or *t implements iface: encoding/json
+// calls a pointer method of an addressable value.
+func implements(t, iface reflect.Type) bool {
+	return t.Implements(iface) || reflect.PointerTo(t).Implements(iface)
+}
 
 func sizerFor(t reflect.Type) sizer {
 	if s, ok := sizers.get(t); ok {
@@ -85,7 +93,7 @@ func buildSizer(t reflect.Type) sizer {
 		// non-nil one as what it points to.
 		return pointerSizer(t)
 	}
-	if t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType) {
+	if implements(t, marshalerType) || implements(t, textMarshalerType) {
 		return encodeSizer(t)
 	}
 	if t == reflect.TypeFor[json.Number]() {
@@ -244,7 +252,7 @@ func sequenceSize(data unsafe.Pointer, n int, size uintptr, elem sizer) int {
 }
 
 func mapSizer(t reflect.Type) sizer {
-	if t.Key().Kind() != reflect.String || t.Key().Implements(reflect.TypeFor[interface{ MarshalText() ([]byte, error) }]()) {
+	if t.Key().Kind() != reflect.String || t.Key().Implements(textMarshalerType) {
 		return encodeSizer(t)
 	}
 	switch t {
@@ -302,10 +310,18 @@ func mapSizer(t reflect.Type) sizer {
 type structField struct {
 	// path leads to the field: offsets from the struct, each but the
 	// last into an embedded struct, through a pointer where deref says.
+	// When no step goes through a pointer (most fields), the field lies
+	// at offset, their sum.
 	path    []fieldStep
+	direct  bool
+	offset  uintptr
 	nameLen int                       // the quoted name and colon
 	omit    func(unsafe.Pointer) bool // omitempty and omitzero; nil if neither
 	size    sizer
+	// str marks a plain string field (most fields), measured in the loop
+	// rather than through size and omit; omitEmpty then says it is left
+	// out when empty (omitempty or omitzero).
+	str, omitEmpty bool
 }
 
 // fieldStep is one step to a field: its offset, and whether what lies
@@ -322,18 +338,31 @@ func structSizer(t reflect.Type) sizer {
 		first := true
 		for i := range fields {
 			f := &fields[i]
-			fp, ok := fieldAt(p, f.path)
-			if !ok {
-				continue // behind a nil embedded pointer
+			fp := unsafe.Add(p, f.offset)
+			if !f.direct {
+				var ok bool
+				if fp, ok = fieldAt(p, f.path); !ok {
+					continue // behind a nil embedded pointer
+				}
 			}
-			if f.omit != nil && f.omit(fp) {
-				continue
+			var size int
+			if f.str {
+				s := *(*string)(fp)
+				if f.omitEmpty && len(s) == 0 {
+					continue
+				}
+				size = quotedLen(s)
+			} else {
+				if f.omit != nil && f.omit(fp) {
+					continue
+				}
+				size = f.size(fp)
 			}
 			if !first {
 				n++
 			}
 			first = false
-			n += f.nameLen + f.size(fp)
+			n += f.nameLen + size
 		}
 		return n
 	}
@@ -382,11 +411,36 @@ func collectFields(t reflect.Type, prefix []fieldStep) []structField {
 		if name == "" {
 			name = sf.Name
 		}
-		path := append(append([]fieldStep(nil), prefix...), fieldStep{offset: sf.Offset})
-		out = append(out, structField{path: path, nameLen: quotedLen(name) + 1,
-			omit: omitRule(sf.Type, hasOption(opts, "omitempty"), hasOption(opts, "omitzero")), size: sizerFor(sf.Type)})
+		omitEmpty, omitZero := hasOption(opts, "omitempty"), hasOption(opts, "omitzero")
+		f := structField{path: append(append([]fieldStep(nil), prefix...), fieldStep{offset: sf.Offset}),
+			nameLen: quotedLen(name) + 1, omit: omitRule(sf.Type, omitEmpty, omitZero), size: sizerFor(sf.Type)}
+		f.direct, f.offset = directOffset(f.path)
+		if plainString(sf.Type) {
+			f.str, f.omitEmpty = true, omitEmpty || omitZero // a string's zero is empty
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// directOffset sums path's offsets, reporting false if a step goes
+// through a pointer.
+func directOffset(path []fieldStep) (bool, uintptr) {
+	var off uintptr
+	for _, s := range path {
+		if s.deref {
+			return false, 0
+		}
+		off += s.offset
+	}
+	return true, off
+}
+
+// plainString reports whether t is measured as a string is: a string
+// kind that is not a json.Number and has no Marshal method.
+func plainString(t reflect.Type) bool {
+	return t.Kind() == reflect.String && t != reflect.TypeFor[json.Number]() &&
+		!implements(t, marshalerType) && !implements(t, textMarshalerType)
 }
 
 // omitRule is the test that leaves a field of type t out, worked out once

@@ -161,28 +161,36 @@ type (
 	layoutProbe struct {
 		layoutInner
 		*sizeProbe
-		I8    int8            `json:"i8"`
-		I16   int16           `json:"i16,omitempty"`
-		U16   uint16          `json:"u16,omitempty"`
-		U     uint            `json:"u"`
-		B     bool            `json:"b,omitempty"`
-		F32   float32         `json:"f32,omitzero"`
-		Arr   [2]uint32       `json:"arr"`
-		Empty [0]int          `json:"empty,omitempty"`
-		Bytes []byte          `json:"bytes,omitempty"`
-		Raw   []byte          `json:"raw"`
-		Zero  layoutZero      `json:"zero,omitzero"`
-		Any   any             `json:"any"`
-		AnyE  any             `json:"anyE,omitempty"`
-		Ints  map[string]int8 `json:"ints,omitempty"`
-		Ptrs  []*layoutInner  `json:"ptrs"`
+		I8    int8                `json:"i8"`
+		I16   int16               `json:"i16,omitempty"`
+		U16   uint16              `json:"u16,omitempty"`
+		U     uint                `json:"u"`
+		B     bool                `json:"b,omitempty"`
+		F32   float32             `json:"f32,omitzero"`
+		Arr   [2]uint32           `json:"arr"`
+		Empty [0]int              `json:"empty,omitempty"`
+		Bytes []byte              `json:"bytes,omitempty"`
+		Raw   []byte              `json:"raw"`
+		Zero  layoutZero          `json:"zero,omitzero"`
+		Any   any                 `json:"any"`
+		AnyE  any                 `json:"anyE,omitempty"`
+		Ints  map[string]int8     `json:"ints,omitempty"`
+		Ptrs  []*layoutInner      `json:"ptrs"`
+		Text  layoutText          `json:"text,omitempty"`
+		Texts map[layoutText]int8 `json:"texts"`
 	}
+	// layoutText is a string that encoding/json writes by its MarshalText.
+	layoutText string
 )
+
+// MarshalText writes t in brackets.
+func (t layoutText) MarshalText() ([]byte, error) { return []byte("<" + string(t) + ">"), nil }
 
 // Values are read in place by offset: embedded structs and nil or set
 // embedded pointers, integers of every size, arrays, bytes, omitzero
 // structs zero and not (-0.0 and a blank field count as zero), interfaces
-// holding pointers, values and nil, values measured at the top level.
+// holding pointers, values and nil, values measured at the top level, a
+// string type and map keys written by their MarshalText.
 func TestEncodedSizeLayouts(t *testing.T) {
 	one := 1
 	negZero := math.Copysign(0, -1)
@@ -192,7 +200,7 @@ func TestEncodedSizeLayouts(t *testing.T) {
 		{layoutInner: layoutInner{A: "<a>", F: 1e21}, sizeProbe: &sizeProbe{Labels: map[string]string{"x": "y"}},
 			I8: -128, I16: -3, U16: 65535, U: 7, B: true, F32: -1.5, Arr: [2]uint32{1, 4294967295},
 			Bytes: []byte{}, Raw: []byte("raw\xff"), Any: &Pod{}, AnyE: Time{}, Ints: map[string]int8{"a": -1, "b": 2},
-			Ptrs: []*layoutInner{nil, {A: "b"}}},
+			Ptrs: []*layoutInner{nil, {A: "b"}}, Text: "t", Texts: map[layoutText]int8{"k": 1}},
 		{Zero: layoutZero{P: &one}, Any: map[string]any{"k": []any{json.Number("1"), "v"}}, Ints: map[string]int8{}},
 		{Zero: layoutZero{L: []int{}}, Any: []int{1}, AnyE: FromInt(3)},
 		{Zero: layoutZero{M: map[string]int{}}, Any: NewTimePtr(time.Unix(0, 0))},
