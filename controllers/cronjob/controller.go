@@ -67,6 +67,8 @@ type Controller struct {
 	jobsByOwner map[string]map[objects.Key]bool
 	// ownerOf is the reverse of jobsByOwner.
 	ownerOf map[objects.Key]string
+	// schedules remembers parsed schedules and their slots.
+	schedules *scheduleCache
 }
 
 var _ controllers.Controller = (*Controller)(nil)
@@ -76,7 +78,8 @@ func New(loc *time.Location) *Controller {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Controller{loc: loc, jobsByOwner: map[string]map[objects.Key]bool{}, ownerOf: map[objects.Key]string{}}
+	return &Controller{loc: loc, jobsByOwner: map[string]map[objects.Key]bool{}, ownerOf: map[objects.Key]string{},
+		schedules: newScheduleCache()}
 }
 
 // Name returns "cronjob-controller".
@@ -138,7 +141,7 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 		return controllers.Result{}
 	}
 	orig := obj.(*objects.CronJob)
-	s := &syncer{now: now, loc: c.loc, orig: orig, cj: orig.DeepCopy(), r: r, jobs: c.ownedJobs(r, orig)}
+	s := &syncer{now: now, loc: c.loc, schedules: c.schedules, orig: orig, cj: orig.DeepCopy(), r: r, jobs: c.ownedJobs(r, orig)}
 	return s.sync()
 }
 

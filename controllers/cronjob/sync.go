@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/internal/mutant"
 	"github.com/kubesim/kubesim/objects"
@@ -17,6 +19,7 @@ import (
 type syncer struct {
 	now           time.Time
 	loc           *time.Location
+	schedules     *scheduleCache
 	orig          *objects.CronJob
 	cj            *objects.CronJob
 	r             storage.Reader
@@ -68,17 +71,17 @@ func (s *syncer) syncCronJob() time.Duration {
 	if legacy {
 		s.warning(ReasonUnsupportedSchedule, msgUnsupportedSched, cj.Spec.Schedule)
 	}
-	parsed, err := objects.ParseCronSchedule(text)
+	parsed, err := s.schedules.parse(text)
 	if err != nil {
 		s.warning(ReasonUnparseableSchedule, msgUnparseableSched, cj.Spec.Schedule, err)
 		return 0
 	}
-	return s.startDue(localSchedule{sched: parsed, loc: s.loc})
+	return s.startDue(cachedSchedule{cache: s.schedules, text: text, local: localSchedule{sched: parsed, loc: s.loc}})
 }
 
 // startDue starts the Job of the most recent unmet slot of sched, if any
 // and if the concurrency policy allows, and returns the requeue delay.
-func (s *syncer) startDue(sched localSchedule) time.Duration {
+func (s *syncer) startDue(sched cron.Schedule) time.Duration {
 	cj := s.cj
 	next, err := nextScheduleTime(cj, s.now, sched)
 	if next.tooMany {
@@ -116,7 +119,7 @@ func (s *syncer) startDue(sched localSchedule) time.Duration {
 
 // requeue is nextScheduleTimeDuration for the working copy, at least 1ns
 // (upstream's AddAfter of a non-positive delay adds at once).
-func (s *syncer) requeue(sched localSchedule) time.Duration {
+func (s *syncer) requeue(sched cron.Schedule) time.Duration {
 	return max(nextScheduleTimeDuration(s.cj, s.now, sched), time.Nanosecond)
 }
 
