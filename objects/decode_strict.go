@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,7 +98,8 @@ var (
 // check returns v, checked against and normalised for type t, at path.
 func (c *fieldChecker) check(v any, t reflect.Type, path string) any {
 	c.root, c.path = path, c.path[:0]
-	return c.checkAt(v, t)
+	out, _ := c.checkAt(v, t)
+	return out
 }
 
 // pathStep is one step of the checker's walk: a field or key, or an
@@ -127,20 +129,23 @@ func (c *fieldChecker) pathString() string {
 	return string(b)
 }
 
-// checkAt is check at the path the walk stands on.
-func (c *fieldChecker) checkAt(v any, t reflect.Type) any {
+// checkAt is check at the path the walk stands on. It returns v itself,
+// and false, when v needs no change: an object the checker leaves as it is
+// keeps its tree, copied only from the first value that differs.
+func (c *fieldChecker) checkAt(v any, t reflect.Type) (any, bool) {
 	pointer := false
 	for t.Kind() == reflect.Pointer {
 		t, pointer = t.Elem(), true
 	}
 	if v == nil && pointer {
-		return nil // null leaves a pointer nil
+		return nil, false // null leaves a pointer nil
 	}
 	if t == quantityType && c.quantityTooLarge(v) {
-		return "0"
+		return "0", true
 	}
 	if decodesItself(t) {
-		return canonicalLeaf(v, t)
+		out := canonicalLeaf(v, t)
+		return out, !sameLeaf(v, out)
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -149,48 +154,110 @@ func (c *fieldChecker) checkAt(v any, t reflect.Type) any {
 		}
 	case reflect.Map:
 		if m, ok := v.(map[string]any); ok {
-			out := make(map[string]any, len(m))
-			for _, k := range sortedJSONKeys(m) {
-				out[k] = c.checkStep(m[k], t.Elem(), pathStep{name: k})
-			}
-			return out
+			return c.checkObject(m, func(string) (reflect.Type, bool) { return t.Elem(), true })
 		}
 	case reflect.Slice, reflect.Array:
 		if a, ok := v.([]any); ok && t.Elem().Kind() != reflect.Uint8 {
-			out := make([]any, len(a))
-			for i, e := range a {
-				out[i] = c.checkStep(e, t.Elem(), pathStep{index: i, isIndex: true})
-			}
-			return out
+			return c.checkList(a, t.Elem())
 		}
 	}
-	return v
+	return v, false
 }
 
 // checkStep checks v one step down the path.
-func (c *fieldChecker) checkStep(v any, t reflect.Type, step pathStep) any {
+func (c *fieldChecker) checkStep(v any, t reflect.Type, step pathStep) (any, bool) {
 	c.path = append(c.path, step)
-	out := c.checkAt(v, t)
+	out, changed := c.checkAt(v, t)
 	c.path = c.path[:len(c.path)-1]
-	return out
+	return out, changed
 }
 
 // checkStruct checks an object against struct type t.
-func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type) map[string]any {
+func (c *fieldChecker) checkStruct(m map[string]any, t reflect.Type) (map[string]any, bool) {
 	fields := c.fieldsOf(t)
-	out := make(map[string]any, len(m))
-	for _, k := range sortedJSONKeys(m) {
+	return c.checkObject(m, func(k string) (reflect.Type, bool) {
 		f, known := fields[k]
 		if !known {
 			c.unknown = true
-			continue // reported by strictUnknownFields
+			return nil, false // reported by strictUnknownFields
 		}
 		if f.omitEmpty && isEmptyCollection(m[k], f.typ) {
-			continue
+			return nil, false
 		}
-		out[k] = c.checkStep(m[k], f.typ, pathStep{name: k})
+		return f.typ, true
+	})
+}
+
+// checkObject checks each value of m, in key order, against the type
+// typeOf gives its key, dropping the keys it refuses. It returns m itself
+// when it keeps every key and value as they are.
+func (c *fieldChecker) checkObject(m map[string]any, typeOf func(string) (reflect.Type, bool)) (map[string]any, bool) {
+	var buf [objectKeysOnStack]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
 	}
-	return out
+	slices.Sort(keys)      // as sortedJSONKeys: quantities too large are listed in key order
+	var out map[string]any // nil while every key so far is kept as it is
+	for i, k := range keys {
+		t, keep := typeOf(k)
+		v, changed := m[k], !keep
+		if keep {
+			v, changed = c.checkStep(v, t, pathStep{name: k})
+		}
+		if changed && out == nil {
+			out = make(map[string]any, len(m))
+			for _, kept := range keys[:i] {
+				out[kept] = m[kept]
+			}
+		}
+		if out != nil && keep {
+			out[k] = v
+		}
+	}
+	if out == nil {
+		return m, false
+	}
+	return out, true
+}
+
+// checkList checks each element of a against type elem. It returns a
+// itself when it keeps every element as it is.
+func (c *fieldChecker) checkList(a []any, elem reflect.Type) ([]any, bool) {
+	var out []any // nil while every element so far is kept as it is
+	for i, e := range a {
+		v, changed := c.checkStep(e, elem, pathStep{index: i, isIndex: true})
+		if changed && out == nil {
+			out = make([]any, len(a))
+			copy(out, a[:i])
+		}
+		if out != nil {
+			out[i] = v
+		}
+	}
+	if out == nil {
+		return a, false
+	}
+	return out, true
+}
+
+// sameLeaf reports whether canonicalising a JSON leaf gave it back as it
+// was (a string, number, bool or null of the same value).
+func sameLeaf(was, now any) bool {
+	switch x := was.(type) {
+	case string:
+		y, ok := now.(string)
+		return ok && x == y
+	case json.Number:
+		y, ok := now.(json.Number)
+		return ok && x == y
+	case bool:
+		y, ok := now.(bool)
+		return ok && x == y
+	case nil:
+		return now == nil
+	}
+	return false
 }
 
 // quantityType is the Go type of quantities.

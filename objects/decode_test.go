@@ -780,3 +780,37 @@ spec:
 	assert.Equal(t, "spec.containers[1].resources.limits., spec.containers[1].resources.limits.cpu, "+
 		"spec.containers[1].resources.requests.example.com/gpu: "+ErrQuantityTooLarge.Error(), de.Message)
 }
+
+// The field checker leaves the tree it is given as it is, and gives it back
+// itself where it needs no change; where it drops a key (unknown, or an
+// empty omitempty list) or canonicalises a leaf, it gives a copy, from the
+// first object down that differs.
+func TestFieldCheckerCopiesOnlyWhatChanges(t *testing.T) {
+	tree := func(yamlText string) map[string]any {
+		t.Helper()
+		j, err := yamlToJSON([]byte(yamlText))
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, unmarshalJSONTree(j, &m))
+		return m
+	}
+	podType := reflect.TypeFor[Pod]()
+	clean := tree("apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: b}}\nspec:\n  containers: [{name: c, image: i, resources: {limits: {cpu: '1'}}}]\n")
+	out := newFieldChecker().check(clean, podType, "")
+	assert.Equal(t, reflect.ValueOf(clean).Pointer(), reflect.ValueOf(out).Pointer(), "a tree needing no change is kept")
+
+	for _, change := range []string{
+		"spec:\n  containers: [{name: c, image: i, imagee: x}]\n",                                    // an unknown key
+		"spec:\n  containers: [{name: c, image: i, args: []}]\n",                                     // an empty omitempty list
+		"spec:\n  containers: [{name: c, image: i, resources: {limits: {cpu: 1000m}}}]\n",            // a quantity canonicalised
+		"metadata: {name: p, creationTimestamp: '2024-05-01T10:00:00.5Z'}\nspec: {containers: []}\n", // a time
+	} {
+		m := tree("apiVersion: v1\nkind: Pod\n" + change)
+		before := tree("apiVersion: v1\nkind: Pod\n" + change)
+		out := newFieldChecker().check(m, podType, "").(map[string]any)
+		assert.Equal(t, before, m, "the input is left as it was: %s", change)
+		assert.NotEqual(t, reflect.ValueOf(m).Pointer(), reflect.ValueOf(out).Pointer(), change)
+		assert.Equal(t, "v1", out["apiVersion"], change)
+		assert.NotEqual(t, m, out, change)
+	}
+}
