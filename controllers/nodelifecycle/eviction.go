@@ -33,12 +33,15 @@ func (*Eviction) WatchedKinds() []string { return watchedEviction }
 
 var watchedEviction = []string{"Pod", "Node"}
 
-// KeysFor returns a pod's key when it changes, and every pod of a node
-// whose taints change.
+// KeysFor returns a pod's key when it changes on a node with a NoExecute
+// taint, and every pod of a node whose taints change. A pod on an
+// untainted node is left alone, as upstream's handlePodUpdate cancels its
+// work at once when the node has no NoExecute taint; should the node gain
+// one, its change brings the node's pods here.
 func (e *Eviction) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	switch o := ev.Object.(type) {
 	case *objects.Pod:
-		if ev.Type != storage.Deleted && o.Spec.NodeName != "" {
+		if ev.Type != storage.Deleted && o.Spec.NodeName != "" && o.DeletionTimestamp == nil && nodeHasNoExecute(r, o.Spec.NodeName) {
 			return []objects.Key{objects.KeyOf(o)}
 		}
 	case *objects.Node:
@@ -53,6 +56,13 @@ func (e *Eviction) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Ke
 		return keys
 	}
 	return nil
+}
+
+// nodeHasNoExecute reports whether the node called name, as r holds it,
+// has a NoExecute taint.
+func nodeHasNoExecute(r storage.Reader, name string) bool {
+	obj, err := r.Get(objects.Key{Kind: "Node", Name: name})
+	return err == nil && hasNoExecute(obj.(*objects.Node))
 }
 
 // Reconcile evicts the pod at key when its node's NoExecute taints say so.
