@@ -54,9 +54,16 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 	obj := ev.Object
 	key := objects.KeyOf(obj)
 	m := obj.GetObjectMeta()
+	refsChanged := ev.Type != storage.Modified || ev.Old == nil ||
+		!sameOwners(g.owners[key], m.OwnerReferences)
 	g.index(key, m, ev.Type == storage.Deleted)
 	var keys []objects.Key
-	if ev.Type != storage.Deleted && len(m.OwnerReferences) > 0 {
+	if ev.Type != storage.Deleted && len(m.OwnerReferences) > 0 && refsChanged {
+		// A new object, or new references: are its owners alive? An
+		// update that leaves them as they were asks nothing new (as
+		// upstream's graph builder enqueues a dependent only when it
+		// appears or its references change); an owner's deletion brings
+		// its dependents here through dependentsOf.
 		keys = append(keys, key)
 	}
 	if ev.Type != storage.Deleted && m.DeletionTimestamp != nil &&
