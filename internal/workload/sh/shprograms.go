@@ -107,6 +107,12 @@ func parseSleep(a string) (time.Duration, bool) {
 	if a == "" || strings.ContainsAny(a, "eEinxXpP+-") {
 		return 0, false
 	}
+	if n, ok := smallWholeNumber(a); ok && float64(n)*unit < 1e9 {
+		// "sleep 30", the usual case, without ParseFloat: its frames
+		// grow a fresh process's small stack, which cost more than the
+		// parse.
+		return time.Duration(n) * time.Duration(unit) * time.Second, true
+	}
 	f, err := strconv.ParseFloat(a, 64)
 	if err != nil || f < 0 {
 		return 0, false
@@ -116,6 +122,21 @@ func parseSleep(a string) (time.Duration, bool) {
 		return -1, true
 	}
 	return time.Duration(math.Round(secs * 1e9)), true
+}
+
+// smallWholeNumber reads a of up to nine digits.
+func smallWholeNumber(a string) (int64, bool) {
+	if len(a) > 9 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(a); i++ {
+		if a[i] < '0' || a[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(a[i]-'0')
+	}
+	return n, true
 }
 
 // progHostname is hostname [-s|-i|-f|-d]: the name, or what resolving it
