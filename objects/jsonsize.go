@@ -322,6 +322,9 @@ type structField struct {
 	// rather than through size and omit; omitEmpty then says it is left
 	// out when empty (omitempty or omitzero).
 	str, omitEmpty bool
+	// top is the index of the struct's own field the field is or lies in
+	// (an embedded struct's promoted fields lie in it).
+	top int
 }
 
 // fieldStep is one step to a field: its offset, and whether what lies
@@ -332,40 +335,47 @@ type fieldStep struct {
 }
 
 func structSizer(t reflect.Type) sizer {
-	fields := collectFields(t, nil)
+	fields := collectFields(t, nil, -1)
 	return func(p unsafe.Pointer) int {
-		n := 2 // {}
-		first := true
-		for i := range fields {
-			f := &fields[i]
-			fp := unsafe.Add(p, f.offset)
-			if !f.direct {
-				var ok bool
-				if fp, ok = fieldAt(p, f.path); !ok {
-					continue // behind a nil embedded pointer
-				}
-			}
-			var size int
-			if f.str {
-				s := *(*string)(fp)
-				if f.omitEmpty && len(s) == 0 {
-					continue
-				}
-				size = quotedLen(s)
-			} else {
-				if f.omit != nil && f.omit(fp) {
-					continue
-				}
-				size = f.size(fp)
-			}
-			if !first {
-				n++
-			}
-			first = false
-			n += f.nameLen + size
-		}
-		return n
+		bytes, written := fieldsSize(p, fields)
+		return structSize(bytes, written)
 	}
+}
+
+// structSize is the length of a struct's encoding whose written fields
+// take bytes ("name":value each): the braces and a comma between fields.
+func structSize(bytes, written int) int { return 2 + bytes + max(written-1, 0) }
+
+// fieldsSize measures the fields of the struct at p: the bytes of those
+// written, each "name":value, and how many are written (not left out by
+// omitempty or omitzero, nor behind a nil embedded pointer).
+func fieldsSize(p unsafe.Pointer, fields []structField) (bytes, written int) {
+	for i := range fields {
+		f := &fields[i]
+		fp := unsafe.Add(p, f.offset)
+		if !f.direct {
+			var ok bool
+			if fp, ok = fieldAt(p, f.path); !ok {
+				continue // behind a nil embedded pointer
+			}
+		}
+		var size int
+		if f.str {
+			s := *(*string)(fp)
+			if f.omitEmpty && len(s) == 0 {
+				continue
+			}
+			size = quotedLen(s)
+		} else {
+			if f.omit != nil && f.omit(fp) {
+				continue
+			}
+			size = f.size(fp)
+		}
+		written++
+		bytes += f.nameLen + size
+	}
+	return bytes, written
 }
 
 // fieldAt follows path from p, reporting false at a nil embedded pointer
@@ -383,11 +393,16 @@ func fieldAt(p unsafe.Pointer, path []fieldStep) (unsafe.Pointer, bool) {
 }
 
 // collectFields lists t's encoded fields in order, each reached by prefix
-// and then its own offset.
-func collectFields(t reflect.Type, prefix []fieldStep) []structField {
+// and then its own offset; top is the index of the outer struct's field
+// that t lies in, or -1 when t is the outer struct.
+func collectFields(t reflect.Type, prefix []fieldStep, top int) []structField {
 	var out []structField
 	for i := range t.NumField() {
 		sf := t.Field(i)
+		outer := top
+		if top < 0 {
+			outer = i
+		}
 		tag := sf.Tag.Get("json")
 		if tag == "-" {
 			continue
@@ -401,7 +416,7 @@ func collectFields(t reflect.Type, prefix []fieldStep) []structField {
 			}
 			if ft.Kind() == reflect.Struct {
 				path := append(append([]fieldStep(nil), prefix...), fieldStep{offset: sf.Offset, deref: deref})
-				out = append(out, collectFields(ft, path)...)
+				out = append(out, collectFields(ft, path, outer)...)
 				continue
 			}
 		}
@@ -413,7 +428,7 @@ func collectFields(t reflect.Type, prefix []fieldStep) []structField {
 		}
 		omitEmpty, omitZero := hasOption(opts, "omitempty"), hasOption(opts, "omitzero")
 		f := structField{path: append(append([]fieldStep(nil), prefix...), fieldStep{offset: sf.Offset}),
-			nameLen: quotedLen(name) + 1, omit: omitRule(sf.Type, omitEmpty, omitZero), size: sizerFor(sf.Type)}
+			nameLen: quotedLen(name) + 1, omit: omitRule(sf.Type, omitEmpty, omitZero), size: sizerFor(sf.Type), top: outer}
 		f.direct, f.offset = directOffset(f.path)
 		if plainString(sf.Type) {
 			f.str, f.omitEmpty = true, omitEmpty || omitZero // a string's zero is empty

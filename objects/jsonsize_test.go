@@ -218,7 +218,7 @@ func TestEncodedSizeLayouts(t *testing.T) {
 }
 
 // FuzzEncodedSize decodes arbitrary manifests and checks the measure of
-// every object against encoding/json.
+// every object, whole and part by part, against encoding/json.
 func FuzzEncodedSize(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: '<&>'}\n"))
 	f.Add([]byte("apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: pi, image: perl}]\n"))
@@ -237,6 +237,14 @@ func FuzzEncodedSize(f *testing.F) {
 			}
 			if got := EncodedSize(o); got != len(b) {
 				t.Fatalf("EncodedSize %d, json.Marshal %d: %s", got, len(b), b)
+			}
+			var parts [NumParts]PartSize
+			ok := true
+			for p := range NumParts {
+				parts[p], ok = EncodedPartSize(o, p)
+			}
+			if got := SizeOfParts(parts); ok && got != len(b) {
+				t.Fatalf("SizeOfParts %d, json.Marshal %d: %s", got, len(b), b)
 			}
 		}
 	})

@@ -98,7 +98,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	if existing := s.lookup(objects.KeyOf(in)); existing != nil {
 		return nil, alreadyExists(existing, in, info)
 	}
-	size, err := s.admitWrite(in, nil, info, m.Name)
+	sz, err := s.admitWrite(in, nil, info, m.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	}
 	rev := s.nextRevision()
 	m.ResourceVersion = strconv.FormatInt(rev, 10)
-	s.put(in, size)
+	s.put(in, sz)
 	s.emit(Added, in, nil, rev)
 	return in, nil
 }

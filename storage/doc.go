@@ -40,10 +40,11 @@
 // would take the stored objects past it fails with etcd's "etcdserver:
 // mvcc: database space exceeded" (ErrNoSpace); deletes always go through.
 // Each object counts as the length of its JSON encoding
-// (objects.EncodedSize), measured only once the quota comes within reach:
-// while the stored objects could not reach it even at the apiserver's
-// 3 MiB a request, writes go unmeasured (most versions are replaced before
-// anything needs their size).
+// (objects.EncodedSize), measured as it is written, part by part: a store
+// keeps the sizes of each version's metadata, spec and status, and a
+// write measures only the parts it does not share with the version it
+// replaces (a status update, the status; a finalizer's removal, the
+// metadata). Without a quota, writes go unmeasured until Size asks.
 //
 // Deleting a namespace does not delete its contents and no garbage
 // collector runs here: those are controllers acting through this store.

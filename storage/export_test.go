@@ -15,3 +15,11 @@ func (s *Store) CloneForTest() *Store {
 
 // UnmeasuredListed is how many objects the quota's lazy measure lists.
 func (s *Store) UnmeasuredListed() int { return len(s.unmeasuredObjs) }
+
+// MeasuringWhole runs f with the quota measuring every version whole, not
+// part by part: the reference the part sizes are checked against.
+func MeasuringWhole(f func()) {
+	measureByParts = false
+	defer func() { measureByParts = true }()
+	f()
+}

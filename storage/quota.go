@@ -2,7 +2,6 @@ package storage
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -33,18 +32,15 @@ func (s *Store) Size() int64 {
 	return s.size
 }
 
-// Objects are measured lazily: a write whose object cannot take the store
-// past its quota, whatever the sizes not known yet, stores it unmeasured,
-// and most versions (a pod's many status updates) are replaced before
-// anything needs their size. Once the quota comes within reach, every
-// stored object is measured and writes are measured and checked exactly.
+// While there is a quota, every write is measured as it is stored, and
+// only in the parts it changes (partsize.go): a status update's size is
+// the stored version's with the status measured again. Each write is
+// then checked exactly, with the data it measures just written. Without
+// a quota nothing needs sizes: writes are stored unmeasured, and Size or
+// the first write under a quota measures what is still stored of them.
 
 // unknownSize marks a stored object not measured yet.
 const unknownSize = -1
-
-// maxObjectBytes bounds an object's size for the lazy measure: the
-// apiserver refuses a request body over 3 MiB (kubectl's reader does too).
-const maxObjectBytes = 3 << 20
 
 // countSize adds the size of obj, stored under key (or one more unmeasured
 // object, which measureAll will visit).
@@ -90,24 +86,41 @@ func (s *Store) forgetSize(size int64) {
 	s.size -= size
 }
 
-// admitWrite decides whether in may be stored (in place of the object
-// under replaced, nil for a create) within the quota, and returns the size
-// to record: unknownSize while the quota is out of reach whatever the
-// unmeasured objects weigh, the measured size otherwise.
-func (s *Store) admitWrite(in objects.Object, replaced *objects.Key, info objects.KindInfo, name string) (int64, error) {
-	if s.quota <= 0 || s.size+int64(s.unmeasured+1)*maxObjectBytes <= s.quota {
-		return unknownSize, nil
+// admitWrite decides whether in may be stored in place of old (nil for a
+// create) within the quota, and returns the size to record: unknownSize
+// without a quota, the size measured as sizeAsStored measures it
+// otherwise, after the objects stored while there was none.
+func (s *Store) admitWrite(in, old objects.Object, info objects.KindInfo, name string) (sized, error) {
+	if s.quota <= 0 {
+		return sized{size: unknownSize}, nil
 	}
 	s.measureAll()
-	size := s.sizeAsStored(in)
-	var old int64
-	if replaced != nil {
-		old = s.storedSize(*replaced)
+	prev := s.slotOf(old)
+	sz := s.sizeAsStored(in, old, prev.parts)
+	if err := s.admitSize(sz.size, prev.size, info, name); err != nil {
+		return sized{}, err
 	}
-	if err := s.admitSize(size, old, info, name); err != nil {
-		return 0, err
+	return sz, nil
+}
+
+// sizeOfWrite is the size to record for a write the quota lets through
+// (a delete path's: a deletion timestamp, finalizers) of in in place of
+// old: measured as admitWrite measures it while there is a quota.
+func (s *Store) sizeOfWrite(in, old objects.Object) sized {
+	if s.quota <= 0 {
+		return sized{size: unknownSize}
 	}
-	return size, nil
+	return s.sizeAsStored(in, old, s.slotOf(old).parts)
+}
+
+// slotOf returns the slot of old, a stored object; an empty one (size 0,
+// no parts) for nil.
+func (s *Store) slotOf(old objects.Object) slot {
+	if old == nil {
+		return slot{}
+	}
+	sl, _ := s.tables.slot(objects.KeyOf(old))
+	return sl
 }
 
 // measureAll measures every stored object not measured yet: those under
@@ -127,39 +140,38 @@ func (s *Store) measureAll() {
 		if s.unmeasured == 0 {
 			return
 		}
-		if s.tables.lookup(w.key) != w.obj {
-			continue // replaced or removed since
+		sl, ok := s.tables.slot(w.key)
+		if !ok || sl.obj != w.obj || sl.size != unknownSize {
+			continue // replaced or removed since (each version is listed once)
 		}
-		size := objectSize(w.obj)
-		if old := s.tables.resize(entry{key: w.key, obj: w.obj, size: size}); old.size != unknownSize {
-			// Measured already (cannot happen: each version is listed
-			// once): keep the size counted once.
-			continue
-		}
-		s.size += size
-		s.unmeasured--
+		s.measure(w.key, sl)
 	}
 	if s.unmeasured == 0 {
 		return
 	}
-	var pending []entry
+	var pending []objects.Key
 	s.tables.ascend(func(e entry) bool {
 		if e.size == unknownSize {
-			pending = append(pending, e)
+			pending = append(pending, e.key)
 		}
 		return true
 	})
-	for _, e := range pending {
-		s.measure(e)
+	for _, key := range pending {
+		sl, _ := s.tables.slot(key)
+		s.measure(key, sl)
 	}
 	s.unmeasured = 0
 }
 
-// measure records the size of the stored entry e, unmeasured so far.
-func (s *Store) measure(e entry) {
-	e.size = objectSize(e.obj)
-	s.tables.resize(e)
-	s.size += e.size
+// measure records the size of sl, stored under key and unmeasured so far.
+func (s *Store) measure(key objects.Key, sl slot) {
+	sz, ok := measureParts(sl.obj, sl.parts)
+	if !ok || !measureByParts {
+		sz = sized{size: objectSize(sl.obj)}
+	}
+	s.tables.resize(key, sz)
+	s.size += sz.size
+	s.unmeasured--
 }
 
 // objectSize is the length of obj's JSON encoding. etcd stores protobuf,
@@ -186,24 +198,36 @@ func (s *Store) admitSize(size, replaced int64, info objects.KindInfo, name stri
 // a uid is drawn only once the object is sure to be stored.
 const uidPlaceholder = "00000000-0000-0000-0000-000000000000"
 
-// sizeAsStored measures in as it will be stored at the next revision: with
-// that resourceVersion and, when it has none yet, a uid of a uid's length.
-// Measuring every version the same way keeps the sizes of an object's
-// versions comparable.
-func (s *Store) sizeAsStored(in objects.Object) int64 {
+// revisionPlaceholder stands for the next revision when a write is
+// measured, cut to its number of digits: encoded, all revisions of as
+// many digits are as long, and a cut constant costs no allocation.
+const revisionPlaceholder = "0000000000000000000" // int64's 19 digits
+
+// sizeAsStored measures in as it will be stored at the next revision, in
+// place of old (nil for a create) whose part sizes known are known: with
+// a resourceVersion of that revision's length and, when it has none yet,
+// a uid of a uid's length, so that the sizes of an object's versions are
+// comparable. The parts in shares with old keep old's sizes
+// (inheritParts); only the others are measured.
+func (s *Store) sizeAsStored(in, old objects.Object, known partSizes) sized {
+	next := digits(s.rev + 1)
+	if !measureByParts {
+		known = partSizes{}
+	}
+	parts := inheritParts(in, old, known, next)
+	if parts.complete() {
+		return sized{size: parts.total(), parts: parts}
+	}
 	m := in.GetObjectMeta()
 	uid, rv := m.UID, m.ResourceVersion
 	if m.UID == "" {
 		m.UID = uidPlaceholder
 	}
-	m.ResourceVersion = strconv.FormatInt(s.rev+1, 10)
-	size := objectSize(in)
+	m.ResourceVersion = revisionPlaceholder[:next]
+	sz, ok := measureParts(in, parts)
+	if !ok || !measureByParts {
+		sz = sized{size: objectSize(in)}
+	}
 	m.UID, m.ResourceVersion = uid, rv
-	return size
-}
-
-// storedSize returns the size counted for the object stored under key.
-func (s *Store) storedSize(key objects.Key) int64 {
-	e, _ := s.tables.get(key)
-	return e.size
+	return sz
 }

@@ -124,12 +124,11 @@ func TestSizeMeasuresWhatIsStored(t *testing.T) {
 	assert.Equal(t, total(), f.s.Size(), "after the rollback")
 }
 
-// While the quota stays out of reach nothing is measured, and the list of
-// objects stored unmeasured keeps no more than a few times those still
-// stored: the versions a long run replaces do not pile up in it.
+// Without a quota nothing is measured, and the list of objects stored
+// unmeasured keeps no more than a few times those still stored: the
+// versions a long run replaces do not pile up in it.
 func TestUnmeasuredListStaysBounded(t *testing.T) {
 	f := newFixture(t)
-	f.s.SetQuota(storage.DefaultQuotaBytes)
 	created, err := f.s.Create(pod("default", "web"))
 	require.NoError(t, err)
 	p := created.(*objects.Pod)

@@ -12,12 +12,10 @@ import (
 // that kinds added to objects later get the same treatment without code here.
 
 var (
-	quantityType   = reflect.TypeFor[objects.Quantity]()
-	timeType       = reflect.TypeFor[objects.Time]()
-	stdTimeType    = reflect.TypeFor[time.Time]()
-	typeMetaType   = reflect.TypeFor[objects.TypeMeta]()
-	objectMetaType = reflect.TypeFor[objects.ObjectMeta]()
-	stringMapType  = reflect.TypeFor[map[string]string]()
+	quantityType  = reflect.TypeFor[objects.Quantity]()
+	timeType      = reflect.TypeFor[objects.Time]()
+	stdTimeType   = reflect.TypeFor[time.Time]()
+	stringMapType = reflect.TypeFor[map[string]string]()
 )
 
 // stringMapsEqual compares labels, annotations and the like without
@@ -169,27 +167,19 @@ func objectsEqual(a, b objects.Object) bool {
 }
 
 // part says which of an object's three parts a struct field belongs to.
-type part int
+type part = objects.Part
 
 const (
-	partMeta part = iota
-	partSpec
-	partStatus
+	partMeta   = objects.PartMeta
+	partSpec   = objects.PartSpec
+	partStatus = objects.PartStatus
 )
 
 // fieldPart classifies a top-level field of a kind's struct: the embedded
 // TypeMeta and ObjectMeta are metadata, a field named Status is the status,
-// everything else (Spec, or an Event's top-level fields) is the spec.
-func fieldPart(f reflect.StructField) part {
-	switch {
-	case f.Type == typeMetaType || f.Type == objectMetaType:
-		return partMeta
-	case f.Name == "Status":
-		return partStatus
-	default:
-		return partSpec
-	}
-}
+// everything else (Spec, or an Event's top-level fields) is the spec. The
+// quota's part sizes split objects the same way (objects.PartOf).
+func fieldPart(f reflect.StructField) part { return objects.PartOf(f) }
 
 // structOf returns the struct an object points to, or ok=false for objects
 // that are not pointers to structs.

@@ -231,17 +231,17 @@ func scanFrom(t *tables, kind, namespace string, visit func(objects.Object) bool
 // lookup returns the stored object under key (not a copy), or nil.
 func (s *Store) lookup(key objects.Key) objects.Object { return s.tables.lookup(key) }
 
-// put stores obj, of size bytes, under its key, replacing what was there.
-func (s *Store) put(obj objects.Object, size int64) {
+// put stores obj, of sz's size, under its key, replacing what was there.
+func (s *Store) put(obj objects.Object, sz sized) {
 	key := objects.KeyOf(obj)
-	old, replaced := s.tables.put(entry{key: key, obj: obj, size: size})
+	old, replaced := s.tables.put(entry{key: key, obj: obj, size: sz.size}, sz.parts)
 	var before objects.Object
 	if replaced {
 		s.forgetSize(old.size)
 		s.unshadow(old.obj)
 		before = old.obj
 	}
-	s.countSize(key, obj, size)
+	s.countSize(key, obj, sz.size)
 	s.shadow(obj)
 	reindex(s.idx, before, obj)
 }

@@ -55,10 +55,12 @@ type table struct {
 }
 
 // slot is one stored object in a table's hash map: the object, its size
-// as the quota counts it, and whether its key waits in dirty.
+// as the quota counts it and the sizes of its parts known so far
+// (partsize.go), and whether its key waits in dirty.
 type slot struct {
 	obj   objects.Object
 	size  int64
+	parts partSizes
 	dirty bool
 }
 
@@ -91,6 +93,15 @@ func (t *tables) get(key objects.Key) (entry, bool) {
 	return entry{key: key, obj: s.obj, size: s.size}, ok
 }
 
+// slot returns the slot stored under key; live tables only.
+func (t *tables) slot(key objects.Key) (slot, bool) {
+	if tb := t.byKind[key.Kind]; tb != nil {
+		s, ok := tb.objs[nsName{key.Namespace, key.Name}]
+		return s, ok
+	}
+	return slot{}, false
+}
+
 // writable returns kind's table, made if missing, private to t: a table
 // a clone may share is replaced by a copy first (its tree is up to date:
 // clone brought it up). Its hash map goes along: a clone never reads it,
@@ -110,12 +121,13 @@ func (t *tables) writable(kind string) *table {
 	return tb
 }
 
-// put stores e, replacing and returning the entry under its key, if any.
-func (t *tables) put(e entry) (entry, bool) {
+// put stores e, whose parts measure parts, replacing and returning the
+// entry under its key, if any.
+func (t *tables) put(e entry, parts partSizes) (entry, bool) {
 	tb := t.writable(e.key.Kind)
 	k := nsName{e.key.Namespace, e.key.Name}
 	old, replaced := tb.objs[k]
-	tb.set(k, slot{obj: e.obj, size: e.size, dirty: old.dirty})
+	tb.set(k, slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty})
 	if !replaced {
 		t.n++
 	}
@@ -147,15 +159,14 @@ func (tb *table) note(k nsName) {
 // before its tree catches up (a variable for tests).
 var maxUnorderedSlack = 1024
 
-// resize records e's measured size without touching anything else: e is
-// stored already.
-func (t *tables) resize(e entry) entry {
-	tb := t.writable(e.key.Kind)
-	k := nsName{e.key.Namespace, e.key.Name}
-	old := tb.objs[k]
-	old.size, e.size = e.size, old.size
-	tb.set(k, old)
-	return e
+// resize records the measured size (and parts) of the object stored
+// under key without touching anything else.
+func (t *tables) resize(key objects.Key, sz sized) {
+	tb := t.writable(key.Kind)
+	k := nsName{key.Namespace, key.Name}
+	s := tb.objs[k]
+	s.size, s.parts = sz.size, sz.parts
+	tb.set(k, s)
 }
 
 // remove deletes and returns the entry under key, if any.

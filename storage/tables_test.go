@@ -40,7 +40,7 @@ func checkTablesAgainstAModel(t *testing.T) {
 		switch op := r.IntN(20); {
 		case op < 12:
 			obj := &objects.ConfigMap{ObjectMeta: objects.ObjectMeta{Name: key.Name, ResourceVersion: fmt.Sprint(step)}}
-			live.put(entry{key: key, obj: obj})
+			live.put(entry{key: key, obj: obj}, partSizes{})
 			model[key] = obj.ResourceVersion
 		case op < 17:
 			live.remove(key)

@@ -221,7 +221,7 @@ func (s *Store) write(in, old objects.Object) objects.Object {
 	if objectsEqual(in, old) {
 		return old
 	}
-	return s.store(in, old, unknownSize)
+	return s.store(in, old, s.sizeOfWrite(in, old))
 }
 
 // writeWithinQuota is write for creates' and updates' kin: a change that
@@ -232,19 +232,18 @@ func (s *Store) writeWithinQuota(in, old objects.Object, info objects.KindInfo) 
 	if objectsEqual(in, old) {
 		return old, nil
 	}
-	key := objects.KeyOf(old)
-	size, err := s.admitWrite(in, &key, info, in.GetObjectMeta().Name)
+	sz, err := s.admitWrite(in, old, info, in.GetObjectMeta().Name)
 	if err != nil {
 		return nil, err
 	}
-	return s.store(in, old, size), nil
+	return s.store(in, old, sz), nil
 }
 
-// store writes in, of size bytes, as the new state of old at a new revision.
-func (s *Store) store(in, old objects.Object, size int64) objects.Object {
+// store writes in, of sz's size, as the new state of old at a new revision.
+func (s *Store) store(in, old objects.Object, sz sized) objects.Object {
 	rev := s.nextRevision()
 	in.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)
-	s.put(in, size)
+	s.put(in, sz)
 	s.emit(Modified, in, old, rev)
 	return in
 }
