@@ -47,10 +47,13 @@ type tables struct {
 // store, and ordered by key in a tree that is up to date but for the keys
 // in dirty.
 type table struct {
-	kind  string
-	tree  *btree.BTreeG[entry]
-	objs  map[nsName]slot
+	kind string
+	tree *btree.BTreeG[entry]
+	objs map[nsName]slot
+	// dirty are the keys written since the tree last caught up (some
+	// since removed again), gone the keys removed that the tree holds.
 	dirty []nsName
+	gone  []nsName
 	epoch int
 }
 
@@ -62,6 +65,8 @@ type slot struct {
 	size  int64
 	parts partSizes
 	dirty bool
+	// inTree says the tree holds the key (perhaps with an older version).
+	inTree bool
 }
 
 // nsName is an object's key within its kind's table.
@@ -127,7 +132,7 @@ func (t *tables) put(e entry, parts partSizes) (entry, bool) {
 	tb := t.writable(e.key.Kind)
 	k := nsName{e.key.Namespace, e.key.Name}
 	old, replaced := tb.objs[k]
-	tb.set(k, slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty})
+	tb.set(k, slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty, inTree: old.inTree})
 	if !replaced {
 		t.n++
 	}
@@ -144,13 +149,28 @@ func (tb *table) set(k nsName, s slot) {
 	}
 }
 
-// note notes k for the tree. The notes of a kind nothing lists would grow
-// with every object ever made and removed (a day of CronJobs makes
-// millions of Events): past twice the table's size, the tree catches up,
-// which costs what writing it each time would have, once per note.
+// note notes k for the tree.
 func (tb *table) note(k nsName) {
 	tb.dirty = append(tb.dirty, k)
-	if len(tb.dirty) > 2*len(tb.objs)+maxUnorderedSlack {
+	tb.boundNotes()
+}
+
+// boundNotes keeps a table's notes within twice its size (plus a slack):
+// the notes of a kind nothing lists would otherwise grow with every object
+// ever made and removed (a day of CronJobs makes millions of Events). The
+// notes of objects made and removed since the tree last caught up go
+// first, which costs a hash lookup each: the tree never held them. Only
+// if that is not enough does the tree catch up.
+func (tb *table) boundNotes() {
+	limit := 2*len(tb.objs) + maxUnorderedSlack
+	if len(tb.dirty)+len(tb.gone) <= limit {
+		return
+	}
+	tb.dirty = slices.DeleteFunc(tb.dirty, func(k nsName) bool {
+		s, ok := tb.objs[k]
+		return !ok || !s.dirty
+	})
+	if len(tb.dirty)+len(tb.gone) > limit/2 {
 		tb.order()
 	}
 }
@@ -181,28 +201,33 @@ func (t *tables) remove(key objects.Key) (entry, bool) {
 		return entry{}, false
 	}
 	delete(tb.objs, k)
-	if !gone.dirty {
-		tb.note(k) // for the tree to forget it
+	if gone.inTree {
+		tb.gone = append(tb.gone, k) // for the tree to forget it
+		tb.boundNotes()
 	}
 	t.n--
 	return entry{key: key, obj: gone.obj, size: gone.size}, true
 }
 
-// order brings tb's tree up to date with the keys written since it last
-// was: each one's current object and size, or its removal.
+// order brings tb's tree up to date: the keys removed since it last was
+// leave it, then the keys written since go in with their current object
+// and size (a key removed and made again does both, in that order).
 func (tb *table) order() {
+	for i, k := range tb.gone {
+		tb.gone[i] = nsName{}
+		tb.tree.Delete(entry{key: objects.Key{Kind: tb.kind, Namespace: k.namespace, Name: k.name}})
+	}
+	tb.gone = tb.gone[:0]
 	for i, k := range tb.dirty {
 		tb.dirty[i] = nsName{}
-		key := objects.Key{Kind: tb.kind, Namespace: k.namespace, Name: k.name}
 		s, ok := tb.objs[k]
-		switch {
-		case !ok:
-			tb.tree.Delete(entry{key: key})
-		case s.dirty:
-			tb.tree.ReplaceOrInsert(entry{key: key, obj: s.obj, size: s.size})
-			s.dirty = false
-			tb.objs[k] = s
+		if !ok || !s.dirty {
+			continue // removed since, or put in already
 		}
+		key := objects.Key{Kind: tb.kind, Namespace: k.namespace, Name: k.name}
+		tb.tree.ReplaceOrInsert(entry{key: key, obj: s.obj, size: s.size})
+		s.dirty, s.inTree = false, true
+		tb.objs[k] = s
 	}
 	tb.dirty = tb.dirty[:0]
 }
@@ -257,7 +282,7 @@ func (t *tables) live() *tables {
 		tb := &table{kind: kind, tree: t.byKind[kind].tree.Clone(), epoch: t.epoch}
 		tb.objs = make(map[nsName]slot, tb.tree.Len())
 		tb.tree.Ascend(func(e entry) bool {
-			tb.objs[nsName{e.key.Namespace, e.key.Name}] = slot{obj: e.obj, size: e.size}
+			tb.objs[nsName{e.key.Namespace, e.key.Name}] = slot{obj: e.obj, size: e.size, inTree: true}
 			return true
 		})
 		t.byKind[kind] = tb
