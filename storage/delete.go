@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -50,7 +51,9 @@ type Preconditions struct {
 // finalizers hold it back; otherwise its last state at the deletion's
 // resourceVersion. Pods are deleted gracefully as upstream's pod strategy
 // does; namespaces go through Terminating first; Foreground and Orphan
-// propagation add the garbage collector's finalizers.
+// propagation add the garbage collector's finalizers. The object returned
+// shares its parts with stored versions, as every object the store hands
+// out does: read-only.
 func (s *Store) Delete(key objects.Key, opts DeleteOptions) (objects.Object, error) {
 	key, info := normalizeKey(key)
 	if key.Kind == "Namespace" && immortalNamespaces[key.Name] {
@@ -113,7 +116,7 @@ func checkDeletePreconditions(old objects.Object, info objects.KindInfo, p *Prec
 // deleteObject is upstream's generic registry Delete after the checks: it
 // returns the object's state after the call (stored, or last before removal).
 func (s *Store) deleteObject(old objects.Object, opts DeleteOptions) objects.Object {
-	cur := old.DeepCopyObject()
+	cur := shallowCopy(old)
 	graceful, pending := s.beforeDelete(cur, opts.GracePeriodSeconds)
 	if pending {
 		return old // a graceful deletion with a shorter or equal grace is under way
@@ -136,6 +139,22 @@ func (s *Store) deleteObject(old objects.Object, opts DeleteOptions) objects.Obj
 		return stored
 	}
 	return s.remove(stored)
+}
+
+// shallowCopy returns a new object whose fields are obj's: the delete path
+// only ever assigns metadata fields of its copy (deletion timestamp and
+// grace, finalizers, generation, resourceVersion), never writes into what
+// they point to, so the rest may be shared with the stored object, which
+// nobody changes. A deep copy cost more than the rest of an Event's
+// expiry, and the version written shares what did not change.
+func shallowCopy(obj objects.Object) objects.Object {
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return obj.DeepCopyObject()
+	}
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	return c.Interface().(objects.Object)
 }
 
 // beforeDelete is upstream's rest.BeforeDelete without the precondition

@@ -266,7 +266,7 @@ func (s *Store) remove(old objects.Object) objects.Object {
 		s.unshadow(gone.obj)
 		reindex(s.idx, gone.obj, nil)
 	}
-	last := old.DeepCopyObject()
+	last := shallowCopy(old) // only its resourceVersion changes
 	last.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)
 	s.emit(Deleted, last, old, rev)
 	return last
