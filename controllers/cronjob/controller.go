@@ -1,6 +1,7 @@
 package cronjob
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -141,8 +142,18 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 		return controllers.Result{}
 	}
 	orig := obj.(*objects.CronJob)
-	s := &syncer{now: now, loc: c.loc, schedules: c.schedules, orig: orig, cj: orig.DeepCopy(), r: r, jobs: c.ownedJobs(r, orig)}
+	s := &syncer{now: now, loc: c.loc, schedules: c.schedules, orig: orig, cj: workingCopy(orig), r: r, jobs: c.ownedJobs(r, orig)}
 	return s.sync()
+}
+
+// workingCopy returns the copy of cj a sync changes: a sync changes only
+// the status (and writes nothing else back), assigning its times and
+// rebuilding or appending to its active list, so the copy shares the rest
+// with the stored CronJob (read-only) and has an active list of its own.
+func workingCopy(cj *objects.CronJob) *objects.CronJob {
+	c := *cj
+	c.Status.Active = slices.Clone(cj.Status.Active)
+	return &c
 }
 
 // index records (or, for a deleted Job, forgets) the Job's controller uid
