@@ -79,6 +79,31 @@ func TestSemanticEqual(t *testing.T) {
 	assert.False(t, eq(map[string]any{"a": int64(1)}, map[string]any{"b": int64(1)}))
 }
 
+// objectsEqual agrees with a walk of the whole objects, parts shared or not.
+func TestObjectsEqualAgreesWithAWholeWalk(t *testing.T) {
+	whole := func(a, b objects.Object) bool { return semanticEqual(reflect.ValueOf(a), reflect.ValueOf(b)) }
+	base := &objects.Pod{ObjectMeta: objects.ObjectMeta{Name: "p", Labels: map[string]string{"a": "b"}},
+		Spec:   objects.PodSpec{NodeName: "n1", Containers: []objects.Container{{Name: "c", Image: "busybox"}}},
+		Status: objects.PodStatus{Phase: objects.PodRunning}}
+	shared := *base // every part shared
+	statusChanged := *base
+	statusChanged.Status.Phase = objects.PodSucceeded
+	copied := base.DeepCopyObject().(*objects.Pod) // equal, nothing shared
+	specChanged := base.DeepCopyObject().(*objects.Pod)
+	specChanged.Spec.Containers[0].Image = "nginx"
+	emptyVsNil := *base
+	emptyVsNil.Labels = map[string]string{"a": "b"}
+	emptyVsNil.Annotations = map[string]string{}
+	for _, other := range []objects.Object{&shared, &statusChanged, copied, specChanged, &emptyVsNil,
+		&objects.Job{}, &objects.Unstructured{TypeMeta: objects.TypeMeta{Kind: "Pod"}}} {
+		assert.Equal(t, whole(base, other), objectsEqual(base, other), "%#v", other)
+	}
+	assert.True(t, objectsEqual(base, &shared))
+	assert.False(t, objectsEqual(base, &statusChanged))
+	assert.True(t, objectsEqual(base, copied))
+	assert.False(t, objectsEqual(base, specChanged))
+}
+
 func TestPartsOfAKind(t *testing.T) {
 	a := &objects.Pod{Spec: objects.PodSpec{NodeName: "n1"}, Status: objects.PodStatus{Phase: objects.PodRunning}}
 	b := &objects.Pod{ObjectMeta: objects.ObjectMeta{Name: "other"}}

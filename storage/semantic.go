@@ -161,9 +161,20 @@ func scalarEqual(a, b reflect.Value) bool {
 	return a.Pointer() == b.Pointer()
 }
 
-// objectsEqual reports whether two objects are semantically the same.
+// objectsEqual reports whether two objects are semantically the same. A
+// part held in the very same memory by both (objects.SamePart: a status
+// update's spec, which the store copies from the stored version) is equal
+// without a walk; the others are compared field by field.
 func objectsEqual(a, b objects.Object) bool {
-	return semanticEqual(reflect.ValueOf(a), reflect.ValueOf(b))
+	if _, ok := structOf(a); !ok {
+		return semanticEqual(reflect.ValueOf(a), reflect.ValueOf(b))
+	}
+	for p := range objects.NumParts {
+		if !objects.SamePart(a, b, p) && !partsEqual(a, b, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // part says which of an object's three parts a struct field belongs to.
