@@ -16,17 +16,15 @@ const eventTTL = time.Hour
 // recorder turns controllers' events into Event objects, aggregating
 // repeats as client-go's EventCorrelator does: an event equal to an earlier
 // one (same source, object, type, reason and message) bumps that one's count
-// and lastTimestamp instead of adding a row.
+// and lastTimestamp instead of adding a row. Like the correlator, each
+// process (kube-controller-manager, the scheduler, each kubelet) remembers
+// the last 4,096 identities it recorded (eventCache): a repeat of an older
+// one makes a new Event, as upstream's does.
 type recorder struct {
 	c *Cluster
-	// seen finds the event recorded under an identity: by the identity's
-	// hash, the event itself telling whether it is the one (an identity is
-	// a dozen strings; a map keyed by them took a quarter of a kilobyte an
-	// event and hashed them all twice); clashes, which a 64-bit hash
-	// makes all but impossible, go to seenClash.
-	seen      map[uint64]objects.Key
-	seenClash map[eventIdentity]objects.Key
-	seq       int64
+	// caches are the processes' remembered identities, by process.
+	caches map[processName]*eventCache
+	seq    int64
 	// expiries are the events' TTL checks in the order they fall due
 	// (times only grow and the TTL is fixed); the clock holds a timer for
 	// the first one only, armed in the place reserved for it when it was
@@ -51,73 +49,59 @@ type eventIdentity struct {
 }
 
 func newRecorder(c *Cluster) *recorder {
-	return &recorder{c: c, seen: map[uint64]objects.Key{}, seenClash: map[eventIdentity]objects.Key{}}
+	return &recorder{c: c, caches: map[processName]*eventCache{}}
 }
 
-// lookup returns the key of the stored event recorded under id.
-func (r *recorder) lookup(id eventIdentity) (*objects.Event, objects.Key, bool) {
-	if key, ok := r.seen[identityHash(id)]; ok {
-		if e, found := r.storedEvent(key); found && identityOf(e) == id {
-			return e, key, true
-		}
+// processName names a process that records events: a component, and for
+// a kubelet its node.
+type processName struct{ component, host string }
+
+// cacheOf returns the identity cache of the process that records events
+// from source.
+func (r *recorder) cacheOf(source objects.EventSource, component string) *eventCache {
+	p := processName{component: component}
+	if component == controllers.Kubelet {
+		p.host = source.Host
 	}
-	if len(r.seenClash) == 0 {
+	ec := r.caches[p]
+	if ec == nil {
+		ec = newEventCache(eventCacheSize)
+		r.caches[p] = ec
+	}
+	return ec
+}
+
+// lookup returns the stored event recorded under id, if the process's
+// cache still remembers it and the store still holds it.
+func (r *recorder) lookup(ec *eventCache, id eventIdentity) (*objects.Event, objects.Key, bool) {
+	key, ok := ec.get(id)
+	if !ok {
 		return nil, objects.Key{}, false
 	}
-	if key, ok := r.seenClash[id]; ok {
-		if e, found := r.storedEvent(key); found {
-			return e, key, true
-		}
-	}
-	return nil, objects.Key{}, false
-}
-
-// remember files the event stored under key as the one recorded under id.
-func (r *recorder) remember(id eventIdentity, key objects.Key) {
-	h := identityHash(id)
-	if old, ok := r.seen[h]; ok && old != key {
-		if e, found := r.storedEvent(old); found && identityOf(e) != id {
-			r.seenClash[id] = key // another identity's, still stored
-			return
-		}
-	}
-	r.seen[h] = key
-	delete(r.seenClash, id)
-}
-
-// forget drops id's entry if it still names key.
-func (r *recorder) forget(id eventIdentity, key objects.Key) {
-	h := identityHash(id)
-	if r.seen[h] == key {
-		delete(r.seen, h)
-	}
-	if r.seenClash[id] == key {
-		delete(r.seenClash, id)
-	}
-}
-
-// storedEvent returns the Event stored under key.
-func (r *recorder) storedEvent(key objects.Key) (*objects.Event, bool) {
 	obj, err := r.c.store.Get(key)
 	if err != nil {
-		return nil, false
+		return nil, objects.Key{}, false
 	}
 	e, ok := obj.(*objects.Event)
-	return e, ok
+	return e, key, ok
 }
 
 func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Event) {
+	if len(evs) == 0 {
+		return
+	}
 	source := objects.EventSource{Component: ctrl.Name()}
 	if s, ok := ctrl.(controllers.EventSourcer); ok {
 		source = s.EventSource()
 	}
+	ec := r.cacheOf(source, controllers.ComponentOf(ctrl))
 	for _, ev := range evs {
-		r.record(source, ev)
+		r.record(ec, source, ev)
 	}
 }
 
 // record stores one event and traces it.
-func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
+func (r *recorder) record(ec *eventCache, source objects.EventSource, ev controllers.Event) {
 	now := r.c.clock.Now()
 	ref := ev.Regarding
 	ref.ResourceVersion = "" // the same object at another version is the same subject
@@ -127,7 +111,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	prev := r.c.actor
 	r.c.actor = source.Component
 	defer func() { r.c.actor = prev }()
-	if stored, key, ok := r.lookup(id); ok {
+	if stored, key, ok := r.lookup(ec, id); ok {
 		e := new(objects.Event) // a new version; the stored one is shared and read-only
 		*e = *stored
 		e.Count++
@@ -162,7 +146,7 @@ func (r *recorder) record(source objects.EventSource, ev controllers.Event) {
 	}
 	r.c.dispatch()
 	key := objects.KeyOf(created)
-	r.remember(id, key)
+	ec.put(id, key)
 	r.expireLater(key)
 }
 
@@ -206,34 +190,18 @@ func (r *recorder) expire(x expiry) {
 		return // seen again since; a later expiry handles it
 	}
 	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
-	// The event names what it was recorded as: its identity.
-	r.forget(identityOf(e), key)
+	// The event names what it was recorded as: its identity, in the
+	// cache of whichever process recorded it.
+	id := identityOf(e)
+	for _, ec := range r.caches {
+		ec.forget(id, key) // map order does not matter: at most one holds key
+	}
 }
 
 // identityOf is the identity e was recorded under.
 func identityOf(e *objects.Event) eventIdentity {
 	return eventIdentity{source: e.Source, object: e.InvolvedObject, eventType: e.Type, reason: e.Reason, message: e.Message}
 }
-
-// hash is FNV-1a over id's strings, each ended by a byte no string of
-// theirs holds where it matters: equal identities hash alike, which is all
-// seen needs (lookup compares the identities themselves).
-func (id eventIdentity) hash() uint64 {
-	h := uint64(14695981039346656037)
-	for _, s := range [...]string{id.source.Component, id.source.Host, id.object.Kind, id.object.Namespace,
-		id.object.Name, string(id.object.UID), id.object.APIVersion, id.object.ResourceVersion, id.object.FieldPath,
-		id.eventType, id.reason, id.message} {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-		h = (h ^ 0xff) * 1099511628211
-	}
-	return h
-}
-
-// identityHash is the hash seen files identities under; a variable so a
-// test can make every identity clash.
-var identityHash = eventIdentity.hash
 
 // expiryQueue is a first-in, first-out queue of expiries in blocks, reused
 // once emptied: growing it never copies what it holds.
@@ -289,4 +257,171 @@ func eventName(name string, n int64) string {
 	b := append(buf[:0], name...)
 	b = append(b, '.')
 	return string(strconv.AppendInt(b, n, 16))
+}
+
+// eventCacheSize is client-go's maxLruCacheEntries: how many identities an
+// EventCorrelator remembers.
+const eventCacheSize = 4096
+
+// eventCache is one process's EventCorrelator cache: the keys of the
+// events recorded under the last size identities, least recently used
+// first out. Identities are found by a 64-bit FNV hash (an identity is a
+// dozen strings, slow to hash and compare as a map key); identities that
+// share a hash, which such a hash makes all but impossible, share a chain.
+type eventCache struct {
+	size    int
+	n       int
+	entries map[uint64]*cacheEntry
+	// newest and oldest end the list of entries by last use.
+	newest, oldest *cacheEntry
+	// spare are entries to use again, chained by sameHash.
+	spare *cacheEntry
+}
+
+// cacheEntry is one remembered identity.
+type cacheEntry struct {
+	id           eventIdentity
+	hash         uint64
+	key          objects.Key
+	newer, older *cacheEntry
+	sameHash     *cacheEntry
+}
+
+func newEventCache(size int) *eventCache {
+	return &eventCache{size: size, entries: map[uint64]*cacheEntry{}}
+}
+
+// find returns id's entry, or nil.
+func (ec *eventCache) find(id *eventIdentity, h uint64) *cacheEntry {
+	for e := ec.entries[h]; e != nil; e = e.sameHash {
+		if e.id == *id {
+			return e
+		}
+	}
+	return nil
+}
+
+// get returns the key remembered for id, marking it used.
+func (ec *eventCache) get(id eventIdentity) (objects.Key, bool) {
+	e := ec.find(&id, id.hash())
+	if e == nil {
+		return objects.Key{}, false
+	}
+	ec.unlink(e)
+	ec.pushNewest(e)
+	return e.key, true
+}
+
+// put remembers key for id, forgetting the least recently used identity
+// when the cache is full.
+func (ec *eventCache) put(id eventIdentity, key objects.Key) {
+	h := id.hash()
+	if e := ec.find(&id, h); e != nil {
+		e.key = key
+		ec.unlink(e)
+		ec.pushNewest(e)
+		return
+	}
+	if ec.n >= ec.size {
+		ec.drop(ec.oldest)
+	}
+	e := ec.spare
+	if e == nil {
+		// Entries come in blocks, and dropped ones are used again.
+		block := make([]cacheEntry, entryBlock)
+		for i := range block[:len(block)-1] {
+			block[i].sameHash = &block[i+1]
+		}
+		e = &block[0]
+	}
+	ec.spare = e.sameHash
+	e.id, e.hash, e.key = id, h, key
+	e.sameHash = ec.entries[h]
+	ec.entries[h] = e
+	ec.n++
+	ec.pushNewest(e)
+}
+
+// forget drops id if it is remembered for key.
+func (ec *eventCache) forget(id eventIdentity, key objects.Key) {
+	if e := ec.find(&id, id.hash()); e != nil && e.key == key {
+		ec.drop(e)
+	}
+}
+
+// drop removes e from the cache and keeps it for reuse.
+func (ec *eventCache) drop(e *cacheEntry) {
+	ec.unlink(e)
+	if first := ec.entries[e.hash]; first == e {
+		if e.sameHash != nil {
+			ec.entries[e.hash] = e.sameHash
+		} else {
+			delete(ec.entries, e.hash)
+		}
+	} else {
+		for p := first; p != nil; p = p.sameHash {
+			if p.sameHash == e {
+				p.sameHash = e.sameHash
+				break
+			}
+		}
+	}
+	ec.n--
+	*e = cacheEntry{sameHash: ec.spare}
+	ec.spare = e
+}
+
+// entryBlock is how many cache entries are allocated at once.
+const entryBlock = 64
+
+func (ec *eventCache) unlink(e *cacheEntry) {
+	if e.newer != nil {
+		e.newer.older = e.older
+	} else {
+		ec.newest = e.older
+	}
+	if e.older != nil {
+		e.older.newer = e.newer
+	} else {
+		ec.oldest = e.newer
+	}
+	e.newer, e.older = nil, nil
+}
+
+func (ec *eventCache) pushNewest(e *cacheEntry) {
+	e.older = ec.newest
+	if ec.newest != nil {
+		ec.newest.newer = e
+	}
+	ec.newest = e
+	if ec.oldest == nil {
+		ec.oldest = e
+	}
+}
+
+// len returns how many identities ec remembers.
+func (ec *eventCache) len() int { return ec.n }
+
+// remembered returns how many identities the processes remember.
+func (r *recorder) remembered() int {
+	n := 0
+	for _, ec := range r.caches {
+		n += ec.len()
+	}
+	return n
+}
+
+// hash is FNV-1a over id's strings, each ended by a byte that keeps
+// ("ab", "c") and ("a", "bc") apart.
+func (id *eventIdentity) hash() uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range [...]string{id.source.Component, id.source.Host, id.object.Kind, id.object.Namespace,
+		id.object.Name, string(id.object.UID), id.object.APIVersion, id.object.ResourceVersion, id.object.FieldPath,
+		id.eventType, id.reason, id.message} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+		h = (h ^ 0xff) * 1099511628211
+	}
+	return h
 }

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -27,7 +29,7 @@ spec:
 `))
 	require.NoError(t, err)
 	c.Advance(time.Minute)
-	require.NotEmpty(t, c.events.seen)
+	require.NotZero(t, c.events.remembered())
 	var reasons []string
 	for _, obj := range c.Store().List("Event", "default", nil) {
 		reasons = append(reasons, obj.(*objects.Event).Reason)
@@ -36,36 +38,37 @@ spec:
 
 	c.Advance(2 * time.Hour)
 	assert.Empty(t, c.Store().List("Event", "default", nil))
-	assert.Empty(t, c.events.seen, "every identity forgotten with its event")
-	assert.Empty(t, c.events.seenClash)
+	assert.Zero(t, c.events.remembered(), "every identity forgotten with its event")
 	assert.Zero(t, c.events.expiries.len(), "no expiry left")
 }
 
-// Identities whose hashes clash are still told apart: each keeps its own
-// event and count, and all are forgotten when their events expire.
-func TestClashingEventIdentitiesStayApart(t *testing.T) {
-	defer func(h func(eventIdentity) uint64) { identityHash = h }(identityHash)
-	identityHash = func(eventIdentity) uint64 { return 42 }
+// A process remembers the identities of its last few events, as client-go's
+// EventCorrelator its last 4,096: a repeat of a remembered one bumps its
+// count, a repeat of one it forgot (or whose Event expired) makes a new
+// Event.
+func TestEventCacheRemembersTheMostRecentlyUsed(t *testing.T) {
 	c, err := New(Config{})
 	require.NoError(t, err)
+	ec := newEventCache(2)
 	pod := objects.ObjectReference{Kind: "Pod", APIVersion: "v1", Namespace: "default", Name: "p", UID: "u1"}
 	source := objects.EventSource{Component: "test"}
-	for _, reason := range []string{"A", "B", "A", "C", "B", "A"} {
-		c.events.record(source, controllers.Event{Regarding: pod, Type: objects.EventNormal, Reason: reason, Message: "m"})
+	for _, reason := range []string{"A", "B", "A", "C", "A", "B"} {
+		// A B (A: count 2) C forgets B; A (count 3) keeps A; B anew.
+		c.events.record(ec, source, controllers.Event{Regarding: pod, Type: objects.EventNormal, Reason: reason, Message: "m"})
 	}
-	counts := map[string]int32{}
-	events := 0
+	var got []string
 	for _, obj := range c.Store().List("Event", "default", nil) {
 		if e := obj.(*objects.Event); e.Source.Component == "test" {
-			counts[e.Reason] += e.Count
-			events++
+			got = append(got, fmt.Sprintf("%s=%d", e.Reason, e.Count))
 		}
 	}
-	assert.Equal(t, map[string]int32{"A": 3, "B": 2, "C": 1}, counts)
-	assert.Equal(t, 3, events, "one event per identity")
+	slices.Sort(got)
+	assert.Equal(t, []string{"A=3", "B=1", "B=1", "C=1"}, got)
+	assert.Equal(t, 2, ec.len())
+
+	c.events.caches[processName{component: "test"}] = ec
 	c.Advance(2 * time.Hour)
-	assert.Empty(t, c.events.seen)
-	assert.Empty(t, c.events.seenClash)
+	assert.Zero(t, ec.len(), "expired events are forgotten")
 }
 
 // The expiry queue hands expiries back first in, first out, across the
