@@ -303,7 +303,7 @@ func (ec *eventCache) find(id *eventIdentity, h uint64) *cacheEntry {
 
 // get returns the key remembered for id, marking it used.
 func (ec *eventCache) get(id eventIdentity) (objects.Key, bool) {
-	e := ec.find(&id, id.hash())
+	e := ec.find(&id, identityHash(id))
 	if e == nil {
 		return objects.Key{}, false
 	}
@@ -315,7 +315,7 @@ func (ec *eventCache) get(id eventIdentity) (objects.Key, bool) {
 // put remembers key for id, forgetting the least recently used identity
 // when the cache is full.
 func (ec *eventCache) put(id eventIdentity, key objects.Key) {
-	h := id.hash()
+	h := identityHash(id)
 	if e := ec.find(&id, h); e != nil {
 		e.key = key
 		ec.unlink(e)
@@ -344,7 +344,7 @@ func (ec *eventCache) put(id eventIdentity, key objects.Key) {
 
 // forget drops id if it is remembered for key.
 func (ec *eventCache) forget(id eventIdentity, key objects.Key) {
-	if e := ec.find(&id, id.hash()); e != nil && e.key == key {
+	if e := ec.find(&id, identityHash(id)); e != nil && e.key == key {
 		ec.drop(e)
 	}
 }
@@ -411,9 +411,13 @@ func (r *recorder) remembered() int {
 	return n
 }
 
+// identityHash is the hash caches find identities by; a variable so that
+// a test can make every identity clash.
+var identityHash = eventIdentity.hash
+
 // hash is FNV-1a over id's strings, each ended by a byte that keeps
 // ("ab", "c") and ("a", "bc") apart.
-func (id *eventIdentity) hash() uint64 {
+func (id eventIdentity) hash() uint64 {
 	h := uint64(14695981039346656037)
 	for _, s := range [...]string{id.source.Component, id.source.Host, id.object.Kind, id.object.Namespace,
 		id.object.Name, string(id.object.UID), id.object.APIVersion, id.object.ResourceVersion, id.object.FieldPath,

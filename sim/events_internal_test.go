@@ -71,6 +71,33 @@ func TestEventCacheRemembersTheMostRecentlyUsed(t *testing.T) {
 	assert.Zero(t, ec.len(), "expired events are forgotten")
 }
 
+// Identities whose hashes clash share a chain and stay apart: each keeps
+// its own count, and forgetting or evicting one leaves the others.
+func TestEventCacheKeepsClashingIdentitiesApart(t *testing.T) {
+	defer func(h func(eventIdentity) uint64) { identityHash = h }(identityHash)
+	identityHash = func(eventIdentity) uint64 { return 42 }
+	ec := newEventCache(3)
+	ids := make([]eventIdentity, 4)
+	for i := range ids {
+		ids[i] = eventIdentity{reason: fmt.Sprint("R", i)}
+		ec.put(ids[i], objects.Key{Kind: "Event", Name: fmt.Sprint("e", i)}) // the fourth evicts the first
+	}
+	_, ok := ec.get(ids[0])
+	assert.False(t, ok, "evicted")
+	for i := 1; i < 4; i++ {
+		key, ok := ec.get(ids[i])
+		require.True(t, ok)
+		assert.Equal(t, fmt.Sprint("e", i), key.Name)
+	}
+	ec.forget(ids[2], objects.Key{Kind: "Event", Name: "e2"})
+	_, ok = ec.get(ids[2])
+	assert.False(t, ok)
+	key, ok := ec.get(ids[3])
+	assert.True(t, ok)
+	assert.Equal(t, "e3", key.Name)
+	assert.Equal(t, 2, ec.len())
+}
+
 // The expiry queue hands expiries back first in, first out, across the
 // blocks it grows by and reuses.
 func TestExpiryQueueIsFIFO(t *testing.T) {
