@@ -54,9 +54,11 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 	obj := ev.Object
 	key := objects.KeyOf(obj)
 	m := obj.GetObjectMeta()
-	refsChanged := ev.Type != storage.Modified || ev.Old == nil ||
-		!sameOwners(g.owners[key], m.OwnerReferences)
-	g.index(key, m, ev.Type == storage.Deleted)
+	indexed := sameOwners(g.owners[key], m.OwnerReferences)
+	refsChanged := ev.Type != storage.Modified || ev.Old == nil || !indexed
+	if ev.Type == storage.Deleted || !indexed {
+		g.index(key, m, ev.Type == storage.Deleted)
+	}
 	var keys []objects.Key
 	if ev.Type != storage.Deleted && len(m.OwnerReferences) > 0 && refsChanged {
 		// A new object, or new references: are its owners alive? An
@@ -91,11 +93,10 @@ func ownerKey(namespace string, ref objects.OwnerReference) objects.Key {
 	return objects.Key{Kind: ref.Kind, Namespace: namespace, Name: ref.Name}
 }
 
-// index records (or forgets) key's owner references.
+// index records (or forgets) key's owner references; KeysFor calls it only
+// when they differ from what is indexed (most changes leave them as they
+// were) or the object is gone.
 func (g *Collector) index(key objects.Key, m *objects.ObjectMeta, deleted bool) {
-	if !deleted && sameOwners(g.owners[key], m.OwnerReferences) {
-		return // most changes leave the references as they were
-	}
 	for _, uid := range g.owners[key] {
 		delete(g.dependents[uid], key)
 		if len(g.dependents[uid]) == 0 {
