@@ -86,7 +86,11 @@ func progSleep(sh *Shell, argv []string, io *IO) error {
 }
 
 // parseSleep reads one sleep argument; a negative duration means forever.
-func parseSleep(a string) (time.Duration, bool) {
+func parseSleep(a string) (time.Duration, bool) { return parseSleepArg(a, true) }
+
+// parseSleepArg is parseSleep; wholeShortcut reads whole numbers without
+// ParseFloat (false only in a test that checks the shortcut against it).
+func parseSleepArg(a string, wholeShortcut bool) (time.Duration, bool) {
 	switch strings.ToLower(a) {
 	case "inf", "infinity":
 		return -1, true
@@ -107,7 +111,7 @@ func parseSleep(a string) (time.Duration, bool) {
 	if a == "" || strings.ContainsAny(a, "eEinxXpP+-") {
 		return 0, false
 	}
-	if n, ok := smallWholeNumber(a); ok && float64(n)*unit < 1e9 {
+	if n, ok := smallWholeNumber(a); wholeShortcut && ok && float64(n)*unit < 1e9 {
 		// "sleep 30", the usual case, without ParseFloat: its frames
 		// grow a fresh process's small stack, which cost more than the
 		// parse.
