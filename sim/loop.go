@@ -398,15 +398,21 @@ func (c *Cluster) dispatch() {
 // need reach only the loops that watch its kind. With CheckMutations on it
 // is false, so that the skipped loops are checked (verifyUnwatched).
 func (c *Cluster) allPassStraight(view storage.Reader) bool {
-	if view != nil || c.cfg.CheckMutations || c.cfg.Faults != nil && c.cfg.Faults.DropEvent != nil {
+	if view != nil || c.cfg.CheckMutations {
 		return false
 	}
 	for _, l := range c.loops {
-		if l.inf.closed || l.faults.drop != 0 {
+		if !c.losesNothing(l) {
 			return false
 		}
 	}
 	return true
+}
+
+// losesNothing reports whether l's watch neither is closed nor drops
+// changes (a drop counter, a DropEvent fault).
+func (c *Cluster) losesNothing(l *loop) bool {
+	return !l.inf.closed && l.faults.drop == 0 && (c.cfg.Faults == nil || c.cfg.Faults.DropEvent == nil)
 }
 
 // routeFor returns the loops that watch kind, in registration order.
@@ -439,8 +445,7 @@ func (c *Cluster) passesStraight(l *loop, kind string, view storage.Reader) bool
 	if kind == eventKind {
 		return true
 	}
-	return !l.inf.closed && l.faults.drop == 0 && (c.cfg.Faults == nil || c.cfg.Faults.DropEvent == nil) &&
-		(view == nil || !c.holdsBack(l, kind))
+	return c.losesNothing(l) && (view == nil || !c.holdsBack(l, kind))
 }
 
 // offer hands one change to l's informer: lost (a closed watch, a drop
