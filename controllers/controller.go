@@ -213,6 +213,26 @@ func WatchedKinds(ctrl Controller) []string {
 	return nil
 }
 
+// Batcher is implemented by controllers that let the reconcile a change
+// asks for wait, so that the changes of the next moments are handled in one
+// reconcile, as upstream's Job controller enqueues a Job after a pod change
+// with AddAfter(syncJobBatchPeriod). A key already queued for sooner keeps
+// its earlier time.
+type Batcher interface {
+	// BatchDelay returns how long after ev the reconcile of key, one of
+	// the keys KeysFor mapped ev to, is wanted.
+	BatchDelay(ev storage.WatchEvent, key objects.Key) time.Duration
+}
+
+// BatchDelay returns how long ctrl lets the reconcile of key wait after
+// ev: zero unless ctrl is a Batcher.
+func BatchDelay(ctrl Controller, ev storage.WatchEvent, key objects.Key) time.Duration {
+	if b, ok := ctrl.(Batcher); ok {
+		return b.BatchDelay(ev, key)
+	}
+	return 0
+}
+
 // APIReader is implemented by controllers that, when they reconcile, read
 // the apiserver rather than their informers' caches, as upstream's garbage
 // collector does before it deletes anything (attemptToDeleteItem GETs the

@@ -32,7 +32,7 @@ func TestVerifyFindsPlantedDivergence(t *testing.T) {
 	assert.Equal(t, `"BackoffLimitExceeded"`, d.BValue)
 	assert.Contains(t, d.BText, `job-controller records event Warning BackoffLimitExceeded about Job default/fail: "Job has reached the specified backoff limit"`)
 	text := d.String()
-	assert.Contains(t, text, "the runs part during command 6 (../examples/job-backoff/job-backoff.txt:21: sleep 3m), at 00:03:01.000")
+	assert.Contains(t, text, "the runs part during command 6 (../examples/job-backoff/job-backoff.txt:21: sleep 3m), at 00:03:02.000")
 	assert.Contains(t, text, `first differing field: reason: A "DeadlineExceeded", B "BackoffLimitExceeded"`)
 }
 

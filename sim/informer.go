@@ -164,9 +164,7 @@ func (c *Cluster) pump(l *loop, s *stream) {
 		s.pending[delivered] = heldEvent{}
 		delivered++
 		s.view = h.view
-		for _, key := range l.ctrl.KeysFor(h.ev, c.viewFor(l)) {
-			c.enqueue(l, key, now)
-		}
+		c.enqueueKeysFor(l, h.ev, c.viewFor(l))
 	}
 	s.pending = s.pending[delivered:]
 	if len(s.pending) == 0 {

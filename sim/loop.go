@@ -461,9 +461,16 @@ func (c *Cluster) offer(l *loop, ev storage.WatchEvent, view, before storage.Rea
 	case view != nil && c.holdsBack(l, ev.Object.GetTypeMeta().Kind):
 		c.hold(l, ev, view, before)
 	default:
-		for _, key := range l.ctrl.KeysFor(ev, c.viewFor(l)) {
-			c.enqueue(l, key, c.clock.Now())
-		}
+		c.enqueueKeysFor(l, ev, c.viewFor(l))
+	}
+}
+
+// enqueueKeysFor queues the keys l's controller maps ev to, read in view,
+// each as soon as the controller wants it (controllers.Batcher).
+func (c *Cluster) enqueueKeysFor(l *loop, ev storage.WatchEvent, view storage.Reader) {
+	now := c.clock.Now()
+	for _, key := range l.ctrl.KeysFor(ev, view) {
+		c.enqueue(l, key, now.Add(controllers.BatchDelay(l.ctrl, ev, key)))
 	}
 }
 

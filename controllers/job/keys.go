@@ -2,6 +2,7 @@ package job
 
 import (
 	"reflect"
+	"time"
 
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
@@ -36,6 +37,28 @@ func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.
 		return podKeys(ev.Type, obj, old, r)
 	}
 	return nil
+}
+
+// BatchDelay is how long the sync a change asks for waits
+// (controllers.Batcher), as upstream's event handlers enqueue: a pod's
+// add, update or delete syncs its Job after syncJobBatchPeriod
+// (enqueueSyncJobBatched), so that a burst of pod changes makes one sync;
+// so does an update of a Job's status alone. A Job's creation, deletion
+// or spec change (a new generation) syncs it at once
+// (enqueueSyncJobImmediately), as does a pod put on the orphan queue.
+func (*Controller) BatchDelay(ev storage.WatchEvent, key objects.Key) time.Duration {
+	if key.Kind != "Job" {
+		return 0 // the orphan queue
+	}
+	switch obj := ev.Object.(type) {
+	case *objects.Pod:
+		return syncBatchPeriod
+	case *objects.Job:
+		if old, ok := ev.Old.(*objects.Job); ok && ev.Type == storage.Modified && old.Generation == obj.Generation {
+			return syncBatchPeriod
+		}
+	}
+	return 0
 }
 
 // trackedPodKeys lists the pods the Job controls that still carry the
