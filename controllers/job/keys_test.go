@@ -104,3 +104,36 @@ func TestDriverRunsJobToCompletion(t *testing.T) {
 	assert.Empty(t, job.CheckInvariants(e.store))
 	assert.Empty(t, job.CheckSettled(e.store))
 }
+
+// TestBatchDelay follows upstream's event handlers: a pod's change and a
+// status-only update of a Job sync it after syncJobBatchPeriod
+// (enqueueSyncJobBatched); a new Job, a spec change (a new generation), a
+// deleted Job and the orphan queue's pod keys sync at once
+// (enqueueSyncJobImmediately).
+func TestBatchDelay(t *testing.T) {
+	c := &job.Controller{}
+	old := &objects.Job{ObjectMeta: objects.ObjectMeta{Name: "pi", Namespace: "default", Generation: 1}}
+	status := old.DeepCopy()
+	status.Status.Active = 1
+	spec := old.DeepCopy()
+	spec.Generation = 2
+	pod := &objects.Pod{ObjectMeta: objects.ObjectMeta{Name: "pi-a", Namespace: "default"}}
+
+	for _, tc := range []struct {
+		name string
+		ev   storage.WatchEvent
+		key  objects.Key
+		want time.Duration
+	}{
+		{"a pod added", storage.WatchEvent{Type: storage.Added, Object: pod}, piKey, time.Second},
+		{"a pod changed", storage.WatchEvent{Type: storage.Modified, Object: pod, Old: pod}, piKey, time.Second},
+		{"a pod deleted", storage.WatchEvent{Type: storage.Deleted, Object: pod}, piKey, time.Second},
+		{"an orphan pod", storage.WatchEvent{Type: storage.Added, Object: pod}, podKey("pi-a"), 0},
+		{"a new Job", storage.WatchEvent{Type: storage.Added, Object: old}, piKey, 0},
+		{"a status update", storage.WatchEvent{Type: storage.Modified, Object: status, Old: old}, piKey, time.Second},
+		{"a spec change", storage.WatchEvent{Type: storage.Modified, Object: spec, Old: old}, piKey, 0},
+		{"a deleted Job", storage.WatchEvent{Type: storage.Deleted, Object: old}, piKey, 0},
+	} {
+		assert.Equal(t, tc.want, c.BatchDelay(tc.ev, tc.key), tc.name)
+	}
+}
