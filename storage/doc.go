@@ -10,7 +10,11 @@
 // lists come out in a stable order and listing one namespace of one kind is
 // a range scan whose cost follows the result, not the cluster, and a hash
 // map for lookups by key. Visiting every object goes kind by kind in
-// name order: key order (kind, namespace, name) overall.
+// name order: key order (kind, namespace, name) overall. The Event table
+// keeps its Events packed into pointer-free chunks of bytes and unpacks one
+// when it is read (packedevents.go): a cluster holds an hour of them, most
+// of its objects, and as objects they were most of the garbage
+// collector's work.
 // One revision counter, shared by all kinds as etcd's is, stamps every write
 // with a strictly increasing resourceVersion.
 //

@@ -18,6 +18,7 @@ import (
 // stored now.
 func (s *Store) CheckMutations(on bool) {
 	s.shadows = nil
+	s.tables.setPacking(!on) // shadows are kept by identity: the objects themselves
 	if !on {
 		return
 	}

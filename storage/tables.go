@@ -41,6 +41,9 @@ type tables struct {
 	epoch int
 	// frozen is set on a clone: it reads its trees, which are up to date.
 	frozen bool
+	// unpacked turns packing off (packedevents.go): every Event is
+	// stored as the object it was given.
+	unpacked bool
 }
 
 // table is one kind's objects: hashed by namespace and name for the live
@@ -55,6 +58,9 @@ type table struct {
 	dirty []nsName
 	gone  []nsName
 	epoch int
+	// arena holds the table's packed objects (the Event table's only,
+	// packedevents.go); nil in other tables.
+	arena *eventArena
 }
 
 // slot is one stored object in a table's hash map: the object, its size
@@ -67,6 +73,9 @@ type slot struct {
 	dirty bool
 	// inTree says the tree holds the key (perhaps with an older version).
 	inTree bool
+	// packed is the record of a packed Event, whose obj is nil
+	// (packedevents.go); read a slot's object with table.object.
+	packed packedRef
 }
 
 // nsName is an object's key within its kind's table.
@@ -80,9 +89,18 @@ func (t *tables) len() int { return t.n }
 // lookup returns the object stored under key, or nil; live tables only.
 func (t *tables) lookup(key objects.Key) objects.Object {
 	if tb := t.byKind[key.Kind]; tb != nil {
-		return tb.objs[nsName{key.Namespace, key.Name}].obj
+		return tb.object(tb.objs[nsName{key.Namespace, key.Name}])
 	}
 	return nil
+}
+
+// object returns the object s holds: its obj, or its packed Event
+// unpacked.
+func (tb *table) object(s slot) objects.Object {
+	if s.packed != 0 {
+		return tb.arena.unpack(s.packed)
+	}
+	return s.obj
 }
 
 // get returns the entry stored under key.
@@ -95,13 +113,15 @@ func (t *tables) get(key objects.Key) (entry, bool) {
 		return tb.tree.Get(entry{key: key})
 	}
 	s, ok := tb.objs[nsName{key.Namespace, key.Name}]
-	return entry{key: key, obj: s.obj, size: s.size}, ok
+	return entry{key: key, obj: tb.object(s), size: s.size}, ok
 }
 
-// slot returns the slot stored under key; live tables only.
+// slot returns the slot stored under key, its object unpacked; live
+// tables only.
 func (t *tables) slot(key objects.Key) (slot, bool) {
 	if tb := t.byKind[key.Kind]; tb != nil {
 		s, ok := tb.objs[nsName{key.Namespace, key.Name}]
+		s.obj = tb.object(s)
 		return s, ok
 	}
 	return slot{}, false
@@ -116,11 +136,12 @@ func (t *tables) writable(kind string) *table {
 	switch {
 	case tb == nil:
 		tb = &table{kind: kind, tree: btree.NewG(btreeDegree, entryLess), objs: map[nsName]slot{}, epoch: t.epoch}
+		tb.arena = newArenaFor(kind)
 		t.byKind[kind] = tb
 		i, _ := slices.BinarySearch(t.kinds, kind)
 		t.kinds = slices.Insert(t.kinds, i, kind)
 	case tb.epoch != t.epoch:
-		tb = &table{kind: kind, tree: tb.tree.Clone(), objs: tb.objs, epoch: t.epoch}
+		tb = &table{kind: kind, tree: tb.tree.Clone(), objs: tb.objs, epoch: t.epoch, arena: tb.arena}
 		t.byKind[kind] = tb
 	}
 	return tb
@@ -132,11 +153,29 @@ func (t *tables) put(e entry, parts partSizes) (entry, bool) {
 	tb := t.writable(e.key.Kind)
 	k := nsName{e.key.Namespace, e.key.Name}
 	old, replaced := tb.objs[k]
-	tb.set(k, slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty, inTree: old.inTree})
+	s := slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty, inTree: old.inTree}
+	if !t.unpacked {
+		tb.pack(&s)
+	}
+	tb.set(k, s)
 	if !replaced {
 		t.n++
 	}
-	return entry{key: e.key, obj: old.obj, size: old.size}, replaced
+	gone := entry{key: e.key, obj: tb.object(old), size: old.size}
+	tb.release(old)
+	return gone, replaced
+}
+
+// release lets go of the record of s, a slot no longer stored, if it has
+// one; the table's records move once most of its arena is let go.
+func (tb *table) release(s slot) {
+	if s.packed == 0 {
+		return
+	}
+	tb.arena.release(s.packed)
+	if tb.arena.shouldCompact() {
+		tb.compact()
+	}
 }
 
 // set stores s under k, noting k for the tree unless it is noted already.
@@ -206,7 +245,9 @@ func (t *tables) remove(key objects.Key) (entry, bool) {
 		tb.boundNotes()
 	}
 	t.n--
-	return entry{key: key, obj: gone.obj, size: gone.size}, true
+	e := entry{key: key, obj: tb.object(gone), size: gone.size}
+	tb.release(gone)
+	return e, true
 }
 
 // order brings tb's tree up to date: the keys removed since it last was
@@ -225,7 +266,7 @@ func (tb *table) order() {
 			continue // removed since, or put in already
 		}
 		key := objects.Key{Kind: tb.kind, Namespace: k.namespace, Name: k.name}
-		tb.tree.ReplaceOrInsert(entry{key: key, obj: s.obj, size: s.size})
+		tb.tree.ReplaceOrInsert(entry{key: key, obj: tb.object(s), size: s.size})
 		s.dirty, s.inTree = false, true
 		tb.objs[k] = s
 	}
@@ -269,7 +310,7 @@ func (t *tables) clone() *tables {
 		tb.order()
 	}
 	t.epoch++
-	return &tables{byKind: maps.Clone(t.byKind), kinds: slices.Clone(t.kinds), n: t.n, epoch: t.epoch, frozen: true}
+	return &tables{byKind: maps.Clone(t.byKind), kinds: slices.Clone(t.kinds), n: t.n, epoch: t.epoch, frozen: true, unpacked: t.unpacked}
 }
 
 // live makes a clone the live store's tables again (Rollback): each table
@@ -279,10 +320,14 @@ func (t *tables) live() *tables {
 	t.epoch++
 	t.frozen = false
 	for _, kind := range t.kinds {
-		tb := &table{kind: kind, tree: t.byKind[kind].tree.Clone(), epoch: t.epoch}
+		tb := &table{kind: kind, tree: t.byKind[kind].tree.Clone(), epoch: t.epoch, arena: newArenaFor(kind)}
 		tb.objs = make(map[nsName]slot, tb.tree.Len())
 		tb.tree.Ascend(func(e entry) bool {
-			tb.objs[nsName{e.key.Namespace, e.key.Name}] = slot{obj: e.obj, size: e.size, inTree: true}
+			s := slot{obj: e.obj, size: e.size, inTree: true}
+			if !t.unpacked {
+				tb.pack(&s)
+			}
+			tb.objs[nsName{e.key.Namespace, e.key.Name}] = s
 			return true
 		})
 		t.byKind[kind] = tb
