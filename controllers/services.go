@@ -5,40 +5,67 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
-// ServiceKeysFor is the part of KeysFor that the controllers publishing a
-// Service's endpoints (Endpoints, EndpointSlices) share: a Service change
-// maps to its own key, a pod change to the Services selecting the pod
-// before or after the change (ServicesSelecting), any other change to none.
-// Each controller adds the mapping of its own output kind back to its
-// Service.
-func ServiceKeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
+// ServiceMatcher maps changes for the controllers publishing a Service's
+// endpoints (Endpoints, EndpointSlices), the part of KeysFor they share: a
+// Service change maps to its own key, a pod change to the Services
+// selecting the pod before or after the change (ServicesSelecting), any
+// other change to none. Each controller adds the mapping of its own output
+// kind back to its Service.
+//
+// Every pod change scans the Services of its namespace, for each of the
+// two controllers; a matcher keeps the scan's visit function (and the pods
+// it compares) from one change to the next, as a closure made for each
+// scan was a tenth of a simulated pod's allocations. The zero value is
+// ready to use; like the controller holding it, a matcher is not safe for
+// concurrent use.
+type ServiceMatcher struct {
+	pod, old *objects.Pod
+	keys     []objects.Key
+	visit    func(objects.Object) bool
+}
+
+// KeysFor returns the keys of the Services ev concerns.
+func (m *ServiceMatcher) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	switch obj := ev.Object.(type) {
 	case *objects.Service:
 		return []objects.Key{objects.KeyOf(obj)}
 	case *objects.Pod:
 		old, _ := ev.Old.(*objects.Pod)
-		return ServicesSelecting(r, obj, old)
+		return m.servicesSelecting(r, obj, old)
 	}
 	return nil
 }
 
 // ServicesSelecting lists the keys of the Services in pod's namespace whose
 // selector matches pod's labels or, when old is not nil, old's. A Service
-// with an empty selector selects nothing. It runs on every pod change, so
-// it scans the Services rather than copying them.
+// with an empty selector selects nothing. It scans the Services rather
+// than copying them.
 func ServicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
-	var keys []objects.Key
-	r.Scan("Service", pod.Namespace, func(o objects.Object) bool {
-		svc := o.(*objects.Service)
-		if len(svc.Spec.Selector) == 0 {
-			return true
-		}
-		if setMatches(svc.Spec.Selector, pod.Labels) || (old != nil && setMatches(svc.Spec.Selector, old.Labels)) {
-			keys = append(keys, objects.KeyOf(svc))
-		}
-		return true
-	})
+	var m ServiceMatcher
+	return m.servicesSelecting(r, pod, old)
+}
+
+func (m *ServiceMatcher) servicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
+	if m.visit == nil {
+		m.visit = m.match
+	}
+	m.pod, m.old = pod, old
+	r.Scan("Service", pod.Namespace, m.visit)
+	keys := m.keys
+	m.pod, m.old, m.keys = nil, nil, nil // hold on to nothing between changes
 	return keys
+}
+
+// match is the scan's visit: it notes svc when it selects the pod.
+func (m *ServiceMatcher) match(o objects.Object) bool {
+	svc := o.(*objects.Service)
+	if len(svc.Spec.Selector) == 0 {
+		return true
+	}
+	if setMatches(svc.Spec.Selector, m.pod.Labels) || (m.old != nil && setMatches(svc.Spec.Selector, m.old.Labels)) {
+		m.keys = append(m.keys, objects.KeyOf(svc))
+	}
+	return true
 }
 
 // setMatches reports whether labels hold every pair of set, as a selector

@@ -18,7 +18,9 @@ const Name = "endpoint-controller"
 
 // Controller computes Endpoints from Services and pods. It holds no state;
 // not safe for concurrent use only in the sense that nothing is.
-type Controller struct{}
+type Controller struct {
+	services controllers.ServiceMatcher
+}
 
 var _ controllers.Controller = (*Controller)(nil)
 
@@ -35,14 +37,14 @@ func (*Controller) WatchedKinds() []string { return watchedKinds }
 var watchedKinds = []string{"Endpoints", "Service", "Pod"}
 
 // KeysFor maps an Endpoints change to its Service's key, and a Service or
-// pod change as controllers.ServiceKeysFor does: a Service to its key, a
+// pod change as controllers.ServiceMatcher does: a Service to its key, a
 // pod to the Services in its namespace whose selector matches the pod
 // before or after the change.
 func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	if ep, ok := ev.Object.(*objects.Endpoints); ok {
 		return []objects.Key{{Kind: "Service", Namespace: ep.Namespace, Name: ep.Name}}
 	}
-	return controllers.ServiceKeysFor(ev, r)
+	return c.services.KeysFor(ev, r)
 }
 
 // Reconcile brings the Endpoints of the Service key up to date: created,

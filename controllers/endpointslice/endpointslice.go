@@ -17,7 +17,9 @@ const Name = "endpointslice-controller"
 
 // Controller computes EndpointSlices from Services and pods. It holds no
 // state and is not safe for concurrent use.
-type Controller struct{}
+type Controller struct {
+	services controllers.ServiceMatcher
+}
 
 var _ controllers.Controller = (*Controller)(nil)
 
@@ -34,7 +36,7 @@ func (*Controller) WatchedKinds() []string { return watchedKinds }
 var watchedKinds = []string{"EndpointSlice", "Service", "Pod"}
 
 // KeysFor maps a slice change to its Service's key (by its service-name
-// label), and a Service or pod change as controllers.ServiceKeysFor does: a
+// label), and a Service or pod change as controllers.ServiceMatcher does: a
 // Service to its key, a pod to the Services selecting the pod.
 func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	if slice, ok := ev.Object.(*objects.EndpointSlice); ok {
@@ -43,7 +45,7 @@ func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.
 		}
 		return nil
 	}
-	return controllers.ServiceKeysFor(ev, r)
+	return c.services.KeysFor(ev, r)
 }
 
 // Reconcile brings the Service's slices up to date: one per distinct port
