@@ -109,7 +109,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 	}
 	rev := s.nextRevision()
 	m.ResourceVersion = strconv.FormatInt(rev, 10)
-	s.put(in, sz)
+	s.put(in, nil, sz)
 	s.emit(Added, in, nil, rev)
 	return in, nil
 }

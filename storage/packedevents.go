@@ -17,15 +17,19 @@ import (
 // would read again.
 //
 // So the Event table keeps its Events packed, as etcd keeps bytes rather
-// than objects: each Event the store measured (the quota's size is known)
-// and that carries only the fields the controllers' events have is
-// written as one record of bytes into chunks that hold no pointers, which
-// the collector marks without scanning. Reading an Event (Get, a List's
-// tree, a watch event's old version) unpacks it into a new object whose
-// strings are the record's own bytes: unpacking allocates the struct only.
-// Every write, revision, size and watch event is what it was; only the
-// memory behind the stored version differs, and a packed Event read twice
-// is two equal objects rather than one.
+// than objects, once it holds more than packAbove: each new Event the
+// store measured (the quota's size is known) and that carries only the
+// fields the controllers' events have is written as one record of bytes
+// into chunks that hold no pointers, which the collector marks without
+// scanning. An Event written again (a repeat: count and lastTimestamp)
+// stays an object, as it is likely to repeat again (a pod no node fits, a
+// container in back-off), and each repeat of a packed one would unpack it
+// and pack the new version: a scheduling storm ran 20% slower so. Reading an
+// Event (Get, a List's tree, a write's old version) unpacks it into a new
+// object whose strings share one copy of the record's bytes: two
+// allocations. Every write, revision, size and watch event is what it
+// was; only the memory behind the stored version differs, and a packed
+// Event read twice is two equal objects rather than one.
 //
 // Not packed: Events with labels, annotations, owners, finalizers or a
 // deletion timestamp (a user's, through the API), any whose times carry a
@@ -34,10 +38,8 @@ import (
 // by identity).
 
 // eventArena holds packed Events: records of bytes in chunks that are only
-// ever appended to, so a record's bytes never change and an unpacked
-// Event's strings may share them. When most of the bytes belong to records
-// released since (expired or replaced Events), the live ones move to new
-// chunks and the old ones go with the last string that shares them.
+// ever appended to. When most of the bytes belong to records released
+// since (expired or replaced Events), the live ones move to new chunks.
 type eventArena struct {
 	chunks [][]byte
 	// live and dead count the bytes of records in use and released.
@@ -175,9 +177,12 @@ func (a *eventArena) record(ref packedRef) (rec []byte, size int) {
 }
 
 // unpack returns the Event of ref's record: a new object whose strings
-// share the record's bytes.
+// share one copy of the record's bytes. Not the chunk's own: an Event
+// someone keeps (a trace entry, a watcher) would keep its whole chunk
+// alive, and a chunk's worth for every Event kept.
 func (a *eventArena) unpack(ref packedRef) *objects.Event {
 	rec, _ := a.record(ref)
+	rec = append([]byte(nil), rec...)
 	e := &objects.Event{}
 	at := 0
 	for _, s := range eventStrings(e) {
@@ -236,18 +241,25 @@ func (tb *table) compact() {
 	tb.arena = fresh
 }
 
-// pack packs the Event s holds into tb's arena, if tb packs, the Event's
-// size is known (measureAll tells an unmeasured object's version by its
-// identity) and a record holds it exactly.
+// pack packs the Event s holds into tb's arena, if tb packs and holds
+// packAbove Events, the Event's size is known (measureAll tells an
+// unmeasured object's version by its identity) and a record holds it
+// exactly.
 func (tb *table) pack(s *slot) {
 	ev, ok := s.obj.(*objects.Event)
-	if !ok || tb.arena == nil || s.size == unknownSize {
+	if !ok || tb.arena == nil || s.size == unknownSize || len(tb.objs) < packAbove {
 		return
 	}
 	if s.packed, ok = tb.arena.pack(ev); ok {
 		s.obj = nil
 	}
 }
+
+// packAbove is how many Events a table holds before it packs any (a
+// variable for tests): below it the collector's work for them is small,
+// while each read of a packed Event unpacks it (kubesim check's clusters
+// hold a few hundred).
+var packAbove = 16384
 
 // newArenaFor returns the arena of a new table of kind: the Event table
 // packs its objects, no other does.

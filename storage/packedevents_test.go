@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubesim/kubesim/clock"
@@ -23,6 +25,16 @@ import (
 // the packing one really packed, and moved its records when most of them
 // were let go.
 func TestPackedEventsReadBackAsWritten(t *testing.T) {
+	for _, above := range []int{0, 300} {
+		t.Run(fmt.Sprintf("packAbove=%d", above), func(t *testing.T) {
+			defer func(was int) { packAbove = was }(packAbove)
+			packAbove = above // 300: the table crosses it now and then
+			checkPackedEventsReadBack(t, above)
+		})
+	}
+}
+
+func checkPackedEventsReadBack(t *testing.T, above int) {
 	defer func(was int) { compactAfter = was }(compactAfter)
 	compactAfter = 64 << 10
 
@@ -117,7 +129,11 @@ func TestPackedEventsReadBackAsWritten(t *testing.T) {
 			packed++
 		}
 	}
-	require.Greater(t, packed, len(tb.objs)/2, "most Events are packed")
+	if above == 0 {
+		require.Greater(t, packed, len(tb.objs)/2, "most Events are packed")
+	} else {
+		require.Positive(t, packed, "Events are packed")
+	}
 	require.True(t, compacted, "the arena moved its records")
 }
 
@@ -210,4 +226,71 @@ func TestPackedEventsCoverEveryField(t *testing.T) {
 		v.Set(reflect.Zero(v.Type()))
 	}
 	require.NotEmpty(t, refs)
+}
+
+// An unpacked Event must not share its chunk's memory: whoever keeps it
+// (a trace entry, a watcher's cache) would keep the whole chunk, and with
+// it a chunk for every Event kept (1 GB of chunks for a few thousand
+// Events before this test).
+func TestUnpackedEventsDoNotHoldTheirChunk(t *testing.T) {
+	var a eventArena
+	e := randomEvent(rand.New(rand.NewPCG(5, 6)), 1)
+	e.Labels = nil
+	e.FirstTimestamp = e.LastTimestamp
+	e.ReportingInstance = e.Source.Host
+	ref, ok := a.pack(e)
+	require.True(t, ok)
+	got := a.unpack(ref)
+	require.Equal(t, e, got)
+	chunk := a.chunks[0]
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(chunk)))
+	hi := lo + uintptr(cap(chunk))
+	for _, s := range eventStrings(got) {
+		if *s == "" {
+			continue
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(*s)))
+		require.False(t, p >= lo && p < hi, "%q lies in the chunk", *s)
+	}
+}
+
+// A new Event is packed once the table holds packAbove; one written again
+// (a repeat) stays an object, as it is likely to repeat again.
+func TestRepeatedEventsStayObjects(t *testing.T) {
+	defer func(was int) { packAbove = was }(packAbove)
+	clk := clock.NewFake(time.Date(2023, 12, 22, 0, 0, 0, 0, time.UTC))
+	s := New(clk, rand.New(rand.NewPCG(1, 2)))
+	s.SetQuota(1 << 30)
+	_, err := s.Create(&objects.Namespace{ObjectMeta: objects.ObjectMeta{Name: "default"}})
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(3, 4))
+	create := func(i int) string {
+		e := randomEvent(r, i)
+		e.Labels, e.FirstTimestamp, e.ReportingInstance = nil, e.LastTimestamp, e.Source.Host
+		_, err := s.CreateTrusted(e)
+		require.NoError(t, err)
+		return e.Name
+	}
+	isPacked := func(name string) bool {
+		return s.tables.byKind[eventKind].objs[nsName{"default", name}].packed != 0
+	}
+
+	packAbove = 3
+	small := create(0) // the table holds 0 Events before it
+	create(1)
+	create(2)
+	big := create(3) // and 3 before this one
+	assert.False(t, isPacked(small), "a small table's Events stay objects")
+	assert.True(t, isPacked(big), "a large table's new Event is packed")
+
+	obj, err := s.Get(eventKeyOf(big))
+	require.NoError(t, err)
+	bumped := obj.(*objects.Event).DeepCopy()
+	bumped.Count++
+	_, err = s.UpdateTrusted(bumped)
+	require.NoError(t, err)
+	assert.False(t, isPacked(big), "a repeated Event is an object again")
+	got, err := s.Get(eventKeyOf(big))
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), got.(*objects.Event).Count)
 }

@@ -231,15 +231,19 @@ func scanFrom(t *tables, kind, namespace string, visit func(objects.Object) bool
 // lookup returns the stored object under key (not a copy), or nil.
 func (s *Store) lookup(key objects.Key) objects.Object { return s.tables.lookup(key) }
 
-// put stores obj, of sz's size, under its key, replacing what was there.
-func (s *Store) put(obj objects.Object, sz sized) {
+// put stores obj, of sz's size, under its key, replacing old, the object
+// stored there (nil for a create).
+func (s *Store) put(obj, old objects.Object, sz sized) {
 	key := objects.KeyOf(obj)
-	old, replaced := s.tables.put(entry{key: key, obj: obj, size: sz.size}, sz.parts)
+	gone, replaced := s.tables.put(entry{key: key, obj: obj, size: sz.size}, sz.parts)
 	var before objects.Object
 	if replaced {
-		s.forgetSize(old.size)
-		s.unshadow(old.obj)
-		before = old.obj
+		s.forgetSize(gone.size)
+		before = old
+		if before == nil {
+			before = gone.obj // not for a packed Event, which has no index values
+		}
+		s.unshadow(before)
 	}
 	s.countSize(key, obj, sz.size)
 	s.shadow(obj)

@@ -116,12 +116,12 @@ func (t *tables) get(key objects.Key) (entry, bool) {
 	return entry{key: key, obj: tb.object(s), size: s.size}, ok
 }
 
-// slot returns the slot stored under key, its object unpacked; live
-// tables only.
+// slot returns the slot stored under key; live tables only. Its obj is nil
+// for a packed Event (packed only once measured, so never one the quota
+// still has to measure).
 func (t *tables) slot(key objects.Key) (slot, bool) {
 	if tb := t.byKind[key.Kind]; tb != nil {
 		s, ok := tb.objs[nsName{key.Namespace, key.Name}]
-		s.obj = tb.object(s)
 		return s, ok
 	}
 	return slot{}, false
@@ -148,22 +148,22 @@ func (t *tables) writable(kind string) *table {
 }
 
 // put stores e, whose parts measure parts, replacing and returning the
-// entry under its key, if any.
+// entry under its key, if any (with no object if it was a packed Event:
+// the caller has it).
 func (t *tables) put(e entry, parts partSizes) (entry, bool) {
 	tb := t.writable(e.key.Kind)
 	k := nsName{e.key.Namespace, e.key.Name}
 	old, replaced := tb.objs[k]
 	s := slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty, inTree: old.inTree}
-	if !t.unpacked {
-		tb.pack(&s)
+	if !replaced && !t.unpacked {
+		tb.pack(&s) // a new Event; one written again (a repeat) stays an object
 	}
 	tb.set(k, s)
 	if !replaced {
 		t.n++
 	}
-	gone := entry{key: e.key, obj: tb.object(old), size: old.size}
 	tb.release(old)
-	return gone, replaced
+	return entry{key: e.key, obj: old.obj, size: old.size}, replaced
 }
 
 // release lets go of the record of s, a slot no longer stored, if it has
@@ -228,7 +228,8 @@ func (t *tables) resize(key objects.Key, sz sized) {
 	tb.set(k, s)
 }
 
-// remove deletes and returns the entry under key, if any.
+// remove deletes and returns the entry under key, if any (with no object
+// if it was a packed Event: the caller has it).
 func (t *tables) remove(key objects.Key) (entry, bool) {
 	if t.byKind[key.Kind] == nil {
 		return entry{}, false
@@ -245,9 +246,8 @@ func (t *tables) remove(key objects.Key) (entry, bool) {
 		tb.boundNotes()
 	}
 	t.n--
-	e := entry{key: key, obj: tb.object(gone), size: gone.size}
 	tb.release(gone)
-	return e, true
+	return entry{key: key, obj: gone.obj, size: gone.size}, true
 }
 
 // order brings tb's tree up to date: the keys removed since it last was

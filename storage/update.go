@@ -243,7 +243,7 @@ func (s *Store) writeWithinQuota(in, old objects.Object, info objects.KindInfo) 
 func (s *Store) store(in, old objects.Object, sz sized) objects.Object {
 	rev := s.nextRevision()
 	in.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)
-	s.put(in, sz)
+	s.put(in, old, sz)
 	s.emit(Modified, in, old, rev)
 	return in
 }
@@ -263,8 +263,8 @@ func (s *Store) remove(old objects.Object) objects.Object {
 	rev := s.nextRevision()
 	if gone, ok := s.tables.remove(objects.KeyOf(old)); ok {
 		s.forgetSize(gone.size)
-		s.unshadow(gone.obj)
-		reindex(s.idx, gone.obj, nil)
+		s.unshadow(old)
+		reindex(s.idx, old, nil)
 	}
 	last := shallowCopy(old) // only its resourceVersion changes
 	last.GetObjectMeta().ResourceVersion = strconv.FormatInt(rev, 10)
