@@ -192,14 +192,17 @@ func CheckSettledTerminal(r storage.Reader, now time.Time) []error {
 	return errs
 }
 
-// heldByDeletedJob reports whether p's tracking finalizer stays as
+// heldByDeletedJob reports whether p's tracking finalizer may stay as
 // upstream leaves it: p was relabelled out of the selector of its Job,
-// which is being deleted and has not finished, or is gone. Upstream's
-// ClaimPods does not release a pod from a Job being deleted, so the Job's
-// syncs no longer see it; syncOrphanPod keeps the finalizer of a pod
-// whose Job exists and has not finished ("The pod was adopted"); and a
-// deleted Job's cleanupPodFinalizers looks for its pods by its selector,
-// which no longer matches.
+// which is being deleted, or is gone. Upstream's ClaimPods does not
+// release a pod from a Job being deleted, so the Job's syncs no longer see
+// it; syncOrphanPod keeps the finalizer of a pod whose Job exists and has
+// not finished ("The pod was adopted"); and a deleted or finished Job's
+// cleanupPodFinalizers looks for its pods by its selector, which no longer
+// matches. Once the Job has finished, only a change of the pod itself
+// (deletePod: a pod being deleted whose Job is finished goes to the orphan
+// queue) would drop the finalizer, and a pod that finished before its Job
+// did changes no more.
 func heldByDeletedJob(r storage.Reader, p *objects.Pod) bool {
 	ref := p.ControllerRef()
 	if ref == nil || ref.Kind != "Job" {
@@ -211,7 +214,7 @@ func heldByDeletedJob(r storage.Reader, p *objects.Pod) bool {
 		return p.Labels[objects.ControllerUIDLabel] != ref.UID
 	}
 	j := obj.(*objects.Job)
-	if j.DeletionTimestamp == nil || objects.IsJobFinished(j) {
+	if j.DeletionTimestamp == nil {
 		return false
 	}
 	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)

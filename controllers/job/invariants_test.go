@@ -220,6 +220,12 @@ func TestCheckSettledTerminal(t *testing.T) {
 	assert.Len(t, job.CheckSettledTerminal(fakeReader{j, p}, later), 1, "its Job is not being deleted")
 	j.DeletionTimestamp = objects.NewTimePtr(t0)
 	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, later))
+	// Nor once the Job has finished after the pod did: a finished Job's
+	// cleanupPodFinalizers looks for its pods by its selector
+	// (testdata/job-relabelled-pod-foreground-delete.txt).
+	j.Status.Conditions = []objects.JobCondition{{Type: objects.JobComplete, Status: objects.ConditionTrue}}
+	assert.Empty(t, job.CheckSettledTerminal(fakeReader{j, p}, later), "its Job finished, being deleted")
+	j.Status.Conditions = nil
 	assert.Empty(t, job.CheckSettledTerminal(fakeReader{p}, later), "its Job is gone, and looked for it by its selector")
 	p.Labels = j.Spec.Template.Labels
 	assert.Len(t, job.CheckSettledTerminal(fakeReader{p}, later), 1, "its Job is gone, and its selector still matches it")
