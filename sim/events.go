@@ -25,11 +25,20 @@ type recorder struct {
 	// caches are the processes' remembered identities, by process.
 	caches map[processName]*eventCache
 	seq    int64
-	// expiries are the events' TTL checks in the order they fall due
-	// (times only grow and the TTL is fixed); the clock holds a timer for
-	// the first one only, armed in the place reserved for it when it was
-	// queued, so each runs where a timer of its own would have run.
+	// expiries are the events' first TTL checks, one an event, queued
+	// when it was made, in the order they fall due (times only grow and
+	// the TTL is fixed). An event recorded again is due an hour after its
+	// last recording, as each write of an Event gives it a TTL lease of
+	// its own in etcd: the recording reserves its check in later, which
+	// the first check, when it falls due, moves to deferred. So the checks
+	// held are at most two an event, not one a recording (a pod that no
+	// node fits is recorded as FailedScheduling every few seconds for as
+	// long as it waits). The clock holds a timer for the earliest check
+	// only, armed in the place reserved for it, so each runs where a timer
+	// of its own would have run.
 	expiries expiryQueue
+	later    map[objects.Key]expiry
+	deferred expiryHeap
 	timer    clock.Timer
 	armed    bool
 }
@@ -49,7 +58,7 @@ type eventIdentity struct {
 }
 
 func newRecorder(c *Cluster) *recorder {
-	return &recorder{c: c, caches: map[processName]*eventCache{}}
+	return &recorder{c: c, caches: map[processName]*eventCache{}, later: map[objects.Key]expiry{}}
 }
 
 // processName names a process that records events: a component, and for
@@ -118,7 +127,7 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 		e.LastTimestamp = objects.NewTime(now)
 		if _, err := r.c.store.UpdateTrusted(e); err == nil {
 			r.c.dispatch()
-			r.expireLater(key)
+			r.later[key] = r.dueFromNow(key)
 			return
 		}
 	}
@@ -150,35 +159,69 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 	r.expireLater(key)
 }
 
-// expireLater deletes the event eventTTL after it was last seen, as the
-// apiserver's TTL does, so `kubectl describe` stops showing old events.
+// expireLater deletes the new event under key eventTTL after it was last
+// recorded, as the apiserver's TTL does, so `kubectl describe` stops
+// showing old events.
 func (r *recorder) expireLater(key objects.Key) {
-	clk := r.c.clock
-	r.expiries.push(expiry{key: key, at: clk.Now().Add(eventTTL), seq: clk.Reserve()})
+	r.expiries.push(r.dueFromNow(key))
 	if !r.armed {
 		r.arm()
 	}
 }
 
-// arm sets the timer for the first pending expiry.
-func (r *recorder) arm() {
-	e := r.expiries.front()
-	r.c.clock.ScheduleReserved(&r.timer, e.at, e.seq, r)
-	r.armed = true
+// dueFromNow is the TTL check of key for a recording now, in a place of
+// its own among the work of the instant it falls due.
+func (r *recorder) dueFromNow(key objects.Key) expiry {
+	clk := r.c.clock
+	return expiry{key: key, at: clk.Now().Add(eventTTL), seq: clk.Reserve()}
 }
 
-// Run checks the first pending expiry (the timer fell due), after arming
-// the timer for the next one.
-func (r *recorder) Run() {
-	e := r.expiries.pop()
-	r.armed = false
-	if r.expiries.len() > 0 {
-		r.arm()
+// next returns the earliest pending check, first or deferred.
+func (r *recorder) next() (expiry, bool) {
+	switch {
+	case r.expiries.len() == 0 && len(r.deferred) == 0:
+		return expiry{}, false
+	case r.expiries.len() == 0:
+		return r.deferred[0], true
+	case len(r.deferred) == 0 || !r.deferred[0].before(r.expiries.front()):
+		return r.expiries.front(), true
 	}
-	r.expire(e)
+	return r.deferred[0], true
 }
 
-// expire deletes the event of x unless it was seen again within the TTL.
+// arm sets the timer for the earliest pending check, if any.
+func (r *recorder) arm() {
+	if e, ok := r.next(); ok {
+		r.c.clock.ScheduleReserved(&r.timer, e.at, e.seq, r)
+		r.armed = true
+	}
+}
+
+// Run takes the earliest check (the timer fell due). An event recorded
+// again since the check was reserved is due at its last recording's check
+// instead; any other expires. The timer is armed for the next check
+// first, so that an event recorded while this one expires finds it armed.
+func (r *recorder) Run() {
+	e, _ := r.next()
+	if r.expiries.len() > 0 && e.seq == r.expiries.front().seq {
+		r.expiries.pop()
+	} else {
+		r.deferred.pop()
+	}
+	r.armed = false
+	last, again := r.later[e.key]
+	if again {
+		delete(r.later, e.key)
+		r.deferred.push(last)
+	}
+	r.arm()
+	if !again {
+		r.expire(e)
+	}
+}
+
+// expire deletes the event of x unless it was seen again within the TTL
+// (someone else wrote a later lastTimestamp: it stays).
 func (r *recorder) expire(x expiry) {
 	key := x.key
 	obj, err := r.c.store.Get(key)
@@ -201,6 +244,51 @@ func (r *recorder) expire(x expiry) {
 // identityOf is the identity e was recorded under.
 func identityOf(e *objects.Event) eventIdentity {
 	return eventIdentity{source: e.Source, object: e.InvolvedObject, eventType: e.Type, reason: e.Reason, message: e.Message}
+}
+
+// before orders expiries by time, then by their places at that time.
+func (e expiry) before(o expiry) bool {
+	return e.at.Before(o.at) || (e.at.Equal(o.at) && e.seq < o.seq)
+}
+
+// expiryHeap is a binary min-heap of expiries (before).
+type expiryHeap []expiry
+
+func (h *expiryHeap) push(e expiry) {
+	*h = append(*h, e)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q[i].before(q[p]) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+}
+
+// pop removes the earliest expiry; the heap must not be empty.
+func (h *expiryHeap) pop() {
+	q := *h
+	n := len(q) - 1
+	q[0] = q[n]
+	q[n] = expiry{}
+	q = q[:n]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < n && q[l].before(q[m]) {
+			m = l
+		}
+		if r := l + 1; r < n && q[r].before(q[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	*h = q
 }
 
 // expiryQueue is a first-in, first-out queue of expiries in blocks, reused

@@ -40,6 +40,8 @@ spec:
 	assert.Empty(t, c.Store().List("Event", "default", nil))
 	assert.Zero(t, c.events.remembered(), "every identity forgotten with its event")
 	assert.Zero(t, c.events.expiries.len(), "no expiry left")
+	assert.Empty(t, c.events.deferred, "no deferred expiry left")
+	assert.Empty(t, c.events.later, "no later expiry left")
 }
 
 // A process remembers the identities of its last few events, as client-go's
@@ -121,4 +123,43 @@ func TestExpiryQueueIsFIFO(t *testing.T) {
 		require.Equal(t, len(model), q.len())
 	}
 	assert.NotEmpty(t, q.spare, "emptied blocks are kept for reuse")
+}
+
+// An event recorded again and again expires an hour after its last
+// recording, as each write of an Event gives it a TTL lease of its own,
+// and the recorder holds at most two checks for it however often it
+// repeats (it held one a recording: a pod waiting for a node an hour
+// held hundreds).
+func TestRepeatedEventExpiresAnHourAfterItsLastRecording(t *testing.T) {
+	c, err := New(Config{})
+	require.NoError(t, err)
+	c.Advance(time.Minute) // the cluster's own start-up events
+	ec := newEventCache(8)
+	pod := objects.ObjectReference{Kind: "Pod", APIVersion: "v1", Namespace: "default", Name: "p", UID: "u1"}
+	ev := controllers.Event{Regarding: pod, Type: objects.EventWarning, Reason: "FailedScheduling", Message: "0/3 nodes are available"}
+	source := objects.EventSource{Component: "test"}
+	find := func() *objects.Event {
+		for _, obj := range c.Store().List("Event", "default", nil) {
+			if e := obj.(*objects.Event); e.Source.Component == "test" {
+				return e
+			}
+		}
+		return nil
+	}
+	held := func() int { return c.events.expiries.len() + len(c.events.deferred) + len(c.events.later) }
+	before := held()
+	var last time.Time
+	for range 200 { // every 10s for half an hour
+		c.events.record(ec, source, ev)
+		last = c.Now()
+		assert.LessOrEqual(t, held()-before, 2)
+		c.Advance(10 * time.Second)
+	}
+	require.NotNil(t, find())
+	assert.Equal(t, int32(200), find().Count)
+
+	c.AdvanceTo(last.Add(time.Hour - time.Second))
+	assert.NotNil(t, find(), "an hour after the last recording, less a second")
+	c.AdvanceTo(last.Add(time.Hour))
+	assert.Nil(t, find(), "an hour after the last recording")
 }
