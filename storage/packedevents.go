@@ -24,12 +24,15 @@ import (
 // scanning. An Event written again (a repeat: count and lastTimestamp)
 // stays an object, as it is likely to repeat again (a pod no node fits, a
 // container in back-off), and each repeat of a packed one would unpack it
-// and pack the new version: a scheduling storm ran 20% slower so. Reading an
-// Event (Get, a List's tree, a write's old version) unpacks it into a new
-// object whose strings share one copy of the record's bytes: two
-// allocations. Every write, revision, size and watch event is what it
+// and pack the new version: a scheduling storm ran 20% slower so.
+//
+// Reading an Event (Get, a List's tree, a write's old version) unpacks it
+// into a new object whose strings share one copy of the record's bytes:
+// two allocations. Every write, revision, size and watch event is what it
 // was; only the memory behind the stored version differs, and a packed
-// Event read twice is two equal objects rather than one.
+// Event read twice is two equal objects rather than one. A List orders
+// the table's tree, which then holds the Events it lists unpacked: a
+// cluster listed often keeps less of the gain.
 //
 // Not packed: Events with labels, annotations, owners, finalizers or a
 // deletion timestamp (a user's, through the API), any whose times carry a
