@@ -7,6 +7,7 @@ import (
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/controllers"
 	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/storage"
 )
 
 // eventTTL is how long the apiserver keeps an event after it was last seen
@@ -82,17 +83,17 @@ func (r *recorder) cacheOf(source objects.EventSource, component string) *eventC
 
 // lookup returns the stored event recorded under id, if the process's
 // cache still remembers it and the store still holds it.
-func (r *recorder) lookup(ec *eventCache, id eventIdentity) (*objects.Event, objects.Key, bool) {
+func (r *recorder) lookup(ec *eventCache, id eventIdentity) (*objects.Event, bool) {
 	key, ok := ec.get(id)
 	if !ok {
-		return nil, objects.Key{}, false
+		return nil, false
 	}
 	obj, err := r.c.store.Get(key)
 	if err != nil {
-		return nil, objects.Key{}, false
+		return nil, false
 	}
 	e, ok := obj.(*objects.Event)
-	return e, key, ok
+	return e, ok
 }
 
 func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Event) {
@@ -120,14 +121,13 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 	prev := r.c.actor
 	r.c.actor = source.Component
 	defer func() { r.c.actor = prev }()
-	if stored, key, ok := r.lookup(ec, id); ok {
+	if stored, ok := r.lookup(ec, id); ok {
 		e := new(objects.Event) // a new version; the stored one is shared and read-only
 		*e = *stored
 		e.Count++
 		e.LastTimestamp = objects.NewTime(now)
 		if _, err := r.c.store.UpdateTrusted(e); err == nil {
-			r.c.dispatch()
-			r.later[key] = r.dueFromNow(key)
+			r.c.dispatch() // which renews its TTL (leased)
 			return
 		}
 	}
@@ -153,15 +153,27 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 		r.c.traceNote(source.Component, "event not recorded: %v", err)
 		return
 	}
-	r.c.dispatch()
-	key := objects.KeyOf(created)
-	ec.put(id, key)
-	r.expireLater(key)
+	r.c.dispatch() // which gives it its TTL (leased)
+	ec.put(id, objects.KeyOf(created))
 }
 
-// expireLater deletes the new event under key eventTTL after it was last
-// recorded, as the apiserver's TTL does, so `kubectl describe` stops
-// showing old events.
+// leased gives an Event just written the TTL the apiserver gives every
+// write of one (--event-ttl; an etcd lease per write): it is deleted
+// eventTTL after its last write, so `kubectl describe` stops showing old
+// events. Every Event write gets it, the recorder's and those made through
+// the API (kubectl, a client-go controller under serve), as dispatch
+// offers each.
+func (r *recorder) leased(ev storage.WatchEvent) {
+	key := objects.KeyOf(ev.Object)
+	switch ev.Type {
+	case storage.Added:
+		r.expireLater(key)
+	case storage.Modified:
+		r.later[key] = r.dueFromNow(key)
+	}
+}
+
+// expireLater queues the first TTL check of the new event under key.
 func (r *recorder) expireLater(key objects.Key) {
 	r.expiries.push(r.dueFromNow(key))
 	if !r.armed {
@@ -220,8 +232,8 @@ func (r *recorder) Run() {
 	}
 }
 
-// expire deletes the event of x unless it was seen again within the TTL
-// (someone else wrote a later lastTimestamp: it stays).
+// expire deletes the event of x, written last eventTTL ago (a later write
+// would have reserved a later check), if it is still there.
 func (r *recorder) expire(x expiry) {
 	key := x.key
 	obj, err := r.c.store.Get(key)
@@ -229,9 +241,6 @@ func (r *recorder) expire(x expiry) {
 		return
 	}
 	e := obj.(*objects.Event)
-	if r.c.clock.Now().Sub(e.LastTimestamp.Time) < eventTTL {
-		return // seen again since; a later expiry handles it
-	}
 	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
 	// The event names what it was recorded as: its identity, in the
 	// cache of whichever process recorded it.

@@ -163,3 +163,40 @@ func TestRepeatedEventExpiresAnHourAfterItsLastRecording(t *testing.T) {
 	c.AdvanceTo(last.Add(time.Hour))
 	assert.Nil(t, find(), "an hour after the last recording")
 }
+
+// An Event written through the API (kubectl, a client-go controller under
+// serve) gets the same TTL as the recorder's, renewed by each write, as
+// the apiserver gives every Event write one: it goes an hour after its
+// last write. They used to stay for good.
+func TestEventsWrittenThroughTheAPIExpire(t *testing.T) {
+	c, err := New(Config{})
+	require.NoError(t, err)
+	manifest := func(message string) []byte {
+		return []byte(`apiVersion: v1
+kind: Event
+metadata: {name: by-hand, namespace: default}
+involvedObject: {kind: Pod, namespace: default, name: p}
+reason: Noted
+message: ` + message + `
+type: Normal
+`)
+	}
+	exists := func() bool {
+		_, err := c.Store().Get(objects.Key{Kind: "Event", Namespace: "default", Name: "by-hand"})
+		return err == nil
+	}
+	_, err = c.Apply(manifest("first"))
+	require.NoError(t, err)
+	written := c.Now()
+	c.Advance(30 * time.Minute)
+	_, err = c.Apply(manifest("second"))
+	require.NoError(t, err)
+	rewritten := c.Now()
+
+	c.AdvanceTo(written.Add(time.Hour))
+	assert.True(t, exists(), "written again half an hour in")
+	c.AdvanceTo(rewritten.Add(time.Hour - time.Second))
+	assert.True(t, exists(), "an hour after the last write, less a second")
+	c.AdvanceTo(rewritten.Add(time.Hour))
+	assert.False(t, exists(), "an hour after the last write")
+}

@@ -390,6 +390,14 @@ func (c *Cluster) dispatch() {
 			c.offer(l, ev, view, before)
 		}
 	}
+	// Each Event written gets its TTL once the controllers have had the
+	// change: where the recorder, once the only writer of Events to get
+	// one, reserved it.
+	for _, ev := range evs {
+		if ev.Object.GetTypeMeta().Kind == eventKind {
+			c.events.leased(ev)
+		}
+	}
 }
 
 // allPassStraight reports whether every change of any kind passes
