@@ -81,13 +81,8 @@ func (r *recorder) cacheOf(source objects.EventSource, component string) *eventC
 	return ec
 }
 
-// lookup returns the stored event recorded under id, if the process's
-// cache still remembers it and the store still holds it.
-func (r *recorder) lookup(ec *eventCache, id eventIdentity) (*objects.Event, bool) {
-	key, ok := ec.get(id)
-	if !ok {
-		return nil, false
-	}
+// stored returns the Event stored under key, if the store holds one.
+func (r *recorder) stored(key objects.Key) (*objects.Event, bool) {
 	obj, err := r.c.store.Get(key)
 	if err != nil {
 		return nil, false
@@ -121,32 +116,42 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 	prev := r.c.actor
 	r.c.actor = source.Component
 	defer func() { r.c.actor = prev }()
-	if stored, ok := r.lookup(ec, id); ok {
-		e := new(objects.Event) // a new version; the stored one is shared and read-only
-		*e = *stored
-		e.Count++
-		e.LastTimestamp = objects.NewTime(now)
-		if _, err := r.c.store.UpdateTrusted(e); err == nil {
-			r.c.dispatch() // which renews its TTL (leased)
-			return
+	last, seen := ec.get(id)
+	if seen {
+		if stored, ok := r.stored(last.key); ok {
+			e := new(objects.Event) // a new version; the stored one is shared and read-only
+			*e = *stored
+			e.Count++
+			e.LastTimestamp = objects.NewTime(now)
+			if _, err := r.c.store.UpdateTrusted(e); err == nil {
+				r.c.dispatch() // which renews its TTL (leased)
+				ec.put(id, last.key, e.Count, e.FirstTimestamp)
+				return
+			}
 		}
 	}
 	ns := ref.Namespace
 	if ns == "" {
 		ns = objects.NamespaceDefault // events about cluster-scoped objects live in default
 	}
-	r.seq++
 	e := &objects.Event{
-		TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Event"},
-		ObjectMeta: objects.ObjectMeta{
-			// Upstream names events <object>.<unix nanos in hex>; virtual
-			// time repeats, so a sequence number keeps names unique.
-			Name:      eventName(ref.Name, now.UnixNano()+r.seq),
-			Namespace: ns,
-		},
+		TypeMeta:       objects.TypeMeta{APIVersion: "v1", Kind: "Event"},
+		ObjectMeta:     objects.ObjectMeta{Namespace: ns},
 		InvolvedObject: ref, Reason: ev.Reason, Message: ev.Message, Source: source,
 		FirstTimestamp: objects.NewTime(now), LastTimestamp: objects.NewTime(now),
 		Count: 1, Type: ev.Type, ReportingController: source.Component, ReportingInstance: source.Host,
+	}
+	if seen && last.key.Namespace == ns {
+		// The process still counts it, but its Event is gone (expired):
+		// client-go's correlator patches the Event it remembers, and
+		// when the patch finds none, creates it again under that name
+		// with the count and first timestamp carried on.
+		e.Name, e.Count, e.FirstTimestamp = last.key.Name, last.count+1, last.first
+	} else {
+		// Upstream names events <object>.<unix nanos in hex>; virtual
+		// time repeats, so a sequence number keeps names unique.
+		r.seq++
+		e.Name = eventName(ref.Name, now.UnixNano()+r.seq)
 	}
 	created, err := r.c.store.CreateTrusted(e) // well-formed by construction
 	if err != nil {
@@ -154,7 +159,7 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 		return
 	}
 	r.c.dispatch() // which gives it its TTL (leased)
-	ec.put(id, objects.KeyOf(created))
+	ec.put(id, objects.KeyOf(created), e.Count, e.FirstTimestamp)
 }
 
 // leased gives an Event just written the TTL the apiserver gives every
@@ -233,26 +238,14 @@ func (r *recorder) Run() {
 }
 
 // expire deletes the event of x, written last eventTTL ago (a later write
-// would have reserved a later check), if it is still there.
+// would have reserved a later check), if it is still there. The processes
+// that recorded it still remember it, as client-go's correlator knows
+// nothing of the apiserver's TTL: a repeat makes it again (record).
 func (r *recorder) expire(x expiry) {
-	key := x.key
-	obj, err := r.c.store.Get(key)
-	if err != nil {
+	if _, err := r.c.store.Get(x.key); err != nil {
 		return
 	}
-	e := obj.(*objects.Event)
-	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: key})
-	// The event names what it was recorded as: its identity, in the
-	// cache of whichever process recorded it.
-	id := identityOf(e)
-	for _, ec := range r.caches {
-		ec.forget(id, key) // map order does not matter: at most one holds key
-	}
-}
-
-// identityOf is the identity e was recorded under.
-func identityOf(e *objects.Event) eventIdentity {
-	return eventIdentity{source: e.Source, object: e.InvolvedObject, eventType: e.Type, reason: e.Reason, message: e.Message}
+	r.c.write("event-ttl", controllers.Action{Verb: controllers.Delete, Key: x.key})
 }
 
 // before orders expiries by time, then by their places at that time.
@@ -379,7 +372,7 @@ type eventCache struct {
 type cacheEntry struct {
 	id           eventIdentity
 	hash         uint64
-	key          objects.Key
+	last         observation
 	newer, older *cacheEntry
 	sameHash     *cacheEntry
 }
@@ -398,23 +391,33 @@ func (ec *eventCache) find(id *eventIdentity, h uint64) *cacheEntry {
 	return nil
 }
 
-// get returns the key remembered for id, marking it used.
-func (ec *eventCache) get(id eventIdentity) (objects.Key, bool) {
+// observation is what a process remembers of the last recording of an
+// identity (client-go's eventLog): the Event's key, its count and its
+// first timestamp.
+type observation struct {
+	key   objects.Key
+	count int32
+	first objects.Time
+}
+
+// get returns what is remembered for id, marking it used.
+func (ec *eventCache) get(id eventIdentity) (observation, bool) {
 	e := ec.find(&id, identityHash(id))
 	if e == nil {
-		return objects.Key{}, false
+		return observation{}, false
 	}
 	ec.unlink(e)
 	ec.pushNewest(e)
-	return e.key, true
+	return e.last, true
 }
 
 // put remembers key for id, forgetting the least recently used identity
 // when the cache is full.
-func (ec *eventCache) put(id eventIdentity, key objects.Key) {
+func (ec *eventCache) put(id eventIdentity, key objects.Key, count int32, first objects.Time) {
 	h := identityHash(id)
+	last := observation{key: key, count: count, first: first}
 	if e := ec.find(&id, h); e != nil {
-		e.key = key
+		e.last = last
 		ec.unlink(e)
 		ec.pushNewest(e)
 		return
@@ -432,18 +435,11 @@ func (ec *eventCache) put(id eventIdentity, key objects.Key) {
 		e = &block[0]
 	}
 	ec.spare = e.sameHash
-	e.id, e.hash, e.key = id, h, key
+	e.id, e.hash, e.last = id, h, last
 	e.sameHash = ec.entries[h]
 	ec.entries[h] = e
 	ec.n++
 	ec.pushNewest(e)
-}
-
-// forget drops id if it is remembered for key.
-func (ec *eventCache) forget(id eventIdentity, key objects.Key) {
-	if e := ec.find(&id, identityHash(id)); e != nil && e.key == key {
-		ec.drop(e)
-	}
 }
 
 // drop removes e from the cache and keeps it for reuse.

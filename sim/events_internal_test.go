@@ -13,10 +13,11 @@ import (
 	"github.com/kubesim/kubesim/objects"
 )
 
-// An expired event is forgotten: the recorder's identities go with the
-// events, found again from the expiring event itself, and the queue of
-// expiries empties.
-func TestExpiredEventsAreForgotten(t *testing.T) {
+// An expired event leaves the store and the queue of expiries empties,
+// but the processes that recorded it still remember its identity, as
+// client-go's EventCorrelator knows nothing of the apiserver's TTL
+// (testdata/event-count-after-ttl.txt shows a repeat making it again).
+func TestExpiredEventsLeaveTheStore(t *testing.T) {
 	c, err := New(Config{})
 	require.NoError(t, err)
 	_, err = c.Create([]byte(`apiVersion: v1
@@ -36,9 +37,10 @@ spec:
 	}
 	assert.Contains(t, reasons, "Scheduled")
 
+	remembered := c.events.remembered()
 	c.Advance(2 * time.Hour)
 	assert.Empty(t, c.Store().List("Event", "default", nil))
-	assert.Zero(t, c.events.remembered(), "every identity forgotten with its event")
+	assert.Equal(t, remembered, c.events.remembered(), "the identities stay remembered")
 	assert.Zero(t, c.events.expiries.len(), "no expiry left")
 	assert.Empty(t, c.events.deferred, "no deferred expiry left")
 	assert.Empty(t, c.events.later, "no later expiry left")
@@ -46,8 +48,8 @@ spec:
 
 // A process remembers the identities of its last few events, as client-go's
 // EventCorrelator its last 4,096: a repeat of a remembered one bumps its
-// count, a repeat of one it forgot (or whose Event expired) makes a new
-// Event.
+// count, a repeat of one it forgot makes a new Event, and a repeat of one
+// whose Event expired makes it again under its name, the count carried on.
 func TestEventCacheRemembersTheMostRecentlyUsed(t *testing.T) {
 	c, err := New(Config{})
 	require.NoError(t, err)
@@ -68,13 +70,25 @@ func TestEventCacheRemembersTheMostRecentlyUsed(t *testing.T) {
 	assert.Equal(t, []string{"A=3", "B=1", "B=1", "C=1"}, got)
 	assert.Equal(t, 2, ec.len())
 
-	c.events.caches[processName{component: "test"}] = ec
+	var aName string
+	for _, obj := range c.Store().List("Event", "default", nil) {
+		if e := obj.(*objects.Event); e.Source.Component == "test" && e.Reason == "A" {
+			aName = e.Name
+		}
+	}
 	c.Advance(2 * time.Hour)
-	assert.Zero(t, ec.len(), "expired events are forgotten")
+	c.events.record(ec, source, controllers.Event{Regarding: pod, Type: objects.EventNormal, Reason: "A", Message: "m"})
+	var again []string
+	for _, obj := range c.Store().List("Event", "default", nil) {
+		if e := obj.(*objects.Event); e.Source.Component == "test" {
+			again = append(again, fmt.Sprintf("%s %s=%d since %s", e.Name, e.Reason, e.Count, e.FirstTimestamp.Format(time.TimeOnly)))
+		}
+	}
+	assert.Equal(t, []string{aName + " A=4 since 00:00:00"}, again, "A expired and came again")
 }
 
 // Identities whose hashes clash share a chain and stay apart: each keeps
-// its own count, and forgetting or evicting one leaves the others.
+// its own key, and evicting one leaves the others.
 func TestEventCacheKeepsClashingIdentitiesApart(t *testing.T) {
 	defer func(h func(eventIdentity) uint64) { identityHash = h }(identityHash)
 	identityHash = func(eventIdentity) uint64 { return 42 }
@@ -82,22 +96,24 @@ func TestEventCacheKeepsClashingIdentitiesApart(t *testing.T) {
 	ids := make([]eventIdentity, 4)
 	for i := range ids {
 		ids[i] = eventIdentity{reason: fmt.Sprint("R", i)}
-		ec.put(ids[i], objects.Key{Kind: "Event", Name: fmt.Sprint("e", i)}) // the fourth evicts the first
+		ec.put(ids[i], objects.Key{Kind: "Event", Name: fmt.Sprint("e", i)}, int32(i), objects.Time{}) // the fourth evicts the first
 	}
 	_, ok := ec.get(ids[0])
 	assert.False(t, ok, "evicted")
 	for i := 1; i < 4; i++ {
-		key, ok := ec.get(ids[i])
+		last, ok := ec.get(ids[i])
 		require.True(t, ok)
-		assert.Equal(t, fmt.Sprint("e", i), key.Name)
+		assert.Equal(t, fmt.Sprint("e", i), last.key.Name)
+		assert.Equal(t, int32(i), last.count)
 	}
-	ec.forget(ids[2], objects.Key{Kind: "Event", Name: "e2"})
-	_, ok = ec.get(ids[2])
-	assert.False(t, ok)
-	key, ok := ec.get(ids[3])
+	// Used in the order 1, 2, 3: a fifth evicts 1, the least recently used.
+	ec.put(eventIdentity{reason: "R4"}, objects.Key{Kind: "Event", Name: "e4"}, 4, objects.Time{})
+	_, ok = ec.get(ids[1])
+	assert.False(t, ok, "evicted")
+	last, ok := ec.get(ids[3])
 	assert.True(t, ok)
-	assert.Equal(t, "e3", key.Name)
-	assert.Equal(t, 2, ec.len())
+	assert.Equal(t, "e3", last.key.Name)
+	assert.Equal(t, 3, ec.len())
 }
 
 // The expiry queue hands expiries back first in, first out, across the
