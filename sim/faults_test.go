@@ -205,3 +205,40 @@ func parseRV(t *testing.T, rv string) int64 {
 	require.NoError(t, err)
 	return n
 }
+
+// A relist after lost watch events hands the Job controller every object
+// as changed, and it queues what those changes ask for as its handlers do
+// on a Replace: a pod's change syncs its Job a second later
+// (syncJobBatchPeriod), as the change itself would have.
+func TestRelistBatchesTheJobControllersPodChanges(t *testing.T) {
+	dropped := false
+	faults := &sim.Faults{DropEvent: func(controller string, ev storage.WatchEvent) bool {
+		if p, ok := ev.Object.(*objects.Pod); ok && controller == "job-controller" && !dropped && p.Status.Phase == objects.PodSucceeded {
+			dropped = true
+			return true
+		}
+		return false
+	}}
+	c, err := sim.New(sim.Config{Faults: faults})
+	require.NoError(t, err)
+	_, err = c.Apply([]byte(`apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: main, image: busybox:1.36, command: ["sh", "-c", "echo ok"]}
+`))
+	require.NoError(t, err)
+	complete := func(r storage.Reader) bool {
+		obj, err := r.Get(objects.Key{Kind: "Job", Namespace: "default", Name: "once"})
+		return err == nil && objects.IsJobFinished(obj.(*objects.Job))
+	}
+	require.True(t, c.RunUntil(func(storage.Reader) bool { return dropped }, time.Minute))
+	succeeded := c.Now()
+	require.True(t, c.RunUntil(complete, time.Minute))
+	assert.Contains(t, c.TraceText(), "job-controller relisted after lost watch events")
+	assert.Equal(t, 2*time.Second, c.Now().Sub(succeeded), "the relist a second after the lost change, the sync a second after that")
+}

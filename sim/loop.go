@@ -570,12 +570,25 @@ func (c *Cluster) relist(l *loop) {
 	}
 	lost := in.lostDeletes
 	in.reset()
-	var keys []objects.Key
+	// The keys are queued once all are known, each as soon as the
+	// controller wants it after the change that asked for it (a Job
+	// controller batches pod changes, as its handlers do on a Replace).
+	type queued struct {
+		key objects.Key
+		at  time.Time
+	}
+	var keys []queued
+	now := c.clock.Now()
+	note := func(ev storage.WatchEvent) {
+		for _, key := range l.ctrl.KeysFor(ev, c.store) {
+			keys = append(keys, queued{key, now.Add(controllers.BatchDelay(l.ctrl, ev, key))})
+		}
+	}
 	for _, obj := range lost {
 		if _, err := c.store.Get(objects.KeyOf(obj)); err == nil {
 			continue // listed again under its name: Replace reports an update
 		}
-		keys = append(keys, l.ctrl.KeysFor(storage.WatchEvent{Type: storage.Deleted, Object: obj}, c.store)...)
+		note(storage.WatchEvent{Type: storage.Deleted, Object: obj})
 	}
 	c.store.ScanAll(func(obj objects.Object) bool {
 		ev := storage.WatchEvent{Type: storage.Modified, Object: obj.DeepCopyObject(), Old: obj.DeepCopyObject()}
@@ -586,10 +599,10 @@ func (c *Cluster) relist(l *loop) {
 				ev.Type, ev.Old = storage.Added, nil
 			}
 		}
-		keys = append(keys, l.ctrl.KeysFor(ev, c.store)...)
+		note(ev)
 		return true
 	})
-	for _, key := range keys {
-		c.enqueue(l, key, c.clock.Now())
+	for _, q := range keys {
+		c.enqueue(l, q.key, q.at)
 	}
 }
