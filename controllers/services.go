@@ -8,7 +8,7 @@ import (
 // ServiceMatcher maps changes for the controllers publishing a Service's
 // endpoints (Endpoints, EndpointSlices), the part of KeysFor they share: a
 // Service change maps to its own key, a pod change to the Services
-// selecting the pod before or after the change (ServicesSelecting), any
+// selecting the pod before or after the change (servicesSelecting), any
 // other change to none. Each controller adds the mapping of its own output
 // kind back to its Service.
 //
@@ -36,15 +36,10 @@ func (m *ServiceMatcher) KeysFor(ev storage.WatchEvent, r storage.Reader) []obje
 	return nil
 }
 
-// ServicesSelecting lists the keys of the Services in pod's namespace whose
-// selector matches pod's labels or, when old is not nil, old's. A Service
-// with an empty selector selects nothing. It scans the Services rather
-// than copying them.
-func ServicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
-	var m ServiceMatcher
-	return m.servicesSelecting(r, pod, old)
-}
-
+// servicesSelecting lists the keys of the Services in pod's namespace
+// whose selector matches pod's labels or, when old is not nil, old's. A
+// Service with an empty selector selects nothing. It scans the Services
+// rather than copying them.
 func (m *ServiceMatcher) servicesSelecting(r storage.Reader, pod, old *objects.Pod) []objects.Key {
 	if m.visit == nil {
 		m.visit = m.match
