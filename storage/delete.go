@@ -116,6 +116,9 @@ func checkDeletePreconditions(old objects.Object, info objects.KindInfo, p *Prec
 // deleteObject is upstream's generic registry Delete after the checks: it
 // returns the object's state after the call (stored, or last before removal).
 func (s *Store) deleteObject(old objects.Object, opts DeleteOptions) objects.Object {
+	if removesAtOnce(old, opts) {
+		return s.remove(old) // most deletes: no copy of what is about to go
+	}
 	cur := shallowCopy(old)
 	graceful, pending := s.beforeDelete(cur, opts.GracePeriodSeconds)
 	if pending {
@@ -139,6 +142,18 @@ func (s *Store) deleteObject(old objects.Object, opts DeleteOptions) objects.Obj
 		return stored
 	}
 	return s.remove(stored)
+}
+
+// removesAtOnce reports, without copying obj, that deleting it writes
+// nothing first: it is no pod (only pods delete gracefully), holds no
+// finalizer and gets none from the propagation policy. deleteObject's
+// general path reaches the same removal for such an object.
+func removesAtOnce(obj objects.Object, opts DeleteOptions) bool {
+	if _, isPod := obj.(*objects.Pod); isPod || len(obj.GetObjectMeta().Finalizers) > 0 {
+		return false
+	}
+	update, _ := gcFinalizers(obj, opts.PropagationPolicy)
+	return !update
 }
 
 // shallowCopy returns a new object whose fields are obj's: the delete path
@@ -250,6 +265,10 @@ func gcFinalizers(obj objects.Object, policy string) (bool, []string) {
 	current := obj.GetObjectMeta().Finalizers
 	orphan := shouldOrphan(gc, current, policy)
 	foreground := shouldDeleteInForeground(current, policy)
+	if !orphan && !foreground && !slices.Contains(current, FinalizerOrphanDependents) &&
+		!slices.Contains(current, FinalizerDeleteDependents) {
+		return false, current // nothing to add or take away
+	}
 	next := make([]string, 0, len(current)+1)
 	for _, f := range current {
 		if f != FinalizerOrphanDependents && f != FinalizerDeleteDependents {

@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/kubesim/kubesim/objects"
 )
@@ -102,8 +103,10 @@ func newStatusError(reason Reason, code int32, info objects.KindInfo, name, msg 
 
 // newNotFound is upstream's NewNotFound: `pods "x" not found`.
 func newNotFound(info objects.KindInfo, name string) *StatusError {
+	// Concatenated, not formatted: controllers look up missing objects
+	// often (a deleted owner, a pod gone). strconv.Quote is %q.
 	return newStatusError(ReasonNotFound, 404, info, name,
-		fmt.Sprintf("%s %q not found", info.GroupResource(), name))
+		info.GroupResource()+" "+strconv.Quote(name)+" not found")
 }
 
 // newAlreadyExists is upstream's NewAlreadyExists: `pods "x" already exists`.
