@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"hash/maphash"
 	"strconv"
 	"time"
 
@@ -116,7 +117,8 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 	prev := r.c.actor
 	r.c.actor = source.Component
 	defer func() { r.c.actor = prev }()
-	last, seen := ec.get(id)
+	h := identityHash(id) // once: get and put both need it
+	last, seen := ec.getHashed(&id, h)
 	if seen {
 		if stored, ok := r.stored(last.key); ok {
 			e := new(objects.Event) // a new version; the stored one is shared and read-only
@@ -125,7 +127,7 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 			e.LastTimestamp = objects.NewTime(now)
 			if _, err := r.c.store.UpdateTrusted(e); err == nil {
 				r.c.dispatch() // which renews its TTL (leased)
-				ec.put(id, last.key, e.Count, e.FirstTimestamp)
+				ec.putHashed(&id, h, last.key, e.Count, e.FirstTimestamp)
 				return
 			}
 		}
@@ -159,7 +161,7 @@ func (r *recorder) record(ec *eventCache, source objects.EventSource, ev control
 		return
 	}
 	r.c.dispatch() // which gives it its TTL (leased)
-	ec.put(id, objects.KeyOf(created), e.Count, e.FirstTimestamp)
+	ec.putHashed(&id, h, objects.KeyOf(created), e.Count, e.FirstTimestamp)
 }
 
 // leased gives an Event just written the TTL the apiserver gives every
@@ -401,7 +403,12 @@ type observation struct {
 
 // get returns what is remembered for id, marking it used.
 func (ec *eventCache) get(id eventIdentity) (observation, bool) {
-	e := ec.find(&id, identityHash(id))
+	return ec.getHashed(&id, identityHash(id))
+}
+
+// getHashed is get for an identity whose hash h is known.
+func (ec *eventCache) getHashed(id *eventIdentity, h uint64) (observation, bool) {
+	e := ec.find(id, h)
 	if e == nil {
 		return observation{}, false
 	}
@@ -413,9 +420,13 @@ func (ec *eventCache) get(id eventIdentity) (observation, bool) {
 // put remembers key for id, forgetting the least recently used identity
 // when the cache is full.
 func (ec *eventCache) put(id eventIdentity, key objects.Key, count int32, first objects.Time) {
-	h := identityHash(id)
+	ec.putHashed(&id, identityHash(id), key, count, first)
+}
+
+// putHashed is put for an identity whose hash h is known.
+func (ec *eventCache) putHashed(id *eventIdentity, h uint64, key objects.Key, count int32, first objects.Time) {
 	last := observation{key: key, count: count, first: first}
-	if e := ec.find(&id, h); e != nil {
+	if e := ec.find(id, h); e != nil {
 		e.last = last
 		ec.unlink(e)
 		ec.pushNewest(e)
@@ -434,7 +445,7 @@ func (ec *eventCache) put(id eventIdentity, key objects.Key, count int32, first 
 		e = &block[0]
 	}
 	ec.spare = e.sameHash
-	e.id, e.hash, e.last = id, h, last
+	e.id, e.hash, e.last = *id, h, last
 	e.sameHash = ec.entries[h]
 	ec.entries[h] = e
 	ec.n++
@@ -507,17 +518,20 @@ func (r *recorder) remembered() int {
 // a test can make every identity clash.
 var identityHash = eventIdentity.hash
 
-// hash is FNV-1a over id's strings, each ended by a byte that keeps
-// ("ab", "c") and ("a", "bc") apart.
+// hash is maphash over id's strings, each ended by a byte that keeps
+// ("ab", "c") and ("a", "bc") apart. The seed is the process's own: a hash
+// only finds entries (never orders anything), so output does not depend
+// on it.
 func (id eventIdentity) hash() uint64 {
-	h := uint64(14695981039346656037)
+	var h maphash.Hash
+	h.SetSeed(identitySeed)
 	for _, s := range [...]string{id.source.Component, id.source.Host, id.object.Kind, id.object.Namespace,
 		id.object.Name, string(id.object.UID), id.object.APIVersion, id.object.ResourceVersion, id.object.FieldPath,
 		id.eventType, id.reason, id.message} {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-		h = (h ^ 0xff) * 1099511628211
+		h.WriteString(s)
+		h.WriteByte(0xff)
 	}
-	return h
+	return h.Sum64()
 }
+
+var identitySeed = maphash.MakeSeed()
