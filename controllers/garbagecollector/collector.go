@@ -50,7 +50,7 @@ func (g *Collector) ReadsAPI() bool { return true }
 // KeysFor updates the graph and returns what to look at: an object with
 // owners (are they alive?), an owner being deleted with a GC finalizer,
 // and the dependents of a deleted owner.
-func (g *Collector) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {
+func (g *Collector) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	obj := ev.Object
 	key := objects.KeyOf(obj)
 	m := obj.GetObjectMeta()
@@ -60,12 +60,14 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 		g.index(key, m, ev.Type == storage.Deleted)
 	}
 	var keys []objects.Key
-	if ev.Type != storage.Deleted && len(m.OwnerReferences) > 0 && refsChanged {
-		// A new object, or new references: are its owners alive? An
-		// update that leaves them as they were asks nothing new (as
-		// upstream's graph builder enqueues a dependent only when it
-		// appears or its references change); an owner's deletion brings
-		// its dependents here through dependentsOf.
+	if ev.Type != storage.Deleted && len(m.OwnerReferences) > 0 && refsChanged &&
+		!allOwnersSeen(r, key.Namespace, m.OwnerReferences) {
+		// A new object, or new references, naming an owner the collector
+		// has not seen: is it alive? Upstream's graph builder makes a
+		// virtual node for such an owner and looks it up; an owner it has
+		// seen asks nothing (nor does an update that leaves the
+		// references as they were). An owner's deletion brings its
+		// dependents here through dependentsOf.
 		keys = append(keys, key)
 	}
 	if ev.Type != storage.Deleted && m.DeletionTimestamp != nil &&
@@ -76,12 +78,44 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 		keys = append(keys, g.dependentsOf(m.UID)...)
 	}
 	if ev.Type == storage.Deleted {
-		// An owner in foreground deletion may be waiting for this one.
+		// An owner in foreground deletion may be waiting for this one (and
+		// only such an owner is looked at again, as upstream's graph
+		// builder checks isDeletingDependents).
 		for _, ref := range m.OwnerReferences {
-			keys = append(keys, ownerKey(key.Namespace, ref))
+			if owner := seenOwner(r, key.Namespace, ref); owner != nil && deletingDependents(owner.GetObjectMeta()) {
+				keys = append(keys, ownerKey(key.Namespace, ref))
+			}
 		}
 	}
 	return keys
+}
+
+// seenOwner returns the object ref points to in the collector's view, if
+// it is there with ref's uid.
+func seenOwner(r storage.Reader, namespace string, ref objects.OwnerReference) objects.Object {
+	owner, err := r.Get(ownerKey(namespace, ref))
+	if err != nil || owner.GetObjectMeta().UID != ref.UID {
+		return nil
+	}
+	return owner
+}
+
+// allOwnersSeen reports whether every owner refs name is in the
+// collector's view: nodes its graph holds, so that nothing need be looked
+// up for them.
+func allOwnersSeen(r storage.Reader, namespace string, refs []objects.OwnerReference) bool {
+	for _, ref := range refs {
+		if seenOwner(r, namespace, ref) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// deletingDependents reports whether an owner waits for its dependents'
+// deletion (foreground): upstream's node.isDeletingDependents.
+func deletingDependents(m *objects.ObjectMeta) bool {
+	return m.DeletionTimestamp != nil && m.HasFinalizer(FinalizerForeground)
 }
 
 // ownerKey is where an owner reference points: the dependent's namespace,
