@@ -111,3 +111,36 @@ func TestForegroundDeletesDependentsFirst(t *testing.T) {
 	_, err = w.store.Get(dep)
 	assert.ErrorIs(t, err, storage.ErrNotFound)
 }
+
+// The collector looks only where upstream's graph builder would enqueue: a
+// dependent whose owner it has seen asks nothing, one naming an owner it
+// has not seen is looked at, and a deleted dependent wakes its owner only
+// when that owner waits for its dependents (foreground).
+func TestEnqueuesAsTheGraphBuilderDoes(t *testing.T) {
+	w, owner, dep := newWorld(t)
+	assert.NotContains(t, w.keys, dep, "its owner is in the collector's view: nothing to look up")
+
+	yes := true
+	ghost := objects.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: "ghost", UID: "no-such-uid", Controller: &yes}
+	orphan := w.create(configMap("orphan", []objects.OwnerReference{ghost}))
+	assert.Contains(t, w.keys, objects.KeyOf(orphan), "an owner never seen is looked up")
+	stale := w.create(configMap("stale", []objects.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap",
+		Name: "owner", UID: "an-older-uid"}}))
+	assert.Contains(t, w.keys, objects.KeyOf(stale), "a name seen under another uid is not the owner")
+
+	_, err := w.store.Delete(dep, storage.DeleteOptions{})
+	require.NoError(t, err)
+	w.feed()
+	assert.NotContains(t, w.keys, objects.KeyOf(owner), "an owner not being deleted does not wait for its dependents")
+
+	second := w.create(configMap("second", []objects.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap",
+		Name: "owner", UID: owner.GetObjectMeta().UID, BlockOwnerDeletion: &yes}}))
+	_, err = w.store.Delete(objects.KeyOf(owner), storage.DeleteOptions{PropagationPolicy: storage.DeletePropagationForeground})
+	require.NoError(t, err)
+	w.feed()
+	require.Contains(t, w.keys, objects.KeyOf(second), "a foreground deletion wakes the dependents")
+	_, err = w.store.Delete(objects.KeyOf(second), storage.DeleteOptions{})
+	require.NoError(t, err)
+	w.feed()
+	assert.Contains(t, w.keys, objects.KeyOf(owner), "the owner deleting its dependents is woken by the last one's deletion")
+}
