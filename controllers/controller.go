@@ -15,6 +15,8 @@ type Controller interface {
 	Name() string
 	// KeysFor maps a store change to the keys this controller must
 	// reconcile, or none. It reads the view r to follow owner references.
+	// The caller reads the keys before it calls KeysFor again, so a
+	// controller may hand out the same room each time (KeyBuffer).
 	KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key
 	// Reconcile computes the controller's response to the state of key at
 	// now. It must not write: the returned Result is applied by the caller.
@@ -297,4 +299,28 @@ func Perform(w Writer, a Action) (objects.Object, error) {
 		return w.FinalizeNamespace(ns)
 	}
 	return nil, fmt.Errorf("unknown action verb %d", a.Verb)
+}
+
+// KeyBuffer is room for the keys a controller's KeysFor returns, used
+// again by its next call (which comes after the caller has read them):
+// most changes map to a key or two, and a new slice for each was a good
+// part of a simulation's allocations. The zero value is ready to use.
+type KeyBuffer struct{ keys []objects.Key }
+
+// One returns a slice holding key alone.
+func (b *KeyBuffer) One(key objects.Key) []objects.Key {
+	b.keys = append(b.keys[:0], key)
+	return b.keys
+}
+
+// Empty returns an empty slice to append keys to; hand the result to Keep.
+func (b *KeyBuffer) Empty() []objects.Key { return b.keys[:0] }
+
+// Keep returns keys (appended to Empty's slice), keeping their room, grown
+// or not, for the next call.
+func (b *KeyBuffer) Keep(keys []objects.Key) []objects.Key {
+	if cap(keys) > cap(b.keys) {
+		b.keys = keys[:0]
+	}
+	return keys
 }

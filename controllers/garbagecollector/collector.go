@@ -27,6 +27,7 @@ type Collector struct {
 	// owners maps a dependent to the owner uids it names, to keep the
 	// index right when references change.
 	owners map[objects.Key][]string
+	keys   controllers.KeyBuffer // KeysFor's
 }
 
 var (
@@ -59,7 +60,7 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.K
 	if ev.Type == storage.Deleted || !indexed {
 		g.index(key, m, ev.Type == storage.Deleted)
 	}
-	var keys []objects.Key
+	keys := g.keys.Empty()
 	if ev.Type != storage.Deleted && len(m.OwnerReferences) > 0 && refsChanged &&
 		!allOwnersSeen(r, key.Namespace, m.OwnerReferences) {
 		// A new object, or new references, naming an owner the collector
@@ -75,7 +76,7 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.K
 		keys = append(keys, key)
 	}
 	if ev.Type == storage.Deleted || m.DeletionTimestamp != nil {
-		keys = append(keys, g.dependentsOf(m.UID)...)
+		keys = g.appendDependentsOf(keys, m.UID)
 	}
 	if ev.Type == storage.Deleted {
 		// An owner in foreground deletion may be waiting for this one (and
@@ -87,7 +88,7 @@ func (g *Collector) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.K
 			}
 		}
 	}
-	return keys
+	return g.keys.Keep(keys)
 }
 
 // seenOwner returns the object ref points to in the collector's view, if
@@ -165,11 +166,17 @@ func sameOwners(indexed []string, refs []objects.OwnerReference) bool {
 
 // dependentsOf lists the objects naming uid as an owner, in key order.
 func (g *Collector) dependentsOf(uid string) []objects.Key {
-	keys := make([]objects.Key, 0, len(g.dependents[uid]))
+	return g.appendDependentsOf(nil, uid)
+}
+
+// appendDependentsOf appends dependentsOf(uid) to keys.
+func (g *Collector) appendDependentsOf(keys []objects.Key, uid string) []objects.Key {
+	start := len(keys)
 	for k := range g.dependents[uid] {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+	added := keys[start:]
+	sort.Slice(added, func(i, j int) bool { return added[i].Less(added[j]) })
 	return keys
 }
 

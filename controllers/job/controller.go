@@ -63,6 +63,7 @@ const (
 // does not yet show the controller's own writes waits). Not safe for
 // concurrent use.
 type Controller struct {
+	keys    controllers.KeyBuffer // KeysFor's
 	backoff map[objects.Key]backoffRecord
 	written controllers.OwnWrites
 	// selectors holds each running Job's selector, parsed, for the

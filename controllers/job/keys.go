@@ -26,15 +26,15 @@ func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.
 	case *objects.Job:
 		key := objects.KeyOf(obj)
 		if ev.Type == storage.Deleted || objects.IsJobFinished(obj) {
-			return append([]objects.Key{key}, trackedPodKeys(obj, r)...)
+			return c.keys.Keep(appendTrackedPodKeys(append(c.keys.Empty(), key), obj, r))
 		}
-		return []objects.Key{key}
+		return c.keys.One(key)
 	case *objects.Pod:
 		var old *objects.Pod
 		if o, ok := ev.Old.(*objects.Pod); ok {
 			old = o
 		}
-		return podKeys(ev.Type, obj, old, r)
+		return c.keys.Keep(appendPodKeys(c.keys.Empty(), ev.Type, obj, old, r))
 	}
 	return nil
 }
@@ -61,14 +61,13 @@ func (*Controller) BatchDelay(ev storage.WatchEvent, key objects.Key) time.Durat
 	return 0
 }
 
-// trackedPodKeys lists the pods the Job controls that still carry the
-// tracking finalizer (upstream's cleanupPodFinalizers).
-func trackedPodKeys(j *objects.Job, r storage.Reader) []objects.Key {
+// appendTrackedPodKeys appends the pods the Job controls that still
+// carry the tracking finalizer (upstream's cleanupPodFinalizers) to keys.
+func appendTrackedPodKeys(keys []objects.Key, j *objects.Job, r storage.Reader) []objects.Key {
 	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
 	if err != nil {
-		return nil
+		return keys
 	}
-	var keys []objects.Key
 	controllers.ScanControlled(r, "Pod", j.Namespace, j.UID, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
 		if sel.Matches(p.Labels) && controlledBy(p, j) && hasTrackingFinalizer(p) {
@@ -79,9 +78,9 @@ func trackedPodKeys(j *objects.Job, r storage.Reader) []objects.Key {
 	return keys
 }
 
-// podKeys is upstream's addPod, updatePod and deletePod.
-func podKeys(t storage.EventType, p, old *objects.Pod, r storage.Reader) []objects.Key {
-	var keys []objects.Key
+// appendPodKeys appends the keys of upstream's addPod, updatePod and
+// deletePod to keys.
+func appendPodKeys(keys []objects.Key, t storage.EventType, p, old *objects.Pod, r storage.Reader) []objects.Key {
 	ref := p.ControllerRef()
 	if old != nil {
 		// The same reference (a version sharing its owner references) is

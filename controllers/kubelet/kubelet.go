@@ -31,6 +31,7 @@ type Config struct {
 // Kubelet runs the pods bound to one node. Not safe for concurrent use.
 type Kubelet struct {
 	cfg    Config
+	keys   controllers.KeyBuffer // KeysFor's
 	ipam   *ipam
 	images map[string]bool // image references present on the node
 	pods   map[objects.Key]*podRun
@@ -167,7 +168,7 @@ func (k *Kubelet) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key
 		return nil
 	}
 	if pod.Spec.NodeName == k.cfg.NodeName || pr != nil {
-		return []objects.Key{key}
+		return k.keys.One(key)
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ const unschedulableRetry = 5 * time.Minute
 
 // Scheduler binds pending pods to nodes. Not safe for concurrent use.
 type Scheduler struct {
+	keys controllers.KeyBuffer // KeysFor's
 	// unschedulable holds pods that fit nowhere at their last attempt; a
 	// change that may free room retries them.
 	unschedulable map[objects.Key]bool
@@ -68,7 +69,7 @@ func (s *Scheduler) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 	case *objects.Pod:
 		s.cache.observe(ev.Type, obj)
 		if ev.Type != storage.Deleted && needsScheduling(obj) {
-			return []objects.Key{objects.KeyOf(obj)}
+			return s.keys.One(objects.KeyOf(obj))
 		}
 		if ev.Type == storage.Deleted || isTerminal(obj) {
 			return s.retryKeys()
