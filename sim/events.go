@@ -356,7 +356,7 @@ const eventCacheSize = 4096
 
 // eventCache is one process's EventCorrelator cache: the keys of the
 // events recorded under the last size identities, least recently used
-// first out. Identities are found by a 64-bit FNV hash (an identity is a
+// first out. Identities are found by a 64-bit hash (an identity is a
 // dozen strings, slow to hash and compare as a map key); identities that
 // share a hash, which such a hash makes all but impossible, share a chain.
 type eventCache struct {
