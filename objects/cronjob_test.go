@@ -118,6 +118,22 @@ func TestValidateCronJobUpdate(t *testing.T) {
 		ValidateUpdate(upd, old)[0].Error())
 }
 
+// A status update of a CronJob is checked as upstream's status strategy
+// checks it: the metadata update only (cronJobStatusStrategy.ValidateUpdate
+// returns no errors of its own), not the spec kept from the stored version.
+func TestValidateCronJobStatusUpdate(t *testing.T) {
+	old := validCronJob()
+	old.Spec.Schedule = "TZ=UTC 0 * * * *"
+	old.Spec.TimeZone = ptrTo("UTC") // invalid together, as an update would say
+	require.NotEmpty(t, ValidateUpdate(old.DeepCopy(), old))
+	upd := old.DeepCopy()
+	upd.Status.LastScheduleTime = NewTimePtr(testTime)
+	assert.Empty(t, ValidateStatusUpdate(upd, old))
+	upd.Namespace = "elsewhere"
+	assert.Equal(t, []string{`metadata.namespace: Invalid value: "elsewhere": field is immutable`},
+		errorStrings(ValidateStatusUpdate(upd, old)))
+}
+
 // The tutorial's batch/v1beta1 manifest decodes and is stored as batch/v1.
 func TestDecodeCronJobV1beta1(t *testing.T) {
 	obj, err := DecodeOne([]byte(`apiVersion: batch/v1beta1

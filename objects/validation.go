@@ -413,6 +413,10 @@ func ValidateStatusUpdate(obj, old Object) ErrorList {
 	case *Job:
 		errs := validateObjectMetaUpdate(&o.ObjectMeta, &old.(*Job).ObjectMeta, "metadata")
 		return append(errs, validateJobStatusUpdate(o, old.(*Job))...)
+	case *CronJob:
+		// cronJobStatusStrategy.ValidateUpdate returns no errors: only
+		// the generic metadata update check (rest.BeforeUpdate) applies.
+		return validateObjectMetaUpdate(&o.ObjectMeta, &old.(*CronJob).ObjectMeta, "metadata")
 	}
 	return ValidateUpdate(obj, old)
 }
