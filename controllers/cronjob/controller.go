@@ -2,7 +2,6 @@ package cronjob
 
 import (
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -64,8 +63,9 @@ type Controller struct {
 	// loc is the controller manager's local zone, in which schedules
 	// without spec.timeZone are read.
 	loc *time.Location
-	// jobsByOwner maps a controller uid to the keys of the Jobs it controls.
-	jobsByOwner map[string]map[objects.Key]bool
+	// jobsByOwner maps a controller uid to the keys of the Jobs it
+	// controls, in key order (a CronJob's history limits keep them few).
+	jobsByOwner map[string][]objects.Key
 	// ownerOf is the reverse of jobsByOwner.
 	ownerOf map[objects.Key]string
 	// schedules remembers parsed schedules and their slots.
@@ -79,7 +79,7 @@ func New(loc *time.Location) *Controller {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Controller{loc: loc, jobsByOwner: map[string]map[objects.Key]bool{}, ownerOf: map[objects.Key]string{},
+	return &Controller{loc: loc, jobsByOwner: map[string][]objects.Key{}, ownerOf: map[objects.Key]string{},
 		schedules: newScheduleCache()}
 }
 
@@ -160,34 +160,37 @@ func workingCopy(cj *objects.CronJob) *objects.CronJob {
 // (1.37's jobControllerUID informer index).
 func (c *Controller) index(j *objects.Job, deleted bool) {
 	key := objects.KeyOf(j)
-	if uid, ok := c.ownerOf[key]; ok {
-		delete(c.jobsByOwner[uid], key)
-		if len(c.jobsByOwner[uid]) == 0 {
+	ref := j.ControllerRef()
+	uid, indexed := c.ownerOf[key]
+	if indexed && !deleted && ref != nil && ref.UID == uid {
+		return // most changes: a status
+	}
+	if indexed {
+		keys := c.jobsByOwner[uid]
+		if i, found := slices.BinarySearchFunc(keys, key, compareKeys); found {
+			keys = slices.Delete(keys, i, i+1)
+		}
+		if len(keys) == 0 {
 			delete(c.jobsByOwner, uid)
+		} else {
+			c.jobsByOwner[uid] = keys
 		}
 		delete(c.ownerOf, key)
 	}
-	ref := j.ControllerRef()
 	if deleted || ref == nil {
 		return
 	}
-	if c.jobsByOwner[ref.UID] == nil {
-		c.jobsByOwner[ref.UID] = map[objects.Key]bool{}
-	}
-	c.jobsByOwner[ref.UID][key] = true
+	keys := c.jobsByOwner[ref.UID]
+	i, _ := slices.BinarySearchFunc(keys, key, compareKeys)
+	c.jobsByOwner[ref.UID] = slices.Insert(keys, i, key)
 	c.ownerOf[key] = ref.UID
 }
 
 // ownedJobs returns the Jobs the index lists for the CronJob that the view
 // still holds under its uid, by key.
 func (c *Controller) ownedJobs(r storage.Reader, cj *objects.CronJob) []*objects.Job {
-	keys := make([]objects.Key, 0, len(c.jobsByOwner[cj.UID]))
-	for k := range c.jobsByOwner[cj.UID] {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
 	var out []*objects.Job
-	for _, k := range keys {
+	for _, k := range c.jobsByOwner[cj.UID] {
 		obj, err := r.Get(k)
 		if err != nil {
 			continue
@@ -228,3 +231,14 @@ type localSchedule struct {
 
 // Next returns the first slot after t.
 func (s localSchedule) Next(t time.Time) time.Time { return s.sched.Next(t.In(s.loc)) }
+
+// compareKeys orders keys as objects.Key.Less does, for binary search.
+func compareKeys(a, b objects.Key) int {
+	switch {
+	case a.Less(b):
+		return -1
+	case b.Less(a):
+		return 1
+	}
+	return 0
+}
