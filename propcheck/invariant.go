@@ -27,6 +27,10 @@ type Invariant struct {
 	// the run in order, so it may remember what earlier ones showed (a
 	// lastScheduleTime that must not move back, the order of creations).
 	New func() Check
+
+	// trace is set for a trace invariant (traceInvariant), whose check a
+	// checker may run sharing its index with others.
+	trace *traceSpec
 }
 
 // Check is one run's instance of an invariant: the violations it sees in v.
@@ -59,7 +63,8 @@ type Violation struct {
 // `check --settled`.
 type checker struct {
 	invariants []Invariant
-	checks     []Check
+	checks     []Check // nil for the invariants a trace group runs
+	groups     []*traceGroup
 	cluster    *sim.Cluster
 	pending    []sim.Change
 	eachStep   bool
@@ -72,10 +77,7 @@ func newChecker(r *scenario.Runner, invariants []Invariant) *checker {
 	c := &checker{invariants: invariants}
 	r.OnCluster(func(cl *sim.Cluster) {
 		c.cluster, c.pending = cl, nil
-		c.checks = make([]Check, len(invariants))
-		for i, inv := range invariants {
-			c.checks[i] = inv.New()
-		}
+		c.checks, c.groups = newChecks(invariants)
 		cl.Observe(func(ch sim.Change) { c.pending = append(c.pending, ch) })
 	})
 	r.Handle("check", c.handle)
@@ -116,16 +118,53 @@ func (c *checker) run(settled bool) []Violation {
 	v := View{Store: c.cluster.Store(), Now: c.cluster.Now(), Changes: c.pending}
 	c.pending = nil
 	var found []Violation
-	for i, inv := range c.invariants {
-		if inv.Settled && !settled {
-			continue
-		}
-		for _, err := range c.checks[i](v) {
-			found = append(found, Violation{Invariant: inv.Name, Message: err.Error()})
+	for i, errs := range runChecks(c.invariants, c.checks, c.groups, v, settled) {
+		for _, err := range errs {
+			found = append(found, Violation{Invariant: c.invariants[i].Name, Message: err.Error()})
 		}
 	}
 	c.violations = append(c.violations, found...)
 	return found
+}
+
+// newChecks makes one run's checks of the invariants: a Check each, except
+// for the trace invariants run at every step, which share an index with
+// those indexing the same kinds (a traceGroup) and have no Check of their
+// own (nil).
+func newChecks(invariants []Invariant) ([]Check, []*traceGroup) {
+	checks := make([]Check, len(invariants))
+	var groups []*traceGroup
+	bySignature := map[string]*traceGroup{}
+	for i, inv := range invariants {
+		if inv.trace == nil || inv.Settled {
+			checks[i] = inv.New()
+			continue
+		}
+		sig := inv.trace.indexSignature()
+		g := bySignature[sig]
+		if g == nil {
+			g = &traceGroup{ix: newIndex(inv.trace.indexed)}
+			bySignature[sig] = g
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, traceMember{pos: i, check: inv.trace.newCheck()})
+	}
+	return checks, groups
+}
+
+// runChecks runs newChecks' checks over v (the settled invariants only when
+// settled is set) and returns each invariant's errors, by position.
+func runChecks(invariants []Invariant, checks []Check, groups []*traceGroup, v View, settled bool) [][]error {
+	errs := make([][]error, len(invariants))
+	for _, g := range groups {
+		g.observe(v, errs)
+	}
+	for i, inv := range invariants {
+		if checks[i] != nil && (!inv.Settled || settled) {
+			errs[i] = checks[i](v)
+		}
+	}
+	return errs
 }
 
 // report prints violations as a `check` line's output.

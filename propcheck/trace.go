@@ -2,6 +2,7 @@ package propcheck
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kubesim/kubesim/objects"
@@ -60,7 +61,7 @@ type traceCheck interface {
 // run's check; kinds are the kinds it is about (Invariant.Kinds) and
 // indexed the kinds it needs indexed (nil: ownerKinds).
 func traceInvariant(name string, kinds []string, indexed []string, newCheck func() traceCheck) Invariant {
-	return Invariant{Name: name, Kinds: kinds, New: func() Check {
+	return Invariant{Name: name, Kinds: kinds, trace: &traceSpec{indexed: indexed, newCheck: newCheck}, New: func() Check {
 		ix := newIndex(indexed)
 		c := newCheck()
 		seeded := false
@@ -77,6 +78,53 @@ func traceInvariant(name string, kinds []string, indexed []string, newCheck func
 			return errs
 		}
 	}}
+}
+
+// traceSpec is what a trace invariant is made of, kept so that a checker
+// running several can share one index among those that index the same
+// kinds (traceGroup): the index is most of a trace check's cost.
+type traceSpec struct {
+	indexed  []string
+	newCheck func() traceCheck
+}
+
+// indexSignature names the kinds a trace invariant indexes: invariants
+// with the same signature can share an index.
+func (t *traceSpec) indexSignature() string {
+	if t.indexed == nil {
+		return "\x00owners"
+	}
+	return strings.Join(t.indexed, ",")
+}
+
+// traceGroup is one run's trace checks that share an index: each change is
+// observed by every member with the index as it was before the change, then
+// applied to the index once, as each check's own index would have it.
+type traceGroup struct {
+	ix      *index
+	seeded  bool
+	members []traceMember
+}
+
+// traceMember is one check of a group and the position of its invariant.
+type traceMember struct {
+	pos   int
+	check traceCheck
+}
+
+// observe runs the group's checks over v's changes, adding each check's
+// errors to errs at its invariant's position.
+func (g *traceGroup) observe(v View, errs [][]error) {
+	if !g.seeded {
+		g.ix.seed(v)
+		g.seeded = true
+	}
+	for _, ch := range v.Changes {
+		for _, m := range g.members {
+			errs[m.pos] = append(errs[m.pos], m.check.observe(ch, g.ix)...)
+		}
+		g.ix.apply(ch)
+	}
 }
 
 // index is the objects a run's changes left, by uid and by the uid of

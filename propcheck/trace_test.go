@@ -622,3 +622,37 @@ func TestBuiltinNames(t *testing.T) {
 		assert.False(t, strings.ContainsAny(inv.Name, " /"), inv.Name)
 	}
 }
+
+// A checker runs the trace invariants that index the same kinds over one
+// shared index (traceGroup); each must report what it reports over an
+// index of its own. The history breaks invariants of the same group (two
+// Job ones, two CronJob ones) and others, in one run.
+func TestSharedIndexesReportAsOwnIndexes(t *testing.T) {
+	j := newJob("pi", 1)
+	a, b := jobPod("pi-a", j), jobPod("pi-b", j)
+	counted := j.DeepCopy()
+	counted.Status.Succeeded = 2
+	ctl := "cronjob-controller"
+	cj := newCronJob(objects.ForbidConcurrent)
+	j1, j2 := cronJobJob(cj, "hello-1", "t1"), cronJobJob(cj, "hello-2", "t2")
+	h := (&history{}).add(0, user, j).add(1, jobCtl, a).add(1, jobCtl, b).
+		update(5, "kubelet/n1", a, withPhase(a, objects.PodSucceeded)).update(5, jobCtl, j, counted).
+		add(6, user, cj).add(60, ctl, j1).update(60, ctl, cj, listing(cj, j1)).add(120, ctl, j2).
+		add(121, ctl, cronJobJob(cj, "hello-x", "t1"))
+	v := View{Store: emptyStore{}, Now: h.changes[len(h.changes)-1].At, Changes: h.changes}
+
+	invariants := Builtin()
+	checks, groups := newChecks(invariants)
+	shared := runChecks(invariants, checks, groups, v, false)
+	broken := 0
+	for i, inv := range invariants {
+		if inv.Settled {
+			continue
+		}
+		own := inv.New()(v)
+		assert.Equal(t, own, shared[i], inv.Name)
+		broken += min(len(own), 1)
+	}
+	assert.GreaterOrEqual(t, broken, 4, "the history breaks invariants that share an index")
+	assert.Less(t, len(groups), len(invariants), "invariants share indexes")
+}
