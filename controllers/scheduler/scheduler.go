@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,13 +140,26 @@ func unschedulable(now time.Time, pod *objects.Pod, message string) controllers.
 		Events:       []controllers.Event{controllers.Warning(pod, ReasonFailedScheduling, message)},
 		RequeueAfter: unschedulableRetry,
 	}
-	updated := pod.DeepCopy()
 	cond := objects.PodCondition{Type: objects.PodScheduled, Status: objects.ConditionFalse,
 		Reason: ReasonUnschedulable, Message: message, LastTransitionTime: objects.NewTime(now)}
-	if setCondition(&updated.Status, cond) {
-		res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
+	if !conditionChanges(&pod.Status, cond) {
+		return res // a retry that fails as the last one did: nothing to write, nothing to copy
 	}
+	updated := pod.DeepCopy()
+	setCondition(&updated.Status, cond)
+	res.Actions = append(res.Actions, controllers.Action{Verb: controllers.UpdateStatus, Object: updated})
 	return res
+}
+
+// conditionChanges reports whether setCondition(status, cond) would change
+// status, without changing it.
+func conditionChanges(status *objects.PodStatus, cond objects.PodCondition) bool {
+	for _, c := range status.Conditions {
+		if c.Type == cond.Type {
+			return c.Status != cond.Status || c.Reason != cond.Reason || c.Message != cond.Message
+		}
+	}
+	return true
 }
 
 // setCondition sets cond on status, keeping the transition time when the
@@ -229,22 +243,25 @@ func (f *failures) add(reasons []filterReason) {
 // Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not
 // helpful for scheduling, 2 No preemption victims found for incoming pod."
 func (f failures) message(nodes int) string {
-	reasons := make([]string, 0, len(f.byReason))
-	for text, n := range f.byReason {
-		reasons = append(reasons, fmt.Sprintf("%d %s", n, text))
-	}
-	sort.Strings(reasons)
-	msg := fmt.Sprintf("0/%d nodes are available: %s.", nodes, strings.Join(reasons, ", "))
 	if nodes == 0 {
 		return "no nodes available to schedule pods"
 	}
+	// Concatenated, not formatted: an unschedulable pod is tried again
+	// after every change that may free room.
+	reasons := make([]string, 0, len(f.byReason))
+	for text, n := range f.byReason {
+		reasons = append(reasons, strconv.Itoa(n)+" "+text)
+	}
+	sort.Strings(reasons)
+	total := strconv.Itoa(nodes)
 	var post []string
 	if f.hopeless > 0 {
-		post = append(post, fmt.Sprintf("%d Preemption is not helpful for scheduling", f.hopeless))
+		post = append(post, strconv.Itoa(f.hopeless)+" Preemption is not helpful for scheduling")
 	}
 	if f.preemptive > 0 {
-		post = append(post, fmt.Sprintf("%d No preemption victims found for incoming pod", f.preemptive))
+		post = append(post, strconv.Itoa(f.preemptive)+" No preemption victims found for incoming pod")
 	}
 	sort.Strings(post)
-	return fmt.Sprintf("%s preemption: 0/%d nodes are available: %s.", msg, nodes, strings.Join(post, ", "))
+	return "0/" + total + " nodes are available: " + strings.Join(reasons, ", ") + ". preemption: 0/" + total +
+		" nodes are available: " + strings.Join(post, ", ") + "."
 }

@@ -160,3 +160,30 @@ func TestUnschedulablePodIsRetriedWhenRoomAppears(t *testing.T) {
 	retried := controllertest.Feed(w.store, w.s)
 	assert.Contains(t, retried, waiting, "a departing pod frees room, so the waiting pod is tried again")
 }
+
+// A pod that fails again as it failed last time gets its FailedScheduling
+// event, but no status write: its PodScheduled condition already says so
+// (upstream writes the condition only when it changes).
+func TestRetryThatFailsAlikeWritesNothing(t *testing.T) {
+	w := newWorld(t)
+	w.node("n1", "1", nil)
+	key := w.pod("big", "2", nil)
+	res := w.s.Reconcile(t0, w.store, key)
+	require.Len(t, res.Actions, 1)
+	require.Equal(t, controllers.UpdateStatus, res.Actions[0].Verb)
+	_, err := controllers.Perform(w.store, res.Actions[0])
+	require.NoError(t, err)
+	w.feed()
+
+	again := w.s.Reconcile(t0.Add(time.Minute), w.store, key)
+	assert.Empty(t, again.Actions, "the condition is as the last attempt left it")
+	require.Len(t, again.Events, 1)
+	assert.Equal(t, res.Events[0].Message, again.Events[0].Message)
+
+	w.node("n2", "1", nil) // another node that does not fit: a new message
+	third := w.s.Reconcile(t0.Add(2*time.Minute), w.store, key)
+	require.Len(t, third.Actions, 1, "a different reason is written")
+	cond := third.Actions[0].Object.(*objects.Pod).Status.Conditions[0]
+	assert.Contains(t, cond.Message, "0/2 nodes are available")
+	assert.Equal(t, t0, cond.LastTransitionTime.Time, "still False: the transition time stays")
+}
