@@ -70,6 +70,7 @@ type Controller struct {
 	ownerOf map[objects.Key]string
 	// schedules remembers parsed schedules and their slots.
 	schedules *scheduleCache
+	keys      controllers.KeyBuffer // KeysFor's
 }
 
 var _ controllers.Controller = (*Controller)(nil)
@@ -103,10 +104,10 @@ var watchedKinds = []string{"CronJob", "Job"}
 func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.Key {
 	switch obj := ev.Object.(type) {
 	case *objects.CronJob:
-		return []objects.Key{objects.KeyOf(obj)}
+		return c.keys.One(objects.KeyOf(obj))
 	case *objects.Job:
 		c.index(obj, ev.Type == storage.Deleted)
-		var keys []objects.Key
+		keys := c.keys.Empty()
 		if old, ok := ev.Old.(*objects.Job); ok {
 			if ref := old.ControllerRef(); ref != nil && !sameRef(ref, obj.ControllerRef()) {
 				keys = appendOwner(keys, r, old.Namespace, ref)
@@ -115,7 +116,7 @@ func (c *Controller) KeysFor(ev storage.WatchEvent, r storage.Reader) []objects.
 		if ref := obj.ControllerRef(); ref != nil {
 			keys = appendOwner(keys, r, obj.Namespace, ref)
 		}
-		return keys
+		return c.keys.Keep(keys)
 	}
 	return nil
 }
