@@ -235,6 +235,28 @@ func BatchDelay(ctrl Controller, ev storage.WatchEvent, key objects.Key) time.Du
 	return 0
 }
 
+// Deferrer is implemented by controllers that want the reconcile a change
+// asks for no sooner than a time of their own, as kube-scheduler tries a
+// pod that failed again only once its backoff has passed.
+type Deferrer interface {
+	// NotBefore returns the earliest time the reconcile of key, one of the
+	// keys KeysFor mapped ev to, is wanted; the zero time for at once.
+	NotBefore(ev storage.WatchEvent, key objects.Key) time.Time
+}
+
+// WantedAt returns when ctrl wants key, one of the keys KeysFor mapped ev
+// to, reconciled after ev at now: after its BatchDelay, and no sooner than
+// a Deferrer says.
+func WantedAt(ctrl Controller, ev storage.WatchEvent, key objects.Key, now time.Time) time.Time {
+	at := now.Add(BatchDelay(ctrl, ev, key))
+	if d, ok := ctrl.(Deferrer); ok {
+		if nb := d.NotBefore(ev, key); nb.After(at) {
+			at = nb
+		}
+	}
+	return at
+}
+
 // APIReader is implemented by controllers that, when they reconcile, read
 // the apiserver rather than their informers' caches, as upstream's garbage
 // collector does before it deletes anything (attemptToDeleteItem GETs the

@@ -478,7 +478,7 @@ func (c *Cluster) offer(l *loop, ev storage.WatchEvent, view, before storage.Rea
 func (c *Cluster) enqueueKeysFor(l *loop, ev storage.WatchEvent, view storage.Reader) {
 	now := c.clock.Now()
 	for _, key := range l.ctrl.KeysFor(ev, view) {
-		c.enqueue(l, key, now.Add(controllers.BatchDelay(l.ctrl, ev, key)))
+		c.enqueue(l, key, controllers.WantedAt(l.ctrl, ev, key, now))
 	}
 }
 
@@ -581,7 +581,7 @@ func (c *Cluster) relist(l *loop) {
 	now := c.clock.Now()
 	note := func(ev storage.WatchEvent) {
 		for _, key := range l.ctrl.KeysFor(ev, c.store) {
-			keys = append(keys, queued{key, now.Add(controllers.BatchDelay(l.ctrl, ev, key))})
+			keys = append(keys, queued{key, controllers.WantedAt(l.ctrl, ev, key, now)})
 		}
 	}
 	for _, obj := range lost {

@@ -15,7 +15,12 @@
 // reason Unschedulable, and a FailedScheduling event carrying upstream's
 // message ("0/3 nodes are available: ..."). It is retried when a node
 // changes or a pod leaves, and every five minutes, as upstream flushes its
-// unschedulable queue.
+// unschedulable queue. As upstream's scheduling queue, a change moves a
+// waiting pod once until it is tried again, and not sooner than its
+// backoff allows (a second after its first failed attempt, doubling up to
+// ten seconds); a write of its status alone moves nothing. So a pod waiting
+// for room among many is tried at most every ten seconds, not after every
+// pod that leaves (controllers.Deferrer).
 //
 // What the pods already on a node ask for comes from the scheduler's cache,
 // fed by its informer and, as kube-scheduler's is, by its own decisions: a
@@ -27,5 +32,6 @@
 // # Imports and determinism
 //
 // scheduler imports controllers, storage and objects. Its state is the set
-// of pods that did not fit, consulted in sorted order, and the cache.
+// of pods that did not fit (with their attempts), consulted in sorted
+// order, and the cache.
 package scheduler

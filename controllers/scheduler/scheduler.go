@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,12 +29,45 @@ const (
 // podMaxInUnschedulablePodsDuration).
 const unschedulableRetry = 5 * time.Minute
 
+// A pod that failed is tried again, after a cluster change that may let it
+// fit, no sooner than its backoff allows: a second after its first failed
+// attempt, doubling with each attempt up to ten seconds (upstream's
+// podInitialBackoffDuration and podMaxBackoffDuration).
+const (
+	podInitialBackoff = time.Second
+	podMaxBackoff     = 10 * time.Second
+)
+
+// backoff is upstream's calculateBackoffDuration for a pod that has failed
+// attempts times.
+func backoff(attempts int) time.Duration {
+	d := podInitialBackoff
+	for i := 1; i < attempts; i++ {
+		if d > podMaxBackoff-d {
+			return podMaxBackoff
+		}
+		d += d
+	}
+	return d
+}
+
+// waiting is an unschedulable pod's place in the scheduling queue: how
+// many attempts have failed, when the last did, and whether a cluster
+// change has since moved it to be tried again (upstream's unschedulablePods,
+// whence a move sends a pod to the backoff or active queue).
+type waiting struct {
+	attempts int
+	last     time.Time
+	moved    bool
+}
+
 // Scheduler binds pending pods to nodes. Not safe for concurrent use.
 type Scheduler struct {
 	keys controllers.KeyBuffer // KeysFor's
 	// unschedulable holds pods that fit nowhere at their last attempt; a
-	// change that may free room retries them.
-	unschedulable map[objects.Key]bool
+	// change that may free room moves them to be tried again, once each
+	// until that attempt, after their backoff.
+	unschedulable map[objects.Key]*waiting
 	// cache is what each node's bound pods ask for, kept up to date from
 	// watch events as kube-scheduler's cache is, so scheduling one pod does
 	// not list every pod, and charged with each pod the scheduler binds as
@@ -45,10 +79,13 @@ type Scheduler struct {
 var (
 	_ controllers.Controller = (*Scheduler)(nil)
 	_ controllers.Placed     = (*Scheduler)(nil)
+	_ controllers.Deferrer   = (*Scheduler)(nil)
 )
 
 // New returns a scheduler with nothing pending.
-func New() *Scheduler { return &Scheduler{unschedulable: map[objects.Key]bool{}, cache: newCache()} }
+func New() *Scheduler {
+	return &Scheduler{unschedulable: map[objects.Key]*waiting{}, cache: newCache()}
+}
 
 // Name returns "default-scheduler".
 func (s *Scheduler) Name() string { return Name }
@@ -64,13 +101,23 @@ func (*Scheduler) WatchedKinds() []string { return watchedScheduler }
 var watchedScheduler = []string{"Pod", "Node", "PersistentVolumeClaim"}
 
 // KeysFor returns the pod itself when it waits for a node, and every pod
-// that did not fit when a node changes or a pod's departure frees room.
+// that did not fit when a node changes or a pod's departure frees room. An
+// unschedulable pod is moved once until it is tried again, and a change
+// of its status alone (the scheduler's own condition) does not move it,
+// as upstream's scheduling queue ignores such an update (isPodUpdated).
 func (s *Scheduler) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.Key {
 	switch obj := ev.Object.(type) {
 	case *objects.Pod:
 		s.cache.observe(ev.Type, obj)
 		if ev.Type != storage.Deleted && needsScheduling(obj) {
-			return s.keys.One(objects.KeyOf(obj))
+			key := objects.KeyOf(obj)
+			if w := s.unschedulable[key]; w != nil {
+				if old, ok := ev.Old.(*objects.Pod); w.moved || ok && !podUpdated(old, obj) {
+					return nil
+				}
+				w.moved = true
+			}
+			return s.keys.One(key)
 		}
 		if ev.Type == storage.Deleted || isTerminal(obj) {
 			return s.retryKeys()
@@ -81,14 +128,41 @@ func (s *Scheduler) KeysFor(ev storage.WatchEvent, _ storage.Reader) []objects.K
 	return nil
 }
 
-// retryKeys lists the unschedulable pods in key order.
+// NotBefore is when a moved pod may be tried again: once its backoff since
+// its last failed attempt has passed (controllers.Deferrer). Other keys
+// may be tried at once.
+func (s *Scheduler) NotBefore(_ storage.WatchEvent, key objects.Key) time.Time {
+	if w := s.unschedulable[key]; w != nil {
+		return w.last.Add(backoff(w.attempts))
+	}
+	return time.Time{}
+}
+
+// retryKeys moves the unschedulable pods not moved yet, and lists them in
+// key order.
 func (s *Scheduler) retryKeys() []objects.Key {
-	keys := make([]objects.Key, 0, len(s.unschedulable))
-	for k := range s.unschedulable {
-		keys = append(keys, k)
+	keys := s.keys.Empty()
+	for k, w := range s.unschedulable {
+		if !w.moved {
+			w.moved = true
+			keys = append(keys, k)
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
-	return keys
+	return s.keys.Keep(keys)
+}
+
+// podUpdated is upstream's isPodUpdated: the pods differ in more than
+// their status, resourceVersion, generation and finalizers.
+func podUpdated(old, cur *objects.Pod) bool {
+	if !reflect.DeepEqual(&old.Spec, &cur.Spec) {
+		return true
+	}
+	om, cm := old.ObjectMeta, cur.ObjectMeta
+	om.ResourceVersion, cm.ResourceVersion = "", ""
+	om.Generation, cm.Generation = 0, 0
+	om.Finalizers, cm.Finalizers = nil, nil
+	return !reflect.DeepEqual(&om, &cm)
 }
 
 // Reconcile binds the pod at key to the best node, or reports why none fits.
@@ -108,12 +182,12 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 	s.cache.forgetAssumed(key)
 	nodes := r.List("Node", "", nil)
 	if reason := claimsBlocking(r, pod); reason != "" {
-		s.unschedulable[key] = true
+		s.failed(key, now)
 		return unschedulable(now, pod, preFilterMessage(reason, len(nodes)))
 	}
 	best, fit := choose(pod, nodes, s.cache.nodes)
 	if best == "" {
-		s.unschedulable[key] = true
+		s.failed(key, now)
 		return unschedulable(now, pod, fit.message(len(nodes)))
 	}
 	delete(s.unschedulable, key)
@@ -131,6 +205,18 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 				fmt.Sprintf("Successfully assigned %s/%s to %s", pod.Namespace, pod.Name, best))}
 		},
 	}}}
+}
+
+// failed records a failed attempt to schedule the pod at key at now: it
+// waits, unmoved, for a change that may let it fit.
+func (s *Scheduler) failed(key objects.Key, now time.Time) {
+	w := s.unschedulable[key]
+	if w == nil {
+		w = &waiting{}
+		s.unschedulable[key] = w
+	}
+	w.attempts++
+	w.last, w.moved = now, false
 }
 
 // unschedulable records why pod fits nowhere: the PodScheduled condition and

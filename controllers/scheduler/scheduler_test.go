@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -186,4 +187,42 @@ func TestRetryThatFailsAlikeWritesNothing(t *testing.T) {
 	cond := third.Actions[0].Object.(*objects.Pod).Status.Conditions[0]
 	assert.Contains(t, cond.Message, "0/2 nodes are available")
 	assert.Equal(t, t0, cond.LastTransitionTime.Time, "still False: the transition time stays")
+}
+
+// A pod that fits nowhere is moved to be tried again once per failed
+// attempt, by the first change that may free room, and no sooner than its
+// backoff allows: 1s after its first failed attempt, doubling up to 10s, as
+// upstream's scheduling queue does. Its own status write moves nothing.
+func TestUnschedulablePodBacksOff(t *testing.T) {
+	w := newWorld(t)
+	w.node("n1", "1", nil)
+	waiting := w.pod("waiting", "2", nil) // never fits
+	leave := func(name string) []objects.Key {
+		t.Helper()
+		key := w.pod(name, "", nil)
+		node, _ := w.schedule(key)
+		require.Equal(t, "n1", node)
+		_, err := w.store.Delete(key, storage.DeleteOptions{GracePeriodSeconds: new(int64)})
+		require.NoError(t, err)
+		return controllertest.Feed(w.store, w.s)
+	}
+
+	var got []time.Duration
+	at := t0
+	for attempt := 1; attempt <= 6; attempt++ {
+		res := w.s.Reconcile(at, w.store, waiting)
+		require.Len(t, res.Events, 1, "FailedScheduling")
+		for _, a := range res.Actions { // the PodScheduled condition, the first time
+			_, err := controllers.Perform(w.store, a)
+			require.NoError(t, err)
+		}
+		assert.NotContains(t, controllertest.Feed(w.store, w.s), waiting, "its own status write does not move it")
+
+		assert.Contains(t, leave(fmt.Sprintf("a-%d", attempt)), waiting, "a departure moves it")
+		got = append(got, w.s.NotBefore(storage.WatchEvent{}, waiting).Sub(at))
+		assert.NotContains(t, leave(fmt.Sprintf("b-%d", attempt)), waiting, "moved already: not again before its attempt")
+		at = at.Add(30 * time.Second)
+	}
+	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second,
+		10 * time.Second, 10 * time.Second}, got)
 }
