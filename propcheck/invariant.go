@@ -136,7 +136,7 @@ func newChecks(invariants []Invariant) ([]Check, []*traceGroup) {
 	var groups []*traceGroup
 	bySignature := map[string]*traceGroup{}
 	for i, inv := range invariants {
-		if inv.trace == nil || inv.Settled {
+		if !inv.trace.shares(inv) {
 			checks[i] = inv.New()
 			continue
 		}

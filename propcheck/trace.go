@@ -1,6 +1,7 @@
 package propcheck
 
 import (
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ type traceCheck interface {
 // run's check; kinds are the kinds it is about (Invariant.Kinds) and
 // indexed the kinds it needs indexed (nil: ownerKinds).
 func traceInvariant(name string, kinds []string, indexed []string, newCheck func() traceCheck) Invariant {
-	return Invariant{Name: name, Kinds: kinds, trace: &traceSpec{indexed: indexed, newCheck: newCheck}, New: func() Check {
+	newFn := func() Check {
 		ix := newIndex(indexed)
 		c := newCheck()
 		seeded := false
@@ -77,7 +78,9 @@ func traceInvariant(name string, kinds []string, indexed []string, newCheck func
 			}
 			return errs
 		}
-	}}
+	}
+	spec := &traceSpec{indexed: indexed, newCheck: newCheck, newPC: reflect.ValueOf(newFn).Pointer()}
+	return Invariant{Name: name, Kinds: kinds, trace: spec, New: newFn}
 }
 
 // traceSpec is what a trace invariant is made of, kept so that a checker
@@ -86,6 +89,16 @@ func traceInvariant(name string, kinds []string, indexed []string, newCheck func
 type traceSpec struct {
 	indexed  []string
 	newCheck func() traceCheck
+	// newPC is the code of the New traceInvariant gave the invariant: a
+	// copy whose New was replaced (a wrapper of the caller's) runs its
+	// own New, not the shared index.
+	newPC uintptr
+}
+
+// shares reports whether a checker may run inv, an invariant every step
+// checks, in a traceGroup rather than through its New.
+func (t *traceSpec) shares(inv Invariant) bool {
+	return t != nil && !inv.Settled && inv.New != nil && reflect.ValueOf(inv.New).Pointer() == t.newPC
 }
 
 // indexSignature names the kinds a trace invariant indexes: invariants

@@ -656,3 +656,24 @@ func TestSharedIndexesReportAsOwnIndexes(t *testing.T) {
 	assert.GreaterOrEqual(t, broken, 4, "the history breaks invariants that share an index")
 	assert.Less(t, len(groups), len(invariants), "invariants share indexes")
 }
+
+// A copy of a trace invariant whose New the caller replaced runs that New,
+// not the shared index.
+func TestReplacedNewIsRun(t *testing.T) {
+	var inv Invariant
+	for _, b := range Builtin() {
+		if b.Name == "job-parallelism" {
+			inv = b
+		}
+	}
+	called := false
+	inner := inv.New
+	inv.New = func() Check {
+		called = true
+		return inner()
+	}
+	checks, groups := newChecks([]Invariant{inv})
+	assert.NotNil(t, checks[0])
+	assert.Empty(t, groups)
+	assert.True(t, called)
+}
