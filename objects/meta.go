@@ -2,6 +2,7 @@ package objects
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,18 @@ func (k Key) Less(o Key) bool {
 		return k.Namespace < o.Namespace
 	}
 	return k.Name < o.Name
+}
+
+// Compare orders k and o as Less does: -1, 0 or +1, for slices.SortFunc
+// and slices.BinarySearchFunc.
+func (k Key) Compare(o Key) int {
+	if c := strings.Compare(k.Kind, o.Kind); c != 0 {
+		return c
+	}
+	if c := strings.Compare(k.Namespace, o.Namespace); c != 0 {
+		return c
+	}
+	return strings.Compare(k.Name, o.Name)
 }
 
 // KeyOf returns the store key of obj.

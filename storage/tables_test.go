@@ -89,15 +89,7 @@ func requireLookupsHold(t *testing.T, tb *tables, model map[objects.Key]string) 
 // tree (and, for live tables, by hash map too).
 func requireTablesHold(t *testing.T, tb *tables, model map[objects.Key]string, live bool) {
 	t.Helper()
-	want := slices.SortedFunc(maps.Keys(model), func(a, b objects.Key) int {
-		switch {
-		case a.Less(b):
-			return -1
-		case b.Less(a):
-			return 1
-		}
-		return 0
-	})
+	want := slices.SortedFunc(maps.Keys(model), objects.Key.Compare)
 	var got []objects.Key
 	tb.ascend(func(e entry) bool {
 		got = append(got, e.key)

@@ -168,7 +168,7 @@ func (c *Controller) index(j *objects.Job, deleted bool) {
 	}
 	if indexed {
 		keys := c.jobsByOwner[uid]
-		if i, found := slices.BinarySearchFunc(keys, key, compareKeys); found {
+		if i, found := slices.BinarySearchFunc(keys, key, objects.Key.Compare); found {
 			keys = slices.Delete(keys, i, i+1)
 		}
 		if len(keys) == 0 {
@@ -182,7 +182,7 @@ func (c *Controller) index(j *objects.Job, deleted bool) {
 		return
 	}
 	keys := c.jobsByOwner[ref.UID]
-	i, _ := slices.BinarySearchFunc(keys, key, compareKeys)
+	i, _ := slices.BinarySearchFunc(keys, key, objects.Key.Compare)
 	c.jobsByOwner[ref.UID] = slices.Insert(keys, i, key)
 	c.ownerOf[key] = ref.UID
 }
@@ -232,14 +232,3 @@ type localSchedule struct {
 
 // Next returns the first slot after t.
 func (s localSchedule) Next(t time.Time) time.Time { return s.sched.Next(t.In(s.loc)) }
-
-// compareKeys orders keys as objects.Key.Less does, for binary search.
-func compareKeys(a, b objects.Key) int {
-	switch {
-	case a.Less(b):
-		return -1
-	case b.Less(a):
-		return 1
-	}
-	return 0
-}
