@@ -237,8 +237,8 @@ func unschedulable(now time.Time, pod *objects.Pod, message string) controllers.
 	return res
 }
 
-// conditionChanges reports whether setCondition(status, cond) would change
-// status, without changing it.
+// conditionChanges reports whether setting cond on status would change it:
+// a condition of its type with another status, reason or message, or none.
 func conditionChanges(status *objects.PodStatus, cond objects.PodCondition) bool {
 	for _, c := range status.Conditions {
 		if c.Type == cond.Type {
@@ -248,24 +248,20 @@ func conditionChanges(status *objects.PodStatus, cond objects.PodCondition) bool
 	return true
 }
 
-// setCondition sets cond on status, keeping the transition time when the
-// status did not change. It reports whether anything changed.
-func setCondition(status *objects.PodStatus, cond objects.PodCondition) bool {
+// setCondition sets cond on status (which conditionChanges said it
+// changes), keeping the transition time when the status stays the same.
+func setCondition(status *objects.PodStatus, cond objects.PodCondition) {
 	for i, c := range status.Conditions {
 		if c.Type != cond.Type {
 			continue
-		}
-		if c.Status == cond.Status && c.Reason == cond.Reason && c.Message == cond.Message {
-			return false
 		}
 		if c.Status == cond.Status {
 			cond.LastTransitionTime = c.LastTransitionTime
 		}
 		status.Conditions[i] = cond
-		return true
+		return
 	}
 	status.Conditions = append(status.Conditions, cond)
-	return true
 }
 
 // needsScheduling reports whether pod waits for this scheduler.
