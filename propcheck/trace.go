@@ -63,20 +63,12 @@ type traceCheck interface {
 // indexed the kinds it needs indexed (nil: ownerKinds).
 func traceInvariant(name string, kinds []string, indexed []string, newCheck func() traceCheck) Invariant {
 	newFn := func() Check {
-		ix := newIndex(indexed)
-		c := newCheck()
-		seeded := false
+		// A group of one: the invariant's own index.
+		g := &traceGroup{ix: newIndex(indexed), members: []traceMember{{check: newCheck()}}}
 		return func(v View) []error {
-			if !seeded {
-				ix.seed(v)
-				seeded = true
-			}
-			var errs []error
-			for _, ch := range v.Changes {
-				errs = append(errs, c.observe(ch, ix)...)
-				ix.apply(ch)
-			}
-			return errs
+			errs := make([][]error, 1)
+			g.observe(v, errs)
+			return errs[0]
 		}
 	}
 	spec := &traceSpec{indexed: indexed, newCheck: newCheck, newPC: reflect.ValueOf(newFn).Pointer()}
