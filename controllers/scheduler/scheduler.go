@@ -68,6 +68,10 @@ type Scheduler struct {
 	// change that may free room moves them to be tried again, once each
 	// until that attempt, after their backoff.
 	unschedulable map[objects.Key]*waiting
+	// unmoved lists the unschedulable pods a change would move (some
+	// perhaps moved, scheduled or gone since), so that a pod leaving walks
+	// those rather than every waiting pod.
+	unmoved []objects.Key
 	// cache is what each node's bound pods ask for, kept up to date from
 	// watch events as kube-scheduler's cache is, so scheduling one pod does
 	// not list every pod, and charged with each pod the scheduler binds as
@@ -142,12 +146,13 @@ func (s *Scheduler) NotBefore(_ storage.WatchEvent, key objects.Key) time.Time {
 // key order.
 func (s *Scheduler) retryKeys() []objects.Key {
 	keys := s.keys.Empty()
-	for k, w := range s.unschedulable {
-		if !w.moved {
+	for _, k := range s.unmoved {
+		if w := s.unschedulable[k]; w != nil && !w.moved {
 			w.moved = true
 			keys = append(keys, k)
 		}
 	}
+	s.unmoved = s.unmoved[:0]
 	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
 	return s.keys.Keep(keys)
 }
@@ -212,8 +217,11 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 func (s *Scheduler) failed(key objects.Key, now time.Time) {
 	w := s.unschedulable[key]
 	if w == nil {
-		w = &waiting{}
+		w = &waiting{moved: true}
 		s.unschedulable[key] = w
+	}
+	if w.moved {
+		s.unmoved = append(s.unmoved, key)
 	}
 	w.attempts++
 	w.last, w.moved = now, false
