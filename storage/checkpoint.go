@@ -18,7 +18,7 @@ type Checkpoint struct {
 func (s *Store) Checkpoint() Checkpoint {
 	saved := *s
 	saved.tables = s.tables.clone()
-	saved.idx = s.idx.Clone()
+	saved.idx = s.idx.clone()
 	saved.events = nil
 	return Checkpoint{saved: saved, events: len(s.events)}
 }
@@ -35,4 +35,5 @@ func (s *Store) Rollback(cp Checkpoint) {
 	*s = cp.saved
 	s.events = events
 	s.tables = s.tables.live()
+	s.idx = s.idx.live()
 }

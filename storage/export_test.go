@@ -7,7 +7,7 @@ import "slices"
 func (s *Store) CloneForTest() *Store {
 	c := *s
 	c.tables = s.tables.clone().live()
-	c.idx = s.idx.Clone()
+	c.idx = s.idx.clone().live()
 	c.unmeasuredObjs = slices.Clip(s.unmeasuredObjs) // an append must not write into s's
 	c.events = nil
 	return &c
@@ -22,4 +22,13 @@ func MeasuringWhole(f func()) {
 	measureByParts = false
 	defer func() { measureByParts = true }()
 	f()
+}
+
+// SetIndexLimits sets the most keys an index bucket keeps in a slice and
+// the slack of notes the index (and every table) keeps before catching up,
+// until the returned function puts them back.
+func SetIndexLimits(big, slack int) (restore func()) {
+	wasBig, wasSlack := bigBucket, maxUnorderedSlack
+	bigBucket, maxUnorderedSlack = big, slack
+	return func() { bigBucket, maxUnorderedSlack = wasBig, wasSlack }
 }

@@ -3,8 +3,6 @@ package storage
 import (
 	"reflect"
 
-	"github.com/google/btree"
-
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/objects"
 )
@@ -59,7 +57,7 @@ type Store struct {
 	clk    clock.PassiveClock
 	rnd    Rand
 	tables *tables
-	idx    *btree.BTreeG[indexEntry] // secondary indexes (index.go)
+	idx    *index // secondary indexes (index.go)
 	rev    int64
 	events []WatchEvent
 	// size is the total size of the measured stored objects and quota the
@@ -89,7 +87,7 @@ var (
 // New returns an empty store at revision 0 that reads the time from clk and
 // draws generated names and UIDs from rnd. Both must be non-nil.
 func New(clk clock.PassiveClock, rnd Rand) *Store {
-	s := &Store{clk: clk, rnd: rnd, tables: newTables(), idx: btree.NewG(btreeDegree, indexLess),
+	s := &Store{clk: clk, rnd: rnd, tables: newTables(), idx: newIndex(),
 		kindsByType: map[reflect.Type]objects.KindInfo{}}
 	for _, k := range objects.Kinds() {
 		if k.New != nil {
@@ -143,13 +141,13 @@ func (s *Store) Len() int { return s.tables.len() }
 // objects are never mutated, so later writes to the store do not show in
 // the snapshot.
 func (s *Store) Snapshot() Reader {
-	return &snapshot{tables: s.tables.clone(), idx: s.idx.Clone(), rev: s.rev}
+	return &snapshot{tables: s.tables.clone(), idx: s.idx.clone(), rev: s.rev}
 }
 
 // snapshot is a frozen Reader.
 type snapshot struct {
 	tables *tables
-	idx    *btree.BTreeG[indexEntry]
+	idx    *index
 	rev    int64
 }
 
