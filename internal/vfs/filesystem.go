@@ -1,8 +1,10 @@
 package vfs
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -104,4 +106,33 @@ func readable(f Filesystem, name string) bool {
 			return true
 		}
 	}
+}
+
+// Listing describes every path under root (itself included), in order,
+// one line each: path, mode, owner, modification time and, for a file,
+// its content quoted. Two filesystems with equal listings hold the same
+// tree, however their nodes are shared; tests compare them so.
+func Listing(f Filesystem, root string) []string {
+	var out []string
+	var visit func(name string)
+	visit = func(name string) {
+		info, err := f.Stat(name)
+		if err != nil {
+			out = append(out, name+" "+err.Error())
+			return
+		}
+		line := fmt.Sprintf("%s %v %d:%d %s", name, info.Mode, info.UID, info.GID, info.ModTime.Format(time.RFC3339Nano))
+		if !info.IsDir() {
+			data, _ := f.ReadFile(name)
+			out = append(out, line+" "+strconv.Quote(string(data)))
+			return
+		}
+		out = append(out, line)
+		kids, _ := f.ReadDir(name)
+		for _, k := range kids {
+			visit(path.Join(name, k.Name))
+		}
+	}
+	visit(root)
+	return out
 }

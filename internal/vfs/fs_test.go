@@ -2,7 +2,10 @@ package vfs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +118,7 @@ func TestFailedCallsChangeNothing(t *testing.T) {
 	assert.Error(t, f.MkdirAll("/file/x/y", 0o755, t0))
 	assert.Error(t, f.WriteFile("/missing/f", nil, 0o644, t0))
 	assert.Error(t, f.Remove("/missing"))
-	assert.Equal(t, before, f)
+	assert.Equal(t, Listing(before, "/"), Listing(f, "/"))
 }
 
 func TestReadDirSorted(t *testing.T) {
@@ -268,4 +271,83 @@ func TestDeferredBuildsOnFirstUse(t *testing.T) {
 	info, err := clone.Stat("/")
 	require.NoError(t, err)
 	assert.True(t, info.IsDir())
+}
+
+// Random changes to an FS and to clones taken along the way (clones of
+// clones too): each ends up holding, and each change answers, exactly
+// what the same changes made to a new FS that was never cloned do, so
+// no change through one shows through another.
+func TestClonesAreIndependentUnderRandomChanges(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 5))
+	paths := []string{"/a", "/b", "/a/x", "/a/y", "/a/x/f", "/a/x/g", "/b/g", "/c", "/d", "/a/x/deep/er"}
+	type change struct {
+		do  func(f *FS) error
+		got string // the error it returned
+	}
+	randomChange := func() func(f *FS) error {
+		p := paths[rnd.IntN(len(paths))]
+		at := t0.Add(time.Duration(rnd.IntN(1000)) * time.Second)
+		data := []byte(fmt.Sprintf("d%d", rnd.IntN(100)))
+		switch rnd.IntN(9) {
+		case 0:
+			return func(f *FS) error { return f.WriteFile(p, data, 0o644, at) }
+		case 1:
+			return func(f *FS) error { return f.AppendFile(p, data, 0o600, at) }
+		case 2:
+			return func(f *FS) error { return f.Mkdir(p, 0o755, at) }
+		case 3:
+			return func(f *FS) error { return f.MkdirAll(p, 0o700, at) }
+		case 4:
+			return func(f *FS) error { return f.Remove(p) }
+		case 5:
+			return func(f *FS) error { return f.RemoveAll(p) }
+		case 6:
+			perm := fs.FileMode(rnd.IntN(0o1000))
+			return func(f *FS) error { return f.Chmod(p, perm) }
+		case 7:
+			id := rnd.IntN(3)
+			return func(f *FS) error { return f.Chown(p, id, id) }
+		default:
+			return func(f *FS) error { return f.Touch(p, at) }
+		}
+	}
+	errText := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	fss := []*FS{New()}
+	logs := [][]change{nil}
+	check := func(step int) {
+		t.Helper()
+		for i, f := range fss {
+			ref := New()
+			for n, c := range logs[i] {
+				require.Equal(t, c.got, errText(c.do(ref)), "fs %d, change %d", i, n)
+			}
+			require.Equal(t, Listing(ref, "/"), Listing(f, "/"), "fs %d after step %d", i, step)
+		}
+	}
+	for step := range 4000 {
+		i := rnd.IntN(len(fss))
+		if rnd.IntN(8) == 0 {
+			// A clone replaces a random one once there are 12, so that
+			// clones keep being taken of trees that have grown.
+			c, log := fss[i].Clone(), slices.Clone(logs[i])
+			if len(fss) < 12 {
+				fss, logs = append(fss, c), append(logs, log)
+			} else {
+				j := rnd.IntN(len(fss))
+				fss[j], logs[j] = c, log
+			}
+			continue
+		}
+		do := randomChange()
+		logs[i] = append(logs[i], change{do, errText(do(fss[i]))})
+		if step%250 == 0 {
+			check(step)
+		}
+	}
+	check(4000)
 }
