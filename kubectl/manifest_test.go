@@ -54,3 +54,15 @@ func TestReadSourceStopsAtTheManifestLimit(t *testing.T) {
 	assert.Nil(t, small.stop)
 	assert.Equal(t, doc+doc, string(small.data))
 }
+
+// A short manifest in memory is read through a buffer of its own size,
+// not 64 KiB; a stream of unknown length gets the whole buffer.
+func TestReadBufferFollowsTheInput(t *testing.T) {
+	assert.Equal(t, 101, readBufferSize(strings.NewReader(strings.Repeat("x", 100))))
+	assert.Equal(t, 64<<10, readBufferSize(strings.NewReader(strings.Repeat("x", 1<<20))))
+	assert.Equal(t, 64<<10, readBufferSize(&zeros{}))
+	doc := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
+	m := readSource("f", strings.NewReader(doc))
+	assert.Nil(t, m.stop)
+	assert.Equal(t, doc, string(m.data))
+}
