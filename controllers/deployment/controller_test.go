@@ -256,3 +256,36 @@ func TestCheckInvariantsReportsTooManyPods(t *testing.T) {
 	require.Len(t, errs, 1)
 	require.Contains(t, errs[0].Error(), "5 active pods, more than replicas+maxSurge=4")
 }
+
+// A deleted pod syncs its Deployment only as upstream's deletePod does:
+// when the Deployment recreates and none of its pods is left. A rolling
+// Deployment hears of it from its ReplicaSet's status instead.
+func TestDeletedPodSyncsARecreateDeploymentWithNoPodsLeft(t *testing.T) {
+	for _, strategy := range []string{objects.RecreateDeploymentStrategyType, objects.RollingUpdateDeploymentStrategyType} {
+		t.Run(strategy, func(t *testing.T) {
+			e := newEnv(t)
+			e.create(newDeployment(strategy))
+			e.sync(t0)
+			rs := e.replicaSets()[0]
+			yes := true
+			pod := func(name string) *objects.Pod {
+				return e.create(&objects.Pod{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+					ObjectMeta: objects.ObjectMeta{Namespace: "default", Name: name, Labels: map[string]string{"app": "nginx"},
+						OwnerReferences: []objects.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID, Controller: &yes}}},
+					Spec: objects.PodSpec{Containers: []objects.Container{{Name: "nginx", Image: "nginx:1.24"}}}}).(*objects.Pod)
+			}
+			a, b := pod("a"), pod("b")
+			deleted := func(p *objects.Pod) []objects.Key {
+				_, err := e.store.Delete(objects.KeyOf(p), storage.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+				require.NoError(t, err)
+				return e.c.KeysFor(storage.WatchEvent{Type: storage.Deleted, Object: p}, e.store)
+			}
+			require.Empty(t, deleted(a), "b is left")
+			want := []objects.Key{{Kind: "Deployment", Namespace: "default", Name: "nginx-deployment"}}
+			if strategy != objects.RecreateDeploymentStrategyType {
+				want = nil
+			}
+			require.Equal(t, want, deleted(b))
+		})
+	}
+}
