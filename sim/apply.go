@@ -144,18 +144,19 @@ func (c *Cluster) precheck(objs []objects.Object, mayExist bool) error {
 // rolled back to where they were; if it succeeds, the changes are traced and
 // offered to the controllers, in order.
 func (c *Cluster) allOrNothing(writes func() error) error {
-	cp := c.store.Checkpoint()
 	rnd, err := c.pcg.MarshalBinary()
 	if err != nil {
 		return err // cannot happen: a PCG always marshals
 	}
+	tx := c.store.Begin()
 	if err := writes(); err != nil {
-		c.store.Rollback(cp)
+		c.store.Abort(tx)
 		if uerr := c.pcg.UnmarshalBinary(rnd); uerr != nil {
 			panic("sim: restoring the random stream: " + uerr.Error())
 		}
 		return err
 	}
+	c.store.Commit(tx)
 	prev := c.actor
 	c.actor = User
 	defer func() { c.actor = prev }()

@@ -1,9 +1,8 @@
 package storage
 
 // Checkpoint is the store's state at one moment, to which Rollback returns
-// it. It is what lets a caller make several writes all or nothing, as a
-// transaction would: kubesim's manifest apply (sim.Cluster.Apply) writes
-// each object and, when one fails, rolls the others back.
+// it, at any later time (a Transaction is the cheaper way to make a few
+// writes all or nothing).
 type Checkpoint struct {
 	// saved is the Store as it was, its index cloned: every field a write
 	// changes (index, revision, counters) is restored from it, including

@@ -44,6 +44,9 @@ type tables struct {
 	// unpacked turns packing off (packedevents.go): every Event is
 	// stored as the object it was given.
 	unpacked bool
+	// undo logs the changes while a transaction is open
+	// (transaction.go); nil otherwise, and in a clone.
+	undo *undoLog
 }
 
 // table is one kind's objects: hashed by namespace and name for the live
@@ -154,6 +157,7 @@ func (t *tables) put(e entry, parts partSizes) (entry, bool) {
 	tb := t.writable(e.key.Kind)
 	k := nsName{e.key.Namespace, e.key.Name}
 	old, replaced := tb.objs[k]
+	t.logUndo(tb, e.key, old, replaced)
 	s := slot{obj: e.obj, size: e.size, parts: parts, dirty: old.dirty, inTree: old.inTree}
 	if !replaced && !t.unpacked {
 		tb.pack(&s) // a new Event; one written again (a repeat) stays an object
@@ -224,6 +228,7 @@ func (t *tables) resize(key objects.Key, sz sized) {
 	tb := t.writable(key.Kind)
 	k := nsName{key.Namespace, key.Name}
 	s := tb.objs[k]
+	t.logUndo(tb, key, s, true)
 	s.size, s.parts = sz.size, sz.parts
 	tb.set(k, s)
 }
@@ -240,6 +245,7 @@ func (t *tables) remove(key objects.Key) (entry, bool) {
 	if !ok {
 		return entry{}, false
 	}
+	t.logUndo(tb, key, gone, true)
 	delete(tb.objs, k)
 	if gone.inTree {
 		tb.gone = append(tb.gone, k) // for the tree to forget it
