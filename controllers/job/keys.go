@@ -63,14 +63,25 @@ func (*Controller) BatchDelay(ev storage.WatchEvent, key objects.Key) time.Durat
 
 // appendTrackedPodKeys appends the pods the Job controls that still
 // carry the tracking finalizer (upstream's cleanupPodFinalizers) to keys.
+//
+// The selector is parsed only once a pod still carries the finalizer: most
+// finished Jobs' pods have let it go, and a day of CronJobs spent 1% of
+// its time parsing selectors it never used.
 func appendTrackedPodKeys(keys []objects.Key, j *objects.Job, r storage.Reader) []objects.Key {
-	sel, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
-	if err != nil {
-		return keys
-	}
+	var sel objects.Selector
 	controllers.ScanControlled(r, "Pod", j.Namespace, j.UID, func(o objects.Object) bool {
 		p := o.(*objects.Pod)
-		if sel.Matches(p.Labels) && controlledBy(p, j) && hasTrackingFinalizer(p) {
+		if !hasTrackingFinalizer(p) || !controlledBy(p, j) {
+			return true
+		}
+		if sel == nil {
+			parsed, err := objects.LabelSelectorAsSelector(j.Spec.Selector)
+			if err != nil {
+				return false
+			}
+			sel = parsed
+		}
+		if sel.Matches(p.Labels) {
 			keys = append(keys, objects.KeyOf(p))
 		}
 		return true
