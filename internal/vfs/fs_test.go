@@ -351,3 +351,31 @@ func TestClonesAreIndependentUnderRandomChanges(t *testing.T) {
 	}
 	check(4000)
 }
+
+// BenchmarkCloneAndWrite clones a tree and writes one file in the clone,
+// as a container's exec probe does on the container's files: the cost
+// follows the path written, not the size of the tree (flat from 100 to
+// 10,000 files).
+func BenchmarkCloneAndWrite(b *testing.B) {
+	for _, files := range []int{100, 10_000} {
+		b.Run(fmt.Sprintf("files=%d", files), func(b *testing.B) {
+			f := New()
+			for i := range files {
+				dir := fmt.Sprintf("/usr/d%d", i%50)
+				if err := f.MkdirAll(dir, 0o755, t0); err != nil {
+					b.Fatal(err)
+				}
+				if err := f.WriteFile(fmt.Sprintf("%s/f%d", dir, i), []byte("x"), 0o644, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				c := f.Clone()
+				if err := c.WriteFile("/tmp-probe", []byte("ok"), 0o644, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
