@@ -41,6 +41,10 @@ type Cluster struct {
 	storeRand *randSwitch
 	store     *storage.Store
 	loops     []*loop
+	// mayLag is set once a fault is configured or injected: until then no
+	// informer lags or loses a change, and dispatch need not ask every
+	// loop whether one does (anyLags, allPassStraight) at each write.
+	mayLag bool
 	// routes lists, for each kind, the loops that watch it, in
 	// registration order, as of routed loops (see routeFor).
 	routes   map[string][]*loop
@@ -90,6 +94,7 @@ func New(cfg Config) (*Cluster, error) {
 		rootCA:   rootCAPEM(cfg.Seed),
 	}
 	c.rand = rand.New(c.pcg)
+	c.mayLag = cfg.Faults != nil
 	c.storeRand = newRandSwitch(c.rand, cfg.Seed)
 	c.store = storage.New(c.clock, systemRand{c})
 	c.store.SetQuota(cfg.StoreQuotaBytes)

@@ -104,6 +104,9 @@ func (c *Cluster) lags(l *loop) bool {
 // anyLags reports whether some informer lags, so that every change must
 // be snapshotted for it.
 func (c *Cluster) anyLags() bool {
+	if !c.mayLag {
+		return false
+	}
 	for _, l := range c.loops {
 		if c.lags(l) {
 			return true

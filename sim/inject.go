@@ -169,6 +169,7 @@ func (c *Cluster) Inject(name string, f Fault) error {
 		// starts from the store as it is.
 		c.lastView = c.store.Snapshot()
 	}
+	c.mayLag = true
 	faults := &l.faults
 	switch f.Kind {
 	case FaultStale:
