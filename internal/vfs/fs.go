@@ -128,29 +128,19 @@ func (f *FS) Clone() *FS {
 func (f *FS) Fork() Filesystem { return f.Clone() }
 
 // find walks to a cleaned path and returns its node or why it failed.
-func (f *FS) find(clean string) (*node, *Errno) {
-	n := f.tree()
-	for _, part := range splitPath(clean) {
-		if !n.isDir() {
-			return nil, ErrNotDir
-		}
-		kid, ok := n.kids[part]
-		if !ok {
-			return nil, ErrNotExist
-		}
-		n = kid
-	}
-	return n, nil
-}
+func (f *FS) find(clean string) (*node, *Errno) { return f.walkTo(clean, false) }
 
 // findOwned is find for a change: the node it returns, and every
 // directory on the way, are f's own, copied if they were not.
-func (f *FS) findOwned(clean string) (*node, *Errno) {
-	f.tree()
-	if f.root.owner != f.tok {
-		f.root = f.root.copyFor(f.tok)
+func (f *FS) findOwned(clean string) (*node, *Errno) { return f.walkTo(clean, true) }
+
+// walkTo is find, and with own set findOwned.
+func (f *FS) walkTo(clean string, own bool) (*node, *Errno) {
+	n := f.tree()
+	if own && n.owner != f.tok {
+		f.root = n.copyFor(f.tok)
+		n = f.root
 	}
-	n := f.root
 	for _, part := range splitPath(clean) {
 		if !n.isDir() {
 			return nil, ErrNotDir
@@ -159,7 +149,7 @@ func (f *FS) findOwned(clean string) (*node, *Errno) {
 		if !ok {
 			return nil, ErrNotExist
 		}
-		if kid.owner != f.tok {
+		if own && kid.owner != f.tok {
 			kid = kid.copyFor(f.tok)
 			n.kids[part] = kid
 		}
