@@ -81,7 +81,7 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 			return nil, err
 		}
 	}
-	s.fillSystemFields(m)
+	s.fillSystemFields(m, info.Kind)
 	if needsUIDToPrepare(in) {
 		m.UID = newUID(s.rnd)
 	}
@@ -115,11 +115,15 @@ func (s *Store) create(in objects.Object, info objects.KindInfo) (objects.Object
 }
 
 // fillSystemFields resets the metadata only the store may set, as upstream's
-// FillObjectMetaSystemFields and BeforeCreate do. The uid comes later.
-func (s *Store) fillSystemFields(m *objects.ObjectMeta) {
+// FillObjectMetaSystemFields and BeforeCreate do, and the kind's strategy
+// its generation (generationKinds). The uid comes later.
+func (s *Store) fillSystemFields(m *objects.ObjectMeta, kind string) {
 	m.UID = ""
 	m.ResourceVersion = ""
-	m.Generation = 1
+	m.Generation = 0
+	if hasGeneration(kind) {
+		m.Generation = 1
+	}
 	m.CreationTimestamp = objects.NewTime(s.clk.Now())
 	m.DeletionTimestamp = nil
 	m.DeletionGracePeriodSeconds = nil

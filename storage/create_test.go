@@ -332,3 +332,40 @@ func TestModelledKindsMustBeTyped(t *testing.T) {
 	assert.Equal(t, `kind "Pod" is modelled and must be stored as its typed object, not *objects.Unstructured`, err.Error())
 	f.requireUnchanged(t, before)
 }
+
+// Only the kinds whose upstream strategy sets a generation have one: a
+// Namespace, a ConfigMap, a Service or a built-in kind kubesim keeps
+// unmodelled (a ServiceAccount) has none on create, after a change or on a
+// graceful delete, as rest.BeforeCreate sets none and rest.BeforeDelete
+// bumps only one above 0; a pod, a PodDisruptionBudget (unmodelled) and a
+// custom resource start at 1.
+func TestOnlyKindsWithAGenerationHaveOne(t *testing.T) {
+	f := newFixture(t)
+	ns := f.mustCreate(t, namespace("gen"))
+	assert.Zero(t, ns.GetObjectMeta().Generation, "Namespace")
+	cm := &objects.ConfigMap{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: objects.ObjectMeta{Namespace: "gen", Name: "c"}, Data: map[string]string{"a": "1"}}
+	got := f.mustCreate(t, cm).(*objects.ConfigMap)
+	assert.Zero(t, got.Generation, "ConfigMap")
+	got.Data = map[string]string{"a": "2"}
+	upd, err := f.s.Update(got)
+	require.NoError(t, err)
+	assert.Zero(t, upd.GetObjectMeta().Generation, "a ConfigMap's change bumps nothing")
+	sa := f.mustCreate(t, unstructured("v1", "ServiceAccount", "gen", "sa"))
+	assert.Zero(t, sa.GetObjectMeta().Generation, "ServiceAccount, kept unmodelled")
+	pdb := f.mustCreate(t, unstructured("policy/v1", "PodDisruptionBudget", "gen", "pdb"))
+	assert.Equal(t, int64(1), pdb.GetObjectMeta().Generation, "PodDisruptionBudget, kept unmodelled")
+	p := f.mustCreate(t, pod("gen", "p"))
+	assert.Equal(t, int64(1), p.GetObjectMeta().Generation, "Pod")
+	w := f.mustCreate(t, unstructured("example.com/v1", "Widget", "gen", "w"))
+	assert.Equal(t, int64(1), w.GetObjectMeta().Generation, "a custom resource")
+
+	f.mustCreate(t, &objects.ConfigMap{TypeMeta: objects.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: objects.ObjectMeta{Namespace: "gen", Name: "held", Finalizers: []string{"example.com/hold"}}})
+	_, err = f.s.Delete(objects.Key{Kind: "ConfigMap", Namespace: "gen", Name: "held"}, storage.DeleteOptions{})
+	require.NoError(t, err)
+	gone, err := f.s.Get(objects.Key{Kind: "ConfigMap", Namespace: "gen", Name: "held"})
+	require.NoError(t, err)
+	require.NotNil(t, gone.GetObjectMeta().DeletionTimestamp)
+	assert.Zero(t, gone.GetObjectMeta().Generation, "a deletion bumps only a generation there is")
+}

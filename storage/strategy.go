@@ -28,6 +28,34 @@ var statusSubresourceKinds = map[string]bool{
 // status kind starts with an empty (or strategy-set) status.
 var keepStatusOnCreate = map[string]bool{"Node": true}
 
+// generationKinds are the built-in kinds whose strategy sets
+// metadata.generation to 1 on create (PrepareForCreate) and bumps it when
+// the spec changes (PrepareForUpdate). Upstream's rest.BeforeCreate sets
+// no generation, so every other built-in kind (Namespace, ConfigMap,
+// Secret, Service, Endpoints, Event, Node, PersistentVolume and its claim,
+// StorageClass, ServiceAccount, HorizontalPodAutoscaler...) has none, and
+// rest.BeforeDelete bumps a generation only where there is one. Custom
+// resources all have one (customResourceStrategy).
+var generationKinds = map[string]bool{
+	"Pod": true, "PodTemplate": true, "ReplicationController": true,
+	"Deployment": true, "ReplicaSet": true, "StatefulSet": true, "DaemonSet": true,
+	"Job": true, "CronJob": true, "EndpointSlice": true,
+	"Ingress": true, "IngressClass": true, "NetworkPolicy": true, "PodDisruptionBudget": true,
+	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
+	"ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true,
+	"FlowSchema": true, "PriorityLevelConfiguration": true, "CustomResourceDefinition": true,
+	"DeviceClass": true, "ResourceSlice": true, "DeviceTaintRule": true,
+}
+
+// hasGeneration reports whether objects of kind carry metadata.generation.
+func hasGeneration(kind string) bool {
+	if _, builtIn := objects.LookupKind(kind); builtIn {
+		return generationKinds[kind]
+	}
+	return true // a custom resource
+}
+
 // gcPolicy is upstream's rest.GarbageCollectionPolicy: what deleting an
 // owner does to its dependents when the caller names no propagation policy.
 type gcPolicy int

@@ -184,7 +184,7 @@ func keepSystemFields(in, old objects.Object, ep endpoint) {
 	m.DeletionGracePeriodSeconds = om.DeletionGracePeriodSeconds
 	m.ResourceVersion = om.ResourceVersion
 	m.Generation = om.Generation
-	if ep == statusEndpoint {
+	if ep == statusEndpoint || !hasGeneration(in.GetTypeMeta().Kind) {
 		return
 	}
 	if !partsEqual(in, old, partSpec) || (ep == mainEndpoint && annotationsBumpGeneration(in, old)) {
