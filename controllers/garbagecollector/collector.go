@@ -2,7 +2,6 @@ package garbagecollector
 
 import (
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/kubesim/kubesim/controllers"
@@ -176,7 +175,7 @@ func (g *Collector) appendDependentsOf(keys []objects.Key, uid string) []objects
 		keys = append(keys, k)
 	}
 	added := keys[start:]
-	sort.Slice(added, func(i, j int) bool { return added[i].Less(added[j]) })
+	slices.SortFunc(added, objects.Key.Compare)
 	return keys
 }
 
