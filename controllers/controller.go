@@ -135,6 +135,11 @@ type Event struct {
 	Type      string // objects.EventNormal or objects.EventWarning
 	Reason    string
 	Message   string
+	// Action is what was done or failed, for a component that records
+	// through the events.k8s.io/v1 API (the scheduler): such an event has
+	// an eventTime, and its repeats are counted in a series, as client-go's
+	// tools/events recorder counts them. Empty for the core API's events.
+	Action string
 }
 
 // RefTo returns a reference to obj suitable for Event.Regarding.

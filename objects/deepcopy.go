@@ -16,3 +16,16 @@ func (t *Time) DeepCopy() *Time {
 	t.DeepCopyInto(out)
 	return out
 }
+
+// DeepCopyInto copies t into out (a time.Time is immutable once made).
+func (t *MicroTime) DeepCopyInto(out *MicroTime) { *out = *t }
+
+// DeepCopy returns a copy of t.
+func (t *MicroTime) DeepCopy() *MicroTime {
+	if t == nil {
+		return nil
+	}
+	out := new(MicroTime)
+	*out = *t
+	return out
+}

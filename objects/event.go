@@ -1,20 +1,37 @@
 package objects
 
 // Event records something that happened to an object (core/v1 Event), as
-// `kubectl describe` and `kubectl get events` show it.
+// `kubectl describe` and `kubectl get events` show it. Its JSON is
+// upstream's: the source, the timestamps (null when unset) and the
+// reporting component and instance are always written.
 type Event struct {
 	TypeMeta            `json:",inline"`
 	ObjectMeta          `json:"metadata"`
 	InvolvedObject      ObjectReference `json:"involvedObject"`
 	Reason              string          `json:"reason,omitempty"`
 	Message             string          `json:"message,omitempty"`
-	Source              EventSource     `json:"source,omitzero"`
-	FirstTimestamp      Time            `json:"firstTimestamp,omitzero"`
-	LastTimestamp       Time            `json:"lastTimestamp,omitzero"`
+	Source              EventSource     `json:"source"`
+	FirstTimestamp      Time            `json:"firstTimestamp"`
+	LastTimestamp       Time            `json:"lastTimestamp"`
 	Count               int32           `json:"count,omitempty"`
 	Type                string          `json:"type,omitempty"`
-	ReportingController string          `json:"reportingComponent,omitempty"`
-	ReportingInstance   string          `json:"reportingInstance,omitempty"`
+	ReportingController string          `json:"reportingComponent"`
+	ReportingInstance   string          `json:"reportingInstance"`
+	// The fields of events written through events.k8s.io/v1 (the
+	// scheduler's, a client-go events.EventRecorder's): when it happened,
+	// what was done, and the series that repeats of it are counted in
+	// instead of count and lastTimestamp.
+	EventTime MicroTime        `json:"eventTime"`
+	Series    *EventSeries     `json:"series,omitempty"`
+	Action    string           `json:"action,omitempty"`
+	Related   *ObjectReference `json:"related,omitempty"`
+}
+
+// EventSeries counts the repeats of an events.k8s.io/v1 event: how many
+// times it was seen, and when last.
+type EventSeries struct {
+	Count            int32     `json:"count,omitempty"`
+	LastObservedTime MicroTime `json:"lastObservedTime,omitzero"`
 }
 
 // DeepCopyObject returns an independent copy of the event.

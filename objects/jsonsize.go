@@ -58,6 +58,7 @@ var sizers memo[reflect.Type, sizer]
 
 var (
 	sizeTimeType        = reflect.TypeFor[Time]()
+	sizeMicroTimeType   = reflect.TypeFor[MicroTime]()
 	sizeQuantityType    = reflect.TypeFor[Quantity]()
 	sizeIntOrStringType = reflect.TypeFor[IntOrString]()
 	marshalerType       = reflect.TypeFor[json.Marshaler]()
@@ -138,6 +139,14 @@ func marshalerSizer(t reflect.Type) sizer {
 	switch t {
 	case sizeTimeType:
 		return func(p unsafe.Pointer) int { return timeSize((*Time)(p).Time) }
+	case sizeMicroTimeType:
+		return func(p unsafe.Pointer) int {
+			t := (*MicroTime)(p).Time
+			if t.IsZero() {
+				return len("null")
+			}
+			return timeSize(t) + len(".000000") // six digits, always
+		}
 	case sizeQuantityType:
 		return func(p unsafe.Pointer) int {
 			q := *(*Quantity)(p)

@@ -225,6 +225,8 @@ func FuzzEncodedSize(f *testing.F) {
 	// int-or-strings (intstr.IntOrString): numbers, percentages, port names.
 	f.Add([]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  strategy: {rollingUpdate: {maxSurge: '25%', maxUnavailable: 0}}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: nginx, readinessProbe: {httpGet: {port: http}}, livenessProbe: {tcpSocket: {port: 8080}}}]\n"))
 	f.Add([]byte("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80, targetPort: '<http>'}, {port: 81, targetPort: -1}, {port: 82}]\n"))
+	// events.k8s.io/v1 fields: microsecond times, a series, a related object.
+	f.Add([]byte("apiVersion: v1\nkind: Event\nmetadata: {name: p.1, namespace: default}\ninvolvedObject: {kind: Pod, name: p}\neventTime: '2024-05-01T10:00:00.123456Z'\nseries: {count: 3, lastObservedTime: '2024-05-01T10:01:00.5Z'}\naction: Scheduling\nrelated: {kind: Node, name: node-1}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		objs, err := Decode(data)
 		if err != nil {

@@ -175,6 +175,50 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MicroTime is a timestamp with microsecond precision (metav1.MicroTime),
+// serialised as RFC 3339 in UTC with six fractional digits, as an event's
+// eventTime is. The zero MicroTime serialises as null.
+//
+// +kubebuilder:object:generate=false
+type MicroTime struct {
+	time.Time
+}
+
+// microTimeLayout is metav1.RFC3339Micro.
+const microTimeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+// NewMicroTime wraps t, truncated to whole microseconds.
+func NewMicroTime(t time.Time) MicroTime { return MicroTime{t.UTC().Truncate(time.Microsecond)} }
+
+// MarshalJSON prints the time as "2006-01-02T15:04:05.000000Z", or null
+// when zero.
+func (t MicroTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + t.UTC().Format(microTimeLayout) + `"`), nil
+}
+
+// UnmarshalJSON reads an RFC 3339 time or null. It takes any number of
+// fractional digits, where metav1.MicroTime takes six, and keeps
+// microseconds.
+func (t *MicroTime) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		t.Time = time.Time{}
+		return nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return fmt.Errorf("time must be a string, got %s", s)
+	}
+	p, err := time.Parse(time.RFC3339Nano, s[1:len(s)-1])
+	if err != nil {
+		return err
+	}
+	t.Time = p.UTC().Truncate(time.Microsecond)
+	return nil
+}
+
 // Condition status values shared by every kind's conditions.
 const (
 	ConditionTrue    = "True"

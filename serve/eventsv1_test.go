@@ -35,15 +35,16 @@ func TestEventsV1(t *testing.T) {
 		t.Errorf("listing by regarding.name: %d %s", code, body)
 	}
 	code, _, body = f.do("PATCH", "/apis/events.k8s.io/v1/namespaces/default/events/mine", "application/merge-patch+json",
-		`{"series":{"count":2,"lastObservedTime":"2000-01-01T00:00:05.000000Z"}}`)
+		`{"series":{"count":2,"lastObservedTime":"`+now.Add(5*time.Second).Format("2006-01-02T15:04:05.000000Z")+`"}}`)
 	if code != 200 || field(decode(t, body), "series.count") != 2.0 || field(decode(t, body), "note") != "labelled it" {
 		t.Errorf("patching the series: %d %s", code, body)
 	}
-	// Its age is the eventTime's: upstream's printer falls back to it.
+	// Its first seen is the eventTime's, as upstream's printer falls back
+	// to it; last seen and count are the series'.
 	f.srv.FastForward(30 * time.Second)
 	_, _, body = f.do("GET", "/api/v1/namespaces/default/events?fieldSelector=reason%3DLabelled", "", "",
 		"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
-	if !strings.Contains(body, `"cells":["30s","Normal","Labelled","pod/hello","","example.com/labeler, labeler-0","labelled it","30s"`) {
+	if !strings.Contains(body, `"cells":["25s","Normal","Labelled","pod/hello","","example.com/labeler, labeler-0","labelled it","30s","2","mine"]`) {
 		t.Errorf("the Table of the Event: %s", body)
 	}
 	_, _, body = f.do("GET", "/apis/events.k8s.io/v1", "", "")

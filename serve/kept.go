@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kubesim/kubesim/objects"
 	"github.com/kubesim/kubesim/sim"
@@ -262,18 +261,6 @@ func (k *keptFields) restore(obj objects.Object, tree map[string]any) {
 		return
 	}
 	mergeOverlay(tree, e.overlay)
-}
-
-// eventTime is the eventTime kept for an Event (objects.Event does not
-// model it).
-func (k *keptFields) eventTime(ev *objects.Event) (time.Time, bool) {
-	e, ok := k.byKey[objects.KeyOf(ev)]
-	if !ok || e.uid != ev.UID {
-		return time.Time{}, false
-	}
-	text, _ := e.overlay["eventTime"].(string)
-	at, err := time.Parse(time.RFC3339Nano, text)
-	return at, err == nil
 }
 
 // forget drops the kept fields of a deleted object.

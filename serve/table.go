@@ -49,11 +49,7 @@ func includeObject(r *http.Request) string {
 // table builds a Table of objs with kubesim's printers, ages measured to
 // now. The caller holds the lock.
 func (s *Server) table(req *apiRequest, objs []objects.Object, include string, now time.Time) (map[string]any, error) {
-	printed := objs
-	if req.res.info.Kind == "Event" {
-		printed = s.withEventTimes(objs)
-	}
-	cols, rows, err := printers.ServerTable(req.res.info.Kind, printed, now)
+	cols, rows, err := printers.ServerTable(req.res.info.Kind, objs, now)
 	if err != nil {
 		return nil, err
 	}
@@ -82,34 +78,4 @@ func (s *Server) table(req *apiRequest, objs []objects.Object, include string, n
 	}
 	return map[string]any{"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": map[string]any{},
 		"columnDefinitions": defs, "rows": out}, nil
-}
-
-// withEventTimes returns objs with, on copies, the timestamps of the Events
-// that carry only an eventTime (those events.k8s.io/v1 clients write, kept
-// unmodelled) set from it: upstream's printer falls back to eventTime for
-// FIRST SEEN and LAST SEEN. The caller holds the lock.
-func (s *Server) withEventTimes(objs []objects.Object) []objects.Object {
-	out, copied := objs, false
-	for i, obj := range objs {
-		ev, ok := obj.(*objects.Event)
-		if !ok || !ev.FirstTimestamp.IsZero() && !ev.LastTimestamp.IsZero() {
-			continue
-		}
-		at, ok := s.kept.eventTime(ev)
-		if !ok {
-			continue
-		}
-		if !copied {
-			out, copied = append([]objects.Object(nil), objs...), true
-		}
-		cp := ev.DeepCopy()
-		if cp.FirstTimestamp.IsZero() {
-			cp.FirstTimestamp = objects.Time{Time: at}
-		}
-		if cp.LastTimestamp.IsZero() {
-			cp.LastTimestamp = cp.FirstTimestamp
-		}
-		out[i] = cp
-	}
-	return out
 }

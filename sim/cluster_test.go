@@ -211,7 +211,13 @@ spec:
 			found = true
 			assert.Equal(t, want, e.Message)
 			assert.Equal(t, "Warning", e.Type)
-			assert.Equal(t, "default-scheduler", e.Source.Component)
+			// Written through events.k8s.io/v1: no source, a reporting
+			// controller and instance, an action and an eventTime.
+			assert.Equal(t, objects.EventSource{}, e.Source)
+			assert.Equal(t, "default-scheduler", e.ReportingController)
+			assert.Equal(t, "default-scheduler-"+c.ConsoleHost(), e.ReportingInstance)
+			assert.Equal(t, "Scheduling", e.Action)
+			assert.False(t, e.EventTime.IsZero())
 		}
 	}
 	assert.True(t, found, "a FailedScheduling event")

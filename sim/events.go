@@ -24,8 +24,13 @@ const eventTTL = time.Hour
 // one makes a new Event, as upstream's does.
 type recorder struct {
 	c *Cluster
+	// started is when the cluster's processes started.
+	started time.Time
 	// caches are the processes' remembered identities, by process.
 	caches map[processName]*eventCache
+	// series are the events.k8s.io/v1 broadcasters of the processes that
+	// record through that API (eventseries.go), by process.
+	series map[processName]*seriesRecorder
 	seq    int64
 	// expiries are the events' first TTL checks, one an event, queued
 	// when it was made, in the order they fall due (times only grow and
@@ -60,7 +65,8 @@ type eventIdentity struct {
 }
 
 func newRecorder(c *Cluster) *recorder {
-	return &recorder{c: c, caches: map[processName]*eventCache{}, later: map[objects.Key]expiry{}}
+	return &recorder{c: c, started: c.clock.Now(), caches: map[processName]*eventCache{},
+		series: map[processName]*seriesRecorder{}, later: map[objects.Key]expiry{}}
 }
 
 // processName names a process that records events: a component, and for
@@ -100,20 +106,50 @@ func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Even
 	if s, ok := ctrl.(controllers.EventSourcer); ok {
 		source = s.EventSource()
 	}
-	ec := r.cacheOf(source, controllers.ComponentOf(ctrl))
+	component := controllers.ComponentOf(ctrl)
+	var ec *eventCache
 	for _, ev := range evs {
+		if ev.Action != "" {
+			r.traced(source.Component, ev)
+			sr := r.seriesOf(component, ctrl.Name())
+			sr.asProcess(func() { sr.record(ev) })
+			continue
+		}
+		if ec == nil {
+			ec = r.cacheOf(source, component)
+		}
 		r.record(ec, source, ev)
 	}
 }
 
-// record stores one event and traces it.
+// seriesOf returns the events.k8s.io/v1 broadcaster of the process that
+// runs controller, made when first asked: it runs on the first
+// control-plane node, as kubeadm's and kind's schedulers do.
+func (r *recorder) seriesOf(component, controller string) *seriesRecorder {
+	p := processName{component: component, host: controller}
+	s := r.series[p]
+	if s == nil {
+		s = newSeriesRecorder(r, controller, r.c.ConsoleHost())
+		r.series[p] = s
+	}
+	return s
+}
+
+// traced adds the recording of ev by actor to the trace: each recording,
+// whether or not it writes an Event.
+func (r *recorder) traced(actor string, ev controllers.Event) {
+	ref := ev.Regarding
+	r.c.trace.add(traceRecord{TraceEntry: TraceEntry{At: r.c.clock.Now(), Actor: actor},
+		event: &eventNote{ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message}})
+}
+
+// record stores one event of the core API and traces it.
 func (r *recorder) record(ec *eventCache, source objects.EventSource, ev controllers.Event) {
 	now := r.c.clock.Now()
 	ref := ev.Regarding
 	ref.ResourceVersion = "" // the same object at another version is the same subject
 	id := eventIdentity{source: source, object: ref, eventType: ev.Type, reason: ev.Reason, message: ev.Message}
-	r.c.trace.add(traceRecord{TraceEntry: TraceEntry{At: now, Actor: source.Component},
-		event: &eventNote{ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message}})
+	r.traced(source.Component, ev)
 	prev := r.c.actor
 	r.c.actor = source.Component
 	defer func() { r.c.actor = prev }()

@@ -1,6 +1,8 @@
 package sim_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -8,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/sim"
+	"github.com/kubesim/kubesim/storage"
 )
 
 // eventsAbout lists the reasons of the events in list about the named object.
@@ -21,15 +25,35 @@ func eventsAbout(list []objects.Object, name string) []string {
 	return out
 }
 
-// Events expire an hour after they were last seen, as kube-apiserver's
+// Events expire an hour after they were last written, as kube-apiserver's
 // --event-ttl (1h) has them: a pod's events from its start are gone after
-// an hour, while an event seen again meanwhile (the scheduler's repeated
-// FailedScheduling) stays an hour past its last sighting.
+// an hour, while an event written again meanwhile stays an hour past that
+// write. The scheduler's FailedScheduling for a pod that fits nowhere is
+// two Events: the first attempt's is about the pod as created, and the
+// later ones are about the pod with its PodScheduled condition (another
+// resourceVersion), counted in a series that is written again every 30
+// minutes (eventseries.go), which renews its TTL.
 func TestEventsExpireAnHourAfterLastSeen(t *testing.T) {
 	c := newCluster(t)
 	_, err := c.Apply([]byte(podManifest("hello", "Never", "echo hello; sleep 30")))
 	require.NoError(t, err)
-	_, err = c.Apply([]byte(`apiVersion: v1
+	_, err = c.Apply([]byte(hugePod))
+	require.NoError(t, err)
+	c.Advance(59 * time.Minute)
+	list := c.Store().List("Event", "default", nil)
+	assert.Equal(t, []string{"Scheduled", "Pulling", "Pulled", "Created", "Started"}, eventsAbout(list, "hello"))
+	require.Equal(t, []string{"FailedScheduling", "FailedScheduling"}, eventsAbout(list, "huge"))
+	series := seriesAbout(list, "huge")
+	require.NotNil(t, series, "the scheduler saw it again")
+
+	c.Advance(2 * time.Minute)
+	list = c.Store().List("Event", "default", nil)
+	assert.Empty(t, eventsAbout(list, "hello"), "an hour after they were written")
+	assert.Equal(t, []string{"FailedScheduling"}, eventsAbout(list, "huge"), "the series, written within the hour")
+	assert.Equal(t, series.Name, seriesAbout(list, "huge").Name)
+}
+
+const hugePod = `apiVersion: v1
 kind: Pod
 metadata:
   name: huge
@@ -40,19 +64,86 @@ spec:
     resources:
       requests:
         cpu: "8"
-`))
-	require.NoError(t, err)
-	c.Advance(59 * time.Minute)
-	list := c.Store().List("Event", "default", nil)
-	assert.Equal(t, []string{"Scheduled", "Pulling", "Pulled", "Created", "Started"}, eventsAbout(list, "hello"))
-	require.Equal(t, []string{"FailedScheduling"}, eventsAbout(list, "huge"))
-	seen := findEvent(list, "huge")
-	require.Greater(t, seen.Count, int32(1), "the scheduler saw it again")
+`
 
-	c.Advance(2 * time.Minute)
-	list = c.Store().List("Event", "default", nil)
-	assert.Empty(t, eventsAbout(list, "hello"), "an hour after they were seen")
-	assert.Equal(t, []string{"FailedScheduling"}, eventsAbout(list, "huge"), "seen again within the hour")
+// seriesAbout returns the first event in list about the named object that
+// has a series.
+func seriesAbout(list []objects.Object, name string) *objects.Event {
+	for _, obj := range list {
+		if e := obj.(*objects.Event); e.InvolvedObject.Name == name && e.Series != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// The scheduler's repeats are counted as client-go's events.k8s.io/v1
+// broadcaster counts them: a pod tried every 5 minutes for an hour gets
+// its second attempt's Event (the pod has its condition by then) and a
+// series that starts at the third, is written again at each 30-minute
+// refresh, and is forgotten once not seen for 6 minutes.
+func TestSchedulerRepeatsAreCountedInASeries(t *testing.T) {
+	c := newCluster(t)
+	start := c.Now()
+	var writes []string // the Event writes about huge: verb, series count
+	c.Observe(func(ch sim.Change) {
+		if e, ok := ch.Event.Object.(*objects.Event); ok && e.InvolvedObject.Name == "huge" {
+			n := int32(0)
+			if e.Series != nil {
+				n = e.Series.Count
+			}
+			writes = append(writes, fmt.Sprintf("%s %s %d", ch.At.Sub(start), ch.Event.Type, n))
+		}
+	})
+	_, err := c.Apply([]byte(hugePod))
+	require.NoError(t, err)
+	attempts := func() int {
+		n := 0
+		for _, e := range c.Trace() {
+			if strings.Contains(e.Text, "FailedScheduling") && strings.Contains(e.Text, "huge") {
+				n++
+			}
+		}
+		return n
+	}
+	c.Advance(59 * time.Minute)
+	tried := attempts()
+	require.Equal(t, 12, tried, "tried every 5 minutes")
+
+	list := c.Store().List("Event", "default", nil)
+	require.Equal(t, []string{"FailedScheduling", "FailedScheduling"}, eventsAbout(list, "huge"))
+	series := seriesAbout(list, "huge")
+	require.NotNil(t, series)
+	var first *objects.Event
+	for _, obj := range list {
+		if e := obj.(*objects.Event); e.InvolvedObject.Name == "huge" && e != series {
+			first = e
+		}
+	}
+	assert.Nil(t, first.Series, "the first attempt's Event was not repeated")
+	assert.Zero(t, series.Count, "events.k8s.io counts in the series")
+	assert.True(t, series.FirstTimestamp.IsZero() && series.LastTimestamp.IsZero())
+	assert.NotEqual(t, first.InvolvedObject.ResourceVersion, series.InvolvedObject.ResourceVersion)
+	assert.Equal(t, int32(5), series.Series.Count, "counted at the last refresh, not at each attempt")
+
+	// The pod is deleted: no more attempts. The refresh at 60 minutes
+	// writes the final count; the finishing pass at 66 minutes, which
+	// forgets the series, writes it again, which changes nothing and so
+	// is no write (nor renews the TTL), as the apiserver skips an update
+	// that changes nothing.
+	_, err = c.Delete(objects.Key{Kind: "Pod", Namespace: "default", Name: "huge"}, storage.DeleteOptions{})
+	require.NoError(t, err)
+	c.Advance(71 * time.Minute)
+	require.Equal(t, 12, attempts())
+	assert.Equal(t, []string{
+		"0s ADDED 0",         // the first attempt, about the pod as created
+		"5m0s ADDED 0",       // the second, about the pod with its condition
+		"10m0s MODIFIED 2",   // the third starts the series
+		"30m0s MODIFIED 5",   // the refresh (the attempt at 30m comes after it)
+		"1h0m0s DELETED 0",   // the first Event's TTL
+		"1h0m0s MODIFIED 11", // the refresh: attempts 2 to 12
+		"2h0m0s DELETED 11",  // an hour after its last write
+	}, writes)
 }
 
 // findEvent returns the first event in list about the named object.

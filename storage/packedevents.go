@@ -72,7 +72,7 @@ var compactAfter = 4 * arenaChunkSize
 
 // packedStrings is the number of strings a record holds, in the order
 // eventStrings lists them.
-const packedStrings = 20
+const packedStrings = 21
 
 // eventStrings returns pointers to e's strings, in record order.
 func eventStrings(e *objects.Event) [packedStrings]*string {
@@ -82,7 +82,7 @@ func eventStrings(e *objects.Event) [packedStrings]*string {
 		&m.Name, &m.GenerateName, &m.Namespace, &m.UID, &m.ResourceVersion,
 		&r.Kind, &r.Namespace, &r.Name, &r.UID, &r.APIVersion, &r.ResourceVersion, &r.FieldPath,
 		&e.Reason, &e.Message, &e.Source.Component, &e.Source.Host,
-		&e.Type, &e.ReportingController,
+		&e.Type, &e.ReportingController, &e.Action,
 	}
 }
 
@@ -92,7 +92,7 @@ func packable(e *objects.Event) bool {
 	m := &e.ObjectMeta
 	return m.DeletionTimestamp == nil && m.DeletionGracePeriodSeconds == nil &&
 		m.Labels == nil && m.Annotations == nil && m.OwnerReferences == nil && m.Finalizers == nil &&
-		e.ReportingInstance == e.Source.Host
+		e.Related == nil
 }
 
 // pack appends e to the arena and returns its record, or false when e
@@ -107,9 +107,27 @@ func (a *eventArena) pack(e *objects.Event) (packedRef, bool) {
 		rec = binary.AppendUvarint(rec, uint64(len(*s)))
 		rec = append(rec, *s...)
 	}
+	// The reporting instance is the source's host for the core API's
+	// events; an events.k8s.io/v1 one has its own (and no source).
+	if e.ReportingInstance == e.Source.Host {
+		rec = append(rec, 0)
+	} else {
+		rec = append(rec, 1)
+		rec = binary.AppendUvarint(rec, uint64(len(e.ReportingInstance)))
+		rec = append(rec, e.ReportingInstance...)
+	}
 	rec = binary.AppendVarint(rec, e.Generation)
 	rec = binary.AppendVarint(rec, int64(e.Count))
-	for _, t := range []objects.Time{e.CreationTimestamp, e.FirstTimestamp, e.LastTimestamp} {
+	var series objects.EventSeries
+	if e.Series != nil {
+		series = *e.Series
+		rec = append(rec, 1)
+		rec = binary.AppendVarint(rec, int64(series.Count))
+	} else {
+		rec = append(rec, 0)
+	}
+	for _, t := range []objects.Time{e.CreationTimestamp, e.FirstTimestamp, e.LastTimestamp,
+		{Time: e.EventTime.Time}, {Time: series.LastObservedTime.Time}} {
 		var ok bool
 		if rec, ok = appendTime(rec, t); !ok {
 			return 0, false
@@ -196,6 +214,17 @@ func (a *eventArena) unpack(ref packedRef) *objects.Event {
 		}
 		at += int(n)
 	}
+	e.ReportingInstance = e.Source.Host
+	ownInstance := rec[at] == 1
+	at++
+	if ownInstance {
+		n, w := binary.Uvarint(rec[at:])
+		at += w
+		if n > 0 {
+			e.ReportingInstance = unsafe.String(&rec[at], int(n))
+		}
+		at += int(n)
+	}
 	varint := func() int64 {
 		v, w := binary.Varint(rec[at:])
 		at += w
@@ -203,7 +232,14 @@ func (a *eventArena) unpack(ref packedRef) *objects.Event {
 	}
 	e.Generation = varint()
 	e.Count = int32(varint())
-	for _, t := range []*objects.Time{&e.CreationTimestamp, &e.FirstTimestamp, &e.LastTimestamp} {
+	var series objects.EventSeries
+	hasSeries := rec[at] == 1
+	at++
+	if hasSeries {
+		series.Count = int32(varint())
+	}
+	var eventTime, lastObserved objects.Time
+	for _, t := range []*objects.Time{&e.CreationTimestamp, &e.FirstTimestamp, &e.LastTimestamp, &eventTime, &lastObserved} {
 		set := rec[at]
 		at++
 		if set == 1 {
@@ -211,7 +247,11 @@ func (a *eventArena) unpack(ref packedRef) *objects.Event {
 			*t = unpackTime(sec, varint())
 		}
 	}
-	e.ReportingInstance = e.Source.Host
+	e.EventTime = objects.MicroTime{Time: eventTime.Time}
+	if hasSeries {
+		series.LastObservedTime = objects.MicroTime{Time: lastObserved.Time}
+		e.Series = &series
+	}
 	return e
 }
 

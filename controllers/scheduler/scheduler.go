@@ -20,6 +20,10 @@ const Name = "default-scheduler"
 const (
 	ReasonScheduled        = "Scheduled"
 	ReasonFailedScheduling = "FailedScheduling"
+	// The actions of the scheduler's events (events.k8s.io/v1): a failed
+	// attempt is Scheduling, a binding Binding.
+	ActionScheduling = "Scheduling"
+	ActionBinding    = "Binding"
 	// ReasonUnschedulable is the PodScheduled condition's reason for a pod that fits nowhere.
 	ReasonUnschedulable = "Unschedulable"
 )
@@ -202,12 +206,14 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 		Then: func(_ objects.Object, err error) []controllers.Event {
 			if err != nil {
 				s.cache.forgetAssumed(key)
-				return []controllers.Event{controllers.Warning(pod, ReasonFailedScheduling,
-					fmt.Sprintf("Binding rejected: %v", err))}
+				return []controllers.Event{scheduling(controllers.Warning(pod, ReasonFailedScheduling,
+					fmt.Sprintf("Binding rejected: %v", err)))}
 			}
 			s.cache.bound(key)
-			return []controllers.Event{controllers.Normal(pod, ReasonScheduled,
-				fmt.Sprintf("Successfully assigned %s/%s to %s", pod.Namespace, pod.Name, best))}
+			scheduled := controllers.Normal(pod, ReasonScheduled,
+				fmt.Sprintf("Successfully assigned %s/%s to %s", pod.Namespace, pod.Name, best))
+			scheduled.Action = ActionBinding
+			return []controllers.Event{scheduled}
 		},
 	}}}
 }
@@ -227,11 +233,17 @@ func (s *Scheduler) failed(key objects.Key, now time.Time) {
 	w.last, w.moved = now, false
 }
 
+// scheduling marks ev as the scheduler records a failure: action Scheduling.
+func scheduling(ev controllers.Event) controllers.Event {
+	ev.Action = ActionScheduling
+	return ev
+}
+
 // unschedulable records why pod fits nowhere: the PodScheduled condition and
 // a FailedScheduling event, and asks to try again later.
 func unschedulable(now time.Time, pod *objects.Pod, message string) controllers.Result {
 	res := controllers.Result{
-		Events:       []controllers.Event{controllers.Warning(pod, ReasonFailedScheduling, message)},
+		Events:       []controllers.Event{scheduling(controllers.Warning(pod, ReasonFailedScheduling, message))},
 		RequeueAfter: unschedulableRetry,
 	}
 	cond := objects.PodCondition{Type: objects.PodScheduled, Status: objects.ConditionFalse,

@@ -284,8 +284,13 @@ func describeEvents(w *prefixWriter, events []*objects.Event, now time.Time) {
 	w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
 	w.write(1, "----\t------\t----\t----\t-------\n")
 	for _, e := range sorted {
-		interval := since(e.FirstTimestamp, now)
-		if e.Count > 1 {
+		interval := since(objects.Time(e.EventTime), now)
+		if e.EventTime.IsZero() {
+			interval = since(e.FirstTimestamp, now)
+		}
+		if e.Series != nil {
+			interval = fmt.Sprintf("%s (x%d over %s)", since(objects.Time(e.Series.LastObservedTime), now), e.Series.Count, interval)
+		} else if e.Count > 1 {
 			interval = fmt.Sprintf("%s (x%d over %s)", since(e.LastTimestamp, now), e.Count, interval)
 		}
 		source := e.Source.Component
@@ -297,7 +302,8 @@ func describeEvents(w *prefixWriter, events []*objects.Event, now time.Time) {
 }
 
 // eventsByTime orders events by their last timestamp, as kubectl's
-// event.SortableEvents does (kubesim's events carry no eventTime or series).
+// event.SortableEvents does: an events.k8s.io/v1 event, which has none,
+// sorts before the others.
 type eventsByTime []*objects.Event
 
 // Len is the number of events.

@@ -30,16 +30,23 @@ func init() {
 	})
 }
 
-// eventRow is upstream's printEvent with options.Wide. kubesim's events
-// carry neither eventTime nor series, so those fallbacks never apply.
+// eventRow is upstream's printEvent with options.Wide. An event written
+// through events.k8s.io/v1 (the scheduler's) has an eventTime rather than
+// a first timestamp, and counts its repeats in a series.
 func eventRow(e *objects.Event, now time.Time) []string {
 	first := since(e.FirstTimestamp, now)
+	if e.FirstTimestamp.IsZero() {
+		first = since(objects.Time(e.EventTime), now)
+	}
 	last := since(e.LastTimestamp, now)
 	if e.LastTimestamp.IsZero() {
 		last = first
 	}
 	count := e.Count
-	if count == 0 {
+	if e.Series != nil {
+		last = since(objects.Time(e.Series.LastObservedTime), now)
+		count = e.Series.Count
+	} else if count == 0 {
 		count = 1 // singleton events of the events.k8s.io API have no count
 	}
 	target := strings.ToLower(e.InvolvedObject.Kind)
