@@ -155,3 +155,26 @@ func findEvent(list []objects.Object, name string) *objects.Event {
 	}
 	return nil
 }
+
+// A series whose Event is gone (deleted by hand here; expired alike) is
+// created again under its name when it is next written, as recordEvent
+// creates the Event when its patch finds none.
+func TestASeriesWhoseEventIsGoneIsCreatedAgain(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Apply([]byte(hugePod))
+	require.NoError(t, err)
+	c.Advance(11 * time.Minute) // the series started at 10 minutes
+	gone := seriesAbout(c.Store().List("Event", "default", nil), "huge")
+	require.NotNil(t, gone)
+	_, err = c.Delete(objects.KeyOf(gone), storage.DeleteOptions{})
+	require.NoError(t, err)
+	require.Nil(t, seriesAbout(c.Store().List("Event", "default", nil), "huge"))
+
+	c.Advance(20 * time.Minute) // the refresh at 30 minutes
+	again := seriesAbout(c.Store().List("Event", "default", nil), "huge")
+	require.NotNil(t, again)
+	assert.Equal(t, gone.Name, again.Name)
+	assert.NotEqual(t, gone.UID, again.UID)
+	assert.Equal(t, gone.EventTime, again.EventTime)
+	assert.Equal(t, int32(5), again.Series.Count)
+}

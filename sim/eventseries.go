@@ -66,12 +66,14 @@ type seriesIdentity struct {
 	regarding, related                     objects.ObjectReference
 }
 
-// seriesEntry is a remembered event: the Event as last recorded (with its
-// series once repeated), and when it was remembered.
+// seriesEntry is a remembered event: the Event as first created (shared
+// with the store, read-only), its series once repeated, and when it was
+// remembered.
 type seriesEntry struct {
-	id    seriesIdentity
-	event *objects.Event
-	made  uint64
+	id     seriesIdentity
+	event  *objects.Event
+	series *objects.EventSeries
+	made   uint64
 }
 
 func newSeriesRecorder(r *recorder, controller, host string) *seriesRecorder {
@@ -88,13 +90,13 @@ func (s *seriesRecorder) record(ev controllers.Event) {
 	id := seriesIdentity{eventType: ev.Type, action: ev.Action, reason: ev.Reason,
 		reportingController: s.controller, reportingInstance: s.instance, regarding: ev.Regarding}
 	if e := s.remembered[id]; e != nil {
-		if e.event.Series != nil {
-			e.event.Series.Count++
-			e.event.Series.LastObservedTime = objects.NewMicroTime(now)
+		if e.series != nil {
+			e.series.Count++
+			e.series.LastObservedTime = objects.NewMicroTime(now)
 			return
 		}
-		e.event.Series = &objects.EventSeries{Count: 2, LastObservedTime: objects.NewMicroTime(now)}
-		s.write(e.event)
+		e.series = &objects.EventSeries{Count: 2, LastObservedTime: objects.NewMicroTime(now)}
+		s.write(e)
 		s.armRefresh()
 		return
 	}
@@ -122,27 +124,31 @@ func (s *seriesRecorder) record(ev controllers.Event) {
 	s.armFinish()
 }
 
-// write writes e's series to its Event, or creates the Event again when it
-// is gone (recordEvent: a patch, then a create on NotFound).
-func (s *seriesRecorder) write(e *objects.Event) {
+// write writes e's series to its Event, or creates the Event again with
+// it when the Event is gone (recordEvent: a patch, then a create on
+// NotFound).
+func (s *seriesRecorder) write(e *seriesEntry) {
 	r := s.r
-	if stored, ok := r.stored(objects.KeyOf(e)); ok {
+	series := *e.series // the Event's own: the remembered one keeps counting
+	if stored, ok := r.stored(objects.KeyOf(e.event)); ok {
 		updated := new(objects.Event) // a new version; the stored one is shared and read-only
 		*updated = *stored
-		series := *e.Series
 		updated.Series = &series
 		if _, err := r.c.store.UpdateTrusted(updated); err == nil {
 			r.c.dispatch() // which renews its TTL (leased)
 			return
 		}
 	}
-	s.create(e)
+	again := new(objects.Event)
+	*again = *e.event
+	again.ResourceVersion = ""
+	again.Series = &series
+	s.create(again)
 }
 
-// create creates e (a copy: the remembered one keeps counting).
-func (s *seriesRecorder) create(e *objects.Event) {
+// create creates e, which the store takes.
+func (s *seriesRecorder) create(in *objects.Event) {
 	r := s.r
-	in := e.DeepCopy()
 	if _, err := r.c.store.CreateTrusted(in); err != nil {
 		r.c.traceNote(s.controller, "event not recorded: %v", err)
 		return
@@ -203,11 +209,11 @@ func (f *seriesFinisher) Run() {
 	cutoff := s.r.c.clock.Now().Add(-seriesFinishPeriod)
 	s.asProcess(func() {
 		for _, e := range s.entries() {
-			if e.event.Series != nil {
-				if !e.event.Series.LastObservedTime.Before(cutoff) {
+			if e.series != nil {
+				if !e.series.LastObservedTime.Before(cutoff) {
 					continue
 				}
-				s.write(e.event)
+				s.write(e)
 			} else if !e.event.EventTime.Before(cutoff) {
 				continue
 			}
@@ -230,8 +236,8 @@ func (f *seriesRefresher) Run() {
 	series := false
 	s.asProcess(func() {
 		for _, e := range s.entries() {
-			if e.event.Series != nil {
-				s.write(e.event)
+			if e.series != nil {
+				s.write(e)
 				series = true
 			}
 		}
