@@ -39,7 +39,7 @@ func (k *Kubectl) describe(inv *invocation) error {
 		if i > 0 {
 			inv.out.WriteString("\n\n")
 		}
-		opts := printers.DescribeOptions{Now: k.c.Now(), HideEvents: !showEvents}
+		opts := printers.DescribeOptions{Now: k.c.Now(), HideEvents: !showEvents, EventFieldPaths: k.c.DescribesEventFieldPaths()}
 		if showEvents {
 			opts.Events = k.eventsAbout(obj)
 		}

@@ -24,6 +24,8 @@ import (
 //   - the apiserver's warning about the Recycle reclaim policy, sent from
 //     1.30;
 //   - kubectl delete's line, which names the namespace from 1.34;
+//   - kubectl describe's events, which name a container's field path
+//     before the message from 1.35;
 //   - `kubectl exec POD COMMAND` without "--", deprecated with a warning up
 //     to 1.30 and refused since 1.31;
 //   - the apiserver's metadata.selfLink, which the old
@@ -140,6 +142,12 @@ func (c *Cluster) SendsWarning(text string) bool {
 // object's namespace ("deleted from default namespace"), as kubectl does
 // from 1.34; before, `statefulset.apps "nginx-web" deleted`.
 func (c *Cluster) DeleteNamesNamespace() bool { return c.minor() >= 34 }
+
+// DescribesEventFieldPaths reports whether kubectl describe puts an
+// event's involvedObject.fieldPath before its message
+// ("spec.containers{main}: Started container main"), as kubectl does from
+// 1.35.
+func (c *Cluster) DescribesEventFieldPaths() bool { return c.minor() >= 35 }
 
 // ServesVersion reports whether the apiserver serves kind in apiVersion at
 // the cluster's release, for the kinds whose versions kubesim's releases

@@ -66,6 +66,8 @@ func (in *instance) wake() (time.Time, bool) {
 type container struct {
 	pr    *podRun
 	spec  objects.Container
+	// fieldPath is the container's in its pod's events (about).
+	fieldPath string
 	image images.Image
 	fs    *vfs.View
 
@@ -185,12 +187,24 @@ func (c *container) willRun() bool {
 	return !c.running && (!c.everStarted || c.pulling || !c.restartAt.IsZero())
 }
 
+// about makes ev about c rather than its pod as a whole, as the kubelet's
+// container events are: the pod's reference with the container's field
+// path (kubecontainer.GenerateContainerRef), which `kubectl get events -o
+// wide` shows as SUBOBJECT.
+func (c *container) about(ev controllers.Event) controllers.Event {
+	if c.fieldPath == "" {
+		c.fieldPath = "spec.containers{" + c.spec.Name + "}"
+	}
+	ev.Regarding.FieldPath = c.fieldPath
+	return ev
+}
+
 // start creates and starts the container once its image is there.
 func (c *container) start(now time.Time, res *controllers.Result) {
 	pod := c.pr.pod
 	c.pr.k.images[c.spec.Image] = true
 	if c.pullNote != "" {
-		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulled, c.pullNote))
+		res.Events = append(res.Events, c.about(controllers.Normal(pod, ReasonPulled, c.pullNote)))
 	}
 	env, err := c.pr.env(c.spec)
 	if err != nil {
@@ -200,8 +214,8 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 	c.env, c.configErr, c.configRetryAt = env, "", time.Time{}
 	msgs := c.pr.k.startMessages(c.spec.Name)
 	res.Events = append(res.Events,
-		controllers.Normal(pod, ReasonCreated, msgs.created),
-		controllers.Normal(pod, ReasonStarted, msgs.started))
+		c.about(controllers.Normal(pod, ReasonCreated, msgs.created)),
+		c.about(controllers.Normal(pod, ReasonStarted, msgs.started)))
 	if c.everStarted {
 		c.restarts++
 		c.last = c.terminated
@@ -253,7 +267,7 @@ func (c *container) configFailed(now time.Time, err error, res *controllers.Resu
 	c.pulling, c.crashLoop, c.pullNote = false, false, ""
 	c.configErr = err.Error()
 	c.configRetryAt = now.Add(configRetry)
-	res.Events = append(res.Events, controllers.Warning(c.pr.pod, ReasonFailed, "Error: "+c.configErr))
+	res.Events = append(res.Events, c.about(controllers.Warning(c.pr.pod, ReasonFailed, "Error: "+c.configErr)))
 }
 
 // process describes the container's main process to the workload model.
@@ -345,8 +359,8 @@ func (c *container) scheduleRestart(at time.Time, res *controllers.Result) {
 	c.restartAt = at.Add(c.backoff)
 	c.crashLoop = true
 	pod := c.pr.pod
-	res.Events = append(res.Events, controllers.Warning(pod, ReasonBackOff,
-		fmt.Sprintf("Back-off restarting failed container %s in pod %s", c.spec.Name, podDesc(pod))))
+	res.Events = append(res.Events, c.about(controllers.Warning(pod, ReasonBackOff,
+		fmt.Sprintf("Back-off restarting failed container %s in pod %s", c.spec.Name, podDesc(pod)))))
 	c.waitingMessage = fmt.Sprintf("back-off %v restarting failed container=%s pod=%s", c.backoff, c.spec.Name, podDesc(pod))
 	c.backoff = min(c.backoff*2, backoffMax)
 }
@@ -364,7 +378,7 @@ func (c *container) terminate(now, killAt time.Time, res *controllers.Result) {
 	if !c.running {
 		return
 	}
-	res.Events = append(res.Events, controllers.Normal(c.pr.pod, ReasonKilling, "Stopping container "+c.spec.Name))
+	res.Events = append(res.Events, c.about(controllers.Normal(c.pr.pod, ReasonKilling, "Stopping container "+c.spec.Name)))
 	c.stopAt, c.stopCode, c.graceful = killAt, sigkillExit, false
 	if c.image.Server != images.NoServer && now.Add(serverStop).Before(killAt) {
 		c.stopAt, c.stopCode, c.graceful = now.Add(serverStop), 0, true
@@ -386,7 +400,7 @@ func (c *container) probe(now time.Time, res *controllers.Result) {
 		if c.probeFailures >= max(p.FailureThreshold, 1) {
 			c.ready = false
 		}
-		res.Events = append(res.Events, controllers.Warning(c.pr.pod, ReasonUnhealthy, "Readiness probe failed: "+c.probeFailure(p)))
+		res.Events = append(res.Events, c.about(controllers.Warning(c.pr.pod, ReasonUnhealthy, "Readiness probe failed: "+c.probeFailure(p))))
 	}
 	c.nextProbe = now.Add(time.Duration(max(p.PeriodSeconds, 1)) * time.Second)
 }

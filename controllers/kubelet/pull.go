@@ -125,20 +125,20 @@ func (c *container) beginPull(now time.Time, res *controllers.Result) {
 	case present && policy != objects.PullAlways:
 		// The container starts in this same sync: room for its Created
 		// and Started events too.
-		res.Events = append(slices.Grow(res.Events, 3), controllers.Normal(pod, ReasonPulled, facts.presentMsg))
+		res.Events = append(slices.Grow(res.Events, 3), c.about(controllers.Normal(pod, ReasonPulled, facts.presentMsg)))
 		c.image = k.lookupImage(ref)
 		c.pullNote = ""
 		c.pullDone = now
 	case !present && policy == objects.PullNever:
 		c.neverPull = true
-		res.Events = append(res.Events, controllers.Warning(pod, ReasonErrImageNeverPull,
-			fmt.Sprintf("Container image %q is not present with pull policy of Never", ref)))
+		res.Events = append(res.Events, c.about(controllers.Warning(pod, ReasonErrImageNeverPull,
+			fmt.Sprintf("Container image %q is not present with pull policy of Never", ref))))
 		return
 	case k.inBackoff(backoffKey(pod, ref), now):
 		c.backOffPull(now, res)
 		return
 	default:
-		res.Events = append(res.Events, controllers.Normal(pod, ReasonPulling, fmt.Sprintf("Pulling image %q", ref)))
+		res.Events = append(res.Events, c.about(controllers.Normal(pod, ReasonPulling, fmt.Sprintf("Pulling image %q", ref))))
 		c.pullDone = now.Add(c.download(present))
 	}
 	c.pulling = true
@@ -186,8 +186,8 @@ func (c *container) pullFailed(now time.Time, res *controllers.Result) {
 	pod, ref := c.pr.pod, c.spec.Image
 	msg := runtimePullError(c.pull.failure)
 	res.Events = append(res.Events,
-		controllers.Warning(pod, ReasonFailed, fmt.Sprintf("Failed to pull image %q: %s", ref, msg)),
-		controllers.Warning(pod, ReasonFailed, "Error: "+WaitingErrImagePull))
+		c.about(controllers.Warning(pod, ReasonFailed, fmt.Sprintf("Failed to pull image %q: %s", ref, msg))),
+		c.about(controllers.Warning(pod, ReasonFailed, "Error: "+WaitingErrImagePull)))
 	first := c.pr.k.backoffNext(backoffKey(pod, ref), now, WaitingErrImagePull+": "+msg)
 	c.pulling, c.crashLoop, c.pullNote = false, false, ""
 	c.pull.failure = nil
@@ -205,8 +205,8 @@ func (c *container) backOffPull(now time.Time, res *controllers.Result) {
 	pod, ref := c.pr.pod, c.spec.Image
 	msg := fmt.Sprintf("Back-off pulling image %q", ref)
 	res.Events = append(res.Events,
-		controllers.Normal(pod, ReasonBackOff, msg),
-		controllers.Warning(pod, ReasonFailed, "Error: "+WaitingImagePullBackOff))
+		c.about(controllers.Normal(pod, ReasonBackOff, msg)),
+		c.about(controllers.Warning(pod, ReasonFailed, "Error: "+WaitingImagePullBackOff)))
 	if b := c.pr.k.pullBackoff[backoffKey(pod, ref)]; b != nil && b.lastError != "" {
 		msg += ": " + b.lastError
 	}
@@ -222,8 +222,8 @@ func (c *container) invalidImage(now time.Time, err error, res *controllers.Resu
 	pod := c.pr.pod
 	msg := fmt.Sprintf("Failed to apply default image tag %q: %v", c.spec.Image, err)
 	res.Events = append(res.Events,
-		controllers.Warning(pod, ReasonInspectFailed, msg),
-		controllers.Warning(pod, ReasonFailed, "Error: "+WaitingInvalidImageName))
+		c.about(controllers.Warning(pod, ReasonInspectFailed, msg)),
+		c.about(controllers.Warning(pod, ReasonFailed, "Error: "+WaitingInvalidImageName)))
 	c.crashLoop = false
 	c.pull.reason, c.pull.message = WaitingInvalidImageName, msg
 	c.configErr, c.configRetryAt = "", now.Add(configRetry)

@@ -149,8 +149,8 @@ func (pr *podRun) checkSpecChanges(now time.Time, res *controllers.Result) {
 		c.spec = pr.pod.Spec.Containers[i]
 		c.image = pr.k.refFacts(c.spec.Image).builtin
 		if c.running {
-			res.Events = append(res.Events, controllers.Normal(pr.pod, ReasonKilling,
-				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name)))
+			res.Events = append(res.Events, c.about(controllers.Normal(pr.pod, ReasonKilling,
+				fmt.Sprintf("Container %s definition changed, will be restarted", c.spec.Name))))
 			c.stopAt, c.stopCode, c.replace, c.graceful = now, sigkillExit, true, false
 		} else {
 			c.imageChanged()

@@ -25,6 +25,10 @@ type DescribeOptions struct {
 	Events []*objects.Event
 	// HideEvents drops the Events section (kubectl describe --show-events=false).
 	HideEvents bool
+	// EventFieldPaths puts an event's involvedObject.fieldPath (a
+	// container's, spec.containers{name}) before its message, as kubectl
+	// does from 1.35.
+	EventFieldPaths bool
 	// Pods are candidates for a node's "Non-terminated Pods": the
 	// describer keeps those bound to the node whose phase is neither
 	// Succeeded nor Failed. Other kinds ignore it.
@@ -260,14 +264,14 @@ func tolerationString(t objects.Toleration) string {
 // asked for --show-events=false.
 func describeEventsUnlessHidden(w *prefixWriter, opts DescribeOptions) {
 	if !opts.HideEvents {
-		describeEvents(w, opts.Events, opts.Now)
+		describeEvents(w, opts.Events, opts.Now, opts.EventFieldPaths)
 	}
 }
 
 // describeEvents writes the Events table as describe.go DescribeEvents
 // does: sorted by last timestamp, AGE "10s" or "2m (x3 over 5m)", FROM the
 // reporting component.
-func describeEvents(w *prefixWriter, events []*objects.Event, now time.Time) {
+func describeEvents(w *prefixWriter, events []*objects.Event, now time.Time, fieldPaths bool) {
 	sorted := make([]*objects.Event, 0, len(events))
 	for _, e := range events {
 		if e != nil {
@@ -297,7 +301,11 @@ func describeEvents(w *prefixWriter, events []*objects.Event, now time.Time) {
 		if source == "" {
 			source = e.ReportingController
 		}
-		w.write(1, "%v\t%v\t%s\t%v\t%v\n", e.Type, e.Reason, interval, source, strings.TrimSpace(e.Message))
+		message := strings.TrimSpace(e.Message)
+		if fieldPaths && e.InvolvedObject.FieldPath != "" {
+			message = e.InvolvedObject.FieldPath + ": " + message
+		}
+		w.write(1, "%v\t%v\t%s\t%v\t%v\n", e.Type, e.Reason, interval, source, message)
 	}
 }
 
