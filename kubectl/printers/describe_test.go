@@ -321,3 +321,15 @@ func TestDescribeDeploymentRollingUpdateBounds(t *testing.T) {
 	out := describe(t, d, DescribeOptions{Now: now, Events: []*objects.Event{}})
 	require.Contains(t, out, "RollingUpdateStrategy:  <nil> max unavailable, 25% max surge\n")
 }
+
+// From 1.35 kubectl names a container's field path before its event's
+// message; an event about the pod as a whole keeps its message as it is.
+func TestDescribeEventFieldPaths(t *testing.T) {
+	events := nginxEvents()
+	events[4].InvolvedObject.FieldPath = "spec.containers{nginx}"
+	old := describe(t, describedNginx(), DescribeOptions{Now: now, Events: events})
+	assert.Contains(t, old, "kubelet            Created container: nginx\n")
+	out := describe(t, describedNginx(), DescribeOptions{Now: now, Events: events, EventFieldPaths: true})
+	assert.Contains(t, out, "kubelet            spec.containers{nginx}: Created container: nginx\n")
+	assert.Contains(t, out, "kubelet            Started container nginx\n")
+}
