@@ -111,8 +111,7 @@ func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Even
 	for _, ev := range evs {
 		if ev.Action != "" {
 			r.traced(source.Component, ev)
-			sr := r.seriesOf(component, ctrl.Name())
-			sr.asProcess(func() { sr.record(ev) })
+			r.seriesOf(component, ctrl.Name()).record(&ev)
 			continue
 		}
 		if ec == nil {

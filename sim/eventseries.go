@@ -48,7 +48,8 @@ type seriesRecorder struct {
 	remembered map[seriesIdentity]*seriesEntry
 	// made numbers entries in the order they were remembered: the
 	// periodic work takes them in that order (upstream walks a map).
-	made uint64
+	made  uint64
+	spare *seriesEntry
 	// controller and instance are the process's reportingController and
 	// reportingInstance (the controller, a dash and the host it runs on).
 	controller, instance string
@@ -74,6 +75,28 @@ type seriesEntry struct {
 	event  *objects.Event
 	series *objects.EventSeries
 	made   uint64
+	next   *seriesEntry // in the spare list
+}
+
+// newEntry returns a cleared entry: a spare one, or one of a new block.
+func (s *seriesRecorder) newEntry() *seriesEntry {
+	if s.spare == nil {
+		block := make([]seriesEntry, entryBlock)
+		for i := range block[:len(block)-1] {
+			block[i].next = &block[i+1]
+		}
+		s.spare = &block[0]
+	}
+	e := s.spare
+	s.spare, e.next = e.next, nil
+	return e
+}
+
+// forget drops e and keeps it for reuse.
+func (s *seriesRecorder) forget(e *seriesEntry) {
+	delete(s.remembered, e.id)
+	*e = seriesEntry{next: s.spare}
+	s.spare = e
 }
 
 func newSeriesRecorder(r *recorder, controller, host string) *seriesRecorder {
@@ -84,8 +107,10 @@ func newSeriesRecorder(r *recorder, controller, host string) *seriesRecorder {
 }
 
 // record records ev as the broadcaster does.
-func (s *seriesRecorder) record(ev controllers.Event) {
+func (s *seriesRecorder) record(ev *controllers.Event) {
 	r := s.r
+	prev := s.actAs()
+	defer func() { r.c.actor = prev }()
 	now := r.c.clock.Now()
 	id := seriesIdentity{eventType: ev.Type, action: ev.Action, reason: ev.Reason,
 		reportingController: s.controller, reportingInstance: s.instance, regarding: ev.Regarding}
@@ -119,7 +144,9 @@ func (s *seriesRecorder) record(ev controllers.Event) {
 		ReportingInstance:   s.instance,
 	}
 	s.made++
-	s.remembered[id] = &seriesEntry{id: id, event: e, made: s.made}
+	entry := s.newEntry()
+	entry.id, entry.event, entry.made = id, e, s.made
+	s.remembered[id] = entry
 	s.create(e)
 	s.armFinish()
 }
@@ -189,13 +216,11 @@ func (s *seriesRecorder) entries() []*seriesEntry {
 	return out
 }
 
-// asProcess runs work as the process, whose writes the trace names.
-func (s *seriesRecorder) asProcess(work func()) {
-	c := s.r.c
-	prev := c.actor
-	c.actor = s.controller
-	defer func() { c.actor = prev }()
-	work()
+// actAs makes the process the actor the trace names for writes, and
+// returns the actor to restore.
+func (s *seriesRecorder) actAs() (prev string) {
+	prev, s.r.c.actor = s.r.c.actor, s.controller
+	return prev
 }
 
 // seriesFinisher runs finishSeries when its timer falls due.
@@ -207,19 +232,19 @@ func (f *seriesFinisher) Run() {
 	s := f.s
 	s.finishArmed = false
 	cutoff := s.r.c.clock.Now().Add(-seriesFinishPeriod)
-	s.asProcess(func() {
-		for _, e := range s.entries() {
-			if e.series != nil {
-				if !e.series.LastObservedTime.Before(cutoff) {
-					continue
-				}
-				s.write(e)
-			} else if !e.event.EventTime.Before(cutoff) {
+	prev := s.actAs()
+	for _, e := range s.entries() {
+		if e.series != nil {
+			if !e.series.LastObservedTime.Before(cutoff) {
 				continue
 			}
-			delete(s.remembered, e.id)
+			s.write(e)
+		} else if !e.event.EventTime.Before(cutoff) {
+			continue
 		}
-	})
+		s.forget(e)
+	}
+	s.r.c.actor = prev
 	if len(s.remembered) > 0 {
 		s.armFinish()
 	}
@@ -234,14 +259,14 @@ func (f *seriesRefresher) Run() {
 	s := f.s
 	s.refreshArmed = false
 	series := false
-	s.asProcess(func() {
-		for _, e := range s.entries() {
-			if e.series != nil {
-				s.write(e)
-				series = true
-			}
+	prev := s.actAs()
+	for _, e := range s.entries() {
+		if e.series != nil {
+			s.write(e)
+			series = true
 		}
-	})
+	}
+	s.r.c.actor = prev
 	if series {
 		s.armRefresh()
 	}

@@ -64,12 +64,12 @@ func (in *instance) wake() (time.Time, bool) {
 
 // container is the node's state for one container of a pod.
 type container struct {
-	pr    *podRun
-	spec  objects.Container
+	pr   *podRun
+	spec objects.Container
 	// fieldPath is the container's in its pod's events (about).
 	fieldPath string
-	image images.Image
-	fs    *vfs.View
+	image     images.Image
+	fs        *vfs.View
 
 	everStarted bool
 	// pulling is set while an image pull (or registry check) runs.
@@ -193,7 +193,7 @@ func (c *container) willRun() bool {
 // wide` shows as SUBOBJECT.
 func (c *container) about(ev controllers.Event) controllers.Event {
 	if c.fieldPath == "" {
-		c.fieldPath = "spec.containers{" + c.spec.Name + "}"
+		c.fieldPath = c.pr.k.startMessages(c.spec.Name).fieldPath
 	}
 	ev.Regarding.FieldPath = c.fieldPath
 	return ev
@@ -238,17 +238,19 @@ func (c *container) start(now time.Time, res *controllers.Result) {
 
 // startMessages are the Created and Started events' messages for a
 // container name.
-type startMessages struct{ created, started string }
+type startMessages struct{ created, started, fieldPath string }
 
 // maxCachedNames bounds Kubelet.startMsgs.
 const maxCachedNames = 256
 
-// startMessages returns the messages for name, made once per name and
-// node (up to maxCachedNames names): a Job's pods share their names.
+// startMessages returns the messages (and the field path) for name, made
+// once per name and node (up to maxCachedNames names): a Job's pods share
+// their names.
 func (k *Kubelet) startMessages(name string) startMessages {
 	m, ok := k.startMsgs[name]
 	if !ok {
-		m = startMessages{created: "Created container: " + name, started: "Started container " + name}
+		m = startMessages{created: "Created container: " + name, started: "Started container " + name,
+			fieldPath: "spec.containers{" + name + "}"}
 		if k.startMsgs == nil {
 			k.startMsgs = map[string]startMessages{}
 		}
