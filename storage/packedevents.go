@@ -232,11 +232,11 @@ func (a *eventArena) unpack(ref packedRef) *objects.Event {
 	}
 	e.Generation = varint()
 	e.Count = int32(varint())
-	var series objects.EventSeries
+	var seriesCount int32
 	hasSeries := rec[at] == 1
 	at++
 	if hasSeries {
-		series.Count = int32(varint())
+		seriesCount = int32(varint())
 	}
 	var eventTime, lastObserved objects.Time
 	for _, t := range []*objects.Time{&e.CreationTimestamp, &e.FirstTimestamp, &e.LastTimestamp, &eventTime, &lastObserved} {
@@ -249,8 +249,9 @@ func (a *eventArena) unpack(ref packedRef) *objects.Event {
 	}
 	e.EventTime = objects.MicroTime{Time: eventTime.Time}
 	if hasSeries {
-		series.LastObservedTime = objects.MicroTime{Time: lastObserved.Time}
-		e.Series = &series
+		// Made here only: a variable whose address an Event may keep
+		// would be made on the heap for every record.
+		e.Series = &objects.EventSeries{Count: seriesCount, LastObservedTime: objects.MicroTime{Time: lastObserved.Time}}
 	}
 	return e
 }
