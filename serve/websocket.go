@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The streaming protocols of exec and attach: kubectl (1.30 and later)
@@ -60,7 +61,20 @@ type wsConn struct {
 	rw       *bufio.ReadWriter
 	protocol string
 	wmu      sync.Mutex
+	// started is done once the first frame has waited firstFrameDelay.
+	started sync.Once
 }
+
+// firstFrameDelay is how long a stream's first frame waits after the
+// handshake. kubectl before 1.34 starts reading frames before it has made
+// its streams, and drops a frame for a stream it has not made yet
+// ("Unknown stream id 3, discarding message": client-go 2f016580e fixed
+// it), so an exec whose command fails at once lost its error. A kubelet's
+// runtime takes longer than this to start a command, so real clusters
+// rarely show it; kubesim's exec is instant and showed it once in a few
+// hundred runs. Wall-clock time, at the edge: the simulation does not see
+// it.
+var firstFrameDelay = 25 * time.Millisecond
 
 // isWebSocket reports whether r asks to upgrade to a WebSocket.
 func isWebSocket(r *http.Request) bool {
@@ -129,6 +143,7 @@ func (c *wsConn) writeFrame(op byte, payload []byte) error {
 
 // send writes data on a stream channel.
 func (c *wsConn) send(channel byte, data []byte) error {
+	c.started.Do(func() { time.Sleep(firstFrameDelay) })
 	return c.writeFrame(opBinary, append([]byte{channel}, data...))
 }
 
