@@ -31,7 +31,7 @@ type Event struct {
 // times it was seen, and when last.
 type EventSeries struct {
 	Count            int32     `json:"count,omitempty"`
-	LastObservedTime MicroTime `json:"lastObservedTime,omitzero"`
+	LastObservedTime MicroTime `json:"lastObservedTime"`
 }
 
 // DeepCopyObject returns an independent copy of the event.
