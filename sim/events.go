@@ -28,9 +28,9 @@ type recorder struct {
 	started time.Time
 	// caches are the processes' remembered identities, by process.
 	caches map[processName]*eventCache
-	// series are the events.k8s.io/v1 broadcasters of the processes that
-	// record through that API (eventseries.go), by process.
-	series map[processName]*seriesRecorder
+	// series are the events.k8s.io/v1 broadcasters of the controllers
+	// that record through that API (eventseries.go), by controller name.
+	series map[string]*seriesRecorder
 	seq    int64
 	// expiries are the events' first TTL checks, one an event, queued
 	// when it was made, in the order they fall due (times only grow and
@@ -66,7 +66,7 @@ type eventIdentity struct {
 
 func newRecorder(c *Cluster) *recorder {
 	return &recorder{c: c, started: c.clock.Now(), caches: map[processName]*eventCache{},
-		series: map[processName]*seriesRecorder{}, later: map[objects.Key]expiry{}}
+		series: map[string]*seriesRecorder{}, later: map[objects.Key]expiry{}}
 }
 
 // processName names a process that records events: a component, and for
@@ -111,7 +111,7 @@ func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Even
 	for _, ev := range evs {
 		if ev.Action != "" {
 			r.traced(source.Component, ev)
-			r.seriesOf(component, ctrl.Name()).record(&ev)
+			r.seriesOf(ctrl.Name()).record(&ev)
 			continue
 		}
 		if ec == nil {
@@ -121,15 +121,14 @@ func (r *recorder) recordAll(ctrl controllers.Controller, evs []controllers.Even
 	}
 }
 
-// seriesOf returns the events.k8s.io/v1 broadcaster of the process that
-// runs controller, made when first asked: it runs on the first
-// control-plane node, as kubeadm's and kind's schedulers do.
-func (r *recorder) seriesOf(component, controller string) *seriesRecorder {
-	p := processName{component: component, host: controller}
-	s := r.series[p]
+// seriesOf returns the events.k8s.io/v1 broadcaster of controller, made
+// when first asked. Its process runs on the first control-plane node, as
+// kubeadm's and kind's schedulers do.
+func (r *recorder) seriesOf(controller string) *seriesRecorder {
+	s := r.series[controller]
 	if s == nil {
 		s = newSeriesRecorder(r, controller, r.c.ConsoleHost())
-		r.series[p] = s
+		r.series[controller] = s
 	}
 	return s
 }
