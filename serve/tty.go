@@ -36,6 +36,7 @@ func (s *Server) execTTY(r *http.Request, req *apiRequest, ws *wsConn, in *stdin
 		return
 	}
 	term := &ttyTerminal{s: s, r: r, ws: ws, in: in}
+	ws.settle() // the session writes under the lock
 	if err := s.enter(); err != nil {
 		_ = ws.send(chanError, statusJSON(toStatus(err, req.res, req.name)))
 		return

@@ -143,9 +143,14 @@ func (c *wsConn) writeFrame(op byte, payload []byte) error {
 
 // send writes data on a stream channel.
 func (c *wsConn) send(channel byte, data []byte) error {
-	c.started.Do(func() { time.Sleep(firstFrameDelay) })
+	c.settle()
 	return c.writeFrame(opBinary, append([]byte{channel}, data...))
 }
+
+// settle waits out firstFrameDelay once, before the first frame. A caller
+// about to take the server's lock and send under it (a terminal session)
+// settles first, so that no one waits on the lock for the delay.
+func (c *wsConn) settle() { c.started.Do(func() { time.Sleep(firstFrameDelay) }) }
 
 // close sends a normal closure and closes the connection.
 func (c *wsConn) close() {
