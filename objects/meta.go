@@ -150,29 +150,42 @@ func NewTime(t time.Time) Time { return Time{t.UTC().Truncate(time.Second)} }
 func NewTimePtr(t time.Time) *Time { x := NewTime(t); return &x }
 
 // MarshalJSON prints the time as "2006-01-02T15:04:05Z", or null when zero.
-func (t Time) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte("null"), nil
-	}
-	return []byte(`"` + t.UTC().Format(time.RFC3339) + `"`), nil
-}
+func (t Time) MarshalJSON() ([]byte, error) { return marshalJSONTime(t.Time, time.RFC3339), nil }
 
 // UnmarshalJSON reads an RFC 3339 time or null.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
-		t.Time = time.Time{}
-		return nil
-	}
-	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return fmt.Errorf("time must be a string, got %s", s)
-	}
-	p, err := time.Parse(time.RFC3339, s[1:len(s)-1])
+	p, err := unmarshalJSONTime(b, time.RFC3339)
 	if err != nil {
 		return err
 	}
-	t.Time = p.UTC()
+	t.Time = p
 	return nil
+}
+
+// marshalJSONTime writes t in layout, in UTC and quoted, or null when zero:
+// metav1.Time's and MicroTime's encoding.
+func marshalJSONTime(t time.Time, layout string) []byte {
+	if t.IsZero() {
+		return []byte("null")
+	}
+	return []byte(`"` + t.UTC().Format(layout) + `"`)
+}
+
+// unmarshalJSONTime reads a quoted time in layout, in UTC, or null (the
+// zero time).
+func unmarshalJSONTime(b []byte, layout string) (time.Time, error) {
+	s := string(b)
+	if s == "null" {
+		return time.Time{}, nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return time.Time{}, fmt.Errorf("time must be a string, got %s", s)
+	}
+	p, err := time.Parse(layout, s[1:len(s)-1])
+	if err != nil {
+		return time.Time{}, err
+	}
+	return p.UTC(), nil
 }
 
 // MicroTime is a timestamp with microsecond precision (metav1.MicroTime),
@@ -193,29 +206,18 @@ func NewMicroTime(t time.Time) MicroTime { return MicroTime{t.UTC().Truncate(tim
 // MarshalJSON prints the time as "2006-01-02T15:04:05.000000Z", or null
 // when zero.
 func (t MicroTime) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte("null"), nil
-	}
-	return []byte(`"` + t.UTC().Format(microTimeLayout) + `"`), nil
+	return marshalJSONTime(t.Time, microTimeLayout), nil
 }
 
 // UnmarshalJSON reads an RFC 3339 time or null. It takes any number of
 // fractional digits, where metav1.MicroTime takes six, and keeps
 // microseconds.
 func (t *MicroTime) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
-		t.Time = time.Time{}
-		return nil
-	}
-	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return fmt.Errorf("time must be a string, got %s", s)
-	}
-	p, err := time.Parse(time.RFC3339Nano, s[1:len(s)-1])
+	p, err := unmarshalJSONTime(b, time.RFC3339Nano)
 	if err != nil {
 		return err
 	}
-	t.Time = p.UTC().Truncate(time.Microsecond)
+	t.Time = p.Truncate(time.Microsecond)
 	return nil
 }
 
