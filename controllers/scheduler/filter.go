@@ -8,13 +8,52 @@ import (
 	"github.com/kubesim/kubesim/storage"
 )
 
-// filterReason is one reason a node cannot take a pod. resource marks the
-// reasons preemption could cure (not enough room), as opposed to ones it
-// cannot (taints, selectors).
+// filterReason is one reason a node cannot take a pod: a kind, and for an
+// untolerated taint the taint's key and value. It is comparable and holds
+// no text, so that a failed attempt, repeated after every change that may
+// free room, formats its message only when its reasons differ from the
+// last attempt's.
 type filterReason struct {
-	text     string
-	resource bool
+	kind       reasonKind
+	key, value string // the untolerated taint's
 }
+
+type reasonKind uint8
+
+const (
+	reasonUnschedulable reasonKind = iota
+	reasonTaint
+	reasonSelector
+	reasonTooManyPods
+	reasonCPU
+	reasonMemory
+)
+
+// maxReasons is the most reasons filter gives for one node: the three of
+// its first stage or the three resources.
+const maxReasons = 3
+
+// text is the reason as upstream's FitError counts it.
+func (r filterReason) text() string {
+	switch r.kind {
+	case reasonUnschedulable:
+		return "node(s) were unschedulable"
+	case reasonTaint:
+		return fmt.Sprintf("node(s) had untolerated taint {%s: %s}", r.key, r.value)
+	case reasonSelector:
+		return "node(s) didn't match Pod's node affinity/selector"
+	case reasonTooManyPods:
+		return "Too many pods"
+	case reasonCPU:
+		return "Insufficient cpu"
+	default:
+		return "Insufficient memory"
+	}
+}
+
+// resource reports whether preemption could cure the reason (not enough
+// room), as opposed to one it cannot (taints, selectors).
+func (r filterReason) resource() bool { return r.kind >= reasonTooManyPods }
 
 // nodeLoad is what the pods bound to a node already ask for.
 type nodeLoad struct {
@@ -146,40 +185,40 @@ func request(c objects.Container, name string) *objects.Quantity {
 	return &q
 }
 
-// filter returns why node cannot take pod, or nothing when it can.
-func filter(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterReason {
-	var out []filterReason
+// filter appends to out why node cannot take pod, which asks for cpu
+// milli-cores and mem bytes; it appends nothing when the node can.
+func filter(pod *objects.Pod, cpu, mem int64, node *objects.Node, load *nodeLoad, out []filterReason) []filterReason {
+	start := len(out)
 	if node.Spec.Unschedulable {
-		out = append(out, filterReason{text: "node(s) were unschedulable"})
+		out = append(out, filterReason{kind: reasonUnschedulable})
 	}
 	if t, ok := untoleratedTaint(pod, node); ok {
-		out = append(out, filterReason{text: fmt.Sprintf("node(s) had untolerated taint {%s: %s}", t.Key, t.Value)})
+		out = append(out, filterReason{kind: reasonTaint, key: t.Key, value: t.Value})
 	}
 	if !matchesNodeSelector(pod, node) {
-		out = append(out, filterReason{text: "node(s) didn't match Pod's node affinity/selector"})
+		out = append(out, filterReason{kind: reasonSelector})
 	}
-	if len(out) > 0 {
+	if len(out) > start {
 		return out
 	}
-	return resourceFit(pod, node, load)
+	return resourceFit(cpu, mem, node, load, out)
 }
 
-// resourceFit reports the resources node lacks for pod.
-func resourceFit(pod *objects.Pod, node *objects.Node, load *nodeLoad) []filterReason {
+// resourceFit appends to out the resources node lacks for a pod asking
+// for cpu milli-cores and mem bytes.
+func resourceFit(cpu, mem int64, node *objects.Node, load *nodeLoad, out []filterReason) []filterReason {
 	if mutant.On("scheduler-ignores-resources") { // NodeResourcesFit skipped: overcommitted nodes
-		return nil
+		return out
 	}
-	var out []filterReason
 	alloc := node.Status.Allocatable
 	if maxPods, ok := alloc[objects.ResourcePods]; ok && int64(load.pods+1) > maxPods.Value() {
-		out = append(out, filterReason{text: "Too many pods", resource: true})
+		out = append(out, filterReason{kind: reasonTooManyPods})
 	}
-	cpu, mem := podRequests(pod)
 	if q, ok := alloc[objects.ResourceCPU]; ok && cpu > 0 && load.cpuMilli+cpu > q.MilliValue() {
-		out = append(out, filterReason{text: "Insufficient cpu", resource: true})
+		out = append(out, filterReason{kind: reasonCPU})
 	}
 	if q, ok := alloc[objects.ResourceMemory]; ok && mem > 0 && load.memoryBytes+mem > q.Value() {
-		out = append(out, filterReason{text: "Insufficient memory", resource: true})
+		out = append(out, filterReason{kind: reasonMemory})
 	}
 	return out
 }

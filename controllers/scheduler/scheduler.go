@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,6 +83,19 @@ type Scheduler struct {
 	// soon as it decides (AssumePod), before its informer shows it. A
 	// controller that misses events drifts, as the real one would.
 	cache *cache
+	// nodes, fit and said are scratch reused by every attempt, so that a
+	// pod tried again after each change that may free room costs no
+	// allocations for what it reads and how it failed: the node list, the
+	// failure counts, and the message of the last failure, which the next
+	// attempt reuses when its counts are the same.
+	nodes      []objects.Object
+	appendNode func(objects.Object) bool
+	fit        failures
+	said       struct {
+		fit     failures
+		nodes   int
+		message string
+	}
 }
 
 var (
@@ -92,7 +106,12 @@ var (
 
 // New returns a scheduler with nothing pending.
 func New() *Scheduler {
-	return &Scheduler{unschedulable: map[objects.Key]*waiting{}, cache: newCache()}
+	s := &Scheduler{unschedulable: map[objects.Key]*waiting{}, cache: newCache()}
+	s.appendNode = func(obj objects.Object) bool {
+		s.nodes = append(s.nodes, obj)
+		return true
+	}
+	return s
 }
 
 // Name returns "default-scheduler".
@@ -189,15 +208,18 @@ func (s *Scheduler) Reconcile(now time.Time, r storage.Reader, key objects.Key) 
 	// An assumed pod whose binding was never written (a crash lost it) is
 	// scheduled again, its old assumption first dropped.
 	s.cache.forgetAssumed(key)
-	nodes := r.List("Node", "", nil)
+	s.nodes = s.nodes[:0]
+	r.Scan("Node", "", s.appendNode)
+	nodes := s.nodes
+	defer clear(nodes) // no node kept alive by the scratch
 	if reason := claimsBlocking(r, pod); reason != "" {
 		s.failed(key, now)
 		return unschedulable(now, pod, preFilterMessage(reason, len(nodes)))
 	}
-	best, fit := choose(pod, nodes, s.cache.nodes)
+	best := choose(pod, nodes, s.cache.nodes, &s.fit)
 	if best == "" {
 		s.failed(key, now)
-		return unschedulable(now, pod, fit.message(len(nodes)))
+		return unschedulable(now, pod, s.fitMessage(len(nodes)))
 	}
 	delete(s.unschedulable, key)
 	s.cache.assume(pod, best)
@@ -294,18 +316,22 @@ func isTerminal(pod *objects.Pod) bool {
 	return pod.Status.Phase == objects.PodSucceeded || pod.Status.Phase == objects.PodFailed
 }
 
-// choose returns the best node for pod, or "" and the reasons nodes failed.
-func choose(pod *objects.Pod, nodes []objects.Object, usage map[string]*nodeLoad) (string, failures) {
-	fails := failures{}
+// choose returns the best node for pod, or "" with fails counting the
+// reasons nodes failed.
+func choose(pod *objects.Pod, nodes []objects.Object, usage map[string]*nodeLoad, fails *failures) string {
+	fails.reset()
+	cpu, mem := podRequests(pod)
+	var reasons [maxReasons]filterReason
+	var empty nodeLoad
 	best, bestPods := "", 0
 	for _, obj := range nodes {
 		node := obj.(*objects.Node)
 		load := usage[node.Name]
 		if load == nil {
-			load = &nodeLoad{}
+			load = &empty
 		}
-		if reasons := filter(pod, node, load); len(reasons) > 0 {
-			fails.add(reasons)
+		if failed := filter(pod, cpu, mem, node, load, reasons[:0]); len(failed) > 0 {
+			fails.add(failed)
 			continue
 		}
 		// Nodes come in name order, so ties keep the first name.
@@ -313,25 +339,45 @@ func choose(pod *objects.Pod, nodes []objects.Object, usage map[string]*nodeLoad
 			best, bestPods = node.Name, load.pods
 		}
 	}
-	return best, fails
+	return best
 }
 
-// failures counts, per reason, how many nodes failed with it, and how many
-// of those failed only for reasons preemption could cure.
+// fitMessage is the message of the attempt whose failures s.fit counts on
+// a cluster of nodes nodes: the last message when the counts are the same
+// as its attempt's.
+func (s *Scheduler) fitMessage(nodes int) string {
+	if s.said.message != "" && s.said.nodes == nodes && s.said.fit.equal(&s.fit) {
+		return s.said.message
+	}
+	s.said.fit.set(&s.fit)
+	s.said.nodes, s.said.message = nodes, s.fit.message(nodes)
+	return s.said.message
+}
+
+// failures counts, per reason, how many nodes failed with it (in the order
+// the reasons were first met), and how many of those failed only for
+// reasons preemption could cure.
 type failures struct {
-	byReason   map[string]int
+	counts     []reasonCount
 	preemptive int // nodes where evicting pods could make room
 	hopeless   int // nodes where it could not
 }
 
+type reasonCount struct {
+	reason filterReason
+	nodes  int
+}
+
+func (f *failures) reset() {
+	f.counts = f.counts[:0]
+	f.preemptive, f.hopeless = 0, 0
+}
+
 func (f *failures) add(reasons []filterReason) {
-	if f.byReason == nil {
-		f.byReason = map[string]int{}
-	}
 	curable := true
 	for _, r := range reasons {
-		f.byReason[r.text]++
-		curable = curable && r.resource
+		f.count(r)
+		curable = curable && r.resource()
 	}
 	if curable {
 		f.preemptive++
@@ -340,19 +386,37 @@ func (f *failures) add(reasons []filterReason) {
 	}
 }
 
+func (f *failures) count(r filterReason) {
+	for i := range f.counts {
+		if f.counts[i].reason == r {
+			f.counts[i].nodes++
+			return
+		}
+	}
+	f.counts = append(f.counts, reasonCount{reason: r, nodes: 1})
+}
+
+func (f *failures) equal(g *failures) bool {
+	return f.preemptive == g.preemptive && f.hopeless == g.hopeless && slices.Equal(f.counts, g.counts)
+}
+
+// set makes f count what g does, in f's own storage.
+func (f *failures) set(g *failures) {
+	f.counts = append(f.counts[:0], g.counts...)
+	f.preemptive, f.hopeless = g.preemptive, g.hopeless
+}
+
 // message builds upstream's FitError text with its preemption postscript:
 // "0/3 nodes are available: 1 node(s) had untolerated taint {...}, 2
 // Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not
 // helpful for scheduling, 2 No preemption victims found for incoming pod."
-func (f failures) message(nodes int) string {
+func (f *failures) message(nodes int) string {
 	if nodes == 0 {
 		return "no nodes available to schedule pods"
 	}
-	// Concatenated, not formatted: an unschedulable pod is tried again
-	// after every change that may free room.
-	reasons := make([]string, 0, len(f.byReason))
-	for text, n := range f.byReason {
-		reasons = append(reasons, strconv.Itoa(n)+" "+text)
+	reasons := make([]string, 0, len(f.counts))
+	for _, c := range f.counts {
+		reasons = append(reasons, strconv.Itoa(c.nodes)+" "+c.reason.text())
 	}
 	sort.Strings(reasons)
 	total := strconv.Itoa(nodes)

@@ -226,3 +226,32 @@ func TestUnschedulablePodBacksOff(t *testing.T) {
 	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second,
 		10 * time.Second, 10 * time.Second}, got)
 }
+
+// Attempts that fail on the same number of nodes for other reasons get
+// their own messages: the scheduler reuses the last message only when
+// every reason's count is the same.
+func TestFailuresOnAsManyNodesForOtherReasonsGetTheirOwnMessage(t *testing.T) {
+	w := newWorld(t)
+	w.node("a", "1", map[string]string{"disk": "ssd"})
+	w.node("b", "1", map[string]string{"disk": "hdd"})
+	message := func(name, cpu string, selector map[string]string) string {
+		t.Helper()
+		node, res := w.schedule(w.pod(name, cpu, selector))
+		require.Empty(t, node)
+		require.Len(t, res.Events, 1)
+		return res.Events[0].Message
+	}
+	const post = ". preemption: 0/2 nodes are available: "
+	assert.Equal(t, "0/2 nodes are available: 2 Insufficient cpu"+post+
+		"2 No preemption victims found for incoming pod.", message("big", "2", nil))
+	assert.Equal(t, "0/2 nodes are available: 2 Insufficient cpu"+post+
+		"2 No preemption victims found for incoming pod.", message("big-too", "2", nil))
+	assert.Equal(t, "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector"+post+
+		"1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
+		message("big-ssd", "2", map[string]string{"disk": "ssd"}))
+	assert.Equal(t, "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector"+post+
+		"1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
+		message("big-hdd", "2", map[string]string{"disk": "hdd"}))
+	assert.Equal(t, "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector"+post+
+		"2 Preemption is not helpful for scheduling.", message("nvme", "", map[string]string{"disk": "nvme"}))
+}
