@@ -60,11 +60,14 @@ type seriesRecorder struct {
 	refreshRunner        seriesRefresher
 }
 
-// seriesIdentity is client-go's eventKey: the message is not part of it.
+// seriesIdentity is client-go's eventKey within one broadcaster: its
+// reporting controller and instance are the recorder's own, the same for
+// every key it holds, and no recorded event relates a second object, so
+// what tells events apart is their type, action and reason and the
+// regarding object at its resourceVersion. The message is not part of it.
 type seriesIdentity struct {
-	eventType, action, reason              string
-	reportingController, reportingInstance string
-	regarding, related                     objects.ObjectReference
+	eventType, action, reason string
+	regarding                 objects.ObjectReference
 }
 
 // seriesEntry is a remembered event: the Event as first created (shared
@@ -112,8 +115,7 @@ func (s *seriesRecorder) record(ev *controllers.Event) {
 	prev := s.actAs()
 	defer func() { r.c.actor = prev }()
 	now := r.c.clock.Now()
-	id := seriesIdentity{eventType: ev.Type, action: ev.Action, reason: ev.Reason,
-		reportingController: s.controller, reportingInstance: s.instance, regarding: ev.Regarding}
+	id := seriesIdentity{eventType: ev.Type, action: ev.Action, reason: ev.Reason, regarding: ev.Regarding}
 	if e := s.remembered[id]; e != nil {
 		if e.series != nil {
 			e.series.Count++

@@ -176,7 +176,7 @@ func (s *Scheduler) retryKeys() []objects.Key {
 		}
 	}
 	s.unmoved = s.unmoved[:0]
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+	slices.SortFunc(keys, objects.Key.Compare)
 	return s.keys.Keep(keys)
 }
 
