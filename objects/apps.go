@@ -1,7 +1,5 @@
 package objects
 
-import "maps"
-
 // This file holds the apps/v1 Deployment and ReplicaSet kinds (k8s.io/api
 // apps/v1 types.go) and their defaulting (pkg/apis/apps/v1/defaults.go
 // SetDefaults_Deployment, SetDefaults_ReplicaSet). Validation is in
@@ -183,20 +181,36 @@ func FindDeploymentCondition(conds []DeploymentCondition, t string) *DeploymentC
 // are the same once their pod-template-hash labels are set aside. Like
 // Semantic.DeepEqual, it treats nil and empty maps and lists alike (their
 // JSON encodings agree).
+//
+// The labels are compared on their own, without copying either map (a
+// Deployment's sync compares its template with every ReplicaSet's), and
+// the rest with the labels set aside.
 func EqualIgnoreHash(a, b *PodTemplateSpec) bool {
-	ca, cb := withoutHashLabel(a), withoutHashLabel(b)
+	if !equalIgnoringHashLabel(a.Labels, b.Labels) {
+		return false
+	}
+	ca, cb := *a, *b
+	ca.Labels, cb.Labels = nil, nil
 	return semanticDeepEqual(&ca, &cb)
 }
 
-// withoutHashLabel returns a shallow copy of t whose labels lack the
-// pod-template-hash; t and its maps are left as they are.
-func withoutHashLabel(t *PodTemplateSpec) PodTemplateSpec {
-	c := *t
-	if _, ok := c.Labels[DefaultDeploymentUniqueLabelKey]; ok {
-		c.Labels = maps.Clone(c.Labels)
-		delete(c.Labels, DefaultDeploymentUniqueLabelKey)
+// equalIgnoringHashLabel reports whether two label maps hold the same
+// labels besides the pod-template-hash (nil and empty alike).
+func equalIgnoringHashLabel(a, b map[string]string) bool {
+	n := len(a)
+	if _, ok := a[DefaultDeploymentUniqueLabelKey]; ok {
+		n--
 	}
-	return c
+	for k, v := range b {
+		if k == DefaultDeploymentUniqueLabelKey {
+			continue
+		}
+		n--
+		if got, ok := a[k]; !ok || got != v {
+			return false
+		}
+	}
+	return n == 0
 }
 
 // FindNewReplicaSet is upstream's FindNewReplicaSet: among list, the

@@ -3,6 +3,7 @@ package objects
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -95,4 +96,30 @@ func TestEqualIgnoreHash(t *testing.T) {
 	require.True(t, EqualIgnoreHash(&a, &b))
 	b.Spec.Containers[0].Image = "nginx:1.25"
 	require.False(t, EqualIgnoreHash(&a, &b))
+}
+
+// The labels count as upstream's comparison counts them: the hash label
+// on either side set aside, nil and empty alike, any other label or value
+// a difference.
+func TestEqualIgnoreHashLabels(t *testing.T) {
+	h := DefaultDeploymentUniqueLabelKey
+	for _, c := range []struct {
+		a, b  map[string]string
+		equal bool
+	}{
+		{nil, map[string]string{}, true},
+		{nil, map[string]string{h: "abc"}, true},
+		{map[string]string{h: "x"}, map[string]string{h: "y"}, true},
+		{map[string]string{"app": "web", h: "x"}, map[string]string{"app": "web"}, true},
+		{map[string]string{"app": "web"}, map[string]string{"app": "api"}, false},
+		{map[string]string{"app": "web"}, map[string]string{"app": "web", "tier": "front"}, false},
+		{map[string]string{"app": "web", "tier": "front"}, map[string]string{"app": "web", h: "x"}, false},
+		{map[string]string{"app": "web", h: "x"}, map[string]string{"tier": "web", h: "x"}, false},
+	} {
+		a := appsDeployment().Spec.Template
+		b := *a.DeepCopy()
+		a.Labels, b.Labels = c.a, c.b
+		assert.Equal(t, c.equal, EqualIgnoreHash(&a, &b), "%v against %v", c.a, c.b)
+		assert.Equal(t, c.equal, EqualIgnoreHash(&b, &a), "%v against %v", c.b, c.a)
+	}
 }
