@@ -34,7 +34,10 @@ func createPod(s *Scenario) {
 	name := s.NewName("pod")
 	pod := podChoice{image: "busybox:1.36", readyAfter: -1, grace: 1, restart: "Never",
 		command: fmt.Sprintf("sleep %d", rapid.SampledFrom([]int{5, 60, 600}).Draw(t, "sleep"))}
-	if !strings.HasPrefix(target, "Job/") {
+	labels := targets[target]
+	if job, ok := strings.CutPrefix(target, "Job/"); ok {
+		labels = symbolicUID(s, job, labels)
+	} else {
 		pod = drawServer(t, "nginx:1.25")
 	}
 	s.DoWith("kubectl apply -f -", fmt.Sprintf(`apiVersion: v1
@@ -43,7 +46,35 @@ metadata:
   name: %s
   labels:
 %sspec:
-%s`, name, labelsYAML(4, targets[target]), pod.yaml(2)))
+%s`, name, labelsYAML(4, labels), pod.yaml(2)))
+}
+
+// symbolicUID returns labels with the Job's uid, where a value is it,
+// written as the shell substitution that reads it when the step runs:
+// $(kubectl get job NAME -o jsonpath='{.metadata.uid}'). Every create
+// draws the next uid from the run's seeded stream, so the same Job has
+// another uid once the shrinker drops an earlier step; a literal uid
+// would then match nothing, and the shrunk scenario would lose the
+// failure along with the step.
+func symbolicUID(s *Scenario, job string, labels map[string]string) map[string]string {
+	obj, err := s.Store().Get(objects.Key{Kind: "Job", Namespace: "default", Name: job})
+	if err != nil {
+		return labels
+	}
+	uid := obj.GetObjectMeta().UID
+	out := make(map[string]string, len(labels))
+	for k, v := range labels {
+		if v == uid {
+			v = jobUIDSubstitution(job)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// jobUIDSubstitution is the shell substitution that reads job's uid.
+func jobUIDSubstitution(job string) string {
+	return fmt.Sprintf("$(kubectl get job %s -o jsonpath='{.metadata.uid}')", job)
 }
 
 // adoptionTargets lists, by "Kind/name", the label sets that match a

@@ -64,7 +64,10 @@ func (s *Scenario) DoWith(command, heredoc string) {
 	if s.cur != nil {
 		s.cur.lines = append(s.cur.lines, lines...)
 	}
-	cmd := scenario.Command{Line: s.lineCount() + 1, Text: command, Stdin: heredoc, HasHeredoc: heredoc != ""}
+	// Typed as the scenario file has it (an unquoted EOF: the body's $
+	// expands), so that the run and its replay type the same text.
+	cmd := scenario.Command{Line: s.lineCount() + 1, Text: command, Stdin: heredoc, HasHeredoc: heredoc != "",
+		Raw: strings.Join(lines, "\n") + "\n"}
 	before := len(s.checks.violations)
 	if _, err := s.runner.Exec("propcheck", cmd); err != nil {
 		s.T.Fatalf("propcheck: the generated scenario line %q was refused: %v", command, err)
