@@ -66,20 +66,20 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 		return controllers.Result{}
 	}
 	stored := obj.(*objects.Job)
-	job := workingCopy(stored)
-	switch {
-	case managedByOther(job):
+	switch { // on the stored Job: a sync that stops here copies nothing
+	case managedByOther(stored):
 		return controllers.Result{}
-	case objects.IsJobFinished(job):
+	case objects.IsJobFinished(stored):
 		delete(c.backoff, key)
 		delete(c.selectors, key)
 		return controllers.Result{}
-	case !knownCompletionMode(job):
+	case !knownCompletionMode(stored):
 		return controllers.Result{Events: []controllers.Event{
-			controllers.Warning(job, ReasonUnknownCompletionMode, msgUnknownCompletionMode)}}
+			controllers.Warning(stored, ReasonUnknownCompletionMode, msgUnknownCompletionMode)}}
 	case c.written.Stale(r, key) && !mutant.On("job-stale-view"): // #27997: a Job acting on a view without its own creates makes them again
 		return controllers.Requeue(staleRetry)
 	}
+	job := workingCopy(stored)
 	s := &syncer{c: c, now: now, key: key, job: job, orig: stored.Status}
 	s.claimPods(r)
 	s.count()
