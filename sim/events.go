@@ -144,9 +144,15 @@ func (r *recorder) traced(actor string, ev controllers.Event) {
 // record stores one event of the core API and traces it.
 func (r *recorder) record(ec *eventCache, source objects.EventSource, ev controllers.Event) {
 	now := r.c.clock.Now()
+	// The Event names the object as its recorder saw it, resourceVersion
+	// included (client-go's GetReference); its identity leaves the
+	// version out (getEventKey): the same object at another version is
+	// the same subject, and a repeat patches only the count, times and
+	// message, so the Event keeps the version of its first recording.
 	ref := ev.Regarding
-	ref.ResourceVersion = "" // the same object at another version is the same subject
-	id := eventIdentity{source: source, object: ref, eventType: ev.Type, reason: ev.Reason, message: ev.Message}
+	subject := ref
+	subject.ResourceVersion = ""
+	id := eventIdentity{source: source, object: subject, eventType: ev.Type, reason: ev.Reason, message: ev.Message}
 	r.traced(source.Component, ev)
 	prev := r.c.actor
 	r.c.actor = source.Component

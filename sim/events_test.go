@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,31 @@ func TestEventsExpireAnHourAfterLastSeen(t *testing.T) {
 	assert.Empty(t, eventsAbout(list, "hello"), "an hour after they were written")
 	assert.Equal(t, []string{"FailedScheduling"}, eventsAbout(list, "huge"), "the series, written within the hour")
 	assert.Equal(t, series.Name, seriesAbout(list, "huge").Name)
+}
+
+// A core Event names its object at the resourceVersion its recorder saw
+// (client-go's GetReference), and a repeat, which patches only the count,
+// times and message, leaves that as it was: a container that keeps
+// crashing is Started again and again while its pod's version moves on.
+func TestAnEventKeepsTheVersionOfItsFirstRecording(t *testing.T) {
+	c := newCluster(t)
+	_, err := c.Apply([]byte(podManifest("crash", "Always", "sleep 1; exit 1")))
+	require.NoError(t, err)
+	c.Advance(3 * time.Minute)
+	pod := getPod(t, c, "crash")
+	var started *objects.Event
+	for _, obj := range c.Store().List("Event", "default", nil) {
+		if e := obj.(*objects.Event); e.InvolvedObject.Name == "crash" && e.Reason == "Started" {
+			started = e
+		}
+	}
+	require.NotNil(t, started)
+	assert.Greater(t, started.Count, int32(2), "started again after each crash")
+	first, err := strconv.ParseInt(started.InvolvedObject.ResourceVersion, 10, 64)
+	require.NoError(t, err, "the version the kubelet saw: %q", started.InvolvedObject.ResourceVersion)
+	now, err := strconv.ParseInt(pod.ResourceVersion, 10, 64)
+	require.NoError(t, err)
+	assert.Less(t, first, now, "the pod has been written since; the Event keeps its first version")
 }
 
 const hugePod = `apiVersion: v1
