@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubesim/kubesim/objects"
+	"github.com/kubesim/kubesim/sim"
 	"github.com/kubesim/kubesim/storage"
 )
 
@@ -30,7 +31,9 @@ var adoptedBarePods = StoreInvariant("no-adopted-bare-pods", []string{"Pod"}, fa
 // says, after an unrelated create when withConfigMap.
 func adoptionScript(withConfigMap bool, uid string) string {
 	var b strings.Builder
-	b.WriteString("cluster --seed 1 --start 2023-12-22T00:00:00Z\ncheck --each-step\n")
+	for _, l := range header(sim.Config{Seed: 1, Start: time.Date(2023, 12, 22, 0, 0, 0, 0, time.UTC)}) {
+		b.WriteString(l + "\n")
+	}
 	if withConfigMap {
 		b.WriteString("kubectl create configmap unrelated --from-literal=a=b\n")
 	}
