@@ -138,7 +138,7 @@ func (r *recorder) seriesOf(controller string) *seriesRecorder {
 func (r *recorder) traced(actor string, ev controllers.Event) {
 	ref := ev.Regarding
 	r.c.trace.add(traceRecord{TraceEntry: TraceEntry{At: r.c.clock.Now(), Actor: actor},
-		event: &eventNote{ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message}})
+		event: r.c.trace.note(eventNote{ev.Type, ev.Reason, ref.Kind, ref.Name, ev.Message})})
 }
 
 // record stores one event of the core API and traces it.

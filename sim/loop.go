@@ -88,7 +88,11 @@ func (c *Cluster) enqueue(l *loop, key objects.Key, at time.Time) {
 		if !t.When().After(at) {
 			return
 		}
+		// Wanted sooner: the same entry moves, in the place a new one
+		// would take.
 		t.Stop()
+		c.clock.Schedule(&t.Timer, at, t)
+		return
 	}
 	q := l.entry()
 	q.c, q.l, q.key = c, l, key

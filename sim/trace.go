@@ -53,6 +53,7 @@ type traceLog struct {
 	ring    []traceRecord
 	next    int // where the next entry goes once the ring is full
 	dropped int
+	notes   []eventNote // the current block of the ring's event notes
 }
 
 // traceRecord is a kept entry. A store change is kept as the change and
@@ -72,6 +73,21 @@ type traceRecord struct {
 
 // eventNote is a recorded event as the trace tells it.
 type eventNote struct{ eventType, reason, kind, name, message string }
+
+// eventNoteBlock is how many eventNotes are allocated together: a
+// waiting pod's every scheduling attempt records one, and one allocation
+// each was a twentieth of what a pod cost. The ring drops records in the
+// order they came, so a block is freed soon after its last note.
+const eventNoteBlock = 64
+
+// note keeps n in the log's current block of notes and returns where.
+func (t *traceLog) note(n eventNote) *eventNote {
+	if len(t.notes) == cap(t.notes) {
+		t.notes = make([]eventNote, 0, eventNoteBlock)
+	}
+	t.notes = append(t.notes, n)
+	return &t.notes[len(t.notes)-1]
+}
 
 func (e *eventNote) text() string {
 	return fmt.Sprintf("event %s %s %s/%s: %s", e.eventType, e.reason, e.kind, e.name, e.message)

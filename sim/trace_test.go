@@ -26,15 +26,22 @@ func runHello(t *testing.T, limit int, d time.Duration) *sim.Cluster {
 // A limited trace keeps the latest entries of the whole one, and says how
 // many it dropped; the same run keeps the same entries, byte for byte.
 func TestTraceLimitKeepsLatest(t *testing.T) {
-	all := runHello(t, -1, 10*time.Minute).Trace()
-	c := runHello(t, 50, 10*time.Minute)
+	all := runHello(t, -1, 30*time.Minute).Trace()
+	c := runHello(t, 50, 30*time.Minute)
 	require.Greater(t, len(all), 50)
+	events := 0
+	for _, e := range all {
+		if strings.HasPrefix(e.Text, "event ") {
+			events++
+		}
+	}
+	require.Greater(t, events, 2*64, "the trace's event notes fill more than a block of them (eventNoteBlock)")
 	assert.Equal(t, all[len(all)-50:], c.Trace())
 	assert.Equal(t, len(all)-50, c.TraceDropped())
 	text := c.TraceText()
 	assert.True(t, strings.HasPrefix(text, fmt.Sprintf("... %d earlier entries dropped (TraceLimit 50)\n", len(all)-50)), text)
 	assert.Equal(t, 51, strings.Count(text, "\n"))
-	assert.Equal(t, text, runHello(t, 50, 10*time.Minute).TraceText(), "replays are identical")
+	assert.Equal(t, text, runHello(t, 50, 30*time.Minute).TraceText(), "replays are identical")
 }
 
 // The default limit keeps a long run's trace, and so its memory, bounded:
