@@ -71,6 +71,8 @@ type Controller struct {
 	// schedules remembers parsed schedules and their slots.
 	schedules *scheduleCache
 	keys      controllers.KeyBuffer // KeysFor's
+	// spare is a working copy the last sync neither wrote nor kept.
+	spare *objects.CronJob
 }
 
 var _ controllers.Controller = (*Controller)(nil)
@@ -143,8 +145,28 @@ func (c *Controller) Reconcile(now time.Time, r storage.Reader, key objects.Key)
 		return controllers.Result{}
 	}
 	orig := obj.(*objects.CronJob)
-	s := &syncer{now: now, loc: c.loc, schedules: c.schedules, orig: orig, cj: workingCopy(orig), r: r, jobs: c.ownedJobs(r, orig)}
-	return s.sync()
+	cj := c.syncCopy(orig)
+	s := &syncer{now: now, loc: c.loc, schedules: c.schedules, orig: orig, cj: cj, r: r, jobs: c.ownedJobs(r, orig)}
+	res := s.sync()
+	if len(res.Actions) == 0 {
+		// No write carries the copy, and no callback (Then) keeps the
+		// syncer: the next sync copies into it. Most syncs (an owned
+		// Job's status moved) write nothing.
+		c.spare = cj
+	}
+	return res
+}
+
+// syncCopy is workingCopy in the copy the last sync left unused, if any.
+func (c *Controller) syncCopy(orig *objects.CronJob) *objects.CronJob {
+	cj := c.spare
+	if cj == nil {
+		return workingCopy(orig)
+	}
+	c.spare = nil
+	*cj = *orig
+	cj.Status.Active = slices.Clone(orig.Status.Active)
+	return cj
 }
 
 // workingCopy returns the copy of cj a sync changes: a sync changes only

@@ -265,3 +265,34 @@ func TestInvariantsChecker(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A sync that writes nothing leaves its working copy for the next sync,
+// of any CronJob: that copy must carry nothing of the one it held before.
+func TestSyncReusesAnUnwrittenCopyCleanly(t *testing.T) {
+	f := newFixture(t, nil)
+	f.reconcile(slot(1))
+	f.finish("hello-28386721", t0.Add(time.Minute), objects.JobComplete)
+	f.reconcile(slot(1).Add(3 * time.Second))
+	res, _ := f.reconcile(slot(1).Add(4 * time.Second))
+	require.Empty(t, res.Actions, "hello is steady: its copy is left over")
+	hello := f.cronJob()
+	require.NotNil(t, hello.Status.LastSuccessfulTime)
+
+	bye := f.cronJob()
+	bye.ObjectMeta = objects.ObjectMeta{Namespace: "default", Name: "bye"}
+	bye.Status = objects.CronJobStatus{}
+	bye.Spec.Schedule = "*/2 * * * *"
+	_, err := f.st.Create(bye)
+	require.NoError(t, err)
+	f.watch()
+	byeKey := objects.Key{Kind: "CronJob", Namespace: "default", Name: "bye"}
+	res = f.ctrl.Reconcile(slot(2), f.st, byeKey)
+	require.NoError(t, controllertest.Apply(f.st, nil, res).Err)
+	obj, err := f.st.Get(byeKey)
+	require.NoError(t, err)
+	written := obj.(*objects.CronJob)
+	require.Len(t, written.Status.Active, 1)
+	assert.Equal(t, "bye-28386722", written.Status.Active[0].Name, "only bye's own Job is active")
+	assert.Nil(t, written.Status.LastSuccessfulTime, "nothing of hello's status in bye's")
+	assert.Equal(t, hello, f.cronJob(), "hello as stored is untouched")
+}

@@ -70,6 +70,8 @@ type Controller struct {
 	// selector object it was parsed from (spec.selector is immutable; a
 	// new version of the Job usually shares it).
 	selectors map[objects.Key]parsedSelector
+	// spare is a working copy the last sync neither wrote nor kept.
+	spare *objects.Job
 }
 
 // parsedSelector is a Job's spec.selector and what it parses to.

@@ -79,7 +79,7 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 	case c.written.Stale(r, key) && !mutant.On("job-stale-view"): // #27997: a Job acting on a view without its own creates makes them again
 		return controllers.Requeue(staleRetry)
 	}
-	job := workingCopy(stored)
+	job := c.syncCopy(stored)
 	s := &syncer{c: c, now: now, key: key, job: job, orig: stored.Status}
 	s.claimPods(r)
 	s.count()
@@ -97,7 +97,25 @@ func (c *Controller) syncJob(now time.Time, r storage.Reader, key objects.Key) c
 		s.decideCompletion(manageCalled)
 	}
 	s.track()
+	if len(s.actions) == 0 {
+		// No write carries the copy, and no callback (Then) keeps the
+		// syncer: the next sync copies into it. Most syncs of a running
+		// Job (a pod's status moved) change nothing.
+		c.spare = job
+	}
 	return controllers.Result{Actions: s.actions, Events: s.events, RequeueAfter: s.requeue}
+}
+
+// syncCopy is workingCopy in the copy the last sync left unused, if any.
+func (c *Controller) syncCopy(stored *objects.Job) *objects.Job {
+	job := c.spare
+	if job == nil {
+		return workingCopy(stored)
+	}
+	c.spare = nil
+	*job = *stored
+	stored.Status.DeepCopyInto(&job.Status)
+	return job
 }
 
 // workingCopy is the Job a sync works on: the store's objects are shared

@@ -92,6 +92,42 @@ func TestSyncSteadyStateWritesNothing(t *testing.T) {
 	assert.Equal(t, counts{Active: 2, Ready: 1}, countsOf(e.getJob("pi")))
 }
 
+// A sync that writes nothing leaves its working copy for the next sync,
+// of any Job: that copy must carry nothing of the Job it held before.
+func TestSyncReusesAnUnwrittenCopyCleanly(t *testing.T) {
+	e := newEnv(t)
+	e.createJob(newJob(withCounts(2, 5)))
+	e.sync("pi")
+	e.setPodStatus(e.podNames()[0], podState{phase: objects.PodRunning, ready: true, node: "n1"})
+	e.sync("pi")
+	require.Empty(t, verbs(e.reconcile("pi")), "pi is steady: its copy is left over")
+	piBefore := e.getJob("pi")
+
+	e.createJob(newJob(withCounts(1, 1), func(j *objects.Job) { j.Name = "other" }))
+	res := e.sync("other")
+	require.Contains(t, verbs(res), "update-status Job/other")
+	for _, a := range res.Actions {
+		if j, ok := a.Object.(*objects.Job); ok {
+			assert.Equal(t, "other", j.Name)
+			assert.Equal(t, ptr(int32(0)), j.Status.Ready, "nothing of pi's status (ready 1) in other's writes")
+		}
+	}
+	assert.Equal(t, counts{Active: 1}, countsOf(e.getJob("other")))
+	assert.Equal(t, piBefore, e.getJob("pi"), "pi as stored is untouched")
+
+	require.Empty(t, verbs(e.reconcile("pi")))
+	var piPods []string
+	for _, name := range e.podNames() {
+		if strings.HasPrefix(name, "pi-") {
+			piPods = append(piPods, name)
+		}
+	}
+	require.Len(t, piPods, 2)
+	e.setPodStatus(piPods[1], podState{phase: objects.PodRunning, ready: true, node: "n1"})
+	assert.Equal(t, []string{"update-status Job/pi"}, verbs(e.sync("pi")))
+	assert.Equal(t, counts{Active: 2, Ready: 2}, countsOf(e.getJob("pi")))
+}
+
 // A finished pod is recorded as uncounted, loses its finalizer, and only
 // then moves into the counter: two status writes around the pod update.
 func TestSyncCountsSucceededPodThroughUncounted(t *testing.T) {
