@@ -186,12 +186,30 @@ func FindDeploymentCondition(conds []DeploymentCondition, t string) *DeploymentC
 // Deployment's sync compares its template with every ReplicaSet's), and
 // the rest with the labels set aside.
 func EqualIgnoreHash(a, b *PodTemplateSpec) bool {
-	if !equalIgnoringHashLabel(a.Labels, b.Labels) {
+	if !equalIgnoringHashLabel(a.Labels, b.Labels) || !sameContainerNamesAndImages(a.Spec.Containers, b.Spec.Containers) {
 		return false
 	}
 	ca, cb := *a, *b
 	ca.Labels, cb.Labels = nil, nil
 	return semanticDeepEqual(&ca, &cb)
+}
+
+// sameContainerNamesAndImages is a quick test that two templates can be
+// equal: as many containers, each with the template's name and image.
+// Templates that differ there (a rollout's new image) differ in their
+// encodings too, so the comparison need not copy them nor, as it does
+// for any difference, encode both (the old ReplicaSets of a Deployment
+// are compared on every sync).
+func sameContainerNamesAndImages(a, b []Container) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Image != b[i].Image {
+			return false
+		}
+	}
+	return true
 }
 
 // equalIgnoringHashLabel reports whether two label maps hold the same

@@ -123,3 +123,30 @@ func TestEqualIgnoreHashLabels(t *testing.T) {
 		assert.Equal(t, c.equal, EqualIgnoreHash(&b, &a), "%v against %v", c.b, c.a)
 	}
 }
+
+// Templates whose containers differ in number, name or image are not
+// equal, and the quick test that says so agrees with the full comparison.
+func TestEqualIgnoreHashContainers(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change func(*PodSpec)
+		equal  bool
+	}{
+		{"the same", func(*PodSpec) {}, true},
+		{"another image", func(s *PodSpec) { s.Containers[0].Image = "nginx:1.26" }, false},
+		{"another name", func(s *PodSpec) { s.Containers[0].Name = "other" }, false},
+		{"one more container", func(s *PodSpec) { s.Containers = append(s.Containers, s.Containers[0]) }, false},
+		{"no containers", func(s *PodSpec) { s.Containers = nil }, false},
+		{"another command, same image", func(s *PodSpec) { s.Containers[0].Command = []string{"sleep", "1"} }, false},
+	} {
+		a := appsDeployment().Spec.Template
+		b := *a.DeepCopy()
+		c.change(&b.Spec)
+		require.NotEmpty(t, a.Spec.Containers)
+		assert.Equal(t, c.equal, EqualIgnoreHash(&a, &b), c.name)
+		assert.Equal(t, c.equal, EqualIgnoreHash(&b, &a), c.name+", reversed")
+		ca, cb := a, b
+		ca.Labels, cb.Labels = nil, nil
+		assert.Equal(t, c.equal, semanticDeepEqual(&ca, &cb), c.name+": as the full comparison has it")
+	}
+}
