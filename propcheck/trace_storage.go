@@ -142,14 +142,27 @@ func (pvClaimRefStable) observe(ch sim.Change, ix *index) []error {
 // given after the owner's orphaning began (a stale controller creating a
 // ReplicaSet for a Deployment being deleted, or adopting a pod) names an
 // owner that is, or soon is, gone: upstream's collector deletes such a
-// dependent, so it is not held against it.
+// dependent, so it is not held against it. Nor is a dependent the
+// collector's graph could not hold when it ended the orphaning: one whose
+// reference is newer than what its informer held of the dependent's kind
+// (a stale fault). The collector orphans the dependents its graph holds,
+// and deletes a dependent it learns of later, its owner gone: upstream's
+// known race (kubernetes#26120, "the GC observes the orphan request
+// before observing the creation of the dependents").
 type gcOrphans struct {
 	orphaning map[string]bool // uids of owners deleted with Orphan
 	late      map[string]bool // dependent uid + "/" + owner uid, referenced after the orphaning began
+	// since is the revision at which a dependent (uid + "/" + owner uid)
+	// gained the reference, and blind what the collector's informer held
+	// of each kind it lagged on when it ended an owner's orphaning (by
+	// owner uid; Change.Lagging).
+	since map[string]int64
+	blind map[string]map[string]int64
 }
 
 func newGCOrphans() traceCheck {
-	return &gcOrphans{orphaning: map[string]bool{}, late: map[string]bool{}}
+	return &gcOrphans{orphaning: map[string]bool{}, late: map[string]bool{},
+		since: map[string]int64{}, blind: map[string]map[string]int64{}}
 }
 
 func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
@@ -157,16 +170,22 @@ func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
 	if m.DeletionTimestamp != nil && m.HasFinalizer(garbagecollector.FinalizerOrphan) {
 		c.orphaning[m.UID] = true
 	}
-	c.noteLateReferences(m, ix)
+	c.noteLateReferences(m, ix, ch.Event.ResourceVersion)
+	if ch.Actor == garbagecollector.Name && c.orphaning[m.UID] {
+		// The collector ends the orphaning (the finalizer off, the owner
+		// gone), knowing only what its informer held (nil: everything).
+		c.blind[m.UID] = ch.Lagging
+	}
 	if ch.Actor != garbagecollector.Name || !deletionStarted(ch) {
 		return nil
 	}
+	kind := ch.Event.Object.GetTypeMeta().Kind
 	key := objects.KeyOf(ch.Event.Object)
 	if len(m.OwnerReferences) == 0 {
 		return []error{fmt.Errorf("%s: %s deleted it, but it has no owner", key, ch.Actor)}
 	}
 	for _, ref := range m.OwnerReferences {
-		if c.orphaning[ref.UID] && !c.late[m.UID+"/"+ref.UID] {
+		if c.orphaning[ref.UID] && !c.late[m.UID+"/"+ref.UID] && !c.unseen(m.UID, kind, ref.UID) {
 			return []error{fmt.Errorf("%s: %s deleted it, but its owner %s/%s was deleted orphaning its dependents", key, ch.Actor, ref.Kind, ref.Name)}
 		}
 		if owner := ix.get(ref.UID); owner != nil && owner.GetObjectMeta().DeletionTimestamp == nil {
@@ -176,9 +195,17 @@ func (c *gcOrphans) observe(ch sim.Change, ix *index) []error {
 	return nil
 }
 
-// noteLateReferences remembers the owner references m gains while their
-// owner is being orphaned or is gone.
-func (c *gcOrphans) noteLateReferences(m *objects.ObjectMeta, ix *index) {
+// unseen reports whether the collector's graph could not hold the
+// dependent uid (of kind) as owner's when it ended owner's orphaning: its
+// informer lagged on the kind, behind the revision the reference came at.
+func (c *gcOrphans) unseen(uid, kind, owner string) bool {
+	held, lagged := c.blind[owner][kind]
+	return lagged && c.since[uid+"/"+owner] > held
+}
+
+// noteLateReferences remembers the owner references m gains (at revision
+// rev), and those it gains while their owner is being orphaned or is gone.
+func (c *gcOrphans) noteLateReferences(m *objects.ObjectMeta, ix *index, rev int64) {
 	var before []objects.OwnerReference
 	if old := ix.get(m.UID); old != nil {
 		before = old.GetObjectMeta().OwnerReferences
@@ -187,6 +214,7 @@ func (c *gcOrphans) noteLateReferences(m *objects.ObjectMeta, ix *index) {
 		if hasOwnerRef(before, ref.UID) {
 			continue
 		}
+		c.since[m.UID+"/"+ref.UID] = rev
 		if c.orphaning[ref.UID] || ix.get(ref.UID) == nil {
 			c.late[m.UID+"/"+ref.UID] = true
 		}

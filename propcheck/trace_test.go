@@ -43,6 +43,19 @@ func (h *history) update(s float64, actor string, old, obj objects.Object) *hist
 	return h
 }
 
+// rev sets the last change's revision.
+func (h *history) rev(rv int64) *history {
+	h.changes[len(h.changes)-1].Event.ResourceVersion = rv
+	return h
+}
+
+// lagging records that the last change's controller decided while its
+// informer held kind only up to revision held.
+func (h *history) lagging(kind string, held int64) *history {
+	h.changes[len(h.changes)-1].Lagging = map[string]int64{kind: held}
+	return h
+}
+
 // seen sets the revision the last change's controller decided on.
 func (h *history) seen(rv int64) *history {
 	h.changes[len(h.changes)-1].Seen = rv
@@ -448,6 +461,25 @@ func TestGCOrphansSurvive(t *testing.T) {
 	// orphaning began names an owner about to be gone: collected.
 	h = (&history{}).add(0, user, owner).update(5, user, owner, orphaning).add(5, "replicaset-controller", dep).remove(6, gc, dep)
 	assertKept(t, "gc-orphans-survive", h)
+
+	// The collector ends the orphaning while its informer holds pods only
+	// up to revision 1: the dependent, created at revision 2, is not in its
+	// graph, keeps its reference and is collected once the owner is gone
+	// (upstream's race, kubernetes#26120). Had its informer held revision
+	// 2, the dependent would have been orphaned: a violation.
+	for _, held := range []int64{1, 2} {
+		h = (&history{}).add(0, user, owner).rev(1).add(0, user, dep).rev(2).update(5, user, owner, orphaning).rev(3).
+			remove(5, gc, orphaning).rev(4).lagging("Pod", held).remove(6, gc, dep).rev(5)
+		if held == 1 {
+			assertKept(t, "gc-orphans-survive", h)
+		} else {
+			assertBroken(t, "gc-orphans-survive", h, "was deleted orphaning its dependents")
+		}
+	}
+	// Lagging on another kind leaves the pods' graph complete.
+	h = (&history{}).add(0, user, owner).rev(1).add(0, user, dep).rev(2).update(5, user, owner, orphaning).rev(3).
+		remove(5, gc, orphaning).rev(4).lagging("ReplicaSet", 1).remove(6, gc, dep).rev(5)
+	assertBroken(t, "gc-orphans-survive", h, "was deleted orphaning its dependents")
 }
 
 func newNode(cpu string) *objects.Node {

@@ -58,9 +58,12 @@ type Cluster struct {
 	lastView storage.Reader
 	machines *machines
 	// actor names who is writing, for the trace; actorView is the
-	// revision of the view a controller's write was decided on (Change.Seen).
-	actor     string
-	actorView int64
+	// revision of the view a controller's write was decided on
+	// (Change.Seen), actorLagging what its informer lagged on
+	// (Change.Lagging).
+	actor        string
+	actorView    int64
+	actorLagging map[string]int64
 	// drained is the watch events slice the last dispatch was done with,
 	// for the store to collect the next changes in (see dispatch).
 	drained []storage.WatchEvent

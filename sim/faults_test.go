@@ -242,3 +242,57 @@ spec:
 	assert.Contains(t, c.TraceText(), "job-controller relisted after lost watch events")
 	assert.Equal(t, 2*time.Second, c.Now().Sub(succeeded), "the relist a second after the lost change, the sync a second after that")
 }
+
+// A controller's write decided while its informer held changes back
+// carries what the informer held of each lagging kind (Change.Lagging):
+// the garbage collector, its ReplicaSet informer stale, ends a
+// Deployment's orphaning without the ReplicaSet created a moment before
+// in its graph, which then loses its owner and is collected (upstream's
+// known race, kubernetes#26120). Writes decided on current informers
+// carry nothing.
+func TestChangeLaggingNamesWhatTheInformerHeld(t *testing.T) {
+	c, err := sim.New(sim.Config{})
+	require.NoError(t, err)
+	require.NoError(t, c.Inject("garbage-collector-controller",
+		sim.Fault{Kind: sim.FaultStale, Count: 10, For: 30 * time.Second, ObjectKind: "ReplicaSet"}))
+	var changes []sim.Change
+	c.Observe(func(ch sim.Change) { changes = append(changes, ch) })
+	_, err = c.Apply([]byte(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: main, image: nginx:1.25}]
+`))
+	require.NoError(t, err)
+	c.Advance(0) // the Deployment controller creates the ReplicaSet
+	_, err = c.Delete(objects.Key{Kind: "Deployment", Namespace: "default", Name: "web"},
+		storage.DeleteOptions{PropagationPolicy: storage.DeletePropagationOrphan})
+	require.NoError(t, err)
+	c.Advance(time.Minute)
+
+	var rsCreated int64
+	var ended, collected bool
+	for _, ch := range changes {
+		obj := ch.Event.Object
+		switch {
+		case ch.Actor == "deployment-controller" && ch.Event.Type == storage.Added:
+			rsCreated = ch.Event.ResourceVersion
+			assert.Nil(t, ch.Lagging, "the Deployment controller's informers are current")
+		case ch.Actor == "garbage-collector-controller" && obj.GetTypeMeta().Kind == "Deployment":
+			ended = true
+			require.Contains(t, ch.Lagging, "ReplicaSet", "decided while its ReplicaSet informer lagged")
+			assert.Less(t, ch.Lagging["ReplicaSet"], rsCreated, "its informer did not yet hold the ReplicaSet")
+			assert.NotContains(t, ch.Lagging, "Deployment", "its other informers were current")
+		case ch.Actor == "garbage-collector-controller" && obj.GetTypeMeta().Kind == "ReplicaSet":
+			collected = true
+		}
+	}
+	assert.NotZero(t, rsCreated)
+	assert.True(t, ended, "the collector ended the orphaning")
+	assert.True(t, collected, "and collected the ReplicaSet its graph lacked")
+}

@@ -334,6 +334,21 @@ func (v *mixedView) of(kind string) storage.Reader {
 	return v.Reader
 }
 
+// lagging returns the revision the informer's cache holds of each kind
+// whose changes it holds back, or nil when it is current (Change.Lagging).
+func (inf *informer) lagging() map[string]int64 {
+	var out map[string]int64
+	for _, s := range inf.streams {
+		if s.view != nil {
+			if out == nil {
+				out = map[string]int64{}
+			}
+			out[s.kind] = s.view.ResourceVersion()
+		}
+	}
+	return out
+}
+
 // viewRevision is the revision view holds of kind: a lagging informer's
 // for that kind, or the store's.
 func viewRevision(view storage.Reader, kind string) int64 {

@@ -136,7 +136,7 @@ func (c *Cluster) process(l *loop, key objects.Key) {
 	view := c.reconcileView(l)
 	res := l.ctrl.Reconcile(c.clock.Now(), view, key)
 	c.verifyAfterReconcile(l.ctrl, key)
-	c.apply(l, key, res, viewRevision(view, key.Kind))
+	c.apply(l, key, res, viewRevision(view, key.Kind), l.inf.lagging())
 }
 
 // Upstream's default controller rate limiter retries a failing key after
@@ -159,10 +159,11 @@ func retryDelay(failures int) time.Duration {
 // its events, and its requeue request. Each write takes a token from the
 // controller's client rate limiter; a write that finds none waits for one,
 // and the rest of the result is carried out when it comes (see inflight).
-// viewRV is the revision of the view the reconcile decided on (Change.Seen).
-func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result, viewRV int64) {
+// viewRV is the revision of the view the reconcile decided on (Change.Seen),
+// lagging what its informer lagged on (Change.Lagging).
+func (c *Cluster) apply(l *loop, key objects.Key, res controllers.Result, viewRV int64, lagging map[string]int64) {
 	// On the stack unless it must wait for a token (block keeps a copy).
-	f := inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions)), viewRV: viewRV}
+	f := inflight{key: key, res: res, crashAt: c.crashPoint(l, key, len(res.Actions)), viewRV: viewRV, lagging: lagging}
 	c.proceed(l, &f)
 }
 
@@ -190,9 +191,9 @@ func (c *Cluster) proceed(l *loop, f *inflight) {
 		}
 		f.reserved = false
 		a := acts[i]
-		c.actorView = f.viewRV
+		c.actorView, c.actorLagging = f.viewRV, f.lagging
 		written, err := c.perform(l, a)
-		c.actorView = 0
+		c.actorView, c.actorLagging = 0, nil
 		if a.Then != nil {
 			c.events.recordAll(l.ctrl, a.Then(written, err))
 		}
@@ -294,6 +295,9 @@ type inflight struct {
 	res     controllers.Result
 	crashAt int
 	viewRV  int64 // the revision of the view it was decided on
+	// lagging is what the controller's informer lagged on when it decided
+	// (Change.Lagging).
+	lagging map[string]int64
 	// next is the index of the next write; reserved says its token is
 	// already taken (the write waited for it).
 	next     int

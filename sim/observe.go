@@ -23,6 +23,15 @@ type Change struct {
 	// against what it could see. Zero for everyone else's changes
 	// (users, kubelets, events).
 	Seen int64
+	// Lagging is, for a controller's write decided while its informer
+	// held changes back (a stale or delay fault), the revision its cache
+	// held of each kind it lagged on; nil when it lagged on none. An
+	// object created or changed after that revision was in neither the
+	// controller's caches nor what it built from them (the garbage
+	// collector's graph of owners and dependents), whatever view it read
+	// the reconciled object from. Shared by the writes of one reconcile:
+	// it must not be changed.
+	Lagging map[string]int64
 }
 
 // Observe calls fn with every store change from now on, in order, as it
@@ -36,7 +45,7 @@ func (c *Cluster) notify(ev storage.WatchEvent) {
 	if len(c.observers) == 0 {
 		return
 	}
-	ch := Change{At: c.clock.Now(), Actor: c.actor, Event: ev, Seen: c.actorView}
+	ch := Change{At: c.clock.Now(), Actor: c.actor, Event: ev, Seen: c.actorView, Lagging: c.actorLagging}
 	for _, fn := range c.observers {
 		fn(ch)
 	}
