@@ -230,7 +230,11 @@ func (g *Collector) foreground(r storage.Reader, owner objects.Object) controlle
 	uid := owner.GetObjectMeta().UID
 	for _, key := range g.dependentsOf(uid) {
 		dep, err := r.Get(key)
-		if err != nil {
+		if err != nil || !slices.ContainsFunc(dep.GetObjectMeta().OwnerReferences, func(ref objects.OwnerReference) bool { return ref.UID == uid }) {
+			// Gone, or no longer the owner's: released (a controller
+			// dropped its reference) after the graph, which a lagging
+			// informer feeds, last saw it. Upstream's attemptToDeleteItem
+			// reads the dependent live and leaves one without the reference.
 			continue
 		}
 		if blocks(dep.GetObjectMeta(), uid) {
