@@ -23,19 +23,51 @@ import (
 // such a Job into status.active) is not held against it, nor one listed
 // after the view the controller decided on (Change.Seen): upstream has no
 // expectations for its CronJobs, so a lagging CronJob informer that lacks
-// its own status write starts the next Job beside the active one.
+// its own status write starts the next Job beside the active one. The
+// policy is the one in that view too: a lagging informer that lacks a
+// change of concurrencyPolicy to Forbid or Replace starts the Job as the
+// old policy allows, as upstream's controller, reading its lister, does.
 type cronJobConcurrency struct {
 	listed map[string]int64 // uids of Jobs some CronJob listed as active: the revision that first did
+	// policies holds each CronJob's concurrencyPolicy changes, by uid.
+	policies map[string][]policyFrom
 }
 
-func newCronJobConcurrency() traceCheck { return &cronJobConcurrency{listed: map[string]int64{}} }
+// policyFrom is a concurrencyPolicy and the revision it was written at.
+type policyFrom struct {
+	rev    int64
+	policy string
+}
+
+func newCronJobConcurrency() traceCheck {
+	return &cronJobConcurrency{listed: map[string]int64{}, policies: map[string][]policyFrom{}}
+}
+
+// policyAt returns the CronJob's policy in a view holding revision seen
+// (the latest when seen is zero).
+func (c *cronJobConcurrency) policyAt(cj *objects.CronJob, seen int64) string {
+	policy := cj.Spec.ConcurrencyPolicy
+	if seen <= 0 {
+		return policy
+	}
+	for _, p := range c.policies[cj.UID] {
+		if p.rev <= seen {
+			policy = p.policy
+		}
+	}
+	return policy
+}
 
 func (c *cronJobConcurrency) observe(ch sim.Change, ix *index) []error {
 	switch o := ch.Event.Object.(type) {
 	case *objects.CronJob:
+		rev, _ := strconv.ParseInt(o.ResourceVersion, 10, 64)
+		if ps := c.policies[o.UID]; len(ps) == 0 || ps[len(ps)-1].policy != o.Spec.ConcurrencyPolicy {
+			c.policies[o.UID] = append(ps, policyFrom{rev, o.Spec.ConcurrencyPolicy})
+		}
 		for _, ref := range o.Status.Active {
 			if _, ok := c.listed[ref.UID]; !ok {
-				c.listed[ref.UID], _ = strconv.ParseInt(o.ResourceVersion, 10, 64)
+				c.listed[ref.UID] = rev
 			}
 		}
 	case *objects.Job:
@@ -46,7 +78,7 @@ func (c *cronJobConcurrency) observe(ch sim.Change, ix *index) []error {
 		if !ok {
 			return nil
 		}
-		policy := cj.Spec.ConcurrencyPolicy
+		policy := c.policyAt(cj, ch.Seen)
 		if policy != objects.ForbidConcurrent && policy != objects.ReplaceConcurrent {
 			return nil
 		}

@@ -610,6 +610,26 @@ func TestCronJobConcurrency(t *testing.T) {
 	j1, j2 := cronJobJob(cj, "hello-1", "t1"), cronJobJob(cj, "hello-2", "t2")
 	h := (&history{}).add(0, user, cj).add(60, ctl, j1).update(60, ctl, cj, listing(cj, j1)).update(120, ctl, j1, deleting(j1, 120)).add(120, ctl, j2)
 	assertKept(t, "cronjob-concurrency", h)
+
+	// The policy is the one in the controller's view: a change from Allow
+	// to Replace at revision 6 that its view (5) lacks starts the Job as
+	// Allow does; a view holding the change (6) must have replaced.
+	allow := newCronJob(objects.AllowConcurrent)
+	allow.ResourceVersion = "1"
+	listed := listing(allow, j1)
+	listed.ResourceVersion = "3"
+	replace := listed.DeepCopy()
+	replace.Spec.ConcurrencyPolicy = objects.ReplaceConcurrent
+	replace.ResourceVersion = "6"
+	for _, seen := range []int64{5, 6} {
+		h = (&history{}).add(0, user, allow).add(60, ctl, j1).update(60, ctl, allow, listed).
+			update(119, user, listed, replace).add(120, ctl, j2).seen(seen)
+		if seen == 5 {
+			assertKept(t, "cronjob-concurrency", h)
+		} else {
+			assertBroken(t, "cronjob-concurrency", h, "under concurrencyPolicy Replace")
+		}
+	}
 }
 
 func TestCronJobOneJobPerSlot(t *testing.T) {
