@@ -342,6 +342,23 @@ func TestDeploymentMinAvailable(t *testing.T) {
 	h = (&history{}).add(0, user, d).add(0, "deployment-controller", old).update(60, user, d, edited).
 		add(60, "deployment-controller", cur).update(60, "deployment-controller", old, scaledRS(old, 0))
 	assertBroken(t, "deployment-min-available", h, "leaving old replicas 0 + new available 0 below replicas-maxUnavailable=2")
+
+	// The user scales the Deployment up (revision 4) after the edit; the
+	// controller, its Deployment informer delayed, makes the new ReplicaSet
+	// from the edited template and scales the old one by the replicas it
+	// saw: judged only when its view (Change.Seen) held the scale.
+	scaled := edited.DeepCopy()
+	scaled.Generation++
+	for _, seen := range []int64{3, 4} {
+		h = (&history{}).add(0, user, d).add(0, "deployment-controller", old).update(60, user, d, edited).rev(3).
+			update(61, user, edited, scaled).rev(4).add(65, "deployment-controller", cur).
+			update(65, "deployment-controller", old, scaledRS(old, 0)).seen(seen)
+		if seen == 3 {
+			assertKept(t, "deployment-min-available", h)
+		} else {
+			assertBroken(t, "deployment-min-available", h, "below replicas-maxUnavailable=2")
+		}
+	}
 }
 
 func TestDeploymentRecreate(t *testing.T) {

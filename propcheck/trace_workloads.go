@@ -78,15 +78,20 @@ func rsSpecReplicas(rs *objects.ReplicaSet) int32 {
 // old ReplicaSet still reports more available pods than it wants (the
 // ReplicaSet controller has not caught up), for a Deployment that adopted
 // a ReplicaSet it did not make (deployment.AdoptedAny), or against
-// figures newer than the controller's view.
+// figures newer than the controller's view (its own writes bound it from
+// below; Change.Seen, the revision its view of Deployments held, from
+// above: a delayed informer that lacks a scale the user made judges by
+// the replicas it had, as upstream's would).
 type deploymentMinAvailable struct {
 	available map[string]*values // new ReplicaSets' availableReplicas, by uid
 	edited    map[string]int     // the last change of each Deployment's spec
+	editedRev map[string]int64   // and its revision
 	created   map[string]int     // when each ReplicaSet was created, by uid
 }
 
 func newDeploymentMinAvailable() traceCheck {
-	return &deploymentMinAvailable{available: map[string]*values{}, edited: map[string]int{}, created: map[string]int{}}
+	return &deploymentMinAvailable{available: map[string]*values{}, edited: map[string]int{},
+		editedRev: map[string]int64{}, created: map[string]int{}}
 }
 
 func (c *deploymentMinAvailable) observe(ch sim.Change, ix *index) []error {
@@ -94,6 +99,7 @@ func (c *deploymentMinAvailable) observe(ch sim.Change, ix *index) []error {
 	case *objects.Deployment:
 		if old, ok := ch.Event.Old.(*objects.Deployment); ok && old.Generation != o.Generation {
 			c.edited[o.UID] = ix.current()
+			c.editedRev[o.UID] = ch.Event.ResourceVersion
 		}
 	case *objects.ReplicaSet:
 		vs := c.available[o.UID]
@@ -126,7 +132,7 @@ func (c *deploymentMinAvailable) judgeScaleDown(ch sim.Change, ix *index, old, r
 		// its view held the spec as it was then.
 		seen = c.created[newest.UID]
 	}
-	if c.edited[d.UID] > seen {
+	if c.edited[d.UID] > seen || ch.Seen > 0 && c.editedRev[d.UID] > ch.Seen {
 		return nil // the user changed the Deployment after the controller's view
 	}
 	if newest == nil || newest.UID == rs.UID || deployment.AdoptedAny(d, append(olds, newest)) {
