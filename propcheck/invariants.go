@@ -46,7 +46,7 @@ func jobInvariants() []Invariant {
 		StoreInvariant("job-status-counters", jobs, false, job.CheckStatusCounters),
 		StoreInvariant("job-conditions", jobs, false, job.CheckConditions),
 		StoreInvariant("job-finished-pods", jobs, false, job.CheckFinishedPods),
-		StoreInvariant("job-complete-succeeded", jobs, false, job.CheckCompleteSucceeded),
+		traceInvariant("job-complete-succeeded", jobs, jobKinds, newJobCompleteSucceeded),
 		StoreInvariant("job-backoff-limit", jobs, false, job.CheckBackoffLimit),
 		traceInvariant("job-parallelism", jobs, jobKinds, newJobParallelism),
 		traceInvariant("job-finalizer-counted", jobs, jobKinds, newJobFinalizerCounted),

@@ -337,3 +337,66 @@ func restartsOf(pods []*objects.Pod) int32 {
 	}
 	return n
 }
+
+// jobCompleteSucceeded is the trace invariant job-complete-succeeded: a
+// Job that turns Complete has its successes, as many as its completions
+// (one when it has none: a work queue), as job.CheckCompleteSucceeded
+// checks the store. Jobs with a successPolicy are left out, as it
+// completes them early. One shortfall is upstream's: a pod the controller
+// recorded in uncountedTerminatedPods.failed (deleted while it ran, its
+// node gone) that then reports Succeeded (its node back) is counted as a
+// new success when the controller decides completion (getNewFinishedPods
+// leaves out only the uncounted successes) but as a failure in the status
+// (trackJobStatusAndRemoveFinalizers skips a success counted failed), so
+// the Job completes short of it; such pods are allowed for.
+type jobCompleteSucceeded struct {
+	countedFailed map[string]string          // pod uid -> the uid of the Job that recorded it failed
+	flipped       map[string]map[string]bool // Job uid -> its pods counted failed that succeeded
+	reported      map[string]bool            // Job uids already reported
+}
+
+func newJobCompleteSucceeded() traceCheck {
+	return &jobCompleteSucceeded{countedFailed: map[string]string{}, flipped: map[string]map[string]bool{},
+		reported: map[string]bool{}}
+}
+
+func (c *jobCompleteSucceeded) observe(ch sim.Change, ix *index) []error {
+	if ch.Event.Type == storage.Deleted {
+		return nil
+	}
+	switch o := ch.Event.Object.(type) {
+	case *objects.Pod:
+		if jobUID := c.countedFailed[o.UID]; jobUID != "" && o.Status.Phase == objects.PodSucceeded {
+			c.flip(jobUID, o.UID)
+		}
+	case *objects.Job:
+		if u := o.Status.UncountedTerminatedPods; u != nil {
+			for _, uid := range u.Failed {
+				c.countedFailed[uid] = o.UID
+				if p, ok := ix.get(uid).(*objects.Pod); ok && p.Status.Phase == objects.PodSucceeded {
+					c.flip(o.UID, uid)
+				}
+			}
+		}
+		if c.reported[o.UID] || o.Spec.SuccessPolicy != nil || !objects.JobConditionTrue(o.Status.Conditions, objects.JobComplete) {
+			return nil
+		}
+		want := int32(1)
+		if n := o.Spec.Completions; n != nil {
+			want = max(*n, 1)
+		}
+		if o.Status.Succeeded+int32(len(c.flipped[o.UID])) < want {
+			c.reported[o.UID] = true
+			return []error{fmt.Errorf("job %s: Complete with %d succeeded, short of %d", objects.KeyOf(o), o.Status.Succeeded, want)}
+		}
+	}
+	return nil
+}
+
+// flip records that a pod the Job counted failed succeeded.
+func (c *jobCompleteSucceeded) flip(jobUID, podUID string) {
+	if c.flipped[jobUID] == nil {
+		c.flipped[jobUID] = map[string]bool{}
+	}
+	c.flipped[jobUID][podUID] = true
+}

@@ -746,3 +746,36 @@ func TestReplacedNewIsRun(t *testing.T) {
 	assert.Empty(t, groups)
 	assert.True(t, called)
 }
+
+func TestJobCompleteSucceeded(t *testing.T) {
+	j := newJob("pi", 1)
+	one := int32(1)
+	j.Spec.Completions = &one
+	p := jobPod("pi-a", j)
+	complete := func(base *objects.Job, succeeded, failed int32) *objects.Job {
+		c := base.DeepCopy()
+		c.Status.Succeeded, c.Status.Failed = succeeded, failed
+		c.Status.Conditions = []objects.JobCondition{{Type: objects.JobComplete, Status: objects.ConditionTrue}}
+		return c
+	}
+	countedFailed := j.DeepCopy()
+	countedFailed.Status.UncountedTerminatedPods = &objects.UncountedTerminatedPods{Failed: []string{p.UID}}
+
+	h := (&history{}).add(0, user, j).add(1, jobCtl, p).update(5, jobCtl, j, complete(j, 0, 0))
+	assertBroken(t, "job-complete-succeeded", h, "Complete with 0 succeeded, short of 1")
+	h = (&history{}).add(0, user, j).add(1, jobCtl, p).update(5, jobCtl, j, complete(j, 1, 0))
+	assertKept(t, "job-complete-succeeded", h)
+
+	// Counted failed while deleted, then Succeeded (its node back), in
+	// either order: upstream completes the Job short of it.
+	h = (&history{}).add(0, user, j).add(1, jobCtl, p).update(4, jobCtl, j, countedFailed).
+		update(5, "kubelet/n1", p, withPhase(p, objects.PodSucceeded)).update(6, jobCtl, countedFailed, complete(countedFailed, 0, 1))
+	assertKept(t, "job-complete-succeeded", h)
+	h = (&history{}).add(0, user, j).add(1, jobCtl, p).update(3, "kubelet/n1", p, withPhase(p, objects.PodSucceeded)).
+		update(4, jobCtl, j, countedFailed).update(6, jobCtl, countedFailed, complete(countedFailed, 0, 1))
+	assertKept(t, "job-complete-succeeded", h)
+	// Counted failed, and failed: no excuse.
+	h = (&history{}).add(0, user, j).add(1, jobCtl, p).update(4, jobCtl, j, countedFailed).
+		update(5, "kubelet/n1", p, withPhase(p, objects.PodFailed)).update(6, jobCtl, countedFailed, complete(countedFailed, 0, 1))
+	assertBroken(t, "job-complete-succeeded", h, "Complete with 0 succeeded, short of 1")
+}
